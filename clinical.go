@@ -1,0 +1,320 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// Organization is a tenant: a health system, practice or agency that runs
+// Carepath. Every record belongs to exactly one organization, and no query
+// ever crosses organizations.
+type Organization struct {
+	ID       string // short stable slug, e.g. "general-hospital"
+	Name     string
+	TimeZone string // IANA name; business days and displayed times use it
+	Demo     bool   // holds generated demo data; the UI says so
+	Created  time.Time
+}
+
+// Coding is one code from a code system, as a source sent it.
+type Coding struct {
+	System  string // e.g. http://snomed.info/sct, http://loinc.org
+	Code    string
+	Display string
+}
+
+// FHIR dates and date-times are kept as text in the precision the source sent
+// ("2019", "2019-05", "2019-05-05", "2019-05-05T09:38:05Z"). Full date-times are
+// normalized to UTC with second precision so that they sort as text.
+
+// Patient is a person who receives care.
+type Patient struct {
+	OrgID       string
+	ID          string
+	MRN         string // the first medical record number the source sent, if any
+	Identifiers []Identifier
+	Family      string
+	Given       string // given names joined by spaces
+	BirthDate   string
+	Sex         string // administrative gender: female, male, other, unknown
+	Phone       string
+	Email       string
+	AddressLine string
+	City        string
+	State       string
+	PostalCode  string
+	Country     string
+	Language    Coding // preferred language (BCP-47 code)
+	Deceased    bool
+	DeceasedAt  string
+	Marital     string
+}
+
+// Name returns the patient's name as "Given Family".
+func (p *Patient) Name() string {
+	switch {
+	case p.Given == "":
+		return p.Family
+	case p.Family == "":
+		return p.Given
+	}
+	return p.Given + " " + p.Family
+}
+
+// Identifier is a business identifier (MRN, SSN, member number...).
+type Identifier struct {
+	System string
+	Value  string
+	Type   string // v2-0203 code such as MR, SS, MB, when the source sent one
+}
+
+// RelatedPerson is someone with a relationship to the patient: family,
+// caregiver, emergency contact.
+type RelatedPerson struct {
+	OrgID        string
+	ID           string
+	PatientID    string
+	Name         string
+	Relationship Coding
+	Phone        string
+	Email        string
+	Active       bool
+}
+
+// Practitioner is a clinician or other person who provides care.
+type Practitioner struct {
+	OrgID  string
+	ID     string
+	NPI    string
+	Name   string
+	Phone  string
+	Email  string
+	Active bool
+}
+
+// CareOrganization is an organization that gives care or pays for it (a
+// hospital, a clinic, an insurer, a community organization), as opposed to the
+// tenant Organization that runs Carepath.
+type CareOrganization struct {
+	OrgID   string
+	ID      string
+	Name    string
+	Type    string
+	Phone   string
+	Address string
+	Active  bool
+}
+
+// Coverage is a patient's insurance.
+type Coverage struct {
+	OrgID        string
+	ID           string
+	PatientID    string
+	Status       string
+	Type         Coding
+	PayorName    string
+	PayorID      string // CareOrganization id when the payor is one
+	SubscriberID string
+	Relationship string
+	PeriodStart  string
+	PeriodEnd    string
+}
+
+// Condition is a problem, diagnosis or health concern.
+type Condition struct {
+	OrgID              string
+	ID                 string
+	PatientID          string
+	EncounterID        string
+	Code               Coding
+	Category           string // problem-list-item, encounter-diagnosis, health-concern, sdoh...
+	ClinicalStatus     string // active, recurrence, relapse, inactive, remission, resolved
+	VerificationStatus string
+	Onset              string
+	Abatement          string
+	Recorded           string
+}
+
+// Medication is a medication request (an order) or statement (what the
+// patient reports taking); ResourceType says which.
+type Medication struct {
+	OrgID        string
+	ResourceType string // MedicationRequest or MedicationStatement
+	ID           string
+	PatientID    string
+	EncounterID  string
+	Status       string
+	Intent       string
+	Code         Coding
+	Authored     string // authoredOn for requests, effective for statements
+	RequesterID  string
+	Dosage       string
+	Reason       string
+}
+
+// Allergy is an allergy or intolerance.
+type Allergy struct {
+	OrgID              string
+	ID                 string
+	PatientID          string
+	Code               Coding
+	ClinicalStatus     string
+	VerificationStatus string
+	Type               string
+	Category           string
+	Criticality        string
+	Reaction           string
+	Recorded           string
+}
+
+// Encounter classes (v3 ActCode).
+const (
+	EncounterInpatient   = "IMP"
+	EncounterEmergency   = "EMER"
+	EncounterAmbulatory  = "AMB"
+	EncounterObservation = "OBSENC"
+	EncounterHome        = "HH"
+	EncounterVirtual     = "VR"
+)
+
+// Encounter is a visit or stay: ambulatory, emergency, inpatient...
+type Encounter struct {
+	OrgID                string
+	ID                   string
+	PatientID            string
+	Status               string
+	Class                string // v3 ActCode: IMP, EMER, AMB, OBSENC, HH, VR...
+	Type                 Coding
+	PeriodStart          string
+	PeriodEnd            string
+	AdmitSource          Coding
+	DischargeDisposition Coding
+	Reason               Coding
+	ServiceProviderID    string
+	ServiceProviderName  string
+}
+
+// Observation is a measurement or answer: a vital sign, a lab result, a
+// survey item. Value is numeric (ValueNum with Unit) or textual (ValueText,
+// ValueCode).
+type Observation struct {
+	OrgID       string
+	ID          string
+	PatientID   string
+	EncounterID string
+	Status      string
+	Category    string // vital-signs, laboratory, survey, social-history, sdoh...
+	Code        Coding // usually LOINC
+	Effective   string
+	ValueNum    *float64
+	Unit        string
+	ValueText   string
+	ValueCode   Coding
+	Components  []ObservationComponent
+}
+
+// ObservationComponent is one part of a multi-part observation, such as the
+// systolic and diastolic values of a blood pressure.
+type ObservationComponent struct {
+	Code      Coding
+	ValueNum  *float64
+	Unit      string
+	ValueText string
+}
+
+// Procedure is something done to or for the patient.
+type Procedure struct {
+	OrgID          string
+	ID             string
+	PatientID      string
+	EncounterID    string
+	Status         string
+	Code           Coding
+	PerformedStart string
+	PerformedEnd   string
+}
+
+// Immunization is a vaccine given (or not given).
+type Immunization struct {
+	OrgID       string
+	ID          string
+	PatientID   string
+	EncounterID string
+	Status      string
+	Vaccine     Coding
+	Occurrence  string
+}
+
+// CarePlan is a care plan as a source sent it. Carepath's own living care
+// plans are a later, richer model; these are kept and shown as sent.
+type CarePlan struct {
+	OrgID       string
+	ID          string
+	PatientID   string
+	Status      string
+	Intent      string
+	Title       string
+	Category    Coding
+	PeriodStart string
+	PeriodEnd   string
+	Addresses   []string // Condition ids
+	GoalIDs     []string
+	Activities  []CarePlanActivity
+}
+
+// CarePlanActivity is one planned action in a source care plan.
+type CarePlanActivity struct {
+	Code   Coding
+	Status string
+}
+
+// Goal is a goal as a source sent it.
+type Goal struct {
+	OrgID             string
+	ID                string
+	PatientID         string
+	LifecycleStatus   string
+	AchievementStatus string
+	Description       string
+	Priority          string
+	Start             string
+	TargetMeasure     Coding
+	TargetDetail      string
+	TargetDue         string
+}
+
+// PatientFilter selects patients of one organization.
+type PatientFilter struct {
+	OrgID  string
+	Query  string // matches name prefix, or exact identifier
+	Offset int
+	Limit  int
+}
+
+// PatientService reads patients. Every method is scoped to one organization:
+// a patient of another organization is ENOTFOUND.
+type PatientService interface {
+	// FindPatientByID returns the patient or ENOTFOUND.
+	FindPatientByID(ctx context.Context, orgID, id string) (*Patient, error)
+	// FindPatients returns a page of patients ordered by family and given name
+	// and the total number of matches.
+	FindPatients(ctx context.Context, filter PatientFilter) ([]*Patient, int, error)
+}
+
+// OrganizationService manages tenants.
+type OrganizationService interface {
+	// FindOrganizations returns every organization, ordered by name.
+	FindOrganizations(ctx context.Context) ([]*Organization, error)
+	// FindOrganization returns the organization with the given id or name, or ENOTFOUND.
+	FindOrganization(ctx context.Context, idOrName string) (*Organization, error)
+	// CreateOrganization creates an organization; its ID is derived from the
+	// name when empty. ECONFLICT if the id is taken.
+	CreateOrganization(ctx context.Context, org *Organization) error
+}
+
+// ResourceCount is how many resources of one kind an organization holds.
+type ResourceCount struct {
+	OrgID        string
+	ResourceType string
+	Count        int64
+}

@@ -1,0 +1,9 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error    { return nil }
+func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error { return nil }

@@ -1,0 +1,312 @@
+// Package fhirimport imports FHIR R4 data from files: single resources and
+// Bundles (transaction, batch, collection) in JSON files, folders, NDJSON
+// files and .tar.gz archives. Documents are parsed on every core and written
+// in order through one writer in large batches; each bundle is written whole
+// or not at all.
+package fhirimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"carepath"
+	"carepath/fhir"
+)
+
+// Options tune an import.
+type Options struct {
+	// Workers parse documents in parallel; 0 means one per CPU.
+	Workers int
+	// BatchResources is how many resources one write transaction carries at
+	// most; 0 means 20,000.
+	BatchResources int
+	// Progress, when set, is called about five times a second and once at
+	// the end with the import's state.
+	Progress func(Progress)
+}
+
+// Progress is the state of a running import.
+type Progress struct {
+	Units, Failed int
+	Resources     int
+	InputDone     int64 // bytes of input files consumed by written units
+	InputTotal    int64
+	Elapsed       time.Duration
+	Done          bool
+}
+
+// Failure is a unit that was not imported, and why.
+type Failure struct {
+	Source string
+	Entry  int // -1 when the unit as a whole is at fault
+	Reason string
+}
+
+func (f Failure) String() string {
+	if f.Entry < 0 {
+		return f.Source + ": " + f.Reason
+	}
+	return fmt.Sprintf("%s: entry %d: %s", f.Source, f.Entry, f.Reason)
+}
+
+// Report is what an import did.
+type Report struct {
+	Units     int // units (bundles, NDJSON lines) imported
+	Resources int // resources in them
+	Created   int
+	Updated   int
+	Unchanged int
+	Failures  []Failure
+	Elapsed   time.Duration
+	Bytes     int64
+}
+
+// maxDeferredBytes bounds the units held back for a second try because
+// what they point to had not been imported yet.
+const maxDeferredBytes = 256 << 20
+
+type parsed struct {
+	doc  document
+	unit *carepath.ImportUnit
+	err  error
+}
+
+// Import reads the files and folders at paths and writes what they hold into
+// the organization orgID through importer. A unit that fails is reported in
+// the Report and the others go on; the returned error is for failures that
+// stop the import itself (no such path, database gone, cancelled).
+func Import(ctx context.Context, importer carepath.ClinicalImporter, orgID string, paths []string, opt Options) (*Report, error) {
+	files, total, err := inputFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.BatchResources <= 0 {
+		opt.BatchResources = 20000
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	w := &writer{importer: importer, org: orgID, opt: opt, report: &Report{}, start: time.Now(), total: total}
+	docs := make(chan document, opt.Workers*2)
+	results := make(chan parsed, opt.Workers*2)
+	var mu sync.Mutex
+	var readFailures []Failure
+	go readInputs(ctx, files, docs, func(source string, err error) {
+		mu.Lock()
+		readFailures = append(readFailures, Failure{Source: source, Entry: -1, Reason: err.Error()})
+		mu.Unlock()
+	})
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for doc := range docs {
+				unit, err := fhir.Parse(doc.data, doc.source)
+				doc.data = nil
+				select {
+				case results <- parsed{doc: doc, unit: unit, err: err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	stopProgress := w.startProgress()
+	err = w.run(ctx, results)
+	stopProgress()
+	if err != nil {
+		return w.report, err
+	}
+	mu.Lock()
+	w.report.Failures = append(readFailures, w.report.Failures...)
+	mu.Unlock()
+	w.report.Elapsed = time.Since(w.start)
+	w.report.Bytes = total
+	return w.report, nil
+}
+
+// writer receives parsed units in any order, puts them back in input order
+// and writes them in batches.
+type writer struct {
+	importer carepath.ClinicalImporter
+	org      string
+	opt      Options
+	report   *Report
+	start    time.Time
+	total    int64
+
+	mu       sync.Mutex // guards report and inputPos, which progress reads
+	inputPos int64
+
+	batch          []parsed
+	batchResources int
+	deferred       []parsed
+	deferredBytes  int
+}
+
+func (w *writer) run(ctx context.Context, results <-chan parsed) error {
+	pending := map[int]parsed{}
+	next := 0
+	for p := range results {
+		pending[p.doc.seq] = p
+		for {
+			q, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := w.add(ctx, q); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := w.flush(ctx, true); err != nil {
+		return err
+	}
+	return w.retryDeferred(ctx)
+}
+
+func (w *writer) add(ctx context.Context, p parsed) error {
+	if p.err != nil {
+		w.fail(p.doc.source, p.err)
+		w.advance(p.doc.inputPos)
+		return nil
+	}
+	w.batch = append(w.batch, p)
+	w.batchResources += len(p.unit.Resources)
+	if w.batchResources >= w.opt.BatchResources {
+		return w.flush(ctx, true)
+	}
+	return nil
+}
+
+// flush writes the batch. Units rejected only for references to resources
+// not yet stored are held back (when canDefer) to be tried again at the end.
+func (w *writer) flush(ctx context.Context, canDefer bool) error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	units := make([]*carepath.ImportUnit, len(w.batch))
+	for i, p := range w.batch {
+		units[i] = p.unit
+	}
+	results, err := w.importer.ImportUnits(ctx, w.org, units)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		p := w.batch[i]
+		switch {
+		case res.Err == nil:
+			w.mu.Lock()
+			w.report.Units++
+			w.report.Resources += len(p.unit.Resources)
+			w.report.Created += res.Created
+			w.report.Updated += res.Updated
+			w.report.Unchanged += res.Unchanged
+			w.mu.Unlock()
+		case res.Dangling && canDefer && w.deferredBytes < maxDeferredBytes:
+			w.deferred = append(w.deferred, p)
+			w.deferredBytes += unitBytes(p.unit)
+		default:
+			w.fail(p.doc.source, res.Err)
+		}
+	}
+	w.advance(w.batch[len(w.batch)-1].doc.inputPos)
+	w.batch, w.batchResources = w.batch[:0], 0
+	return nil
+}
+
+// retryDeferred tries the held-back units again until a round makes no
+// progress; what is still dangling then is reported.
+func (w *writer) retryDeferred(ctx context.Context) error {
+	for len(w.deferred) > 0 {
+		round := w.deferred
+		w.deferred, w.deferredBytes = nil, 0
+		w.mu.Lock()
+		before := w.report.Units
+		w.mu.Unlock()
+		w.batch = append(w.batch[:0], round...)
+		if err := w.flush(ctx, true); err != nil {
+			return err
+		}
+		if w.report.Units == before {
+			w.batch = append(w.batch[:0], w.deferred...)
+			w.deferred = nil
+			return w.flush(ctx, false)
+		}
+	}
+	return nil
+}
+
+func unitBytes(u *carepath.ImportUnit) int {
+	n := 0
+	for _, r := range u.Resources {
+		n += len(r.JSON)
+	}
+	return n
+}
+
+func (w *writer) fail(source string, err error) {
+	f := Failure{Source: source, Entry: -1, Reason: carepath.ErrorMessage(err)}
+	var ue *fhir.UnitError
+	if errors.As(err, &ue) {
+		f.Entry, f.Reason = ue.Entry, ue.Reason
+	} else if carepath.ErrorCode(err) == carepath.EINTERNAL {
+		f.Reason = err.Error()
+	}
+	w.mu.Lock()
+	w.report.Failures = append(w.report.Failures, f)
+	w.mu.Unlock()
+}
+
+func (w *writer) advance(pos int64) {
+	w.mu.Lock()
+	if pos > w.inputPos {
+		w.inputPos = pos
+	}
+	w.mu.Unlock()
+}
+
+func (w *writer) snapshot(done bool) Progress {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return Progress{Units: w.report.Units, Failed: len(w.report.Failures), Resources: w.report.Resources,
+		InputDone: w.inputPos, InputTotal: w.total, Elapsed: time.Since(w.start), Done: done}
+}
+
+func (w *writer) startProgress() (stop func()) {
+	if w.opt.Progress == nil {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				w.opt.Progress(w.snapshot(false))
+			case <-quit:
+				w.opt.Progress(w.snapshot(true))
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}

@@ -1,0 +1,292 @@
+// Package store keeps Carepath's data in SQL: an embedded SQLite file by
+// default, PostgreSQL when an organization outgrows one machine. One schema,
+// one set of queries (written with ? placeholders and rebound for
+// PostgreSQL), versioned migrations embedded in the binary.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"carepath"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultPath is where the embedded database lives when no DSN is given.
+const DefaultPath = "carepath-data/carepath.db"
+
+// DB is an open Carepath database.
+type DB struct {
+	Dialect Dialect
+	// DSN is the connection string with any password removed, for messages.
+	DSN string
+	// Now is the clock every transaction reads its time from; tests inject a
+	// fixed one.
+	Now func() time.Time
+
+	write *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	read  *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool
+	path  string  // SQLite file path
+
+	rebound sync.Map // query with ? -> query with $n, for PostgreSQL
+}
+
+// Open connects to the database named by dsn: a postgres:// or
+// postgresql:// URL for PostgreSQL, otherwise a SQLite file path ("" means
+// DefaultPath; its folder is created). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = db.openPostgres(ctx, dsn)
+	} else {
+		err = db.openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(ctx context.Context, path string) error {
+	if path == "" {
+		path = DefaultPath
+	}
+	db.Dialect, db.path, db.DSN = SQLite, path, path
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	// WAL lets readers work while the single writer writes; synchronous=FULL
+	// because this is clinical data and a lost commit after power loss is not
+	// acceptable. Writers take the lock at BEGIN (immediate) so that two
+	// writers never deadlock upgrading a read lock.
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	var err error
+	if db.write, err = sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate"); err != nil {
+		return err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if db.read, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=query_only(1)"); err != nil {
+		return err
+	}
+	db.read.SetMaxOpenConns(8)
+	db.read.SetMaxIdleConns(8)
+	return nil
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	db.Dialect = Postgres
+	db.DSN = redactDSN(dsn)
+	var err error
+	if db.write, err = sql.Open("pgx", dsn); err != nil {
+		return err
+	}
+	db.write.SetMaxOpenConns(16)
+	db.write.SetMaxIdleConns(16)
+	db.write.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("connect to %s: %w", db.DSN, err)
+	}
+	db.read = db.write
+	return nil
+}
+
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Close closes the connections. With SQLite it also checkpoints the WAL so
+// the database is one file again.
+func (db *DB) Close() error {
+	var errs []error
+	if db.Dialect == SQLite && db.write != nil {
+		_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the SQLite file path, or "" for PostgreSQL.
+func (db *DB) Path() string { return db.path }
+
+// rebind turns ? placeholders into $1, $2... for PostgreSQL. Queries are
+// written once, with ?, and never contain a literal question mark.
+func (db *DB) rebind(query string) string {
+	if db.Dialect != Postgres {
+		return query
+	}
+	if q, ok := db.rebound.Load(query); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	q := b.String()
+	db.rebound.Store(query, q)
+	return q
+}
+
+// query runs a read on the reader pool.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.rebind(query), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.rebind(query), args...)
+}
+
+// Tx is a read-write transaction with the time it started, taken from the
+// DB's clock once so that every row it writes agrees on "now".
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	Now time.Time
+}
+
+// Exec runs a statement written with ? placeholders.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
+}
+
+// Query runs a query written with ? placeholders.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
+}
+
+// QueryRow runs a one-row query written with ? placeholders.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
+}
+
+// maxTxAttempts bounds how often RunInTx retries a transaction that lost a
+// serialization race.
+const maxTxAttempts = 5
+
+// RunInTx runs fn in one read-write transaction and commits it, or rolls it
+// back if fn returns an error. A transaction that fails because of a
+// concurrent writer (PostgreSQL serialization failure or deadlock, SQLite
+// busy) is retried from the start with a fresh Now, so fn must have no effects
+// outside the transaction.
+func (db *DB) RunInTx(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = db.runOnce(ctx, fn)
+		if err == nil || !isRetryable(err) || attempt == maxTxAttempts {
+			break
+		}
+		backoff := time.Duration(attempt*attempt) * 10 * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+	}
+	return err
+}
+
+func (db *DB) runOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	tx := &Tx{tx: sqlTx, db: db, Now: db.Now().UTC()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return mapError(err)
+	}
+	return mapError(sqlTx.Commit())
+}
+
+// isRetryable reports whether err is a transient conflict with another
+// transaction, recognised by driver error codes, never by message text.
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		code := sqErr.Code() & 0xff
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// mapError turns driver errors that mean something to a user into domain
+// errors; others pass through unchanged (and surface as EINTERNAL).
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return carepath.Errorf(carepath.ECONFLICT, "Already exists (%s).", pgErr.ConstraintName)
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return carepath.Errorf(carepath.ECONFLICT, "Already exists.")
+		}
+	}
+	return err
+}
+
+// formatTime writes an instant the way every table stores it.
+func formatTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339)
+}

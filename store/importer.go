@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"carepath"
+)
+
+// ImportUnits implements carepath.ClinicalImporter.
+//
+// All units are first tried together in one transaction: references and
+// existing content hashes are looked up with a few batched queries, every
+// unit is checked in order (a rejected unit adds nothing to the buffers), and
+// the rows of the accepted units are written with multi-row upserts. If that
+// transaction fails, each unit is retried in a transaction of its own, so one
+// unit's failure never takes another's writes with it.
+func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+	var results []carepath.ImportResult
+	err := db.RunInTx(ctx, func(tx *Tx) error {
+		var err error
+		results, err = importBatch(ctx, tx, orgID, units)
+		return err
+	})
+	if err == nil {
+		return results, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if len(units) == 1 {
+		return []carepath.ImportResult{{Err: err}}, nil
+	}
+	results = make([]carepath.ImportResult, len(units))
+	for i, u := range units {
+		err := db.RunInTx(ctx, func(tx *Tx) error {
+			rs, err := importBatch(ctx, tx, orgID, units[i:i+1])
+			if err == nil {
+				results[i] = rs[0]
+			}
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			results[i] = carepath.ImportResult{Err: fmt.Errorf("%s: %w", u.Source, err)}
+		}
+	}
+	return results, nil
+}
+
+type resourceKey struct{ typ, id string }
+
+func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+	// What the database holds before this batch: content hashes of the
+	// resources it writes, and which of the external references exist.
+	byType := map[string][]string{}
+	for _, u := range units {
+		for _, r := range u.Resources {
+			byType[r.Type] = append(byType[r.Type], r.ID)
+		}
+		for _, ref := range u.ExternalRefs {
+			byType[ref.Type] = append(byType[ref.Type], ref.ID)
+		}
+	}
+	stored, err := storedHashes(ctx, tx, org, byType)
+	if err != nil {
+		return nil, err
+	}
+
+	buf := map[*bulkTable]*bulkBuffer{resourceTable: newBulkBuffer(resourceTable)}
+	for _, t := range typedTables {
+		buf[t] = newBulkBuffer(t)
+	}
+	replaced := map[*bulkTable][]string{} // child table -> stored parents whose old children go
+	written := map[resourceKey]bool{}     // records already buffered by this batch
+	now := formatTime(tx.Now)
+	results := make([]carepath.ImportResult, len(units))
+	for i, u := range units {
+		var missing []string
+		for _, ref := range u.ExternalRefs {
+			if _, ok := stored[resourceKey{ref.Type, ref.ID}]; !ok {
+				missing = append(missing, fmt.Sprintf("entry %d: reference %s/%s is not in the bundle and not stored", ref.EntryIndex, ref.Type, ref.ID))
+			}
+		}
+		if len(missing) > 0 {
+			results[i].Err = carepath.Errorf(carepath.EINVALID, "dangling reference: %s", strings.Join(missing, "; "))
+			results[i].Dangling = true
+			continue
+		}
+		res := &results[i]
+		for _, r := range u.Resources {
+			key := resourceKey{r.Type, r.ID}
+			old, exists := stored[key]
+			switch {
+			case !exists:
+				res.Created++
+			case old == r.Hash, r.CreateOnly:
+				res.Unchanged++
+				continue
+			default:
+				res.Updated++
+			}
+			stored[key] = r.Hash
+			buf[resourceTable].add([]any{org, r.Type, r.ID, r.PatientID, 1, r.Hash, now, string(r.JSON)})
+			if r.Record == nil {
+				continue
+			}
+			child := childTableOf(r.Record)
+			if child != nil && written[key] {
+				buf[child].dropParent(r.ID)
+			}
+			written[key] = true
+			recordRows(org, r.Record, buf)
+			if child != nil && exists {
+				replaced[child] = append(replaced[child], r.ID)
+			}
+		}
+	}
+
+	for _, c := range childTables {
+		if err := deleteChildren(ctx, tx, org, c, replaced[c.t]); err != nil {
+			return nil, err
+		}
+	}
+	if err := buf[resourceTable].flush(ctx, tx); err != nil {
+		return nil, err
+	}
+	for _, t := range typedTables {
+		if err := buf[t].flush(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// storedHashes returns the content hash of every listed resource that the
+// organization already holds.
+func storedHashes(ctx context.Context, tx *Tx, org string, byType map[string][]string) (map[resourceKey]string, error) {
+	out := map[resourceKey]string{}
+	for typ, ids := range byType {
+		err := inChunks(ids, 500, func(chunk []string) error {
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, org, typ)
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			rows, err := tx.Query(ctx, "SELECT id, content_hash FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
+				placeholders(len(chunk))+")", args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id, hash string
+				if err := rows.Scan(&id, &hash); err != nil {
+					return err
+				}
+				out[resourceKey{typ, id}] = hash
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read stored resources: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func deleteChildren(ctx context.Context, tx *Tx, org string, c childTable, parents []string) error {
+	return inChunks(parents, 500, func(chunk []string) error {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, org)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		_, err := tx.Exec(ctx, "DELETE FROM "+c.t.name+" WHERE org_id = ? AND "+c.parentCol+" IN ("+placeholders(len(chunk))+")", args...)
+		return err
+	})
+}
