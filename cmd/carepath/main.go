@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 var (
-	errUsage   = errors.New("usage error")             // already reported by the flag set
+	errUsage   = errors.New("usage error")            // already reported by the flag set
 	errPartial = errors.New("finished with failures") // already reported by the command
 )
 
