@@ -82,12 +82,17 @@ type refSpan struct {
 // Parse reads one FHIR R4 JSON document, a Bundle or a single resource, into
 // an import unit. Source names it in reports. A document that cannot be
 // imported whole returns a *UnitError saying which entry and why.
+// Parse takes ownership of data.
 func Parse(data []byte, source string) (*carepath.ImportUnit, error) {
-	var h resourceHeader
-	if err := json.Unmarshal(data, &h); err != nil {
-		return nil, bundleErr("not valid JSON: %s", jsonProblem(err))
+	typ, ok := sniffType(data)
+	if !ok {
+		var h resourceHeader
+		if err := json.Unmarshal(data, &h); err != nil {
+			return nil, bundleErr("not valid JSON: %s", jsonProblem(err))
+		}
+		typ = h.ResourceType
 	}
-	if h.ResourceType == "Bundle" {
+	if typ == "Bundle" {
 		return parseBundle(data, source)
 	}
 	e, err := newEntry(0, "", data)
@@ -150,16 +155,18 @@ func parseBundle(data []byte, source string) (*carepath.ImportUnit, error) {
 	return finish(source, entries)
 }
 
-// newEntry decodes what every entry needs: its type and its id.
+// newEntry decodes what every entry needs: its type and its id. It takes
+// ownership of resource, which it compacts in place.
 func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
-	raw := bytes.Clone(resource)
-	v := jsontext.Value(raw)
+	v := jsontext.Value(resource)
 	if err := v.Compact(); err != nil {
 		return nil, entryErr(i, "resource is not valid JSON: %s", jsonProblem(err))
 	}
-	var h resourceHeader
-	if err := json.Unmarshal(v, &h); err != nil {
-		return nil, entryErr(i, "resource is not a valid FHIR resource: %s", jsonProblem(err))
+	h, ok := peekHeader(v)
+	if !ok {
+		if err := json.Unmarshal(v, &h); err != nil {
+			return nil, entryErr(i, "resource is not a valid FHIR resource: %s", jsonProblem(err))
+		}
 	}
 	if h.ResourceType == "" {
 		return nil, entryErr(i, "resourceType is missing (required)")
@@ -178,6 +185,68 @@ func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
 		return nil, entryErr(i, "%s id %q is not a valid FHIR id (1-64 letters, digits, '-' and '.')", e.typ, e.id)
 	}
 	return e, nil
+}
+
+// sniffType reads resourceType when it is the first member of the
+// document, whatever the white space, without decoding the rest.
+func sniffType(data []byte) (string, bool) {
+	rest := trimSpace(data)
+	for _, want := range []string{"{", `"resourceType"`, ":", `"`} {
+		var ok bool
+		if rest, ok = bytes.CutPrefix(rest, []byte(want)); !ok {
+			return "", false
+		}
+		if want != `"` {
+			rest = trimSpace(rest)
+		}
+	}
+	typ, _, ok := cutPlainString(rest)
+	return typ, ok
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// peekHeader reads resourceType and id from compacted JSON that starts with
+// them, as nearly all sources write it: {"resourceType":"X","id":"Y",...}.
+// It saves a decoding pass over the whole resource.
+func peekHeader(v []byte) (h resourceHeader, ok bool) {
+	rest, ok := bytes.CutPrefix(v, []byte(`{"resourceType":"`))
+	if !ok {
+		return h, false
+	}
+	typ, rest, ok := cutPlainString(rest)
+	if !ok {
+		return h, false
+	}
+	h.ResourceType = typ
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"id":"`)); !ok {
+		// No id first: fine only if there is no id anywhere at the top level,
+		// which only a full decode can tell.
+		return h, false
+	}
+	if h.ID, rest, ok = cutPlainString(rest); !ok {
+		return h, false
+	}
+	return h, len(rest) > 0 && (rest[0] == ',' || rest[0] == '}')
+}
+
+// cutPlainString reads a JSON string body without escapes up to its closing
+// quote and returns it and what follows.
+func cutPlainString(b []byte) (string, []byte, bool) {
+	for i, c := range b {
+		switch {
+		case c == '"':
+			return string(b[:i]), b[i+1:], true
+		case c == '\\' || c < 0x20:
+			return "", nil, false
+		}
+	}
+	return "", nil, false
 }
 
 // idFromPUT takes the id from a PUT request URL ("Type/id"), which must agree

@@ -95,7 +95,7 @@ func Import(ctx context.Context, importer carepath.ClinicalImporter, orgID strin
 
 	w := &writer{importer: importer, org: orgID, opt: opt, report: &Report{}, start: time.Now(), total: total}
 	docs := make(chan document, opt.Workers*2)
-	results := make(chan parsed, opt.Workers*2)
+	results := make(chan parsed, 64)
 	var mu sync.Mutex
 	var readFailures []Failure
 	go readInputs(ctx, files, docs, func(source string, err error) {
@@ -148,60 +148,76 @@ type writer struct {
 	mu       sync.Mutex // guards report and inputPos, which progress reads
 	inputPos int64
 
-	batch          []parsed
-	batchResources int
-	deferred       []parsed
-	deferredBytes  int
+	// Only the goroutine that writes the database touches these.
+	deferred      []parsed
+	deferredBytes int
 }
 
 func (w *writer) run(ctx context.Context, results <-chan parsed) error {
+	// The database is written by its own goroutine so that parsing the next
+	// batch overlaps with writing this one.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []parsed, 1)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for b := range batches {
+			if err := w.write(ctx, b, true); err != nil {
+				cancel(err)
+				for range batches {
+				}
+				return
+			}
+		}
+	}()
+
 	pending := map[int]parsed{}
 	next := 0
+	var batch []parsed
+	resources := 0
+	send := func() {
+		if len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+			}
+		}
+		batch, resources = nil, 0
+	}
 	for p := range results {
 		pending[p.doc.seq] = p
-		for {
-			q, ok := pending[next]
-			if !ok {
-				break
-			}
+		for q, ok := pending[next]; ok; q, ok = pending[next] {
 			delete(pending, next)
 			next++
-			if err := w.add(ctx, q); err != nil {
-				return err
+			if q.err != nil {
+				w.fail(q.doc.source, q.err)
+				w.advance(q.doc.inputPos)
+				continue
+			}
+			batch = append(batch, q)
+			if resources += len(q.unit.Resources); resources >= w.opt.BatchResources {
+				send()
 			}
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := w.flush(ctx, true); err != nil {
+	send()
+	close(batches)
+	<-written
+	if err := context.Cause(ctx); err != nil {
 		return err
 	}
 	return w.retryDeferred(ctx)
 }
 
-func (w *writer) add(ctx context.Context, p parsed) error {
-	if p.err != nil {
-		w.fail(p.doc.source, p.err)
-		w.advance(p.doc.inputPos)
-		return nil
-	}
-	w.batch = append(w.batch, p)
-	w.batchResources += len(p.unit.Resources)
-	if w.batchResources >= w.opt.BatchResources {
-		return w.flush(ctx, true)
-	}
-	return nil
-}
-
-// flush writes the batch. Units rejected only for references to resources
+// write imports one batch. Units rejected only for references to resources
 // not yet stored are held back (when canDefer) to be tried again at the end.
-func (w *writer) flush(ctx context.Context, canDefer bool) error {
-	if len(w.batch) == 0 {
+func (w *writer) write(ctx context.Context, batch []parsed, canDefer bool) error {
+	if len(batch) == 0 {
 		return nil
 	}
-	units := make([]*carepath.ImportUnit, len(w.batch))
-	for i, p := range w.batch {
+	units := make([]*carepath.ImportUnit, len(batch))
+	for i, p := range batch {
 		units[i] = p.unit
 	}
 	results, err := w.importer.ImportUnits(ctx, w.org, units)
@@ -209,7 +225,7 @@ func (w *writer) flush(ctx context.Context, canDefer bool) error {
 		return err
 	}
 	for i, res := range results {
-		p := w.batch[i]
+		p := batch[i]
 		switch {
 		case res.Err == nil:
 			w.mu.Lock()
@@ -226,8 +242,7 @@ func (w *writer) flush(ctx context.Context, canDefer bool) error {
 			w.fail(p.doc.source, res.Err)
 		}
 	}
-	w.advance(w.batch[len(w.batch)-1].doc.inputPos)
-	w.batch, w.batchResources = w.batch[:0], 0
+	w.advance(batch[len(batch)-1].doc.inputPos)
 	return nil
 }
 
@@ -240,14 +255,16 @@ func (w *writer) retryDeferred(ctx context.Context) error {
 		w.mu.Lock()
 		before := w.report.Units
 		w.mu.Unlock()
-		w.batch = append(w.batch[:0], round...)
-		if err := w.flush(ctx, true); err != nil {
+		if err := w.write(ctx, round, true); err != nil {
 			return err
 		}
-		if w.report.Units == before {
-			w.batch = append(w.batch[:0], w.deferred...)
+		w.mu.Lock()
+		progressed := w.report.Units > before
+		w.mu.Unlock()
+		if !progressed {
+			last := w.deferred
 			w.deferred = nil
-			return w.flush(ctx, false)
+			return w.write(ctx, last, false)
 		}
 	}
 	return nil

@@ -4,9 +4,9 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 	"io/fs"
 	"os"
@@ -97,6 +97,33 @@ func fileRank(path string) int {
 	return len(referencedFirst)
 }
 
+// sizedReader is a reader whose length is known in advance.
+type sizedReader struct {
+	io.Reader
+	size int64
+}
+
+// readAll reads a whole document, in one allocation when its size is known.
+func readAll(r io.Reader) ([]byte, error) {
+	var size int64
+	switch r := r.(type) {
+	case sizedReader:
+		size = r.size
+	case countingReader:
+		if f, ok := r.r.(*os.File); ok {
+			if st, err := f.Stat(); err == nil {
+				size = st.Size()
+			}
+		}
+	}
+	if size > maxDocument {
+		return nil, fmt.Errorf("larger than %d MB; split it or use NDJSON", maxDocument>>20)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	_, err := buf.ReadFrom(io.LimitReader(r, maxDocument+1))
+	return buf.Bytes(), err
+}
+
 // countingReader counts the bytes read through it.
 type countingReader struct {
 	r io.Reader
@@ -162,7 +189,7 @@ func readFile(name string, r io.Reader, emit func(string, []byte) bool, fail fun
 			if h.Typeflag != tar.TypeReg || !importable(h.Name) || strings.HasSuffix(h.Name, ".gz") || strings.HasSuffix(h.Name, ".tgz") {
 				continue
 			}
-			if !readFile(name+":"+h.Name, tr, emit, fail) {
+			if !readFile(name+":"+h.Name, sizedReader{tr, h.Size}, emit, fail) {
 				return false
 			}
 		}
@@ -176,7 +203,7 @@ func readFile(name string, r io.Reader, emit func(string, []byte) bool, fail fun
 	case strings.HasSuffix(lower, ".ndjson"), strings.HasSuffix(lower, ".jsonl"):
 		return readNDJSON(name, r, emit, fail)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxDocument+1))
+	data, err := readAll(r)
 	if err != nil {
 		fail(name, err)
 		return true

@@ -50,6 +50,12 @@ type DB struct {
 	read  *sql.DB // SQLite: a pool of readers; PostgreSQL: the same pool
 	path  string  // SQLite file path
 
+	// SQLite: commits kick a background checkpointer, so that copying the
+	// WAL into the database runs beside the writer instead of inside its
+	// commits.
+	checkpointKick chan struct{}
+	checkpointDone chan struct{}
+
 	rebound sync.Map // query with ? -> query with $n, for PostgreSQL
 }
 
@@ -89,7 +95,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		"&_pragma=foreign_keys(1)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	var err error
-	if db.write, err = sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate"); err != nil {
+	if db.write, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
@@ -103,7 +109,37 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	}
 	db.read.SetMaxOpenConns(8)
 	db.read.SetMaxIdleConns(8)
+	checkpointer, err := sql.Open("sqlite", u+"?"+pragmas)
+	if err != nil {
+		return err
+	}
+	checkpointer.SetMaxOpenConns(1)
+	db.checkpointKick, db.checkpointDone = make(chan struct{}, 1), make(chan struct{})
+	go db.checkpointLoop(checkpointer)
 	return nil
+}
+
+// checkpointLoop copies committed WAL frames into the database file after
+// commits, at most a few times a second, without blocking the writer
+// (PASSIVE). SQLite restarts the WAL from its beginning once a checkpoint
+// has caught up, so the WAL stays small.
+func (db *DB) checkpointLoop(conn *sql.DB) {
+	defer close(db.checkpointDone)
+	defer conn.Close()
+	for range db.checkpointKick {
+		_, _ = conn.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// committed tells the checkpointer there is work, without waiting.
+func (db *DB) committed() {
+	if db.checkpointKick != nil {
+		select {
+		case db.checkpointKick <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
@@ -138,6 +174,10 @@ func redactDSN(dsn string) string {
 // the database is one file again.
 func (db *DB) Close() error {
 	var errs []error
+	if db.checkpointKick != nil {
+		close(db.checkpointKick)
+		<-db.checkpointDone
+	}
 	if db.Dialect == SQLite && db.write != nil {
 		_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	}
@@ -248,7 +288,11 @@ func (db *DB) runOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback()
 		return mapError(err)
 	}
-	return mapError(sqlTx.Commit())
+	if err := sqlTx.Commit(); err != nil {
+		return mapError(err)
+	}
+	db.committed()
+	return nil
 }
 
 // isRetryable reports whether err is a transient conflict with another
