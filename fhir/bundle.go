@@ -162,6 +162,9 @@ func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
 	if err := v.Compact(); err != nil {
 		return nil, entryErr(i, "resource is not valid JSON: %s", jsonProblem(err))
 	}
+	// Compacting works in place; copy to drop the pretty-printed capacity,
+	// which would otherwise stay alive (about twice the size) until written.
+	v = bytes.Clone(v)
 	h, ok := peekHeader(v)
 	if !ok {
 		if err := json.Unmarshal(v, &h); err != nil {

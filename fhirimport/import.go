@@ -65,6 +65,10 @@ type Report struct {
 	Bytes     int64
 }
 
+// maxBatchBytes bounds the JSON one write transaction carries, so that
+// memory stays bounded whatever the size of the resources.
+const maxBatchBytes = 48 << 20
+
 // maxDeferredBytes bounds the units held back for a second try because
 // what they point to had not been imported yet.
 const maxDeferredBytes = 256 << 20
@@ -95,7 +99,7 @@ func Import(ctx context.Context, importer carepath.ClinicalImporter, orgID strin
 
 	w := &writer{importer: importer, org: orgID, opt: opt, report: &Report{}, start: time.Now(), total: total}
 	docs := make(chan document, opt.Workers*2)
-	results := make(chan parsed, 64)
+	results := make(chan parsed, 16)
 	var mu sync.Mutex
 	var readFailures []Failure
 	go readInputs(ctx, files, docs, func(source string, err error) {
@@ -175,7 +179,7 @@ func (w *writer) run(ctx context.Context, results <-chan parsed) error {
 	pending := map[int]parsed{}
 	next := 0
 	var batch []parsed
-	resources := 0
+	resources, bytes := 0, 0
 	send := func() {
 		if len(batch) > 0 {
 			select {
@@ -183,7 +187,7 @@ func (w *writer) run(ctx context.Context, results <-chan parsed) error {
 			case <-ctx.Done():
 			}
 		}
-		batch, resources = nil, 0
+		batch, resources, bytes = nil, 0, 0
 	}
 	for p := range results {
 		pending[p.doc.seq] = p
@@ -196,7 +200,9 @@ func (w *writer) run(ctx context.Context, results <-chan parsed) error {
 				continue
 			}
 			batch = append(batch, q)
-			if resources += len(q.unit.Resources); resources >= w.opt.BatchResources {
+			resources += len(q.unit.Resources)
+			bytes += unitBytes(q.unit)
+			if resources >= w.opt.BatchResources || bytes >= maxBatchBytes {
 				send()
 			}
 		}

@@ -28,7 +28,7 @@ type document struct {
 
 // maxDocument bounds one JSON document (a bundle or an NDJSON line); a
 // bundle is held whole because it is written all or nothing.
-const maxDocument = 512 << 20
+const maxDocument = 128 << 20
 
 // inputFiles expands the paths into the files to read, in a stable order:
 // folders are walked in name order; within a folder, NDJSON files of

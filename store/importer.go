@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"carepath"
 )
@@ -104,7 +105,7 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 				res.Updated++
 			}
 			stored[key] = r.Hash
-			buf[resourceTable].add([]any{org, r.Type, r.ID, r.PatientID, 1, r.Hash, now, string(r.JSON)})
+			buf[resourceTable].add([]any{org, r.Type, r.ID, r.PatientID, 1, r.Hash, now, bytesAsString(r.JSON)})
 			if r.Record == nil {
 				continue
 			}
@@ -179,4 +180,13 @@ func deleteChildren(ctx context.Context, tx *Tx, org string, c childTable, paren
 		_, err := tx.Exec(ctx, "DELETE FROM "+c.t.name+" WHERE org_id = ? AND "+c.parentCol+" IN ("+placeholders(len(chunk))+")", args...)
 		return err
 	})
+}
+
+// bytesAsString views imported JSON as a string without copying it: the
+// bytes are never modified after parsing, and the drivers copy them anyway.
+func bytesAsString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
