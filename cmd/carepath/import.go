@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"carepath/fhirimport"
-
-	"golang.org/x/term"
 )
 
 const importSummary = `Usage: carepath import [--db DSN] [--org NAME] PATH...
@@ -93,11 +91,7 @@ type progressPrinter struct {
 }
 
 func newProgressPrinter(w io.Writer, every int) *progressPrinter {
-	p := &progressPrinter{w: w, every: max(every, 1)}
-	if f, ok := w.(*os.File); ok {
-		p.terminal = term.IsTerminal(int(f.Fd()))
-	}
-	return p
+	return &progressPrinter{w: w, every: max(every, 1), terminal: isTerminal(w)}
 }
 
 func (p *progressPrinter) print(s fhirimport.Progress) {

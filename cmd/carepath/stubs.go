@@ -5,5 +5,4 @@ import (
 	"io"
 )
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error    { return nil }
-func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error { return nil }
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error { return nil }
