@@ -33,7 +33,7 @@ type Options struct {
 type Progress struct {
 	Units, Failed int
 	Resources     int
-	InputDone     int64 // bytes of input files consumed by written units
+	InputDone     int64 // input consumed by written units: bytes of files, or documents for ImportDocuments
 	InputTotal    int64
 	Elapsed       time.Duration
 	Done          bool
@@ -88,6 +88,37 @@ func Import(ctx context.Context, importer carepath.ClinicalImporter, orgID strin
 	if err != nil {
 		return nil, err
 	}
+	return run(ctx, importer, orgID, total, opt, func(ctx context.Context, out chan<- document, fail func(string, error)) {
+		readInputs(ctx, files, out, fail)
+	})
+}
+
+// Documents yields JSON documents to import: it calls emit for each, in
+// order, and stops when emit returns false.
+type Documents func(emit func(source string, data []byte) bool)
+
+// ImportDocuments imports documents that come from memory rather than
+// files, such as a generated population; n is how many there are, for
+// progress. Everything else is as for Import.
+func ImportDocuments(ctx context.Context, importer carepath.ClinicalImporter, orgID string, n int, docs Documents, opt Options) (*Report, error) {
+	return run(ctx, importer, orgID, int64(n), opt, func(ctx context.Context, out chan<- document, fail func(string, error)) {
+		defer close(out)
+		seq := 0
+		docs(func(source string, data []byte) bool {
+			seq++
+			select {
+			case out <- document{seq: seq - 1, source: source, data: data, inputPos: int64(seq)}:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	})
+}
+
+func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, total int64, opt Options,
+	read func(ctx context.Context, out chan<- document, fail func(string, error))) (*Report, error) {
+	var err error
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -102,7 +133,7 @@ func Import(ctx context.Context, importer carepath.ClinicalImporter, orgID strin
 	results := make(chan parsed, 16)
 	var mu sync.Mutex
 	var readFailures []Failure
-	go readInputs(ctx, files, docs, func(source string, err error) {
+	go read(ctx, docs, func(source string, err error) {
 		mu.Lock()
 		readFailures = append(readFailures, Failure{Source: source, Entry: -1, Reason: err.Error()})
 		mu.Unlock()

@@ -337,3 +337,9 @@ func mapError(err error) error {
 func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.queryRow(ctx, "SELECT 1").Scan(&one)
+}

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"carepath"
+)
+
+// pages lists every page template; each is parsed with the layout.
+var pages = []string{"patients.html", "error.html"}
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			u, ok := s.assetURL[name]
+			if !ok {
+				return "", fmt.Errorf("no asset %q", name)
+			}
+			return u, nil
+		},
+		"birth": s.formatBirth,
+		"add":   func(a, b int) int { return a + b },
+	}
+	s.templates = map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", p, err)
+		}
+		s.templates[p] = t
+	}
+	return nil
+}
+
+// page is what every template receives.
+type page struct {
+	Title string
+	Org   *carepath.Organization
+	Data  any
+}
+
+// render writes a page whole or, if the template fails, an error page: a
+// half-written page is never sent.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	var buf bytes.Buffer
+	if err := s.templates[name].Execute(&buf, page{Title: title, Org: s.org, Data: data}); err != nil {
+		s.Logger.Error("render", "template", name, "err", err)
+		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// renderError is the one place domain errors become HTML.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := map[string]int{
+		carepath.ECONFLICT: http.StatusConflict, carepath.EINVALID: http.StatusBadRequest,
+		carepath.ENOTFOUND: http.StatusNotFound, carepath.EUNAUTHORIZED: http.StatusUnauthorized,
+		carepath.ENOTIMPLEMENTED: http.StatusNotImplemented,
+	}[carepath.ErrorCode(err)]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		s.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, r, status, "error.html", "Error", carepath.ErrorMessage(err))
+}
+
+// formatBirth writes a birth date with the age it gives today in the
+// organization's time zone: "1954-01-20 (72 y)".
+func (s *Server) formatBirth(birth string) string {
+	b, err := time.Parse("2006-01-02", birth)
+	if err != nil {
+		return birth
+	}
+	now := time.Now().In(s.loc)
+	age := now.Year() - b.Year()
+	if now.Month() < b.Month() || now.Month() == b.Month() && now.Day() < b.Day() {
+		age--
+	}
+	return b.Format("2 Jan 2006") + " (" + strconv.Itoa(age) + " y)"
+}

@@ -1,0 +1,201 @@
+// Package web serves Carepath's pages: server-rendered HTML from embedded
+// templates and assets, on the standard library's router.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"carepath"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Services are what the pages read and write.
+type Services struct {
+	Patients      carepath.PatientService
+	Organizations carepath.OrganizationService
+	// Health reports whether the database answers.
+	Health func(ctx context.Context) error
+}
+
+// Server is the HTTP server.
+type Server struct {
+	Services
+	// OrgID is the organization whose data the pages show. (Accounts and
+	// sign-in, which tie a user to an organization, come next.)
+	OrgID  string
+	Logger *slog.Logger
+
+	srv       *http.Server
+	ln        net.Listener
+	templates map[string]*template.Template
+	assets    map[string]asset // content-hashed URL -> asset
+	assetURL  map[string]string
+	org       *carepath.Organization
+	loc       *time.Location
+}
+
+type asset struct {
+	data        []byte
+	contentType string
+}
+
+// Open parses templates and assets (failing fast on a broken one), then
+// listens on addr (":0" picks a free port).
+func (s *Server) Open(ctx context.Context, addr string) error {
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	org, err := s.Organizations.FindOrganization(ctx, s.OrgID)
+	if err != nil {
+		return err
+	}
+	s.org = org
+	if s.loc, err = time.LoadLocation(org.TimeZone); err != nil {
+		return fmt.Errorf("organization time zone: %w", err)
+	}
+	if err := s.loadAssets(); err != nil {
+		return err
+	}
+	if err := s.parseTemplates(); err != nil {
+		return err
+	}
+	if s.ln, err = net.Listen("tcp", addr); err != nil {
+		return err
+	}
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http server", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the base URL the server listens on.
+func (s *Server) URL() string {
+	addr := s.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Close stops accepting requests and waits for running ones to finish.
+func (s *Server) Close(ctx context.Context) error {
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Shutdown(ctx)
+}
+
+// Handler returns the routes, wrapped in the security headers and request
+// logging every response gets.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/patients", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /patients", s.handlePatientList)
+	mux.HandleFunc("GET /static/", s.handleAsset)
+	return s.logRequests(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		// Patient data must not linger in shared caches or the back button.
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.Logger.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	status, code := "ok", http.StatusOK
+	if err := s.Health(r.Context()); err != nil {
+		s.Logger.Error("health check", "err", err)
+		status, code = "database unavailable", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]string{"status": status})
+}
+
+// loadAssets reads the embedded static files and names each by a hash of
+// its content, so that browsers may cache them forever.
+func (s *Server) loadAssets() error {
+	s.assets, s.assetURL = map[string]asset{}, map[string]string{}
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		ext := path.Ext(name)
+		hashed := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+		s.assets[hashed] = asset{data: b, contentType: types[ext]}
+		s.assetURL[name] = hashed
+		return nil
+	})
+}
+
+func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.assets[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", a.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(a.data)
+}
