@@ -56,8 +56,8 @@ type entryJSON struct {
 }
 
 type resourceHeader struct {
-	ResourceType string `json:"resourceType"`
-	ID           string `json:"id"`
+	ResourceType string  `json:"resourceType"`
+	ID           *string `json:"id"`
 }
 
 // entry is one resource of a unit while it is being parsed.
@@ -183,7 +183,10 @@ func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
 	if h.ResourceType == "Bundle" {
 		return nil, entryErr(i, "nested Bundles cannot be imported")
 	}
-	e := &entry{index: i, fullURL: fullURL, raw: v, typ: h.ResourceType, id: h.ID, hadID: h.ID != ""}
+	e := &entry{index: i, fullURL: fullURL, raw: v, typ: h.ResourceType, hadID: h.ID != nil}
+	if e.hadID {
+		e.id = *h.ID
+	}
 	if e.hadID && !validID(e.id) {
 		return nil, entryErr(i, "%s id %q is not a valid FHIR id (1-64 letters, digits, '-' and '.')", e.typ, e.id)
 	}
@@ -232,9 +235,11 @@ func peekHeader(v []byte) (h resourceHeader, ok bool) {
 		// which only a full decode can tell.
 		return h, false
 	}
-	if h.ID, rest, ok = cutPlainString(rest); !ok {
+	id, rest, ok := cutPlainString(rest)
+	if !ok {
 		return h, false
 	}
+	h.ID = &id
 	return h, len(rest) > 0 && (rest[0] == ',' || rest[0] == '}')
 }
 

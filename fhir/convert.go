@@ -105,12 +105,12 @@ func (c *converter) date(element, v string) string {
 				return v
 			}
 		}
-		c.fail("%s %q is not a valid FHIR date", element, v)
+		c.fail("%s %q is not a valid FHIR date or dateTime", element, v)
 		return ""
 	}
 	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
-		c.fail("%s %q is not a valid FHIR dateTime", element, v)
+		c.fail("%s %q is not a valid FHIR date or dateTime", element, v)
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)

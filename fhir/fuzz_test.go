@@ -1,0 +1,44 @@
+package fhir
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse feeds the bundle parser arbitrary documents. Whatever the input,
+// it must not panic, and what it accepts must be sound: valid JSON for every
+// resource, valid ids, a hash, and references resolved.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"inferno-uscore-r4/uscore_bundle_patient_907.json", "inferno-uscore-r4/carin_bundle_patient_888.json",
+		"hl7-r4-examples/Patient-example.json", "hl7-r4-examples/Condition-example.json", "hl7-r4-examples/Encounter-example.json"} {
+		if b, err := os.ReadFile(filepath.Join(dataDir, name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(bundle("transaction", `{"fullUrl":"`+patURN+`","resource":`+patientA+`,"request":{"method":"PUT","url":"Patient/a"}}`,
+		post("urn:uuid:22222222-2222-4222-8222-222222222222", obsOK))))
+	f.Add([]byte(`{"resourceType":"Condition","subject":{"reference":"Patient?identifier=a%7Cb"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		unit, err := Parse(append([]byte(nil), data...), "fuzz")
+		if err != nil {
+			if _, ok := err.(*UnitError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		for _, r := range unit.Resources {
+			if !validID(r.ID) || r.Hash == "" || !IsResourceType(r.Type) {
+				t.Fatalf("accepted resource %s/%s hash %q", r.Type, r.ID, r.Hash)
+			}
+			var v map[string]any
+			if err := json.Unmarshal(r.JSON, &v); err != nil {
+				t.Fatalf("accepted resource %s/%s has invalid JSON %q: %v", r.Type, r.ID, r.JSON, err)
+			}
+			if v["resourceType"] != r.Type || v["id"] != r.ID {
+				t.Fatalf("stored JSON says %v/%v, unit says %s/%s", v["resourceType"], v["id"], r.Type, r.ID)
+			}
+		}
+	})
+}
