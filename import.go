@@ -33,7 +33,9 @@ type ImportResource struct {
 	// JSON is the resource as the source sent it, compacted, with references
 	// internal to the bundle (urn:uuid:...) rewritten to "Type/id".
 	JSON []byte
-	// Hash is a digest of JSON; an unchanged resource is not rewritten.
+	// Hash is a digest of JSON. A resource sent again with the same JSON
+	// (white space aside) is unchanged and not rewritten; the same content
+	// with its members in another order counts as a change.
 	Hash string
 	// Record is the typed value for the kinds Carepath works with (*Patient,
 	// *Condition, *Encounter...), nil for kinds kept only as JSON.

@@ -50,12 +50,13 @@ func Migrations() ([]Migration, error) {
 	return ms, nil
 }
 
-// translate adapts the one schema to the engine: JSON documents are JSONB on
-// PostgreSQL (validated on write, searchable later) and TEXT on SQLite;
+// translate adapts the one schema to the engine: JSON documents are JSON on
+// PostgreSQL (validated on write and kept byte for byte, unlike JSONB) and
+// TEXT on SQLite;
 // tables of small rows are WITHOUT ROWID on SQLite (one B-tree, not two).
 func (db *DB) translate(sql string) string {
 	if db.Dialect == Postgres {
-		return strings.NewReplacer("JSONDOC", "JSONB", " WITHOUT_ROWID", "").Replace(sql)
+		return strings.NewReplacer("JSONDOC", "JSON", " WITHOUT_ROWID", "").Replace(sql)
 	}
 	return strings.NewReplacer("JSONDOC", "TEXT", "WITHOUT_ROWID", "WITHOUT ROWID").Replace(sql)
 }

@@ -32,3 +32,17 @@ func (db *DB) CountPatients(ctx context.Context, orgID string) (int, error) {
 	err := db.queryRow(ctx, "SELECT COUNT(*) FROM patient WHERE org_id = ?", orgID).Scan(&n)
 	return n, err
 }
+
+// RecordCounts returns how many typed records of each table an
+// organization holds (patient, condition, observation...).
+func (db *DB) RecordCounts(ctx context.Context, orgID string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, t := range typedTables {
+		var n int64
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+t.name+" WHERE org_id = ?", orgID).Scan(&n); err != nil {
+			return nil, err
+		}
+		out[t.name] = n
+	}
+	return out, nil
+}

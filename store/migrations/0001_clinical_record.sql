@@ -1,7 +1,7 @@
 -- The clinical record: tenants, every imported FHIR resource as sent, and the
 -- typed tables that Carepath reads. org_id leads every primary key and main
 -- index so that PostgreSQL can later be sharded by tenant.
--- JSONDOC is TEXT on SQLite and JSONB on PostgreSQL. WITHOUT_ROWID marks tables of small
+-- JSONDOC is TEXT on SQLite and JSON on PostgreSQL (validated, kept byte for byte). WITHOUT_ROWID marks tables of small
 -- rows that SQLite keeps in one B-tree keyed by the primary key (PostgreSQL ignores it).
 -- Dates and date-times are ISO 8601 text (UTC, second precision for instants)
 -- so that they sort correctly as text on both engines.
