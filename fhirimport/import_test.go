@@ -421,4 +421,3 @@ func TestImportReportsUnreadablePaths(t *testing.T) {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
 }
-
