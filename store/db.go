@@ -57,6 +57,9 @@ type DB struct {
 	checkpointDone chan struct{}
 
 	rebound sync.Map // query with ? -> query with $n, for PostgreSQL
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open connects to the database named by dsn: a postgres:// or
@@ -174,8 +177,13 @@ func redactDSN(dsn string) string {
 }
 
 // Close closes the connections. With SQLite it also checkpoints the WAL so
-// the database is one file again.
+// the database is one file again. Calling it again does nothing.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { db.closeErr = db.close() })
+	return db.closeErr
+}
+
+func (db *DB) close() error {
 	var errs []error
 	if db.checkpointKick != nil {
 		close(db.checkpointKick)

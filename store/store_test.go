@@ -286,3 +286,15 @@ func TestFindPatients(t *testing.T) {
 		}
 	})
 }
+
+func TestCloseTwice(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+	})
+}

@@ -202,7 +202,7 @@ func (p *person) chronicConditions() {
 	if p.chance(p.byAge(0.10, 0.30, 0.45, 0.45)) {
 		p.add(condHyperlipidemia)
 	}
-	dm := p.byAge(0.035, 0.12, 0.21, 0.22)
+	dm := p.byAge(0.025, 0.085, 0.16, 0.17)
 	if p.has["obesity"] {
 		dm *= 1.6
 	}
@@ -210,7 +210,7 @@ func (p *person) chronicConditions() {
 		dm *= 1.2
 	}
 	diabetic := p.chance(dm)
-	ckd := p.byAge(0.01, 0.05, 0.14, 0.30)
+	ckd := p.byAge(0.005, 0.03, 0.085, 0.20)
 	if diabetic {
 		ckd *= 2.2
 	}
@@ -227,7 +227,7 @@ func (p *person) chronicConditions() {
 			p.add(condDiabetes)
 		}
 	}
-	cad := p.byAge(0.003, 0.045, 0.13, 0.20)
+	cad := p.byAge(0.002, 0.035, 0.10, 0.16)
 	if smokes {
 		cad *= 1.6
 	}

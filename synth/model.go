@@ -74,7 +74,7 @@ var ExpectedPrevalence = []Prevalence{
 	{"hypertension", 0.32, 0.50},
 	{"hyperlipidemia", 0.20, 0.38},
 	{"obesity", 0.30, 0.45},
-	{"diabetes", 0.09, 0.20},
+	{"diabetes", 0.09, 0.17},
 	{"ckd", 0.05, 0.15},
 	{"heart_failure", 0.015, 0.06},
 	{"cad", 0.04, 0.11},

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"carepath/internal/testdb"
+)
+
+const dataDir = "../../../shared/data/fhir"
+
+// runCmd runs the command in-process and returns its exit code and
+// output.
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelp(t *testing.T) {
+	for _, cmd := range []string{"serve", "import", "generate", "stats", "migrate"} {
+		code, _, stderr := runCmd(t, cmd, "--help")
+		if code != 0 || !strings.Contains(stderr, "Usage: carepath "+cmd) || !strings.Contains(stderr, "-db") && cmd != "generate" {
+			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
+		}
+	}
+	if code, out, _ := runCmd(t, "version"); code != 0 || !strings.HasPrefix(out, "carepath ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, stderr := runCmd(t, "frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("unknown command: %d %q", code, stderr)
+	}
+	if code, _, _ := runCmd(t, "import", "--no-such-flag"); code != 2 {
+		t.Errorf("bad flag: exit %d; want 2", code)
+	}
+}
+
+func TestImportStatsMigrate(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		dsn := e.DSN(t)
+		code, stdout, stderr := runCmd(t, "migrate", "--db", dsn)
+		if code != 0 || !strings.Contains(stdout, "schema version 1") || !strings.Contains(stdout, "applied 0001") {
+			t.Fatalf("migrate: %d\n%s%s", code, stdout, stderr)
+		}
+		sample := filepath.Join(dataDir, "synthea-sample")
+		code, stdout, stderr = runCmd(t, "import", "--db", dsn, "--org", "General Hospital", sample)
+		if code != 0 || !strings.Contains(stdout, "Imported 23 bundles") || !strings.Contains(stderr, "import: 23 bundles") {
+			t.Fatalf("import: %d\n%s%s", code, stdout, stderr)
+		}
+		// A bad file among good ones: the good ones land, exit code 1, the
+		// failure is named with its entry and reason.
+		bad := filepath.Join(t.TempDir(), "bad.json")
+		os.WriteFile(bad, []byte(`{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Widget","id":"w"},"request":{"method":"PUT","url":"Widget/w"}}]}`), 0o644)
+		code, stdout, stderr = runCmd(t, "import", "--db", dsn, "--org", "general-hospital", bad, sample)
+		if code != 1 || !strings.Contains(stderr, "FAILED "+bad+": entry 0: unknown resourceType \"Widget\"") ||
+			!strings.Contains(stdout, "1 failed") {
+			t.Fatalf("import with a bad file: %d\n%s%s", code, stdout, stderr)
+		}
+		code, stdout, _ = runCmd(t, "stats", "--db", dsn, "--json")
+		var stats struct {
+			Organizations []struct {
+				ID        string
+				Name      string
+				Total     int64
+				Resources map[string]int64
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &stats); code != 0 || err != nil {
+			t.Fatalf("stats: %d %v\n%s", code, err, stdout)
+		}
+		if len(stats.Organizations) != 1 || stats.Organizations[0].ID != "general-hospital" ||
+			stats.Organizations[0].Resources["Patient"] != 23 || stats.Organizations[0].Total < 6000 {
+			t.Fatalf("stats %+v", stats)
+		}
+		// Several organizations: import without --org must ask which.
+		runCmd(t, "import", "--db", dsn, "--org", "Second Clinic", filepath.Join(sample, "27c911c6-f045-4ffa-af5d-6eba57ac94b2.json"))
+		if code, _, stderr := runCmd(t, "import", "--db", dsn, sample); code != 1 || !strings.Contains(stderr, "choose one with --org") {
+			t.Fatalf("ambiguous org: %d %s", code, stderr)
+		}
+	})
+}
+
+func TestGenerate(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, "generate", "--patients", "1200", "--seed", "5", "--as-of", "2026-11-22", "--out", dir)
+	if code != 0 || !strings.Contains(stdout, "Wrote 1200 patients in 2 files") || !strings.Contains(stderr, "1200/1200 patients") {
+		t.Fatalf("generate: %d\n%s%s", code, stdout, stderr)
+	}
+	db := filepath.Join(t.TempDir(), "gen.db")
+	code, stdout, stderr = runCmd(t, "import", "--db", db, dir)
+	if code != 0 || !strings.Contains(stdout, "Imported 1200 bundles") {
+		t.Fatalf("import generated: %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, _ := runCmd(t, "generate", "--out", dir, "--as-of", "22/11/2026"); code != 2 {
+		t.Fatalf("bad date: exit %d; want 2", code)
+	}
+}
+
+// TestServeDemo boots the server as "carepath serve --demo" would, on a
+// free port, on every engine, and reads its pages over HTTP.
+func TestServeDemo(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		m := &Main{}
+		if err := m.ParseFlags([]string{"--db", e.DSN(t), "--addr", "127.0.0.1:0", "--demo", "--demo-patients", "60"}, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		m.Stdout = &out
+		m.Logger = testLogger(t)
+		if err := m.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if !strings.Contains(out.String(), "Loaded 60 demo patients") {
+			t.Fatalf("output: %s", out.String())
+		}
+		base := m.Server.URL()
+
+		body, resp := get(t, base+"/healthz")
+		if resp.StatusCode != 200 || !strings.Contains(body, `"status":"ok"`) {
+			t.Fatalf("healthz: %d %s", resp.StatusCode, body)
+		}
+		body, resp = get(t, base+"/patients")
+		if resp.StatusCode != 200 || !strings.Contains(body, "1–40 of 60 patients") || !strings.Contains(body, "Demo data") {
+			t.Fatalf("patients page: %d\n%s", resp.StatusCode, body)
+		}
+		for h, want := range map[string]string{"Content-Security-Policy": "default-src 'self'", "Cache-Control": "no-store",
+			"X-Content-Type-Options": "nosniff"} {
+			if !strings.Contains(resp.Header.Get(h), want) {
+				t.Errorf("header %s = %q; want %q", h, resp.Header.Get(h), want)
+			}
+		}
+		body, _ = get(t, base+"/patients?offset=40")
+		if !strings.Contains(body, "41–60 of 60 patients") || !strings.Contains(body, `rel="prev"`) {
+			t.Errorf("second page wrong:\n%s", body)
+		}
+		body, _ = get(t, base+"/patients?q=zzzz")
+		if !strings.Contains(body, "No patient matches") {
+			t.Errorf("empty search:\n%s", body)
+		}
+		css := between(body, `href="/static/`, `"`)
+		if _, resp := get(t, base+"/static/"+css); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("asset %s: %d %s", css, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+
+		// A second start on the same database does not load the demo again.
+		m.Close()
+		m2 := &Main{}
+		m2.ParseFlags([]string{"--db", m.DSN, "--addr", "127.0.0.1:0", "--demo"}, io.Discard)
+		out.Reset()
+		m2.Stdout, m2.Logger = &out, testLogger(t)
+		if err := m2.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer m2.Close()
+		if strings.Contains(out.String(), "Generating") {
+			t.Fatalf("demo loaded twice: %s", out.String())
+		}
+	})
+}
+
+func get(t *testing.T, url string) (string, *http.Response) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp
+}
+
+func between(s, start, end string) string {
+	_, after, ok := strings.Cut(s, start)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(after, end)
+	return v
+}
