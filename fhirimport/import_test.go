@@ -68,7 +68,9 @@ func countsByType(t *testing.T, db *store.DB, org string) map[string]int64 {
 	return out
 }
 
-func newOrg(t *testing.T, db *store.DB) string {
+func newOrg(t *testing.T, db *store.DB) string { return newOrgB(t, db) }
+
+func newOrgB(t testing.TB, db *store.DB) string {
 	org := &carepath.Organization{Name: "Import Test"}
 	if err := db.CreateOrganization(context.Background(), org); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,112 @@
+package fhirimport_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"carepath/fhirimport"
+	"carepath/internal/testdb"
+)
+
+// synthea300 unpacks ../shared/data/fhir/synthea-300.tar.gz (300 patients,
+// 87,737 resources) once into the system temp folder and returns the
+// folder of its JSON files.
+func synthea300(b *testing.B) string {
+	b.Helper()
+	archive := filepath.Join(dataDir, "synthea-300.tar.gz")
+	if _, err := os.Stat(archive); err != nil {
+		b.Skipf("no %s", archive)
+	}
+	dir := filepath.Join(os.TempDir(), "carepath-bench-synthea-300")
+	files, _ := filepath.Glob(filepath.Join(dir, "synthea-300", "*.json"))
+	if len(files) != 300 {
+		os.RemoveAll(dir)
+		os.MkdirAll(dir, 0o755)
+		if out, err := exec.Command("tar", "-xzf", archive, "-C", dir).CombinedOutput(); err != nil {
+			b.Fatalf("unpack: %v %s", err, out)
+		}
+	}
+	return filepath.Join(dir, "synthea-300")
+}
+
+const synthea300Resources = 87737
+
+// BenchmarkDecodeFloor is what any importer of these files must at least
+// spend: reading them and decoding them with encoding/json into generic
+// values, on every core.
+func BenchmarkDecodeFloor(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(synthea300(b), "*.json"))
+	b.ResetTimer()
+	for range b.N {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		var resources atomic.Int64
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := next.Add(1) - 1; i < int64(len(files)); i = next.Add(1) - 1 {
+					data, err := os.ReadFile(files[i])
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					var v struct{ Entry []any }
+					if err := json.Unmarshal(data, &v); err != nil {
+						b.Error(err)
+						return
+					}
+					resources.Add(int64(len(v.Entry)))
+				}
+			}()
+		}
+		wg.Wait()
+		if resources.Load() != synthea300Resources {
+			b.Fatalf("decoded %d resources", resources.Load())
+		}
+	}
+	b.ReportMetric(float64(synthea300Resources*b.N)/b.Elapsed().Seconds(), "resources/s")
+}
+
+// BenchmarkImport imports the unpacked synthea-300 folder into a fresh
+// database per iteration, on every engine, including the final close
+// (which on SQLite checkpoints the WAL into the database file).
+func BenchmarkImport(b *testing.B) {
+	dir := synthea300(b)
+	benchImport(b, []string{dir})
+}
+
+// BenchmarkImportArchive imports straight from synthea-300.tar.gz.
+func BenchmarkImportArchive(b *testing.B) {
+	synthea300(b)
+	benchImport(b, []string{filepath.Join(dataDir, "synthea-300.tar.gz")})
+}
+
+func benchImport(b *testing.B, paths []string) {
+	for _, e := range testdb.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			ctx := context.Background()
+			for range b.N {
+				b.StopTimer()
+				db := e.Open(b)
+				org := newOrgB(b, db)
+				b.StartTimer()
+				rep, err := fhirimport.Import(ctx, db, org, paths, fhirimport.Options{})
+				if err != nil || len(rep.Failures) > 0 || rep.Resources != synthea300Resources {
+					b.Fatalf("import: %+v %v", rep, err)
+				}
+				if err := db.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(synthea300Resources*b.N)/b.Elapsed().Seconds(), "resources/s")
+		})
+	}
+}
