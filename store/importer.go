@@ -66,9 +66,24 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 			byType[ref.Type] = append(byType[ref.Type], ref.ID)
 		}
 	}
+	if tx.db.Dialect == Postgres {
+		// The table grows from nothing during an import. A generic plan
+		// cached while it was small keeps scanning it whole once it is large
+		// (measured: 3,000 resources/s instead of 9,800); a custom plan sees
+		// its current size. Only this lookup needs it: re-planning the
+		// multi-row inserts every time would cost more than it saves.
+		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return nil, err
+		}
+	}
 	stored, err := storedHashes(ctx, tx, org, byType)
 	if err != nil {
 		return nil, err
+	}
+	if tx.db.Dialect == Postgres {
+		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = auto"); err != nil {
+			return nil, err
+		}
 	}
 
 	buf := map[*bulkTable]*bulkBuffer{resourceTable: newBulkBuffer(resourceTable)}

@@ -56,7 +56,7 @@ func Migrations() ([]Migration, error) {
 // tables of small rows are WITHOUT ROWID on SQLite (one B-tree, not two).
 func (db *DB) translate(sql string) string {
 	if db.Dialect == Postgres {
-		return strings.NewReplacer("JSONDOC", "JSON", " WITHOUT_ROWID", "").Replace(sql)
+		return strings.NewReplacer("JSONDOC", "JSON COMPRESSION lz4", " WITHOUT_ROWID", "").Replace(sql)
 	}
 	return strings.NewReplacer("JSONDOC", "TEXT", "WITHOUT_ROWID", "WITHOUT ROWID").Replace(sql)
 }
