@@ -19,7 +19,7 @@ import (
 // unit's failure never takes another's writes with it.
 func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
 	var results []carepath.ImportResult
-	err := db.RunInTx(ctx, func(tx *Tx) error {
+	err := db.runImportTx(ctx, func(tx batchTx) error {
 		var err error
 		results, err = importBatch(ctx, tx, orgID, units)
 		return err
@@ -35,7 +35,7 @@ func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.I
 	}
 	results = make([]carepath.ImportResult, len(units))
 	for i, u := range units {
-		err := db.RunInTx(ctx, func(tx *Tx) error {
+		err := db.runImportTx(ctx, func(tx batchTx) error {
 			rs, err := importBatch(ctx, tx, orgID, units[i:i+1])
 			if err == nil {
 				results[i] = rs[0]
@@ -54,7 +54,7 @@ func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.I
 
 type resourceKey struct{ typ, id string }
 
-func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
 	// What the database holds before this batch: content hashes of the
 	// resources it writes, and which of the external references exist.
 	byType := map[string][]string{}
@@ -66,13 +66,13 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 			byType[ref.Type] = append(byType[ref.Type], ref.ID)
 		}
 	}
-	if tx.db.Dialect == Postgres {
+	if tx.dialect() == Postgres {
 		// The table grows from nothing during an import. A generic plan
 		// cached while it was small keeps scanning it whole once it is large
 		// (measured: 3,000 resources/s instead of 9,800); a custom plan sees
 		// its current size. Only this lookup needs it: re-planning the
 		// multi-row inserts every time would cost more than it saves.
-		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+		if err := tx.exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
 			return nil, err
 		}
 	}
@@ -80,8 +80,8 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 	if err != nil {
 		return nil, err
 	}
-	if tx.db.Dialect == Postgres {
-		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = auto"); err != nil {
+	if tx.dialect() == Postgres {
+		if err := tx.exec(ctx, "SET LOCAL plan_cache_mode = auto"); err != nil {
 			return nil, err
 		}
 	}
@@ -92,7 +92,7 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 	}
 	replaced := map[*bulkTable][]string{} // child table -> stored parents whose old children go
 	written := map[resourceKey]bool{}     // records already buffered by this batch
-	now := formatTime(tx.Now)
+	now := formatTime(tx.now())
 	results := make([]carepath.ImportResult, len(units))
 	for i, u := range units {
 		var missing []string
@@ -141,11 +141,11 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 			return nil, err
 		}
 	}
-	if err := buf[resourceTable].flush(ctx, tx); err != nil {
+	if err := tx.flush(ctx, buf[resourceTable]); err != nil {
 		return nil, err
 	}
 	for _, t := range typedTables {
-		if err := buf[t].flush(ctx, tx); err != nil {
+		if err := tx.flush(ctx, buf[t]); err != nil {
 			return nil, err
 		}
 	}
@@ -154,7 +154,7 @@ func importBatch(ctx context.Context, tx *Tx, org string, units []*carepath.Impo
 
 // storedHashes returns the content hash of every listed resource that the
 // organization already holds.
-func storedHashes(ctx context.Context, tx *Tx, org string, byType map[string][]string) (map[resourceKey]string, error) {
+func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string][]string) (map[resourceKey]string, error) {
 	out := map[resourceKey]string{}
 	for typ, ids := range byType {
 		err := inChunks(ids, 500, func(chunk []string) error {
@@ -163,20 +163,15 @@ func storedHashes(ctx context.Context, tx *Tx, org string, byType map[string][]s
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			rows, err := tx.Query(ctx, "SELECT id, content_hash FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
-				placeholders(len(chunk))+")", args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
+			return tx.query(ctx, "SELECT id, content_hash FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
+				placeholders(len(chunk))+")", args, func(scan func(...any) error) error {
 				var id, hash string
-				if err := rows.Scan(&id, &hash); err != nil {
+				if err := scan(&id, &hash); err != nil {
 					return err
 				}
 				out[resourceKey{typ, id}] = hash
-			}
-			return rows.Err()
+				return nil
+			})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("read stored resources: %w", err)
@@ -185,15 +180,14 @@ func storedHashes(ctx context.Context, tx *Tx, org string, byType map[string][]s
 	return out, nil
 }
 
-func deleteChildren(ctx context.Context, tx *Tx, org string, c childTable, parents []string) error {
+func deleteChildren(ctx context.Context, tx batchTx, org string, c childTable, parents []string) error {
 	return inChunks(parents, 500, func(chunk []string) error {
 		args := make([]any, 0, len(chunk)+1)
 		args = append(args, org)
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		_, err := tx.Exec(ctx, "DELETE FROM "+c.t.name+" WHERE org_id = ? AND "+c.parentCol+" IN ("+placeholders(len(chunk))+")", args...)
-		return err
+		return tx.exec(ctx, "DELETE FROM "+c.t.name+" WHERE org_id = ? AND "+c.parentCol+" IN ("+placeholders(len(chunk))+")", args...)
 	})
 }
 

@@ -51,14 +51,13 @@ func Migrations() ([]Migration, error) {
 }
 
 // translate adapts the one schema to the engine: JSON documents are JSON on
-// PostgreSQL (validated on write and kept byte for byte, unlike JSONB) and
-// TEXT on SQLite;
-// tables of small rows are WITHOUT ROWID on SQLite (one B-tree, not two).
+// PostgreSQL (validated on write and kept byte for byte, unlike JSONB, and
+// compressed with lz4 when large) and TEXT on SQLite.
 func (db *DB) translate(sql string) string {
 	if db.Dialect == Postgres {
-		return strings.NewReplacer("JSONDOC", "JSON COMPRESSION lz4", " WITHOUT_ROWID", "").Replace(sql)
+		return strings.ReplaceAll(sql, "JSONDOC", "JSON COMPRESSION lz4")
 	}
-	return strings.NewReplacer("JSONDOC", "TEXT", "WITHOUT_ROWID", "WITHOUT ROWID").Replace(sql)
+	return strings.ReplaceAll(sql, "JSONDOC", "TEXT")
 }
 
 // MigrationStatus is what Migrate did.

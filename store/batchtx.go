@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// batchTx is what an import batch needs from its transaction. The engines
+// differ in how rows reach the database fastest: SQLite takes multi-row
+// upserts through database/sql, PostgreSQL takes COPY into a staging table
+// and one upsert from it per table.
+type batchTx interface {
+	dialect() Dialect
+	now() time.Time
+	exec(ctx context.Context, query string, args ...any) error
+	// query calls row for each result row; scan reads its columns.
+	query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error
+	// flush writes every row of b and empties it.
+	flush(ctx context.Context, b *bulkBuffer) error
+}
+
+// runImportTx runs fn in one transaction on the engine's fastest write path,
+// retrying serialization failures as RunInTx does.
+func (db *DB) runImportTx(ctx context.Context, fn func(tx batchTx) error) error {
+	if db.Dialect != Postgres {
+		return db.RunInTx(ctx, func(tx *Tx) error { return fn(sqlBatchTx{tx}) })
+	}
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		err = db.runPgxTx(ctx, fn)
+		if err == nil || !isRetryable(err) {
+			break
+		}
+		time.Sleep(time.Duration(attempt*attempt) * 10 * time.Millisecond)
+	}
+	return mapError(err)
+}
+
+func (db *DB) runPgxTx(ctx context.Context, fn func(tx batchTx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: PostgreSQL connection is a %T", driverConn)
+		}
+		return pgx.BeginFunc(ctx, c.Conn(), func(tx pgx.Tx) error {
+			return fn(&pgxBatchTx{tx: tx, db: db, at: db.Now().UTC()})
+		})
+	})
+}
+
+// sqlBatchTx is the database/sql path (SQLite).
+type sqlBatchTx struct{ tx *Tx }
+
+func (t sqlBatchTx) dialect() Dialect { return t.tx.db.Dialect }
+func (t sqlBatchTx) now() time.Time   { return t.tx.Now }
+
+func (t sqlBatchTx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.tx.Exec(ctx, query, args...)
+	return err
+}
+
+func (t sqlBatchTx) query(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
+	rows, err := t.tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, row)
+}
+
+func scanAll(rows *sql.Rows, row func(func(...any) error) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (t sqlBatchTx) flush(ctx context.Context, b *bulkBuffer) error { return b.flush(ctx, t.tx) }
+
+// pgxBatchTx is the PostgreSQL path, on the pgx connection under
+// database/sql, for COPY.
+type pgxBatchTx struct {
+	tx     pgx.Tx
+	db     *DB
+	at     time.Time
+	staged map[string]bool
+}
+
+func (t *pgxBatchTx) dialect() Dialect { return Postgres }
+func (t *pgxBatchTx) now() time.Time   { return t.at }
+
+func (t *pgxBatchTx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.tx.Exec(ctx, t.db.rebind(query), args...)
+	return err
+}
+
+func (t *pgxBatchTx) query(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
+	rows, err := t.tx.Query(ctx, t.db.rebind(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// flush copies the rows into a session-local staging table that empties at
+// every commit, then upserts them into the table in one statement.
+func (t *pgxBatchTx) flush(ctx context.Context, b *bulkBuffer) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	stage := "stage_" + b.t.name
+	if t.staged == nil {
+		t.staged = map[string]bool{}
+	}
+	if !t.staged[stage] {
+		if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+stage+" (LIKE "+b.t.name+") ON COMMIT DELETE ROWS"); err != nil {
+			return fmt.Errorf("stage %s: %w", b.t.name, err)
+		}
+		t.staged[stage] = true
+	}
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{stage}, b.t.cols, pgx.CopyFromRows(b.rows)); err != nil {
+		return fmt.Errorf("copy %s: %w", b.t.name, err)
+	}
+	cols := strings.Join(b.t.cols, ", ")
+	if _, err := t.tx.Exec(ctx, "INSERT INTO "+b.t.name+" ("+cols+") SELECT "+cols+" FROM "+stage+
+		" ON CONFLICT ("+strings.Join(b.t.cols[:b.t.keyCols], ", ")+") "+b.t.conflictClause()); err != nil {
+		return fmt.Errorf("write %s: %w", b.t.name, err)
+	}
+	if _, err := t.tx.Exec(ctx, "TRUNCATE "+stage); err != nil {
+		return err
+	}
+	b.rows = b.rows[:0]
+	clear(b.index)
+	return nil
+}
+
