@@ -152,4 +152,3 @@ func (t *pgxBatchTx) flush(ctx context.Context, b *bulkBuffer) error {
 	clear(b.index)
 	return nil
 }
-
