@@ -31,12 +31,10 @@ func New(seed uint64, asOf time.Time) *Generator {
 	g := &Generator{seed: seed, asOf: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)}
 	r := rand.New(rand.NewPCG(seed, 0xc0ffee))
 	for i := 0; i < 24; i++ {
-		sex := "female"
 		given := pick(r, femaleNames)
 		if i%2 == 1 {
-			sex, given = "male", pick(r, maleNames)
+			given = pick(r, maleNames)
 		}
-		_ = sex
 		g.practitioners = append(g.practitioners, practitionerJSON{ResourceType: "Practitioner", ID: uuid(r),
 			Identifier: []identifier{{System: "http://hl7.org/fhir/sid/us-npi", Value: fmt.Sprintf("99%08d", r.IntN(1e8))}},
 			Active:     true, Name: []humanName{{Use: "official", Family: pick(r, familyNames), Given: []string{given}, Prefix: []string{"Dr."}}},
@@ -123,25 +121,32 @@ func (g *Generator) person(i int) *person {
 	return p
 }
 
-// ageBands is the age mix of an adult primary-care panel.
-var ageBands = []struct {
+// ageBand is a range of ages with its share of the panel.
+type ageBand struct {
 	lo, hi int
 	share  float64
-}{{18, 34, 0.24}, {35, 49, 0.22}, {50, 64, 0.27}, {65, 79, 0.19}, {80, 95, 0.08}}
+}
+
+// ageBands is the age mix of an adult primary-care panel.
+var ageBands = []ageBand{{18, 34, 0.24}, {35, 49, 0.22}, {50, 64, 0.27}, {65, 79, 0.19}, {80, 95, 0.08}}
+
+// weighted picks one of items with probability share(item); shares sum to
+// 1 (the last item takes any rounding remainder).
+func weighted[T any](r *rand.Rand, items []T, share func(T) float64) T {
+	x := r.Float64()
+	for _, it := range items {
+		if x < share(it) {
+			return it
+		}
+		x -= share(it)
+	}
+	return items[len(items)-1]
+}
 
 func (p *person) demographics() {
 	r := p.r
-	x := r.Float64()
-	for _, b := range ageBands {
-		if x < b.share {
-			p.age = b.lo + r.IntN(b.hi-b.lo+1)
-			break
-		}
-		x -= b.share
-	}
-	if p.age == 0 {
-		p.age = 50
-	}
+	band := weighted(r, ageBands, func(b ageBand) float64 { return b.share })
+	p.age = band.lo + r.IntN(band.hi-band.lo+1)
 	p.sex = "male"
 	if r.Float64() < 0.54 {
 		p.sex = "female"

@@ -207,14 +207,7 @@ func (p *person) patient() {
 	}
 	family := pick(r, familyNames)
 	pl := pick(r, places)
-	x, lang := r.Float64(), languages[0]
-	for _, l := range languages {
-		if x < l.share {
-			lang = l
-			break
-		}
-		x -= l.share
-	}
+	lang := weighted(r, languages, func(l language) float64 { return l.share })
 	marital := "S"
 	switch y := r.Float64(); {
 	case p.age >= 30 && y < 0.5:
@@ -513,14 +506,7 @@ func (p *person) inpatient(at time.Time) {
 			return
 		}
 	}
-	x, disp := r.Float64(), dispositions[0]
-	for _, d := range dispositions {
-		if x < d.share {
-			disp = d
-			break
-		}
-		x -= d.share
-	}
+	disp := weighted(r, dispositions, func(d disposition) float64 { return d.share })
 	if disp.code == "exp" && p.age < 60 {
 		disp = dispositions[0]
 	}

@@ -139,7 +139,7 @@ var languages = []language{{"en", "English", 0.82}, {"es", "Spanish", 0.11}, {"z
 	{"vi", "Vietnamese", 0.012}, {"pt", "Portuguese", 0.012}, {"ht", "Haitian Creole", 0.01}, {"ru", "Russian", 0.008},
 	{"ar", "Arabic", 0.008}, {"ko", "Korean", 0.005}}
 
-// dischargeDisposition is where an inpatient goes at discharge
+// disposition is where an inpatient goes at discharge
 // (http://terminology.hl7.org/CodeSystem/discharge-disposition), with its
 // share of adult medical discharges.
 type disposition struct {
