@@ -33,10 +33,13 @@ type Options struct {
 type Progress struct {
 	Units, Failed int
 	Resources     int
-	InputDone     int64 // input consumed by written units: bytes of files, or documents for ImportDocuments
-	InputTotal    int64
-	Elapsed       time.Duration
-	Done          bool
+	// InputDone is how much input has been parsed and queued for writing
+	// (bytes of files, or documents for ImportDocuments); the pipeline
+	// keeps it at most a few batches ahead of what is written.
+	InputDone  int64
+	InputTotal int64
+	Elapsed    time.Duration
+	Done       bool
 }
 
 // Failure is a unit that was not imported, and why.
@@ -231,6 +234,7 @@ func (w *writer) run(ctx context.Context, results <-chan parsed) error {
 				continue
 			}
 			batch = append(batch, q)
+			w.advance(q.doc.inputPos)
 			resources += len(q.unit.Resources)
 			bytes += unitBytes(q.unit)
 			if resources >= w.opt.BatchResources || bytes >= maxBatchBytes {
@@ -279,7 +283,6 @@ func (w *writer) write(ctx context.Context, batch []parsed, canDefer bool) error
 			w.fail(p.doc.source, res.Err)
 		}
 	}
-	w.advance(batch[len(batch)-1].doc.inputPos)
 	return nil
 }
 
