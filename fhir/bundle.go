@@ -347,11 +347,15 @@ func finish(source string, entries []*entry) (*carepath.ImportUnit, error) {
 			return nil, entryErr(e.index, "%s/%s: %v", e.typ, e.id, err)
 		}
 		sum := sha256.Sum256(e.raw)
+		patient := e.patientID()
+		if p, ok := recordPatient(rec); ok {
+			patient = p // the patient the typed record is filed under
+		}
 		unit.Resources = append(unit.Resources, carepath.ImportResource{
 			EntryIndex: e.index,
 			Type:       e.typ,
 			ID:         e.id,
-			PatientID:  e.patientID(),
+			PatientID:  patient,
 			JSON:       e.raw,
 			Hash:       hex.EncodeToString(sum[:16]),
 			Record:     rec,

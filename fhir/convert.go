@@ -50,6 +50,37 @@ func convert(e *entry) (any, error) {
 	return nil, nil
 }
 
+// recordPatient returns the patient a typed record belongs to.
+func recordPatient(rec any) (string, bool) {
+	switch r := rec.(type) {
+	case *carepath.Patient:
+		return r.ID, true
+	case *carepath.RelatedPerson:
+		return r.PatientID, true
+	case *carepath.Coverage:
+		return r.PatientID, true
+	case *carepath.Condition:
+		return r.PatientID, true
+	case *carepath.Medication:
+		return r.PatientID, true
+	case *carepath.Allergy:
+		return r.PatientID, true
+	case *carepath.Encounter:
+		return r.PatientID, true
+	case *carepath.Observation:
+		return r.PatientID, true
+	case *carepath.Procedure:
+		return r.PatientID, true
+	case *carepath.Immunization:
+		return r.PatientID, true
+	case *carepath.CarePlan:
+		return r.PatientID, true
+	case *carepath.Goal:
+		return r.PatientID, true
+	}
+	return "", false
+}
+
 // converter collects the first problem of a resource so that conversion
 // code reads as a list of fields.
 type converter struct {

@@ -98,14 +98,30 @@ func (b *bulkBuffer) add(row []any) {
 	b.rows = append(b.rows, row)
 }
 
-// dropParent removes the buffered rows whose column 1 (the parent id, after
-// org_id) is parentID: a parent written twice in one batch keeps only the
-// children of its last version.
-func (b *bulkBuffer) dropParent(parentID string) {
+// remove drops the buffered row with the given key, if any.
+func (b *bulkBuffer) remove(key []any) {
+	k := rowKey(key, len(key))
+	i, ok := b.index[k]
+	if !ok {
+		return
+	}
+	last := len(b.rows) - 1
+	b.rows[i] = b.rows[last]
+	b.rows = b.rows[:last]
+	delete(b.index, k)
+	if i != last {
+		b.index[rowKey(b.rows[i], b.t.keyCols)] = i
+	}
+}
+
+// dropParent removes the buffered rows whose column col (the parent id) is
+// parentID: a parent written twice in one batch keeps only the children of
+// its last version.
+func (b *bulkBuffer) dropParent(col int, parentID string) {
 	kept := b.rows[:0]
 	clear(b.index)
 	for _, r := range b.rows {
-		if r[1] == parentID {
+		if r[col] == parentID {
 			continue
 		}
 		b.index[rowKey(r, b.t.keyCols)] = len(kept)

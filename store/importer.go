@@ -90,8 +90,9 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	for _, t := range typedTables {
 		buf[t] = newBulkBuffer(t)
 	}
-	replaced := map[*bulkTable][]string{} // child table -> stored parents whose old children go
-	written := map[resourceKey]bool{}     // records already buffered by this batch
+	replaced := map[*bulkTable][]parentRef{} // child table -> stored parents whose old children go
+	written := map[resourceKey]bool{}        // records already buffered by this batch
+	var moved [][]any                        // keys of stored rows whose record moved to another patient
 	now := formatTime(tx.now())
 	results := make([]carepath.ImportResult, len(units))
 	for i, u := range units {
@@ -113,29 +114,50 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 			switch {
 			case !exists:
 				res.Created++
-			case old == r.Hash, r.CreateOnly:
+			case old.hash == r.Hash, r.CreateOnly:
 				res.Unchanged++
 				continue
 			default:
 				res.Updated++
 			}
-			stored[key] = r.Hash
+			stored[key] = storedResource{hash: r.Hash, patient: r.PatientID}
 			buf[resourceTable].add([]any{org, r.Type, r.ID, r.PatientID, 1, r.Hash, now, bytesAsString(r.JSON)})
 			if r.Record == nil {
 				continue
 			}
 			child := childTableOf(r.Record)
 			if child != nil && written[key] {
-				buf[child].dropParent(r.ID)
+				// Children of the version buffered earlier in this batch go
+				// before this version's are added.
+				buf[child].dropParent(childOf(child).parentIdx, r.ID)
+			}
+			table := recordRows(org, r.Record, buf)
+			if exists && old.patient != r.PatientID && patientKeyed(table) {
+				// Keyed by patient, the row under the old patient would stay.
+				oldKey := recordKey(table, org, old.patient, r.Type, r.ID)
+				if written[key] {
+					buf[table].remove(oldKey)
+				} else {
+					moved = append(moved, append([]any{table}, oldKey...))
+				}
+			}
+			if child != nil && exists && !written[key] {
+				replaced[child] = append(replaced[child], parentRef{patient: old.patient, id: r.ID})
 			}
 			written[key] = true
-			recordRows(org, r.Record, buf)
-			if child != nil && exists {
-				replaced[child] = append(replaced[child], r.ID)
-			}
 		}
 	}
 
+	for _, m := range moved {
+		t, key := m[0].(*bulkTable), m[1:]
+		where := make([]string, len(key))
+		for i, c := range t.cols[:len(key)] {
+			where[i] = c + " = ?"
+		}
+		if err := tx.exec(ctx, "DELETE FROM "+t.name+" WHERE "+strings.Join(where, " AND "), key...); err != nil {
+			return nil, err
+		}
+	}
 	for _, c := range childTables {
 		if err := deleteChildren(ctx, tx, org, c, replaced[c.t]); err != nil {
 			return nil, err
@@ -152,10 +174,19 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	return results, nil
 }
 
-// storedHashes returns the content hash of every listed resource that the
-// organization already holds.
-func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string][]string) (map[resourceKey]string, error) {
-	out := map[resourceKey]string{}
+// storedResource is what a batch needs to know of a stored resource.
+type storedResource struct {
+	hash    string
+	patient string // the compartment its typed record is keyed by
+}
+
+// parentRef names a stored record that owns child rows.
+type parentRef struct{ patient, id string }
+
+// storedHashes returns the content hash and patient of every listed
+// resource that the organization already holds.
+func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string][]string) (map[resourceKey]storedResource, error) {
+	out := map[resourceKey]storedResource{}
 	for typ, ids := range byType {
 		err := inChunks(ids, 500, func(chunk []string) error {
 			args := make([]any, 0, len(chunk)+2)
@@ -163,13 +194,14 @@ func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			return tx.query(ctx, "SELECT id, content_hash FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
+			return tx.query(ctx, "SELECT id, content_hash, patient_id FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
 				placeholders(len(chunk))+")", args, func(scan func(...any) error) error {
-				var id, hash string
-				if err := scan(&id, &hash); err != nil {
+				var id string
+				var sr storedResource
+				if err := scan(&id, &sr.hash, &sr.patient); err != nil {
 					return err
 				}
-				out[resourceKey{typ, id}] = hash
+				out[resourceKey{typ, id}] = sr
 				return nil
 			})
 		})
@@ -180,15 +212,33 @@ func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string
 	return out, nil
 }
 
-func deleteChildren(ctx context.Context, tx batchTx, org string, c childTable, parents []string) error {
-	return inChunks(parents, 500, func(chunk []string) error {
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, org)
-		for _, id := range chunk {
-			args = append(args, id)
+func deleteChildren(ctx context.Context, tx batchTx, org string, c childTable, parents []parentRef) error {
+	parentCol := c.t.cols[c.parentIdx]
+	groups := map[string][]string{} // patient -> parents, when the child table is keyed by patient
+	for _, p := range parents {
+		g := ""
+		if c.patientKeyed {
+			g = p.patient
 		}
-		return tx.exec(ctx, "DELETE FROM "+c.t.name+" WHERE org_id = ? AND "+c.parentCol+" IN ("+placeholders(len(chunk))+")", args...)
-	})
+		groups[g] = append(groups[g], p.id)
+	}
+	for patient, ids := range groups {
+		err := inChunks(ids, 500, func(chunk []string) error {
+			args := []any{org}
+			where := "org_id = ?"
+			if c.patientKeyed {
+				args, where = append(args, patient), where+" AND patient_id = ?"
+			}
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			return tx.exec(ctx, "DELETE FROM "+c.t.name+" WHERE "+where+" AND "+parentCol+" IN ("+placeholders(len(chunk))+")", args...)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bytesAsString views imported JSON as a string without copying it: the

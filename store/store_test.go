@@ -298,3 +298,44 @@ func TestCloseTwice(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordMovesToAnotherPatient: typed records are keyed by patient, so
+// a resource that comes back filed under another patient must leave no row
+// (nor child rows) under the first one.
+func TestRecordMovesToAnotherPatient(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		ctx := context.Background()
+		db := e.Open(t)
+		org := newOrg(t, db, "Moves")
+		v := 120.0
+		obs := func(patient, hash string) *carepath.ImportUnit {
+			return &carepath.ImportUnit{Source: "test", Resources: []carepath.ImportResource{{
+				Type: "Observation", ID: "bp1", PatientID: patient, Hash: hash, JSON: []byte(`{"resourceType":"Observation","id":"bp1"}`),
+				Record: &carepath.Observation{ID: "bp1", PatientID: patient, Code: carepath.Coding{Code: "85354-9"},
+					Components: []carepath.ObservationComponent{{Code: carepath.Coding{Code: "8480-6"}, ValueNum: &v}}},
+			}}}
+		}
+		for _, step := range []struct{ patient, hash string }{{"p1", "h1"}, {"p2", "h2"}} {
+			if res, err := db.ImportUnits(ctx, org, []*carepath.ImportUnit{obs(step.patient, step.hash)}); err != nil || res[0].Err != nil {
+				t.Fatalf("%+v %v", res, err)
+			}
+		}
+		counts, err := db.RecordCounts(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["observation"] != 1 || counts["observation_component"] != 1 {
+			t.Fatalf("after the move: %d observations, %d components; want 1 and 1", counts["observation"], counts["observation_component"])
+		}
+		// Twice in one batch, under two patients: the last one wins.
+		res, err := db.ImportUnits(ctx, org, []*carepath.ImportUnit{obs("p3", "h3"), obs("p4", "h4")})
+		if err != nil || res[0].Err != nil || res[1].Err != nil {
+			t.Fatalf("%+v %v", res, err)
+		}
+		counts, _ = db.RecordCounts(ctx, org)
+		stored, _ := db.ReadResource(ctx, org, "Observation", "bp1")
+		if counts["observation"] != 1 || counts["observation_component"] != 1 || stored.PatientID != "p4" {
+			t.Fatalf("after two moves in one batch: %v, compartment %q", counts, stored.PatientID)
+		}
+	})
+}

@@ -2,9 +2,11 @@
 -- typed tables that Carepath reads. org_id leads every primary key and main
 -- index so that PostgreSQL can later be sharded by tenant.
 -- JSONDOC is TEXT on SQLite and JSON on PostgreSQL (validated, kept byte for byte).
--- Tables are ordinary rowid tables on SQLite: rows append in insert order and
--- only the indexes take the random order of UUID keys (measured: twice as fast
--- as WITHOUT ROWID on 10,000 patients, see BENCHMARKS.md).
+-- Tables are ordinary rowid tables on SQLite: rows append in insert order
+-- (measured: twice as fast as WITHOUT ROWID on 10,000 patients). Records in a
+-- patient's compartment are keyed (org_id, patient_id, id): one patient's
+-- records, which arrive together, share a few index pages instead of each
+-- landing on a random one (ids are random UUIDs). See BENCHMARKS.md.
 -- Dates and date-times are ISO 8601 text (UTC, second precision for instants)
 -- so that they sort correctly as text on both engines.
 
@@ -82,17 +84,16 @@ CREATE INDEX patient_identifier_value ON patient_identifier (org_id, value);
 
 CREATE TABLE related_person (
     org_id               TEXT NOT NULL,
-    id                   TEXT NOT NULL,
     patient_id           TEXT NOT NULL DEFAULT '',
+    id                   TEXT NOT NULL,
     name                 TEXT NOT NULL DEFAULT '',
     relationship_code    TEXT NOT NULL DEFAULT '',
     relationship_display TEXT NOT NULL DEFAULT '',
     phone                TEXT NOT NULL DEFAULT '',
     email                TEXT NOT NULL DEFAULT '',
     active               BOOLEAN NOT NULL DEFAULT TRUE,
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX related_person_patient ON related_person (org_id, patient_id);
 
 CREATE TABLE practitioner (
     org_id TEXT NOT NULL,
@@ -118,8 +119,8 @@ CREATE TABLE care_organization (
 
 CREATE TABLE coverage (
     org_id         TEXT NOT NULL,
-    id             TEXT NOT NULL,
     patient_id     TEXT NOT NULL DEFAULT '',
+    id             TEXT NOT NULL,
     status         TEXT NOT NULL DEFAULT '',
     type_system    TEXT NOT NULL DEFAULT '',
     type_code      TEXT NOT NULL DEFAULT '',
@@ -130,14 +131,13 @@ CREATE TABLE coverage (
     relationship   TEXT NOT NULL DEFAULT '',
     period_start   TEXT NOT NULL DEFAULT '',
     period_end     TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX coverage_patient ON coverage (org_id, patient_id);
 
 CREATE TABLE condition (
     org_id              TEXT NOT NULL,
-    id                  TEXT NOT NULL,
     patient_id          TEXT NOT NULL DEFAULT '',
+    id                  TEXT NOT NULL,
     encounter_id        TEXT NOT NULL DEFAULT '',
     code_system         TEXT NOT NULL DEFAULT '',
     code                TEXT NOT NULL DEFAULT '',
@@ -148,16 +148,15 @@ CREATE TABLE condition (
     onset               TEXT NOT NULL DEFAULT '',
     abatement           TEXT NOT NULL DEFAULT '',
     recorded            TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX condition_patient ON condition (org_id, patient_id);
 CREATE INDEX condition_code ON condition (org_id, code);
 
 CREATE TABLE medication (
     org_id        TEXT NOT NULL,
+    patient_id    TEXT NOT NULL DEFAULT '',
     resource_type TEXT NOT NULL,
     id            TEXT NOT NULL,
-    patient_id    TEXT NOT NULL DEFAULT '',
     encounter_id  TEXT NOT NULL DEFAULT '',
     status        TEXT NOT NULL DEFAULT '',
     intent        TEXT NOT NULL DEFAULT '',
@@ -168,14 +167,13 @@ CREATE TABLE medication (
     requester_id  TEXT NOT NULL DEFAULT '',
     dosage        TEXT NOT NULL DEFAULT '',
     reason        TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, resource_type, id)
+    PRIMARY KEY (org_id, patient_id, resource_type, id)
 );
-CREATE INDEX medication_patient ON medication (org_id, patient_id);
 
 CREATE TABLE allergy (
     org_id              TEXT NOT NULL,
-    id                  TEXT NOT NULL,
     patient_id          TEXT NOT NULL DEFAULT '',
+    id                  TEXT NOT NULL,
     code_system         TEXT NOT NULL DEFAULT '',
     code                TEXT NOT NULL DEFAULT '',
     display             TEXT NOT NULL DEFAULT '',
@@ -186,14 +184,13 @@ CREATE TABLE allergy (
     criticality         TEXT NOT NULL DEFAULT '',
     reaction            TEXT NOT NULL DEFAULT '',
     recorded            TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX allergy_patient ON allergy (org_id, patient_id);
 
 CREATE TABLE encounter (
     org_id                        TEXT NOT NULL,
-    id                            TEXT NOT NULL,
     patient_id                    TEXT NOT NULL DEFAULT '',
+    id                            TEXT NOT NULL,
     status                        TEXT NOT NULL DEFAULT '',
     class                         TEXT NOT NULL DEFAULT '',
     type_system                   TEXT NOT NULL DEFAULT '',
@@ -210,15 +207,14 @@ CREATE TABLE encounter (
     reason_display                TEXT NOT NULL DEFAULT '',
     service_provider_id           TEXT NOT NULL DEFAULT '',
     service_provider_name         TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX encounter_patient ON encounter (org_id, patient_id, period_start);
 CREATE INDEX encounter_class ON encounter (org_id, class, period_end);
 
 CREATE TABLE observation (
     org_id            TEXT NOT NULL,
-    id                TEXT NOT NULL,
     patient_id        TEXT NOT NULL DEFAULT '',
+    id                TEXT NOT NULL,
     encounter_id      TEXT NOT NULL DEFAULT '',
     status            TEXT NOT NULL DEFAULT '',
     category          TEXT NOT NULL DEFAULT '',
@@ -232,12 +228,13 @@ CREATE TABLE observation (
     value_code_system TEXT NOT NULL DEFAULT '',
     value_code        TEXT NOT NULL DEFAULT '',
     value_display     TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
 CREATE INDEX observation_patient_code ON observation (org_id, patient_id, code, effective);
 
 CREATE TABLE observation_component (
     org_id         TEXT NOT NULL,
+    patient_id     TEXT NOT NULL DEFAULT '',
     observation_id TEXT NOT NULL,
     seq            INTEGER NOT NULL,
     code_system    TEXT NOT NULL DEFAULT '',
@@ -246,13 +243,13 @@ CREATE TABLE observation_component (
     value_num      DOUBLE PRECISION,
     unit           TEXT NOT NULL DEFAULT '',
     value_text     TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, observation_id, seq)
+    PRIMARY KEY (org_id, patient_id, observation_id, seq)
 );
 
 CREATE TABLE procedure_performed (
     org_id          TEXT NOT NULL,
-    id              TEXT NOT NULL,
     patient_id      TEXT NOT NULL DEFAULT '',
+    id              TEXT NOT NULL,
     encounter_id    TEXT NOT NULL DEFAULT '',
     status          TEXT NOT NULL DEFAULT '',
     code_system     TEXT NOT NULL DEFAULT '',
@@ -260,28 +257,26 @@ CREATE TABLE procedure_performed (
     display         TEXT NOT NULL DEFAULT '',
     performed_start TEXT NOT NULL DEFAULT '',
     performed_end   TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX procedure_patient ON procedure_performed (org_id, patient_id);
 
 CREATE TABLE immunization (
     org_id       TEXT NOT NULL,
-    id           TEXT NOT NULL,
     patient_id   TEXT NOT NULL DEFAULT '',
+    id           TEXT NOT NULL,
     encounter_id TEXT NOT NULL DEFAULT '',
     status       TEXT NOT NULL DEFAULT '',
     code_system  TEXT NOT NULL DEFAULT '',
     code         TEXT NOT NULL DEFAULT '',
     display      TEXT NOT NULL DEFAULT '',
     occurrence   TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX immunization_patient ON immunization (org_id, patient_id);
 
 CREATE TABLE source_care_plan (
     org_id           TEXT NOT NULL,
-    id               TEXT NOT NULL,
     patient_id       TEXT NOT NULL DEFAULT '',
+    id               TEXT NOT NULL,
     status           TEXT NOT NULL DEFAULT '',
     intent           TEXT NOT NULL DEFAULT '',
     title            TEXT NOT NULL DEFAULT '',
@@ -292,9 +287,8 @@ CREATE TABLE source_care_plan (
     period_end       TEXT NOT NULL DEFAULT '',
     addresses        TEXT NOT NULL DEFAULT '', -- Condition ids, space-separated
     goal_ids         TEXT NOT NULL DEFAULT '', -- Goal ids, space-separated
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX source_care_plan_patient ON source_care_plan (org_id, patient_id);
 
 CREATE TABLE source_care_plan_activity (
     org_id       TEXT NOT NULL,
@@ -309,8 +303,8 @@ CREATE TABLE source_care_plan_activity (
 
 CREATE TABLE source_goal (
     org_id              TEXT NOT NULL,
-    id                  TEXT NOT NULL,
     patient_id          TEXT NOT NULL DEFAULT '',
+    id                  TEXT NOT NULL,
     lifecycle_status    TEXT NOT NULL DEFAULT '',
     achievement_status  TEXT NOT NULL DEFAULT '',
     description         TEXT NOT NULL DEFAULT '',
@@ -321,6 +315,5 @@ CREATE TABLE source_goal (
     target_display      TEXT NOT NULL DEFAULT '',
     target_detail       TEXT NOT NULL DEFAULT '',
     target_due          TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, patient_id, id)
 );
-CREATE INDEX source_goal_patient ON source_goal (org_id, patient_id);
