@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -70,7 +71,14 @@ type Report struct {
 
 // maxBatchBytes bounds the JSON one write transaction carries, so that
 // memory stays bounded whatever the size of the resources.
-const maxBatchBytes = 48 << 20
+const maxBatchBytes = 32 << 20
+
+// heapLimit is the soft limit on the Go heap during an import. The live data
+// is bounded by the pipeline (a batch being written, one queued, one being
+// collected, a few documents being parsed); without a limit the collector
+// lets the heap grow to twice that, which with SQLite's page caches crossed
+// 500 MB of RSS (measured on synthea-300: 525 MB without, 415 MB with).
+const heapLimit = 256 << 20
 
 // maxDeferredBytes bounds the units held back for a second try because
 // what they point to had not been imported yet.
@@ -130,6 +138,10 @@ func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if prev := debug.SetMemoryLimit(-1); prev > heapLimit {
+		debug.SetMemoryLimit(heapLimit)
+		defer debug.SetMemoryLimit(prev)
+	}
 
 	w := &writer{importer: importer, org: orgID, opt: opt, report: &Report{}, start: time.Now(), total: total}
 	docs := make(chan document, opt.Workers*2)
