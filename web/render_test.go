@@ -1,0 +1,54 @@
+package web
+
+import (
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+// TestRenderEveryPage renders each page template with representative data,
+// so that a template that only fails at run time (on an error path, say)
+// fails here.
+func TestRenderEveryPage(t *testing.T) {
+	s := &Server{org: &carepath.Organization{Name: "Test Org", Demo: true}, loc: time.UTC}
+	if err := s.loadAssets(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	p := &carepath.Patient{ID: "p1", Family: "Rivera", Given: "Emily", BirthDate: "1950-02-03", Sex: "female",
+		Language: carepath.Coding{Code: "es", Display: "Spanish"}, MRN: "MRN1", Deceased: true}
+	data := map[string]any{
+		"patients.html": patientListData{Query: "riv", Patients: []*carepath.Patient{p}, Total: 41, From: 1, To: 1, NextURL: "/patients?offset=40"},
+		"error.html":    "Patient not found.",
+	}
+	for _, name := range pages {
+		d, ok := data[name]
+		if !ok {
+			t.Fatalf("no test data for %s", name)
+		}
+		w := httptest.NewRecorder()
+		s.render(w, httptest.NewRequest("GET", "/", nil), 200, name, "Title", d)
+		body := w.Body.String()
+		if w.Code != 200 || !strings.Contains(body, "Demo data") || !strings.Contains(body, "Test Org") {
+			t.Fatalf("%s: %d\n%s", name, w.Code, body)
+		}
+		t.Logf("%s rendered %d bytes", name, len(body))
+	}
+	w := httptest.NewRecorder()
+	s.renderError(w, httptest.NewRequest("GET", "/", nil), carepath.Errorf(carepath.ENOTFOUND, "Patient not found."))
+	if w.Code != 404 || !strings.Contains(w.Body.String(), "Patient not found.") {
+		t.Fatalf("renderError: %d %s", w.Code, w.Body.String())
+	}
+	w = httptest.NewRecorder()
+	s.Logger = discardLogger()
+	s.renderError(w, httptest.NewRequest("GET", "/", nil), errors.New("pq: secret internal detail"))
+	if w.Code != 500 || strings.Contains(w.Body.String(), "secret") {
+		t.Fatalf("internal error leaked or wrong status: %d %s", w.Code, w.Body.String())
+	}
+}
