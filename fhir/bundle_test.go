@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -183,6 +184,34 @@ func TestResourceTypes(t *testing.T) {
 	for old := range olderTypes {
 		if IsResourceType(old) {
 			t.Errorf("%s is listed both as R4 and as older", old)
+		}
+	}
+}
+
+// TestParseDoesNotRetainInput: the importer reuses read buffers once Parse
+// returns, so nothing Parse returns may point into its input.
+func TestParseDoesNotRetainInput(t *testing.T) {
+	for _, doc := range []string{
+		bundle("transaction", `{"fullUrl":"`+patURN+`","resource":`+patientA+`,"request":{"method":"PUT","url":"Patient/a"}}`,
+			post("urn:uuid:22222222-2222-4222-8222-222222222222", obsOK)),
+		patientA,
+	} {
+		data := []byte(doc)
+		unit, err := Parse(data, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before [][]byte
+		for _, r := range unit.Resources {
+			before = append(before, bytes.Clone(r.JSON))
+		}
+		for i := range data {
+			data[i] = 'X'
+		}
+		for i, r := range unit.Resources {
+			if !bytes.Equal(r.JSON, before[i]) {
+				t.Fatalf("resource %d changed when the input was overwritten: %s", i, r.JSON)
+			}
 		}
 	}
 }

@@ -160,6 +160,7 @@ func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, 
 			defer wg.Done()
 			for doc := range docs {
 				unit, err := fhir.Parse(doc.data, doc.source)
+				putBuffer(doc.data)
 				doc.data = nil
 				select {
 				case results <- parsed{doc: doc, unit: unit, err: err}:
