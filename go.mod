@@ -5,7 +5,6 @@ go 1.26.8
 require (
 	github.com/go-json-experiment/json v1.27.2
 	github.com/jackc/pgx/v5 v5.12.0
-	github.com/klauspost/compress v1.20.3
 	golang.org/x/term v0.47.0
 	modernc.org/sqlite v1.61.1
 )
