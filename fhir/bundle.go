@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"carepath"
@@ -362,7 +361,6 @@ func finish(source string, entries []*entry) (*carepath.ImportUnit, error) {
 			CreateOnly: e.createOnly,
 		})
 	}
-	sort.SliceStable(unit.ExternalRefs, func(i, j int) bool { return unit.ExternalRefs[i].EntryIndex < unit.ExternalRefs[j].EntryIndex })
 	return unit, nil
 }
 

@@ -66,7 +66,6 @@ type Report struct {
 	Unchanged int
 	Failures  []Failure
 	Elapsed   time.Duration
-	Bytes     int64
 }
 
 // maxBatchBytes bounds the JSON one write transaction carries, so that
@@ -129,7 +128,6 @@ func ImportDocuments(ctx context.Context, importer carepath.ClinicalImporter, or
 
 func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, total int64, opt Options,
 	read func(ctx context.Context, out chan<- document, fail func(string, error))) (*Report, error) {
-	var err error
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -173,7 +171,7 @@ func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, 
 	go func() { wg.Wait(); close(results) }()
 
 	stopProgress := w.startProgress()
-	err = w.run(ctx, results)
+	err := w.run(ctx, results)
 	stopProgress()
 	if err != nil {
 		return w.report, err
@@ -182,7 +180,6 @@ func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, 
 	w.report.Failures = append(readFailures, w.report.Failures...)
 	mu.Unlock()
 	w.report.Elapsed = time.Since(w.start)
-	w.report.Bytes = total
 	return w.report, nil
 }
 

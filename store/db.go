@@ -226,9 +226,6 @@ func (db *DB) close() error {
 	return errors.Join(errs...)
 }
 
-// Path returns the SQLite file path, or "" for PostgreSQL.
-func (db *DB) Path() string { return db.path }
-
 // rebind turns ? placeholders into $1, $2... for PostgreSQL. Queries are
 // written once, with ?, and never contain a literal question mark.
 func (db *DB) rebind(query string) string {
@@ -297,13 +294,19 @@ const maxTxAttempts = 5
 // busy) is retried from the start with a fresh Now, so fn must have no effects
 // outside the transaction.
 func (db *DB) RunInTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.retryTx(ctx, func() error { return db.runOnce(ctx, fn) })
+}
+
+// retryTx runs one transaction attempt, and runs it again after a short,
+// jittered pause while it fails with a transient conflict.
+func (db *DB) retryTx(ctx context.Context, attempt func() error) error {
 	var err error
-	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
-		err = db.runOnce(ctx, fn)
-		if err == nil || !isRetryable(err) || attempt == maxTxAttempts {
+	for n := 1; n <= maxTxAttempts; n++ {
+		err = attempt()
+		if err == nil || !isRetryable(err) || n == maxTxAttempts {
 			break
 		}
-		backoff := time.Duration(attempt*attempt) * 10 * time.Millisecond
+		backoff := time.Duration(n*n) * 10 * time.Millisecond
 		backoff += time.Duration(rand.Int64N(int64(backoff)))
 		select {
 		case <-ctx.Done():
@@ -311,7 +314,7 @@ func (db *DB) RunInTx(ctx context.Context, fn func(tx *Tx) error) error {
 		case <-time.After(backoff):
 		}
 	}
-	return err
+	return mapError(err)
 }
 
 func (db *DB) runOnce(ctx context.Context, fn func(tx *Tx) error) error {

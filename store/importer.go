@@ -66,24 +66,9 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 			byType[ref.Type] = append(byType[ref.Type], ref.ID)
 		}
 	}
-	if tx.dialect() == Postgres {
-		// The table grows from nothing during an import. A generic plan
-		// cached while it was small keeps scanning it whole once it is large
-		// (measured: 3,000 resources/s instead of 9,800); a custom plan sees
-		// its current size. Only this lookup needs it: re-planning the
-		// multi-row inserts every time would cost more than it saves.
-		if err := tx.exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
-			return nil, err
-		}
-	}
 	stored, err := storedHashes(ctx, tx, org, byType)
 	if err != nil {
 		return nil, err
-	}
-	if tx.dialect() == Postgres {
-		if err := tx.exec(ctx, "SET LOCAL plan_cache_mode = auto"); err != nil {
-			return nil, err
-		}
 	}
 
 	buf := map[*bulkTable]*bulkBuffer{resourceTable: newBulkBuffer(resourceTable)}
@@ -92,7 +77,7 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	}
 	replaced := map[*bulkTable][]parentRef{} // child table -> stored parents whose old children go
 	written := map[resourceKey]bool{}        // records already buffered by this batch
-	var moved [][]any                        // keys of stored rows whose record moved to another patient
+	var moved []storedRow                    // rows of records that moved to another patient
 	now := formatTime(tx.now())
 	results := make([]carepath.ImportResult, len(units))
 	for i, u := range units {
@@ -138,7 +123,7 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 				if written[key] {
 					buf[table].remove(oldKey)
 				} else {
-					moved = append(moved, append([]any{table}, oldKey...))
+					moved = append(moved, storedRow{table, oldKey})
 				}
 			}
 			if child != nil && exists && !written[key] {
@@ -149,12 +134,11 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	}
 
 	for _, m := range moved {
-		t, key := m[0].(*bulkTable), m[1:]
-		where := make([]string, len(key))
-		for i, c := range t.cols[:len(key)] {
+		where := make([]string, len(m.key))
+		for i, c := range m.t.cols[:len(m.key)] {
 			where[i] = c + " = ?"
 		}
-		if err := tx.exec(ctx, "DELETE FROM "+t.name+" WHERE "+strings.Join(where, " AND "), key...); err != nil {
+		if err := tx.exec(ctx, "DELETE FROM "+m.t.name+" WHERE "+strings.Join(where, " AND "), m.key...); err != nil {
 			return nil, err
 		}
 	}
@@ -178,6 +162,12 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 type storedResource struct {
 	hash    string
 	patient string // the compartment its typed record is keyed by
+}
+
+// storedRow is the key of a stored row of table t.
+type storedRow struct {
+	t   *bulkTable
+	key []any
 }
 
 // parentRef names a stored record that owns child rows.

@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
-	"time"
 
 	"carepath/fhirimport"
 )
@@ -101,8 +100,8 @@ func (p *progressPrinter) print(s fhirimport.Progress) {
 		frac = min(float64(s.InputDone)/float64(s.InputTotal), 1)
 	}
 	eta := "--"
-	if frac > 0.01 && !s.Done {
-		eta = (time.Duration(float64(s.Elapsed)*(1-frac)/frac) + time.Second/2).Truncate(time.Second).String()
+	if !s.Done {
+		eta = formatETA(s.Elapsed, frac)
 	}
 	if p.terminal {
 		const width = 30

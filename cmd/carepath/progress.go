@@ -50,10 +50,7 @@ func (p *rateLine) update(done int) {
 func (p *rateLine) print(done int) {
 	el := time.Since(p.start)
 	rate := float64(done) / max(el.Seconds(), 1e-9)
-	eta := "--"
-	if done > 0 && done < p.total {
-		eta = (time.Duration(float64(p.total-done)/rate*float64(time.Second)) + time.Second/2).Truncate(time.Second).String()
-	}
+	eta := formatETA(el, float64(done)/float64(max(p.total, 1)))
 	line := fmt.Sprintf("%s: %d/%d %s (%.0f%%), %.0f %s/s, ETA %s", p.verb, done, p.total, p.unit,
 		100*float64(done)/float64(max(p.total, 1)), rate, p.unit, eta)
 	if p.terminal {
@@ -67,4 +64,14 @@ func (p *rateLine) finish() {
 	if p.terminal {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// formatETA estimates the time left from the time spent and the fraction
+// done, to the second; "--" while there is too little to go on or nothing
+// left.
+func formatETA(elapsed time.Duration, frac float64) string {
+	if frac <= 0.01 || frac >= 1 {
+		return "--"
+	}
+	return (time.Duration(float64(elapsed)*(1-frac)/frac) + time.Second/2).Truncate(time.Second).String()
 }
