@@ -68,6 +68,9 @@ type Report struct {
 	Elapsed   time.Duration
 }
 
+// defaultBatchResources is Options.BatchResources when it is 0.
+const defaultBatchResources = 20000
+
 // maxBatchBytes bounds the JSON one write transaction carries, so that
 // memory stays bounded whatever the size of the resources.
 const maxBatchBytes = 32 << 20
@@ -132,7 +135,7 @@ func run(ctx context.Context, importer carepath.ClinicalImporter, orgID string, 
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.BatchResources <= 0 {
-		opt.BatchResources = 20000
+		opt.BatchResources = defaultBatchResources
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -120,6 +122,12 @@ func (t *pgxBatchTx) flush(ctx context.Context, b *bulkBuffer) error {
 	if len(b.rows) == 0 {
 		return nil
 	}
+	if b.allNew {
+		copied, err := t.copyNew(ctx, b)
+		if err != nil || copied {
+			return err
+		}
+	}
 	stage := "stage_" + b.t.name
 	if t.staged == nil {
 		t.staged = map[string]bool{}
@@ -141,7 +149,32 @@ func (t *pgxBatchTx) flush(ctx context.Context, b *bulkBuffer) error {
 	if _, err := t.tx.Exec(ctx, "TRUNCATE "+stage); err != nil {
 		return err
 	}
-	b.rows = b.rows[:0]
-	clear(b.index)
+	b.reset()
 	return nil
+}
+
+// copyNew copies rows that should all be new straight into their table. If
+// one of them was stored meanwhile, by a transaction that committed after
+// this batch looked, the copy is undone and reports false, and the rows take
+// the upsert path.
+func (t *pgxBatchTx) copyNew(ctx context.Context, b *bulkBuffer) (copied bool, err error) {
+	sp, err := t.tx.Begin(ctx) // a savepoint
+	if err != nil {
+		return false, err
+	}
+	if _, err := sp.CopyFrom(ctx, pgx.Identifier{b.t.name}, b.t.cols, pgx.CopyFromRows(b.rows)); err != nil {
+		if rbErr := sp.Rollback(ctx); rbErr != nil {
+			return false, rbErr
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+			return false, nil
+		}
+		return false, fmt.Errorf("copy %s: %w", b.t.name, err)
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return false, err
+	}
+	b.reset()
+	return true, nil
 }

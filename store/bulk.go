@@ -63,6 +63,10 @@ type bulkBuffer struct {
 	t     *bulkTable
 	rows  [][]any
 	index map[string]int
+	// allNew says that no row's key was stored when the batch began, so
+	// that an engine may insert the rows without an upsert. It is a hint:
+	// a row stored meanwhile by another transaction must still be handled.
+	allNew bool
 }
 
 func newBulkBuffer(t *bulkTable) *bulkBuffer {
@@ -160,9 +164,14 @@ func (b *bulkBuffer) flush(ctx context.Context, tx *Tx) error {
 			return fmt.Errorf("write %s: %w", b.t.name, err)
 		}
 	}
+	b.reset()
+	return nil
+}
+
+// reset empties the buffer once its rows are written.
+func (b *bulkBuffer) reset() {
 	b.rows = b.rows[:0]
 	clear(b.index)
-	return nil
 }
 
 // inChunks calls fn with successive slices of at most n ids, so that IN lists

@@ -339,12 +339,19 @@ func (db *DB) runOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// PostgreSQL error codes (SQLSTATE) this package acts on.
+const (
+	pgUniqueViolation      = "23505"
+	pgSerializationFailure = "40001"
+	pgDeadlockDetected     = "40P01"
+)
+
 // isRetryable reports whether err is a transient conflict with another
 // transaction, recognised by driver error codes, never by message text.
 func isRetryable(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+		return pgErr.Code == pgSerializationFailure || pgErr.Code == pgDeadlockDetected
 	}
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {
@@ -361,7 +368,7 @@ func mapError(err error) error {
 		return nil
 	}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+	if errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
 		return carepath.Errorf(carepath.ECONFLICT, "Already exists (%s).", pgErr.ConstraintName)
 	}
 	var sqErr *sqlite.Error

@@ -133,6 +133,16 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 		}
 	}
 
+	// A batch that only creates leaves nothing to update: its rows can go in
+	// as plain inserts where an engine has a faster path for them.
+	allNew := true
+	for _, r := range results {
+		allNew = allNew && r.Updated == 0
+	}
+	for _, b := range buf {
+		b.allNew = allNew
+	}
+
 	for _, m := range moved {
 		where := make([]string, len(m.key))
 		for i, c := range m.t.cols[:len(m.key)] {

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -338,4 +340,83 @@ func TestRecordMovesToAnotherPatient(t *testing.T) {
 			t.Fatalf("after two moves in one batch: %v, compartment %q", counts, stored.PatientID)
 		}
 	})
+}
+
+// TestImportRaceOnPostgres: a batch that found none of its resources stored
+// copies them straight into their tables. When another transaction stores
+// one of them meanwhile, the copy must give way to the upsert, not fail the
+// batch.
+func TestImportRaceOnPostgres(t *testing.T) {
+	for _, e := range testdb.Engines(t) {
+		if e.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		dsn := e.DSN(t)
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		org := newOrg(t, db, "Race Health")
+
+		other, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		otherTx, err := other.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer otherTx.Rollback()
+		if _, err := otherTx.Exec(`INSERT INTO fhir_resource (org_id, resource_type, id, patient_id, content_hash, last_updated, resource)
+			VALUES ($1, 'Patient', 'p1', 'p1', 'theirs', '2026-01-01T00:00:00Z', '{}')`, org); err != nil {
+			t.Fatal(err)
+		}
+
+		type outcome struct {
+			res []carepath.ImportResult
+			err error
+		}
+		done := make(chan outcome, 1)
+		go func() {
+			res, err := db.ImportUnits(ctx, org, []*carepath.ImportUnit{patientUnit("p1", "Rivera", "Ana", "ours")})
+			done <- outcome{res, err}
+		}()
+		// The import's copy now waits for the other transaction's row.
+		for waited := 0; ; waited++ {
+			var n int
+			if err := other.QueryRow("SELECT count(*) FROM pg_locks WHERE NOT granted").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				break
+			}
+			if waited == 500 {
+				t.Fatal("the import never waited for the other transaction")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err := otherTx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		got := <-done
+		if got.err != nil || got.res[0].Err != nil {
+			t.Fatalf("import after a concurrent insert: %v %+v", got.err, got.res)
+		}
+		r, err := db.ReadResource(ctx, org, "Patient", "p1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(r.JSON), "Rivera") {
+			t.Errorf("stored %s, want the import's version", r.JSON)
+		}
+		if p, err := db.FindPatientByID(ctx, org, "p1"); err != nil || p.Family != "Rivera" {
+			t.Errorf("patient %+v %v", p, err)
+		}
+	}
 }
