@@ -17,34 +17,66 @@ var migrationFS embed.FS
 type Migration struct {
 	Version int
 	Name    string
-	SQL     string
+	SQL     string // for both engines
+	// Engine-specific statements run after SQL, from NNNN_name.sqlite.sql and
+	// NNNN_name.postgres.sql when present (triggers, for one).
+	SQLite, Postgres string
 }
 
 // Migrations returns the embedded migrations in version order. File names
-// are NNNN_name.sql.
+// are NNNN_name.sql, with optional NNNN_name.sqlite.sql and
+// NNNN_name.postgres.sql beside them.
 func Migrations() ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var ms []Migration
+	byVersion := map[int]*Migration{}
 	for _, e := range entries {
 		name := e.Name()
-		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		base := strings.TrimSuffix(name, ".sql")
+		engine := ""
+		for _, suffix := range []string{".sqlite", ".postgres"} {
+			if strings.HasSuffix(base, suffix) {
+				base, engine = strings.TrimSuffix(base, suffix), suffix[1:]
+			}
+		}
+		num, rest, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", name)
+		if !ok || err != nil || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql (or .sqlite.sql, .postgres.sql)", name)
 		}
 		b, err := migrationFS.ReadFile("migrations/" + name)
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: rest, SQL: string(b)})
+		m := byVersion[v]
+		if m == nil {
+			m = &Migration{Version: v, Name: rest}
+			byVersion[v] = m
+		} else if m.Name != rest {
+			return nil, fmt.Errorf("migration %d is named both %q and %q", v, m.Name, rest)
+		}
+		switch engine {
+		case "sqlite":
+			m.SQLite = string(b)
+		case "postgres":
+			m.Postgres = string(b)
+		default:
+			m.SQL = string(b)
+		}
+	}
+	var ms []Migration
+	for _, m := range byVersion {
+		ms = append(ms, *m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i, m := range ms {
 		if m.Version != i+1 {
 			return nil, fmt.Errorf("migration versions must run 1, 2, 3... without gaps; found %d at position %d", m.Version, i+1)
+		}
+		if m.SQL == "" {
+			return nil, fmt.Errorf("migration %d (%s) has engine-specific files but no %04d_%s.sql", m.Version, m.Name, m.Version, m.Name)
 		}
 	}
 	return ms, nil
@@ -101,8 +133,17 @@ func (db *DB) Migrate(ctx context.Context) (MigrationStatus, error) {
 				return nil
 			}
 			m := ms[current]
-			if _, err := tx.Exec(ctx, db.translate(m.SQL)); err != nil {
-				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			extra := m.SQLite
+			if db.Dialect == Postgres {
+				extra = m.Postgres
+			}
+			for _, sql := range []string{m.SQL, extra} {
+				if sql == "" {
+					continue
+				}
+				if _, err := tx.Exec(ctx, db.translate(sql)); err != nil {
+					return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+				}
 			}
 			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.Version, m.Name, formatTime(tx.Now)); err != nil {

@@ -1,0 +1,78 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// Audit actions: what was done. Reads of patient data are audited as much
+// as changes.
+const (
+	AuditPatientView   = "patient.view"   // a chart or a patient's record read
+	AuditPatientSearch = "patient.search" // a panel or search page listed patients
+	AuditImport        = "import"         // an import wrote records
+	AuditExport        = "export"
+	AuditSignIn        = "sign_in"
+	AuditSignInFailed  = "sign_in.failed"
+	AuditSignOut       = "sign_out"
+	AuditUserCreate    = "user.create"
+	AuditUserDisable   = "user.disable"
+	AuditPasswordReset = "user.password_reset"
+	AuditTokenCreate   = "token.create"
+	AuditTokenRevoke   = "token.revoke"
+	AuditTrailRead     = "audit.read"
+)
+
+// AuditEvent is one record of the audit trail: who did what, to which
+// patient, when and from where. Records form one hash chain per
+// organization: Hash covers the record and PrevHash, the previous record's
+// Hash.
+type AuditEvent struct {
+	OrgID     string
+	Seq       int64 // 1, 2, 3... within the organization
+	At        time.Time
+	ActorID   string // a user id, or "system"
+	Actor     string // the user's email, or what the system actor was
+	Action    string // one of the Audit* actions
+	PatientID string // the patient whose data it was, if any
+	Object    string // what was touched, e.g. "Patient/123" or "GET /patients"
+	Source    string // where from: an IP address, or "cli"
+	Detail    string // e.g. the search terms, counts, a reason
+	PrevHash  string
+	Hash      string
+}
+
+// AuditFilter selects audit records of one organization.
+type AuditFilter struct {
+	OrgID     string // the system actor only; users see their own organization's
+	PatientID string
+	ActorID   string
+	AfterSeq  int64 // records after this one (paging)
+	Limit     int   // at most this many; 0 means 100
+}
+
+// AuditVerification is what checking a chain found.
+type AuditVerification struct {
+	OrgID    string
+	Records  int64  // records checked
+	HeadSeq  int64  // the chain's last link, as recorded
+	HeadHash string // record it elsewhere to detect a rewritten chain later
+	// BrokenAt is the first record that does not match its hash or does not
+	// follow the one before (0 when the chain is whole), and Problem why.
+	BrokenAt int64
+	Problem  string
+}
+
+// AuditService appends to and reads the audit trail.
+type AuditService interface {
+	// RecordAudit appends events for the actor in ctx, filling in the
+	// actor, source and time, and returns when they are durable. Events of
+	// concurrent calls share a transaction.
+	RecordAudit(ctx context.Context, events ...AuditEvent) error
+	// FindAuditEvents returns records of the actor's organization (auditors
+	// and administrators only), oldest first.
+	FindAuditEvents(ctx context.Context, filter AuditFilter) ([]*AuditEvent, error)
+	// VerifyAudit checks every organization's chain (the system actor) or
+	// the actor's organization's.
+	VerifyAudit(ctx context.Context) ([]AuditVerification, error)
+}
