@@ -2,6 +2,10 @@ package carepath
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"strconv"
 	"time"
 )
 
@@ -75,4 +79,25 @@ type AuditService interface {
 	// VerifyAudit checks every organization's chain (the system actor) or
 	// the actor's organization's.
 	VerifyAudit(ctx context.Context) ([]AuditVerification, error)
+}
+
+// AuditTimeFormat is how audit times are stored and hashed: UTC, fixed width,
+// microseconds, so that text order is time order.
+const AuditTimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// AuditGenesis is the PrevHash of an organization's first record.
+const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// ChainHash returns the SHA-256 (hex) of the record's fields and PrevHash,
+// each length-prefixed so that no two different records encode alike.
+func (e *AuditEvent) ChainHash() string {
+	h := sha256.New()
+	var buf []byte
+	for _, f := range []string{e.OrgID, strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(AuditTimeFormat),
+		e.ActorID, e.Actor, e.Action, e.PatientID, e.Object, e.Source, e.Detail, e.PrevHash} {
+		buf = binary.AppendUvarint(buf[:0], uint64(len(f)))
+		h.Write(buf)
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -63,6 +63,8 @@ type DB struct {
 
 	rebound sync.Map // query with ? -> query with $n, for PostgreSQL
 
+	auditor auditAppender
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -210,6 +212,7 @@ func (db *DB) Close() error {
 
 func (db *DB) close() error {
 	var errs []error
+	db.stopAuditor()
 	if db.checkpointKick != nil {
 		close(db.checkpointKick)
 		<-db.checkpointDone

@@ -1,0 +1,383 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/internal/testdb"
+	"carepath/store"
+)
+
+// system is the command line's actor in an organization.
+func system(org string) context.Context {
+	return carepath.NewContextWithActor(context.Background(), carepath.SystemActor(org, "test", "cli"))
+}
+
+// as is a signed-in user's actor.
+func as(u *carepath.User) context.Context {
+	return carepath.NewContextWithActor(context.Background(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: "192.0.2.1"})
+}
+
+func addUser(t *testing.T, db *store.DB, org, email string, role carepath.Role) *carepath.User {
+	t.Helper()
+	u := &carepath.User{OrgID: org, Email: email, Role: role}
+	if err := db.CreateUser(system(org), u, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// clock is a settable time for the DB.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func newClock(db *store.DB) *clock {
+	c := &clock{t: time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC)}
+	db.Now = c.now
+	return c
+}
+func code(err error) string { return carepath.ErrorCode(err) }
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+func wantCode(t *testing.T, what string, err error, c string) {
+	t.Helper()
+	if code(err) != c {
+		t.Errorf("%s: error %v, want code %s", what, err, c)
+	}
+}
+
+func TestUsers(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		other := newOrg(t, db, "Other Clinic")
+		admin := addUser(t, db, org, "Admin@Example.org", carepath.RoleAdministrator)
+		if admin.Email != "admin@example.org" || admin.ID == "" {
+			t.Fatalf("created %+v: want a lower-case email and an id", admin)
+		}
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		stranger := addUser(t, db, other, "someone@other.example", carepath.RoleAdministrator)
+
+		t.Run("validation", func(t *testing.T) {
+			for _, tc := range []struct {
+				u    carepath.User
+				pw   string
+				want string
+			}{
+				{carepath.User{Email: "not an email", Role: carepath.RoleNurse}, "a long enough password", carepath.EINVALID},
+				{carepath.User{Email: "n@example.org", Role: "surgeon"}, "a long enough password", carepath.EINVALID},
+				{carepath.User{Email: "n@example.org", Role: carepath.RoleNurse}, "short", carepath.EINVALID},
+				{carepath.User{Email: "CM@example.org", Role: carepath.RoleNurse}, "a long enough password", carepath.ECONFLICT},
+				{carepath.User{Email: "someone@other.example", Role: carepath.RoleNurse}, "a long enough password", carepath.ECONFLICT},
+			} {
+				u := tc.u
+				wantCode(t, fmt.Sprintf("create %+v", tc.u), db.CreateUser(as(admin), &u, tc.pw), tc.want)
+			}
+		})
+		t.Run("only administrators manage users", func(t *testing.T) {
+			u := &carepath.User{Email: "new@example.org", Role: carepath.RoleNurse}
+			wantCode(t, "care manager creates", db.CreateUser(as(cm), u, "a long enough password"), carepath.ENOTFOUND)
+			wantCode(t, "care manager disables", db.DisableUser(as(cm), admin.ID), carepath.ENOTFOUND)
+			wantCode(t, "care manager resets", db.ResetPassword(as(cm), admin.ID, "another long password"), carepath.ENOTFOUND)
+			wantCode(t, "no actor", db.CreateUser(context.Background(), u, "a long enough password"), carepath.EUNAUTHORIZED)
+		})
+		t.Run("tenants", func(t *testing.T) {
+			users, err := db.FindUsers(as(admin))
+			must(t, err)
+			if len(users) != 2 || users[0].Email != "admin@example.org" || users[1].Email != "cm@example.org" {
+				t.Errorf("users of the organization: %+v", users)
+			}
+			_, err = db.FindUserByID(as(admin), stranger.ID)
+			wantCode(t, "another tenant's user", err, carepath.ENOTFOUND)
+			wantCode(t, "disable another tenant's user", db.DisableUser(as(admin), stranger.ID), carepath.ENOTFOUND)
+			// An administrator's new user lands in their organization,
+			// whatever the request says.
+			u := &carepath.User{OrgID: other, Email: "planted@example.org", Role: carepath.RoleNurse}
+			must(t, db.CreateUser(as(admin), u, "a long enough password"))
+			if u.OrgID != org {
+				t.Errorf("user created in %q, want the administrator's %q", u.OrgID, org)
+			}
+		})
+	})
+}
+
+func TestSignIn(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		clk := newClock(db)
+		org := newOrg(t, db, "General Clinic")
+		admin := addUser(t, db, org, "admin@example.org", carepath.RoleAdministrator)
+		nurse := addUser(t, db, org, "nurse@example.org", carepath.RoleNurse)
+		ctx := context.Background()
+
+		u, err := db.Authenticate(ctx, " Nurse@Example.org ", "a long enough password", "192.0.2.7")
+		if err != nil || u.ID != nurse.ID {
+			t.Fatalf("good sign-in: %+v %v", u, err)
+		}
+		_, err = db.Authenticate(ctx, "nobody@example.org", "a long enough password", "192.0.2.7")
+		wantCode(t, "unknown email", err, carepath.EUNAUTHORIZED)
+
+		// Five wrong passwords lock the account; the right one is then
+		// refused with the same message until the lock ends.
+		for i := 1; i <= carepath.MaxFailedSignIns; i++ {
+			_, err := db.Authenticate(ctx, "nurse@example.org", "wrong password number", "192.0.2.7")
+			wantCode(t, "wrong password", err, carepath.EUNAUTHORIZED)
+		}
+		_, errLocked := db.Authenticate(ctx, "nurse@example.org", "a long enough password", "192.0.2.7")
+		wantCode(t, "locked account", errLocked, carepath.EUNAUTHORIZED)
+		if carepath.ErrorMessage(errLocked) != carepath.ErrorMessage(err) {
+			t.Errorf("a locked account answers %q, a wrong password %q: they must not differ", carepath.ErrorMessage(errLocked), carepath.ErrorMessage(err))
+		}
+		clk.add(carepath.LockoutPeriod)
+		if _, err := db.Authenticate(ctx, "nurse@example.org", "a long enough password", "192.0.2.7"); err != nil {
+			t.Fatalf("after the lockout: %v", err)
+		}
+
+		// An administrator's reset clears a lock and revokes sessions; a
+		// disabled user cannot sign in.
+		token, err := db.CreateSession(ctx, nurse, "192.0.2.7", "test")
+		must(t, err)
+		must(t, db.ResetPassword(as(admin), nurse.ID, "a brand new password"))
+		_, _, err = db.FindSession(ctx, token)
+		wantCode(t, "session after a password reset", err, carepath.EUNAUTHORIZED)
+		u, err = db.Authenticate(ctx, "nurse@example.org", "a brand new password", "192.0.2.7")
+		if err != nil || !u.MustChangePassword {
+			t.Errorf("after reset: %+v %v; want a sign-in that must change the password", u, err)
+		}
+		must(t, db.DisableUser(as(admin), nurse.ID))
+		_, err = db.Authenticate(ctx, "nurse@example.org", "a brand new password", "192.0.2.7")
+		wantCode(t, "disabled user", err, carepath.EUNAUTHORIZED)
+
+		// Every attempt is in the audit trail, with its reason.
+		events, err := db.FindAuditEvents(as(admin), carepath.AuditFilter{ActorID: nurse.ID, Limit: 1000})
+		must(t, err)
+		var got []string
+		for _, e := range events {
+			got = append(got, e.Action+": "+e.Detail)
+		}
+		want := []string{"sign_in: ", "sign_in.failed: wrong password (1 of 5)", "sign_in.failed: wrong password (2 of 5)",
+			"sign_in.failed: wrong password (3 of 5)", "sign_in.failed: wrong password (4 of 5)",
+			"sign_in.failed: wrong password (5 of 5); account locked until 2026-05-22T14:15:00Z",
+			"sign_in.failed: account locked until 2026-05-22T14:15:00Z", "sign_in: ", "sign_in: ", "sign_in.failed: account disabled"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("audit of the nurse's sign-ins:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		clk := newClock(db)
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		ctx := context.Background()
+
+		token, err := db.CreateSession(ctx, cm, "192.0.2.7", "Chromium")
+		must(t, err)
+		s, u, err := db.FindSession(ctx, token)
+		if err != nil || u.ID != cm.ID || s.IP != "192.0.2.7" {
+			t.Fatalf("fresh session: %+v %+v %v", s, u, err)
+		}
+		for _, bad := range []string{"", "cps_", token + "x", "cpt_" + token[4:]} {
+			_, _, err := db.FindSession(ctx, bad)
+			wantCode(t, "token "+bad, err, carepath.EUNAUTHORIZED)
+		}
+		// Used every 20 minutes, it lives until its absolute timeout.
+		end := clk.now().Add(carepath.SessionMaxAge)
+		for clk.now().Add(20 * time.Minute).Before(end) {
+			clk.add(20 * time.Minute)
+			if _, _, err := db.FindSession(ctx, token); err != nil {
+				t.Fatalf("at %v, used 20 minutes ago: %v", clk.now(), err)
+			}
+		}
+		clk.add(20 * time.Minute) // 12 hours after sign-in
+		_, _, err = db.FindSession(ctx, token)
+		wantCode(t, "past the absolute timeout", err, carepath.EUNAUTHORIZED)
+
+		// Idle for the idle timeout, it ends.
+		token, _ = db.CreateSession(ctx, cm, "192.0.2.7", "Chromium")
+		clk.add(carepath.SessionIdleTimeout - time.Second)
+		if _, _, err := db.FindSession(ctx, token); err != nil {
+			t.Fatalf("just inside the idle timeout: %v", err)
+		}
+		clk.add(carepath.SessionIdleTimeout)
+		_, _, err = db.FindSession(ctx, token)
+		wantCode(t, "idle", err, carepath.EUNAUTHORIZED)
+
+		// Signed out, it ends.
+		token, _ = db.CreateSession(ctx, cm, "192.0.2.7", "Chromium")
+		must(t, db.RevokeSession(ctx, token))
+		_, _, err = db.FindSession(ctx, token)
+		wantCode(t, "revoked", err, carepath.EUNAUTHORIZED)
+	})
+}
+
+func TestAPITokens(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		admin := addUser(t, db, org, "admin@example.org", carepath.RoleAdministrator)
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		nurse := addUser(t, db, org, "nurse@example.org", carepath.RoleNurse)
+
+		tok, secret, err := db.CreateAPIToken(system(org), cm.ID, "integration")
+		must(t, err)
+		if !strings.HasPrefix(secret, "cpt_") || len(secret) < 40 {
+			t.Errorf("secret %q", secret)
+		}
+		u, err := db.FindAPIToken(context.Background(), secret)
+		if err != nil || u.ID != cm.ID {
+			t.Fatalf("token's user: %+v %v", u, err)
+		}
+		_, _, err = db.CreateAPIToken(as(nurse), cm.ID, "not mine")
+		wantCode(t, "a nurse issues a token for someone else", err, carepath.ENOTFOUND)
+		wantCode(t, "a nurse revokes someone else's token", db.RevokeAPIToken(as(nurse), tok.ID), carepath.ENOTFOUND)
+		must(t, db.RevokeAPIToken(as(admin), tok.ID))
+		_, err = db.FindAPIToken(context.Background(), secret)
+		wantCode(t, "revoked token", err, carepath.EUNAUTHORIZED)
+
+		_, secret, err = db.CreateAPIToken(as(nurse), nurse.ID, "my own")
+		must(t, err)
+		must(t, db.DisableUser(as(admin), nurse.ID))
+		_, err = db.FindAPIToken(context.Background(), secret)
+		wantCode(t, "disabled user's token", err, carepath.EUNAUTHORIZED)
+	})
+}
+
+func TestAuditTrail(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		other := newOrg(t, db, "Other Clinic")
+		auditor := addUser(t, db, org, "auditor@example.org", carepath.RoleAuditor)
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		addUser(t, db, other, "admin@other.example", carepath.RoleAdministrator)
+
+		// Concurrent requests share commits and keep one unbroken chain.
+		var wg sync.WaitGroup
+		for i := range 200 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := db.RecordAudit(as(cm), carepath.AuditEvent{Action: carepath.AuditPatientView,
+					PatientID: fmt.Sprintf("p%d", i%7), Object: "GET /patients/p"})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		wantCode(t, "audit without an actor", db.RecordAudit(context.Background(), carepath.AuditEvent{Action: "x"}), carepath.EUNAUTHORIZED)
+
+		_, err := db.FindAuditEvents(as(cm), carepath.AuditFilter{})
+		wantCode(t, "a care manager reads the trail", err, carepath.ENOTFOUND)
+		events, err := db.FindAuditEvents(as(auditor), carepath.AuditFilter{PatientID: "p3"})
+		must(t, err)
+		if len(events) != 29 {
+			t.Errorf("%d views of p3, want 29", len(events))
+		}
+		for _, ev := range events {
+			if ev.OrgID != org || ev.ActorID != cm.ID || ev.Actor != "cm@example.org" || ev.Source != "192.0.2.1" || ev.PatientID != "p3" {
+				t.Fatalf("record %+v", ev)
+			}
+		}
+
+		vs, err := db.VerifyAudit(system(""))
+		must(t, err)
+		if len(vs) != 2 {
+			t.Fatalf("verified %d chains, want one per organization: %+v", len(vs), vs)
+		}
+		for _, v := range vs {
+			if v.BrokenAt != 0 || v.Records != v.HeadSeq || v.Records == 0 {
+				t.Errorf("chain %+v: want whole", v)
+			}
+		}
+		// 2 user creations, 200 views, 1 read of the trail by the auditor.
+		if vs[0].OrgID != org || vs[0].Records != 203 {
+			t.Errorf("chain of %s: %+v, want 203 records", org, vs[0])
+		}
+	})
+}
+
+// TestAuditTamper: the database refuses to change the trail, and someone
+// who gets past that (by dropping the guard) is found by the chain check.
+func TestAuditTamper(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		ctx := context.Background()
+		dsn := e.DSN(t)
+		db, err := store.Open(ctx, dsn)
+		must(t, err)
+		defer db.Close()
+		_, err = db.Migrate(ctx)
+		must(t, err)
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		for i := range 9 {
+			must(t, db.RecordAudit(as(cm), carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: fmt.Sprint("p", i)}))
+		}
+		driver := "sqlite"
+		if e.Name == "postgres" {
+			driver = "pgx"
+		}
+		raw, err := sql.Open(driver, dsn)
+		must(t, err)
+		defer raw.Close()
+		exec := func(q string) error { _, err := raw.Exec(q); return err }
+
+		if err := exec("UPDATE audit_event SET detail = 'nothing to see' WHERE seq = 5"); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Fatalf("changing an audit record: %v, want it refused as append-only", err)
+		}
+		if err := exec("DELETE FROM audit_event WHERE seq = 5"); err == nil {
+			t.Fatal("deleting an audit record was allowed")
+		}
+		verify := func() carepath.AuditVerification {
+			t.Helper()
+			vs, err := db.VerifyAudit(system(org))
+			must(t, err)
+			return vs[0]
+		}
+		if v := verify(); v.BrokenAt != 0 || v.Records != 10 {
+			t.Fatalf("untouched chain: %+v", v)
+		}
+
+		// Past the guard: a changed record, a record removed, records cut
+		// from the end, each found.
+		if e.Name == "postgres" {
+			must(t, exec("DROP TRIGGER audit_event_append_only ON audit_event"))
+		} else {
+			must(t, exec("DROP TRIGGER audit_event_append_only_update"))
+			must(t, exec("DROP TRIGGER audit_event_append_only_delete"))
+		}
+		must(t, exec("UPDATE audit_event SET patient_id = 'someone-else' WHERE seq = 5"))
+		if v := verify(); v.BrokenAt != 5 || !strings.Contains(v.Problem, "changed") {
+			t.Errorf("after changing record 5: %+v", v)
+		}
+		must(t, exec("UPDATE audit_event SET patient_id = 'p3' WHERE seq = 5"))
+		if v := verify(); v.BrokenAt != 0 {
+			t.Errorf("after restoring record 5: %+v", v)
+		}
+		must(t, exec("DELETE FROM audit_event WHERE seq = 10"))
+		if v := verify(); v.BrokenAt != 10 || !strings.Contains(v.Problem, "removed from the end") {
+			t.Errorf("after cutting the last record: %+v", v)
+		}
+		must(t, exec("DELETE FROM audit_event WHERE seq = 7"))
+		if v := verify(); v.BrokenAt != 7 || !strings.Contains(v.Problem, "missing") {
+			t.Errorf("after removing record 7: %+v", v)
+		}
+	})
+}

@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/password"
+)
+
+// newID returns a random id: 16 characters of lower-case base32 (80 bits).
+func newID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b))
+}
+
+// newSecret returns a random secret (256 bits) for a cookie or a bearer
+// token, with a prefix that says what it is.
+func newSecret(prefix string) string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashSecret is how secrets are stored: a leaked table gives no usable
+// token. (They are random and long, so a fast hash is enough.)
+func hashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// actorIn returns the actor of ctx, EUNAUTHORIZED without one.
+func actorIn(ctx context.Context) (*carepath.Actor, error) {
+	a := carepath.ActorFromContext(ctx)
+	if a == nil {
+		return nil, carepath.Errorf(carepath.EUNAUTHORIZED, "Please sign in.")
+	}
+	return a, nil
+}
+
+// adminIn returns the actor when they may manage users. Others get
+// ENOTFOUND: what they may not manage, they do not see.
+func adminIn(ctx context.Context) (*carepath.Actor, error) {
+	a, err := actorIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Role().CanManageUsers() {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Not found.")
+	}
+	return a, nil
+}
+
+const userColumns = "org_id, id, email, name, role, disabled, must_change_password, failed_sign_ins, locked_until, password_set_at, created_at"
+
+func scanUser(scan func(...any) error) (*carepath.User, error) {
+	var u carepath.User
+	var role, locked, pwAt, created string
+	if err := scan(&u.OrgID, &u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.MustChangePassword, &u.FailedSignIns,
+		&locked, &pwAt, &created); err != nil {
+		return nil, err
+	}
+	u.Role = carepath.Role(role)
+	u.LockedUntil = parseTime(locked)
+	u.PasswordSetAt = parseTime(pwAt)
+	u.Created = parseTime(created)
+	return &u, nil
+}
+
+// parseTime reads a stored instant; "" is the zero time.
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
+}
+
+// normalizeEmail lower-cases an address and checks its form.
+func normalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.IndexByte(s, '@')+1:], ".") && !strings.HasSuffix(s, "@localhost") {
+		return "", carepath.Errorf(carepath.EINVALID, "%q is not an email address.", s)
+	}
+	return s, nil
+}
+
+// CreateUser implements carepath.UserService.
+func (db *DB) CreateUser(ctx context.Context, u *carepath.User, pw string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	if a.User != nil || u.OrgID == "" {
+		u.OrgID = a.OrgID
+	}
+	if u.Email, err = normalizeEmail(u.Email); err != nil {
+		return err
+	}
+	if u.Role, err = carepath.ParseRole(string(u.Role)); err != nil {
+		return err
+	}
+	if err := carepath.CheckPassword(pw); err != nil {
+		return err
+	}
+	u.Name = strings.TrimSpace(u.Name)
+	hash, err := password.Hash(pw, password.Default)
+	if err != nil {
+		return err
+	}
+	u.ID = newID()
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		u.Created, u.PasswordSetAt = tx.Now, tx.Now
+		_, err := tx.Exec(ctx, "INSERT INTO app_user (org_id, id, email, name, role, password_hash, password_set_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			u.OrgID, u.ID, u.Email, u.Name, string(u.Role), hash, formatTime(tx.Now), formatTime(tx.Now))
+		if carepath.ErrorCode(mapError(err)) == carepath.ECONFLICT {
+			return carepath.Errorf(carepath.ECONFLICT, "A user with email %s already exists.", u.Email)
+		} else if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{OrgID: u.OrgID,
+			Action: carepath.AuditUserCreate, Object: "User/" + u.ID, Detail: u.Email + " as " + string(u.Role)}, a)})
+	})
+}
+
+// FindUsers implements carepath.UserService.
+func (db *DB) FindUsers(ctx context.Context) ([]*carepath.User, error) {
+	a, err := actorIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT "+userColumns+" FROM app_user WHERE org_id = ? ORDER BY email", a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*carepath.User
+	err = scanAll(rows, func(scan func(...any) error) error {
+		u, err := scanUser(scan)
+		out = append(out, u)
+		return err
+	})
+	return out, err
+}
+
+// FindUserByID implements carepath.UserService.
+func (db *DB) FindUserByID(ctx context.Context, id string) (*carepath.User, error) {
+	a, err := actorIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.findUser(ctx, "org_id = ? AND id = ?", a.OrgID, id)
+}
+
+// FindUserByEmail implements carepath.UserService.
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*carepath.User, error) {
+	a, err := actorIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.findUser(ctx, "org_id = ? AND email = ?", a.OrgID, strings.ToLower(strings.TrimSpace(email)))
+}
+
+func (db *DB) findUser(ctx context.Context, where string, args ...any) (*carepath.User, error) {
+	u, err := scanUser(db.queryRow(ctx, "SELECT "+userColumns+" FROM app_user WHERE "+where, args...).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "User not found.")
+	}
+	return u, err
+}
+
+// DisableUser implements carepath.UserService.
+func (db *DB) DisableUser(ctx context.Context, id string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE app_user SET disabled = TRUE WHERE org_id = ? AND id = ?", a.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return carepath.Errorf(carepath.ENOTFOUND, "User not found.")
+		}
+		if err := revokeAll(ctx, tx, a.OrgID, id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+			Action: carepath.AuditUserDisable, Object: "User/" + id}, a)})
+	})
+}
+
+// revokeAll ends a user's sessions and API tokens.
+func revokeAll(ctx context.Context, tx *Tx, org, userID string) error {
+	now := formatTime(tx.Now)
+	if _, err := tx.Exec(ctx, "UPDATE user_session SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", now, org, userID); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, "UPDATE api_token SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", now, org, userID)
+	return err
+}
+
+// ResetPassword implements carepath.UserService.
+func (db *DB) ResetPassword(ctx context.Context, id, pw string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	if err := carepath.CheckPassword(pw); err != nil {
+		return err
+	}
+	hash, err := password.Hash(pw, password.Default)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = TRUE,
+			failed_sign_ins = 0, locked_until = '' WHERE org_id = ? AND id = ?`, hash, formatTime(tx.Now), a.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return carepath.Errorf(carepath.ENOTFOUND, "User not found.")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE user_session SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''",
+			formatTime(tx.Now), a.OrgID, id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+			Action: carepath.AuditPasswordReset, Object: "User/" + id}, a)})
+	})
+}
+
+// signInRefused is the one answer to every failed sign-in, so that it does
+// not tell whether an email has an account.
+var signInRefused = carepath.Errorf(carepath.EUNAUTHORIZED,
+	"The email or password is not right, or the account is locked after repeated failures. Try again in a few minutes or ask an administrator.")
+
+// Authenticate implements carepath.UserService. The password is checked
+// outside any transaction (it takes tens of milliseconds); the counters and
+// the audit record are then written in one.
+func (db *DB) Authenticate(ctx context.Context, email, pw, source string) (*carepath.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var hash string
+	row := db.queryRow(ctx, "SELECT "+userColumns+", password_hash FROM app_user WHERE email = ?", email)
+	u, err := scanUser(func(dest ...any) error { return row.Scan(append(dest, &hash)...) })
+	if errors.Is(err, sql.ErrNoRows) {
+		// No organization to audit in; spend the time a check would take.
+		password.Dummy(pw)
+		return nil, signInRefused
+	} else if err != nil {
+		return nil, err
+	}
+	now := db.Now().UTC()
+	var problem string
+	switch ok, rehash, err := password.Verify(pw, hash); {
+	case u.Disabled:
+		problem = "account disabled"
+	case now.Before(u.LockedUntil):
+		problem = "account locked until " + formatTime(u.LockedUntil)
+	case err != nil:
+		return nil, fmt.Errorf("user %s: %w", u.ID, err)
+	case !ok:
+		problem = "wrong password"
+	case rehash:
+		if h, err := password.Hash(pw, password.Default); err == nil {
+			hash = h
+		}
+	}
+	attempt := carepath.AuditEvent{OrgID: u.OrgID, ActorID: u.ID, Actor: u.Email, Source: source, Object: "User/" + u.ID}
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		if problem == "" {
+			attempt.Action = carepath.AuditSignIn
+			if _, err := tx.Exec(ctx, "UPDATE app_user SET failed_sign_ins = 0, locked_until = '', password_hash = ? WHERE org_id = ? AND id = ?",
+				hash, u.OrgID, u.ID); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
+		}
+		attempt.Action, attempt.Detail = carepath.AuditSignInFailed, problem
+		if problem == "wrong password" {
+			// Counted in SQL, so that concurrent failures all count.
+			var failed int
+			if err := tx.QueryRow(ctx, "UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE org_id = ? AND id = ? RETURNING failed_sign_ins",
+				u.OrgID, u.ID).Scan(&failed); err != nil {
+				return err
+			}
+			attempt.Detail = fmt.Sprintf("wrong password (%d of %d)", failed, carepath.MaxFailedSignIns)
+			if failed >= carepath.MaxFailedSignIns {
+				until := tx.Now.Add(carepath.LockoutPeriod)
+				if _, err := tx.Exec(ctx, "UPDATE app_user SET failed_sign_ins = 0, locked_until = ? WHERE org_id = ? AND id = ?",
+					formatTime(until), u.OrgID, u.ID); err != nil {
+					return err
+				}
+				attempt.Detail += "; account locked until " + formatTime(until)
+			}
+		}
+		return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if problem != "" {
+		return nil, signInRefused
+	}
+	u.FailedSignIns, u.LockedUntil = 0, time.Time{}
+	return u, nil
+}
