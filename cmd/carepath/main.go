@@ -1,6 +1,6 @@
 // Command carepath is Carepath in one binary: the web app (serve), the FHIR
 // importer (import), the synthetic population generator (generate), and the
-// database tools (migrate, stats).
+// database and administration tools (migrate, stats, user, token, audit).
 package main
 
 import (
@@ -32,6 +32,9 @@ Commands:
   generate   write a synthetic patient population as FHIR R4 bundles
   stats      count stored resources per kind and organization
   migrate    bring the database schema up to date
+  user       add, list, disable users and reset their passwords
+  token      issue and revoke API tokens
+  audit      verify and list the audit trail
   version    print the version
 
 Run "carepath <command> --help" for a command's flags.
@@ -64,6 +67,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runStats(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = runMigrate(ctx, rest, stdout, stderr)
+	case "user":
+		err = runUser(ctx, rest, stdin, stdout, stderr)
+	case "token":
+		err = runToken(ctx, rest, stdout, stderr)
+	case "audit":
+		err = runAudit(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carepath", version())
 		return 0

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"text/tabwriter"
+
+	"carepath"
+	"carepath/store"
+
+	"golang.org/x/term"
+)
+
+const userSummary = `Usage:
+  carepath user add --org ORG --email E --role R [--name NAME]   (password from stdin)
+  carepath user list [--org ORG]
+  carepath user disable [--org ORG] --email E
+  carepath user reset-password [--org ORG] --email E           (password from stdin)
+
+Manages the staff accounts of an organization. "add" creates the
+organization when it is new. A password is read from standard input: asked
+twice without echo on a terminal, otherwise the first line. Roles:
+` + "  administrator, supervisor, care_manager, nurse, social_worker,\n  behavioral_health_care_manager, physician, pharmacist, auditor"
+
+// cliActor is the command line's actor in an organization: the operator,
+// named by their operating-system account in the audit trail.
+func cliActor(ctx context.Context, org, command string) context.Context {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	return carepath.NewContextWithActor(ctx, carepath.SystemActor(org, fmt.Sprintf("cli: carepath %s (%s)", command, who), "cli"))
+}
+
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, userSummary)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
+			return nil
+		}
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("user "+sub, userSummary, stderr)
+	dsn := dbFlag(fs)
+	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
+	email := fs.String("email", "", "the user's email address")
+	role := fs.String("role", "", "the user's role (add)")
+	name := fs.String("name", "", "the user's name (add)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch sub {
+	case "add", "list", "disable", "reset-password":
+	default:
+		fmt.Fprintf(stderr, "carepath user: unknown subcommand %q\n\n%s\n", sub, userSummary)
+		return errUsage
+	}
+	if sub != "list" && *email == "" {
+		fmt.Fprintln(stderr, "carepath user "+sub+": --email is required")
+		return errUsage
+	}
+	if sub == "add" && (*role == "" || *orgName == "") {
+		fmt.Fprintln(stderr, "carepath user add: --org and --role are required")
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := resolveOrg(ctx, db, *orgName, sub == "add")
+	if err != nil {
+		return err
+	}
+	actx := cliActor(ctx, org.ID, "user "+sub)
+	switch sub {
+	case "add":
+		pw, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		u := &carepath.User{OrgID: org.ID, Email: *email, Name: *name, Role: carepath.Role(*role)}
+		if err := db.CreateUser(actx, u, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Added %s (%s) to %s, id %s.\n", u.Email, u.Role.Label(), org.Name, u.ID)
+	case "list":
+		users, err := db.FindUsers(actx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "EMAIL\tNAME\tROLE\tSTATUS\tID")
+		for _, u := range users {
+			status := "active"
+			switch {
+			case u.Disabled:
+				status = "disabled"
+			case db.Now().Before(u.LockedUntil):
+				status = "locked until " + u.LockedUntil.Format("2006-01-02 15:04 UTC")
+			case u.MustChangePassword:
+				status = "must change password"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Name, u.Role, status, u.ID)
+		}
+		return tw.Flush()
+	case "disable", "reset-password":
+		u, err := db.FindUserByEmail(actx, *email)
+		if err != nil {
+			return err
+		}
+		if sub == "disable" {
+			if err := db.DisableUser(actx, u.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Disabled %s; their sessions and API tokens are revoked.\n", u.Email)
+			return nil
+		}
+		pw, err := readPassword(stdin, stderr)
+		if err != nil {
+			return err
+		}
+		if err := db.ResetPassword(actx, u.ID, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Reset the password of %s; they must change it at their next sign-in.\n", u.Email)
+	}
+	return nil
+}
+
+// readPassword reads a new password: twice without echo from a terminal,
+// otherwise the first line of stdin.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Password: ")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Again: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", carepath.Errorf(carepath.EINVALID, "The two passwords differ.")
+		}
+		return string(a), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", carepath.Errorf(carepath.EINVALID, "No password on standard input.")
+	}
+	return line, nil
+}
+
+const tokenSummary = `Usage:
+  carepath token create [--org ORG] --email E [--name NAME]
+  carepath token revoke [--org ORG] --id ID
+
+Issues a bearer token for the JSON API (/api/v1) acting as a user, with that
+user's rights. The token is printed once and stored only as a hash.`
+
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, tokenSummary)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
+			return nil
+		}
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("token "+sub, tokenSummary, stderr)
+	dsn := dbFlag(fs)
+	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
+	email := fs.String("email", "", "the user the token acts as (create)")
+	name := fs.String("name", "", "what the token is for (create)")
+	id := fs.String("id", "", "the token's id (revoke)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if sub != "create" && sub != "revoke" || sub == "create" && *email == "" || sub == "revoke" && *id == "" {
+		fmt.Fprintln(stderr, tokenSummary)
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	org, err := resolveOrg(ctx, db, *orgName, false)
+	if err != nil {
+		return err
+	}
+	actx := cliActor(ctx, org.ID, "token "+sub)
+	if sub == "revoke" {
+		if err := db.RevokeAPIToken(actx, *id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Revoked token %s.\n", *id)
+		return nil
+	}
+	u, err := db.FindUserByEmail(actx, *email)
+	if err != nil {
+		return err
+	}
+	tok, secret, err := db.CreateAPIToken(actx, u.ID, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "Token %s for %s (%s). It is shown once; keep it secret:\n", tok.ID, u.Email, u.Role.Label())
+	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+const auditSummary = `Usage:
+  carepath audit verify [--org ORG]
+  carepath audit list [--org ORG] [--patient ID] [--user EMAIL] [--after SEQ] [--limit N]
+
+"verify" checks every organization's audit chain (or one): each record
+against its hash and the one before it, and the chain's end against its
+recorded head. It names the first broken link and exits 1 if there is one.
+It prints each chain's head hash: recorded elsewhere, it shows later that the
+whole chain was not rewritten. "list" prints records oldest first.`
+
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, auditSummary)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
+			return nil
+		}
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlagSet("audit "+sub, auditSummary, stderr)
+	dsn := dbFlag(fs)
+	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; verify: default all, list: default the only one)")
+	patient := fs.String("patient", "", "only records about this patient id (list)")
+	email := fs.String("user", "", "only records of this user (list)")
+	after := fs.Int64("after", 0, "only records after this sequence number (list)")
+	limit := fs.Int("limit", 100, "at most this many records (list; up to 1000)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if sub != "verify" && sub != "list" {
+		fmt.Fprintln(stderr, auditSummary)
+		return errUsage
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	orgID := ""
+	if *orgName != "" || sub == "list" {
+		org, err := resolveOrg(ctx, db, *orgName, false)
+		if err != nil {
+			return err
+		}
+		orgID = org.ID
+	}
+	actx := cliActor(ctx, orgID, "audit "+sub)
+	if sub == "verify" {
+		return verifyAudit(actx, db, stdout)
+	}
+	f := carepath.AuditFilter{OrgID: orgID, PatientID: *patient, AfterSeq: *after, Limit: *limit}
+	if *email != "" {
+		u, err := db.FindUserByEmail(actx, *email)
+		if err != nil {
+			return err
+		}
+		f.ActorID = u.ID
+	}
+	events, err := db.FindAuditEvents(actx, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tAT (UTC)\tACTOR\tACTION\tPATIENT\tOBJECT\tFROM\tDETAIL")
+	for _, e := range events {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.Format("2006-01-02 15:04:05.000"), e.Actor, e.Action,
+			e.PatientID, e.Object, e.Source, e.Detail)
+	}
+	return tw.Flush()
+}
+
+func verifyAudit(ctx context.Context, db *store.DB, stdout io.Writer) error {
+	vs, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	broken := false
+	for _, v := range vs {
+		if v.BrokenAt != 0 {
+			broken = true
+			fmt.Fprintf(stdout, "%s: BROKEN at record %d: %s (%d records, head %d)\n", v.OrgID, v.BrokenAt, v.Problem, v.Records, v.HeadSeq)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: intact, %d records, head hash %s\n", v.OrgID, v.Records, v.HeadHash)
+	}
+	if len(vs) == 0 {
+		fmt.Fprintln(stdout, "No audit records yet.")
+	}
+	if broken {
+		return errPartial
+	}
+	return nil
+}
