@@ -64,6 +64,9 @@ type ClinicalImporter interface {
 	// organization orgID, and reports per unit. A unit already stored with the
 	// same content is left unchanged; a changed one is updated in place. The
 	// returned error is for failures that stop the whole import (the database
-	// is gone); a bad unit is reported in its ImportResult.
+	// is gone); a bad unit is reported in its ImportResult. The actor in ctx
+	// is audited for every patient whose records a unit writes (EUNAUTHORIZED
+	// without an actor; ENOTFOUND for a user of another organization or an
+	// auditor).
 	ImportUnits(ctx context.Context, orgID string, units []*ImportUnit) ([]ImportResult, error)
 }

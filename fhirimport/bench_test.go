@@ -1,7 +1,6 @@
 package fhirimport_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -94,7 +93,7 @@ func BenchmarkImportArchive(b *testing.B) {
 func benchImport(b *testing.B, paths []string) {
 	for _, e := range testdb.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			ctx := context.Background()
+			ctx := importer()
 			for range b.N {
 				b.StopTimer()
 				db := e.Open(b)
@@ -144,7 +143,7 @@ func BenchmarkWriteOnly(b *testing.B) {
 	batches = append(batches, batch)
 	for _, e := range testdb.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
-			ctx := context.Background()
+			ctx := importer()
 			for range b.N {
 				b.StopTimer()
 				db := e.Open(b)

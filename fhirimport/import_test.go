@@ -68,6 +68,11 @@ func countsByType(t *testing.T, db *store.DB, org string) map[string]int64 {
 	return out
 }
 
+// importer is the context of a command-line import: a system actor.
+func importer() context.Context {
+	return carepath.NewContextWithActor(context.Background(), carepath.SystemActor("", "test import", "cli"))
+}
+
 func newOrg(t *testing.T, db *store.DB) string { return newOrgB(t, db) }
 
 func newOrgB(t testing.TB, db *store.DB) string {
@@ -99,7 +104,7 @@ func TestImportSyntheaSample(t *testing.T) {
 	}
 	want, entries := fileCounts(t, files...)
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db)
 		rep, err := fhirimport.Import(ctx, db, org, []string{filepath.Join(dataDir, "synthea-sample")}, fhirimport.Options{BatchResources: 5000})
@@ -242,7 +247,7 @@ func badFiles(t *testing.T) (dir string, reasons map[string]string) {
 func TestImportRejectsBadBundles(t *testing.T) {
 	dir, reasons := badFiles(t)
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db)
 		rep, err := fhirimport.Import(ctx, db, org, []string{dir}, fhirimport.Options{})
@@ -310,7 +315,7 @@ func TestImportInferno(t *testing.T) {
 		}
 	}
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db)
 		rep, err := fhirimport.Import(ctx, db, org, []string{dir}, fhirimport.Options{})
@@ -386,7 +391,7 @@ func TestImportArchiveAndNDJSON(t *testing.T) {
 		`{"resourceType":"Patient","id":"bulk1","name":[{"family":"Ndjson"}]}`+"\n"+`{"resourceType":"Patient","id":"bulk2"}`+"\n"), 0o644)
 
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		for _, tc := range []struct {
 			name  string
 			paths []string
@@ -413,12 +418,12 @@ func TestImportArchiveAndNDJSON(t *testing.T) {
 func TestImportReportsUnreadablePaths(t *testing.T) {
 	db := testdb.Engines(t)[0].Open(t)
 	org := newOrg(t, db)
-	if _, err := fhirimport.Import(context.Background(), db, org, []string{"/no/such/path"}, fhirimport.Options{}); err == nil {
+	if _, err := fhirimport.Import(importer(), db, org, []string{"/no/such/path"}, fhirimport.Options{}); err == nil {
 		t.Fatal("a missing path must stop the import")
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "broken.tar.gz"), []byte("not gzip"), 0o644)
-	rep, err := fhirimport.Import(context.Background(), db, org, []string{dir}, fhirimport.Options{})
+	rep, err := fhirimport.Import(importer(), db, org, []string{dir}, fhirimport.Options{})
 	if err != nil || len(rep.Failures) != 1 || !strings.Contains(rep.Failures[0].Reason, "gzip") {
 		t.Fatalf("report %+v, %v", rep, err)
 	}

@@ -108,7 +108,7 @@ func (db *DB) runAuditAppender() {
 			for _, r := range batch {
 				all = append(all, r.events...)
 			}
-			return appendAudit(context.Background(), tx, all)
+			return appendAudit(context.Background(), sqlBatchTx{tx}, all)
 		})
 		for _, r := range batch {
 			r.done <- err
@@ -134,7 +134,7 @@ func (db *DB) stopAuditor() {
 // appendAudit appends events, in order, to their organizations' chains in
 // tx. Each event must have its OrgID, actor and action set; the sequence
 // number, time and hashes are assigned here.
-func appendAudit(ctx context.Context, tx *Tx, events []carepath.AuditEvent) error {
+func appendAudit(ctx context.Context, tx batchTx, events []carepath.AuditEvent) error {
 	byOrg := map[string][]int{}
 	var orgs []string
 	for i, e := range events {
@@ -146,7 +146,7 @@ func appendAudit(ctx context.Context, tx *Tx, events []carepath.AuditEvent) erro
 		}
 		byOrg[e.OrgID] = append(byOrg[e.OrgID], i)
 	}
-	at := tx.Now.Truncate(time.Microsecond)
+	at := tx.now().Truncate(time.Microsecond)
 	for _, org := range orgs {
 		seq, prev, err := lockAuditHead(ctx, tx, org)
 		if err != nil {
@@ -166,12 +166,12 @@ func appendAudit(ctx context.Context, tx *Tx, events []carepath.AuditEvent) erro
 					e.PatientID, e.Object, e.Source, e.Detail, e.PrevHash, e.Hash)
 			}
 			row := "(" + placeholders(12) + ")"
-			if _, err := tx.Exec(ctx, "INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash) VALUES "+
+			if err := tx.exec(ctx, "INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash) VALUES "+
 				strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)), ", "), args...); err != nil {
 				return fmt.Errorf("append audit: %w", err)
 			}
 		}
-		if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?", seq, prev, org); err != nil {
+		if err := tx.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?", seq, prev, org); err != nil {
 			return err
 		}
 	}
@@ -182,16 +182,23 @@ func appendAudit(ctx context.Context, tx *Tx, events []carepath.AuditEvent) erro
 // it until tx ends so that concurrent appenders (other processes, on
 // PostgreSQL) queue behind this one. SQLite's single writer serializes them
 // already.
-func lockAuditHead(ctx context.Context, tx *Tx, org string) (seq int64, hash string, err error) {
-	if _, err := tx.Exec(ctx, "INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (org_id) DO NOTHING",
+func lockAuditHead(ctx context.Context, tx batchTx, org string) (seq int64, hash string, err error) {
+	if err := tx.exec(ctx, "INSERT INTO audit_head (org_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (org_id) DO NOTHING",
 		org, carepath.AuditGenesis); err != nil {
 		return 0, "", err
 	}
 	q := "SELECT seq, hash FROM audit_head WHERE org_id = ?"
-	if tx.db.Dialect == Postgres {
+	if tx.dialect() == Postgres {
 		q += " FOR UPDATE"
 	}
-	err = tx.QueryRow(ctx, q, org).Scan(&seq, &hash)
+	found := false
+	err = tx.query(ctx, q, []any{org}, func(scan func(...any) error) error {
+		found = true
+		return scan(&seq, &hash)
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("store: no audit head for %s", org)
+	}
 	return seq, hash, err
 }
 

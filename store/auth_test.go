@@ -381,3 +381,34 @@ func TestAuditTamper(t *testing.T) {
 		}
 	})
 }
+
+func TestImportIsAudited(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		other := newOrg(t, db, "Other Clinic")
+		auditor := addUser(t, db, org, "auditor@example.org", carepath.RoleAuditor)
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+
+		unit := patientUnit("p1", "Rivera", "Ana", "h1")
+		_, err := db.ImportUnits(context.Background(), org, []*carepath.ImportUnit{unit})
+		wantCode(t, "import without an actor", err, carepath.EUNAUTHORIZED)
+		_, err = db.ImportUnits(as(auditor), org, []*carepath.ImportUnit{unit})
+		wantCode(t, "import by the auditor", err, carepath.ENOTFOUND)
+		_, err = db.ImportUnits(as(cm), other, []*carepath.ImportUnit{unit})
+		wantCode(t, "import into another organization", err, carepath.ENOTFOUND)
+
+		for range 2 { // the second import changes nothing and is not recorded
+			res, err := db.ImportUnits(as(cm), org, []*carepath.ImportUnit{unit})
+			if err != nil || res[0].Err != nil {
+				t.Fatal(err, res)
+			}
+		}
+		events, err := db.FindAuditEvents(as(auditor), carepath.AuditFilter{PatientID: "p1"})
+		must(t, err)
+		if len(events) != 1 || events[0].Action != carepath.AuditImport || events[0].ActorID != cm.ID ||
+			events[0].Detail != "1 created, 0 updated, 0 unchanged" || events[0].Object != "test" {
+			t.Errorf("audit of the import: %+v", events)
+		}
+	})
+}

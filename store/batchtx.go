@@ -19,6 +19,7 @@ import (
 // and one upsert from it per table.
 type batchTx interface {
 	now() time.Time
+	dialect() Dialect
 	exec(ctx context.Context, query string, args ...any) error
 	// query calls row for each result row; scan reads its columns.
 	query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error
@@ -57,6 +58,8 @@ type sqlBatchTx struct{ tx *Tx }
 
 func (t sqlBatchTx) now() time.Time { return t.tx.Now }
 
+func (t sqlBatchTx) dialect() Dialect { return t.tx.db.Dialect }
+
 func (t sqlBatchTx) exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, query, args...)
 	return err
@@ -92,6 +95,8 @@ type pgxBatchTx struct {
 }
 
 func (t *pgxBatchTx) now() time.Time { return t.at }
+
+func (t *pgxBatchTx) dialect() Dialect { return Postgres }
 
 func (t *pgxBatchTx) exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, t.db.rebind(query), args...)

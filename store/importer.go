@@ -17,11 +17,28 @@ import (
 // the rows of the accepted units are written with multi-row upserts. If that
 // transaction fails, each unit is retried in a transaction of its own, so one
 // unit's failure never takes another's writes with it.
+//
+// The actor in ctx (EUNAUTHORIZED without one) is audited, in the same
+// transaction, with a record per patient per unit that wrote something.
 func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+	actor, err := actorIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if actor.User != nil && actor.OrgID != orgID || !actor.Role().CanWriteClinical() {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Organization not found.")
+	}
+	importAudited := func(ctx context.Context, tx batchTx, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+		results, err := importBatch(ctx, tx, orgID, units)
+		if err != nil {
+			return nil, err
+		}
+		return results, appendAudit(ctx, tx, importAudit(actor, orgID, units, results))
+	}
 	var results []carepath.ImportResult
-	err := db.runImportTx(ctx, func(tx batchTx) error {
+	err = db.runImportTx(ctx, func(tx batchTx) error {
 		var err error
-		results, err = importBatch(ctx, tx, orgID, units)
+		results, err = importAudited(ctx, tx, orgID, units)
 		return err
 	})
 	if err == nil {
@@ -36,7 +53,7 @@ func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.I
 	results = make([]carepath.ImportResult, len(units))
 	for i, u := range units {
 		err := db.runImportTx(ctx, func(tx batchTx) error {
-			rs, err := importBatch(ctx, tx, orgID, units[i:i+1])
+			rs, err := importAudited(ctx, tx, orgID, units[i:i+1])
 			if err == nil {
 				results[i] = rs[0]
 			}
@@ -53,6 +70,35 @@ func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.I
 }
 
 type resourceKey struct{ typ, id string }
+
+// importAudit returns the audit records of the units that wrote something:
+// one per patient whose records a unit created or changed.
+func importAudit(a *carepath.Actor, org string, units []*carepath.ImportUnit, results []carepath.ImportResult) []carepath.AuditEvent {
+	var events []carepath.AuditEvent
+	for i, u := range units {
+		r := results[i]
+		if r.Err != nil || r.Created+r.Updated == 0 {
+			continue
+		}
+		detail := fmt.Sprintf("%d created, %d updated, %d unchanged", r.Created, r.Updated, r.Unchanged)
+		var patients []string
+		seen := map[string]bool{}
+		for _, res := range u.Resources {
+			if res.PatientID != "" && !seen[res.PatientID] {
+				seen[res.PatientID] = true
+				patients = append(patients, res.PatientID)
+			}
+		}
+		if len(patients) == 0 {
+			patients = []string{""} // practitioners, organizations: no patient's data
+		}
+		for _, p := range patients {
+			events = append(events, withActor(carepath.AuditEvent{OrgID: org, Action: carepath.AuditImport,
+				PatientID: p, Object: u.Source, Detail: detail}, a))
+		}
+	}
+	return events
+}
 
 func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
 	// What the database holds before this batch: content hashes of the

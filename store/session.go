@@ -117,7 +117,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID, name string) (*carepat
 			t.OrgID, t.ID, hashSecret(secret), userID, t.Name, formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditTokenCreate, Object: "User/" + userID, Detail: "token " + t.ID}, a)})
 	})
 	if err != nil {
@@ -177,7 +177,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return carepath.Errorf(carepath.ENOTFOUND, "Token not found.")
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditTokenRevoke, Object: "APIToken/" + id}, a)})
 	})
 }

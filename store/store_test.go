@@ -139,6 +139,11 @@ func TestRunInTx(t *testing.T) {
 }
 
 // newOrg creates an organization for a test.
+// importer is the context of a command-line import: a system actor.
+func importer() context.Context {
+	return carepath.NewContextWithActor(context.Background(), carepath.SystemActor("", "test import", "cli"))
+}
+
 func newOrg(t *testing.T, db *store.DB, name string) string {
 	t.Helper()
 	org := &carepath.Organization{Name: name}
@@ -158,7 +163,7 @@ func patientUnit(id, family, given, hash string, idents ...carepath.Identifier) 
 
 func TestImportUnits(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db, "Import Test")
 
@@ -253,7 +258,7 @@ func TestImportUnits(t *testing.T) {
 
 func TestFindPatients(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db, "Panel")
 		var units []*carepath.ImportUnit
@@ -306,7 +311,7 @@ func TestCloseTwice(t *testing.T) {
 // (nor child rows) under the first one.
 func TestRecordMovesToAnotherPatient(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
-		ctx := context.Background()
+		ctx := importer()
 		db := e.Open(t)
 		org := newOrg(t, db, "Moves")
 		v := 120.0
@@ -351,7 +356,7 @@ func TestImportRaceOnPostgres(t *testing.T) {
 		if e.Name != "postgres" {
 			continue
 		}
-		ctx := context.Background()
+		ctx := importer()
 		dsn := e.DSN(t)
 		db, err := store.Open(ctx, dsn)
 		if err != nil {

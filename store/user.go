@@ -127,7 +127,7 @@ func (db *DB) CreateUser(ctx context.Context, u *carepath.User, pw string) error
 		} else if err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{OrgID: u.OrgID,
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{OrgID: u.OrgID,
 			Action: carepath.AuditUserCreate, Object: "User/" + u.ID, Detail: u.Email + " as " + string(u.Role)}, a)})
 	})
 }
@@ -194,7 +194,7 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 		if err := revokeAll(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditUserDisable, Object: "User/" + id}, a)})
 	})
 }
@@ -235,7 +235,7 @@ func (db *DB) ResetPassword(ctx context.Context, id, pw string) error {
 			formatTime(tx.Now), a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditPasswordReset, Object: "User/" + id}, a)})
 	})
 }
@@ -284,7 +284,7 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, source string) (*care
 				hash, u.OrgID, u.ID); err != nil {
 				return err
 			}
-			return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
+			return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
 		}
 		attempt.Action, attempt.Detail = carepath.AuditSignInFailed, problem
 		if problem == "wrong password" {
@@ -304,7 +304,7 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, source string) (*care
 				attempt.Detail += "; account locked until " + formatTime(until)
 			}
 		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
 	})
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stderr, "Importing into %q (%s) in %s\n", org.Name, org.ID, db.DSN)
 
 	progress := newProgressPrinter(stderr, *every)
-	rep, err := fhirimport.Import(ctx, db, org.ID, fs.Args(), fhirimport.Options{
+	rep, err := fhirimport.Import(cliActor(ctx, org.ID, "import"), db, org.ID, fs.Args(), fhirimport.Options{
 		Workers: *workers, BatchResources: *batch, Progress: progress.print,
 	})
 	if err != nil {

@@ -113,7 +113,7 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	fmt.Fprintf(m.Stdout, "Generating %d demo patients...\n", m.DemoPatients)
 	gen := synth.New(m.DemoSeed, time.Now().In(mustLocation(org.TimeZone)))
 	var genErr error
-	rep, err := fhirimport.ImportDocuments(ctx, m.DB, org.ID, m.DemoPatients, func(emit func(string, []byte) bool) {
+	rep, err := fhirimport.ImportDocuments(carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "demo data loader", "serve --demo")), m.DB, org.ID, m.DemoPatients, func(emit func(string, []byte) bool) {
 		for i := 0; i < m.DemoPatients; i++ {
 			b, err := gen.Bundle(i)
 			if err != nil {
