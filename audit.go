@@ -25,6 +25,7 @@ const (
 	AuditTokenCreate   = "token.create"
 	AuditTokenRevoke   = "token.revoke"
 	AuditTrailRead     = "audit.read"
+	AuditCareTeamAdd   = "care_team.add"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -48,6 +48,7 @@ type Patient struct {
 	Deceased    bool
 	DeceasedAt  string
 	Marital     string
+	CareTeam    []CareTeamMember // filled in by FindPatientByID
 }
 
 // Name returns the patient's name as "Given Family".
@@ -283,22 +284,77 @@ type Goal struct {
 	TargetDue         string
 }
 
-// PatientFilter selects patients of one organization.
+// PatientFilter selects patients of the actor's organization.
 type PatientFilter struct {
-	OrgID  string
-	Query  string // matches name prefix, or exact identifier
-	Offset int
-	Limit  int
+	// Query matches the start of "family given" or "family, given"
+	// (case-insensitive), a birth date (YYYY-MM-DD) exactly, or an
+	// identifier (MRN, member id...) exactly.
+	Query string
+	// CareManagerID keeps the patients whose care team that user is on.
+	CareManagerID string
+	// ConditionCode keeps the patients with that condition code on their
+	// problem list.
+	ConditionCode string
+	Sort          PatientSort
+	Offset        int
+	Limit         int // 0 means 50; at most 500
 }
 
-// PatientService reads patients. Every method is scoped to one organization:
-// a patient of another organization is ENOTFOUND.
+// PatientSort orders a patient list.
+type PatientSort string
+
+const (
+	SortByName      PatientSort = "name"       // family, given (the default)
+	SortByBirthDate PatientSort = "birth_date" // oldest first
+	SortByNameDesc  PatientSort = "-name"
+	SortByAgeDesc   PatientSort = "-birth_date" // youngest first
+)
+
+// CareTeamMember is a user on a patient's care team.
+type CareTeamMember struct {
+	PatientID string
+	UserID    string
+	Role      string // e.g. CareTeamPrimaryCareManager
+	Since     time.Time
+	User      *User // filled in by reads
+}
+
+// CareTeamPrimaryCareManager is the care team role of the care manager who
+// owns a patient's care.
+const CareTeamPrimaryCareManager = "primary_care_manager"
+
+// PatientService reads patients. Every method is scoped to the actor's
+// organization (a patient of another organization is ENOTFOUND, as is
+// everything without an actor), and every read is audited.
 type PatientService interface {
-	// FindPatientByID returns the patient or ENOTFOUND.
-	FindPatientByID(ctx context.Context, orgID, id string) (*Patient, error)
-	// FindPatients returns a page of patients ordered by family and given name
-	// and the total number of matches.
+	// FindPatientByID returns the patient (with their care team) or
+	// ENOTFOUND, and audits a view of the patient.
+	FindPatientByID(ctx context.Context, id string) (*Patient, error)
+	// FindPatients returns a page of patients and the total number of
+	// matches, and audits the search.
 	FindPatients(ctx context.Context, filter PatientFilter) ([]*Patient, int, error)
+	// AddCareTeamMembers puts users of the organization on patients' care
+	// teams (or changes their role on them), all or none. ENOTFOUND for an
+	// unknown patient or a user who is not active; not for the auditor.
+	AddCareTeamMembers(ctx context.Context, members ...CareTeamMember) error
+	// FindCareManagers lists the users who are on at least one care team,
+	// with how many patients each has, for filters and caseload views.
+	FindCareManagers(ctx context.Context) ([]CaseloadCount, error)
+	// FindCommonConditions returns the condition codes most patients of the
+	// organization have, with how many, for the panel's filter.
+	FindCommonConditions(ctx context.Context, limit int) ([]ConditionCount, error)
+}
+
+// ConditionCount is how many patients have a condition code.
+type ConditionCount struct {
+	Code     Coding
+	Patients int
+}
+
+// CaseloadCount is how many patients a user's caseload holds.
+type CaseloadCount struct {
+	User     *User
+	Patients int
 }
 
 // OrganizationService manages tenants.

@@ -130,7 +130,7 @@ func TestImportSyntheaSample(t *testing.T) {
 
 		// One patient, read back: compartment, version, and the JSON as sent
 		// with references rewritten.
-		ps, total, err := db.FindPatients(ctx, carepath.PatientFilter{OrgID: org, Limit: 500})
+		ps, total, err := db.FindPatients(carepath.NewContextWithActor(ctx, carepath.SystemActor(org, "test", "cli")), carepath.PatientFilter{Limit: 500})
 		if err != nil || total != 23 {
 			t.Fatalf("FindPatients: %d, %v", total, err)
 		}
@@ -178,7 +178,7 @@ func TestImportSyntheaSample(t *testing.T) {
 			if err != nil || rep.Updated != 1 || rep.Created != 0 {
 				t.Fatalf("report %+v, %v; want exactly one update", rep, err)
 			}
-			p, _ := db.FindPatientByID(ctx, org, id)
+			p, _ := db.FindPatientByID(carepath.NewContextWithActor(ctx, carepath.SystemActor(org, "test", "cli")), id)
 			stored, _ := db.ReadResource(ctx, org, "Patient", id)
 			if p.BirthDate != "1901-01-01" || stored.VersionID != 2 {
 				t.Fatalf("after update: birth %s version %d", p.BirthDate, stored.VersionID)
@@ -330,7 +330,7 @@ func TestImportInferno(t *testing.T) {
 			t.Errorf("imported %d units; want %d", rep.Units, len(okFiles))
 		}
 		sameCounts(t, "inferno", countsByType(t, db, org), want)
-		p, err := db.FindPatientByID(ctx, org, "355")
+		p, err := db.FindPatientByID(carepath.NewContextWithActor(ctx, carepath.SystemActor(org, "test", "cli")), "355")
 		if err != nil || p.Family == "" {
 			t.Fatalf("patient 355: %+v, %v", p, err)
 		}

@@ -412,3 +412,104 @@ func TestImportIsAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestPanelFiltersAndCareTeams(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "Panel Clinic")
+		other := newOrg(t, db, "Other Clinic")
+		ana := addUser(t, db, org, "ana@example.org", carepath.RoleCareManager)
+		ben := addUser(t, db, org, "ben@example.org", carepath.RoleNurse)
+		auditor := addUser(t, db, org, "auditor@example.org", carepath.RoleAuditor)
+		outsider := addUser(t, db, other, "cm@other.example", carepath.RoleCareManager)
+
+		var units []*carepath.ImportUnit
+		for i, birth := range []string{"1950-03-01", "1961-07-15", "1972-11-30", "1944-02-29"} {
+			u := patientUnit(fmt.Sprintf("p%d", i), []string{"Rivera", "Chen", "Rivera", "Okafor"}[i], []string{"Ana", "Wei", "Luis", "Ada"}[i], "h")
+			u.Resources[0].Record.(*carepath.Patient).BirthDate = birth
+			units = append(units, u)
+		}
+		dm := &carepath.Condition{ID: "c1", PatientID: "p1", Code: carepath.Coding{System: "http://snomed.info/sct", Code: "44054006", Display: "Diabetes mellitus type 2"}}
+		units = append(units, &carepath.ImportUnit{Source: "test", Resources: []carepath.ImportResource{{Type: "Condition", ID: "c1", PatientID: "p1", Hash: "c", JSON: []byte(`{}`), Record: dm}}})
+		_, err := db.ImportUnits(importer(), org, units)
+		must(t, err)
+
+		must(t, db.AddCareTeamMembers(as(ana), carepath.CareTeamMember{PatientID: "p0", UserID: ana.ID},
+			carepath.CareTeamMember{PatientID: "p1", UserID: ana.ID}, carepath.CareTeamMember{PatientID: "p2", UserID: ben.ID}))
+		wantCode(t, "the auditor assigns", db.AddCareTeamMembers(as(auditor), carepath.CareTeamMember{PatientID: "p3", UserID: ana.ID}), carepath.ENOTFOUND)
+		wantCode(t, "another tenant's user", db.AddCareTeamMembers(as(ana), carepath.CareTeamMember{PatientID: "p3", UserID: ben.ID},
+			carepath.CareTeamMember{PatientID: "p3", UserID: outsider.ID}), carepath.ENOTFOUND)
+		wantCode(t, "another tenant assigns ours", db.AddCareTeamMembers(as(outsider), carepath.CareTeamMember{PatientID: "p3", UserID: outsider.ID}), carepath.ENOTFOUND)
+		if p, err := db.FindPatientByID(as(ana), "p3"); err != nil || len(p.CareTeam) != 0 {
+			t.Errorf("a refused assignment left a member behind: %+v %v", p, err)
+		}
+
+		ids := func(f carepath.PatientFilter) string {
+			t.Helper()
+			ps, total, err := db.FindPatients(as(ben), f)
+			must(t, err)
+			var out []string
+			for _, p := range ps {
+				out = append(out, p.ID)
+			}
+			return fmt.Sprintf("%d:%s", total, strings.Join(out, ","))
+		}
+		for _, tc := range []struct {
+			f    carepath.PatientFilter
+			want string
+		}{
+			{carepath.PatientFilter{}, "4:p1,p3,p0,p2"},
+			{carepath.PatientFilter{Query: "Rivera, L"}, "1:p2"},
+			{carepath.PatientFilter{Query: "rivera"}, "2:p0,p2"},
+			{carepath.PatientFilter{Query: "1961-07-15"}, "1:p1"},
+			{carepath.PatientFilter{CareManagerID: ana.ID}, "2:p1,p0"},
+			{carepath.PatientFilter{CareManagerID: ana.ID, Query: "rivera"}, "1:p0"},
+			{carepath.PatientFilter{ConditionCode: "44054006"}, "1:p1"},
+			{carepath.PatientFilter{Sort: carepath.SortByBirthDate}, "4:p3,p0,p1,p2"},
+			{carepath.PatientFilter{Sort: carepath.SortByAgeDesc}, "4:p2,p1,p0,p3"},
+			{carepath.PatientFilter{Sort: carepath.SortByNameDesc, Limit: 2}, "4:p2,p0"},
+			{carepath.PatientFilter{Offset: 3, Limit: 2}, "4:p2"},
+		} {
+			if got := ids(tc.f); got != tc.want {
+				t.Errorf("%+v: got %s, want %s", tc.f, got, tc.want)
+			}
+		}
+		ps, total, err := db.FindPatients(as(outsider), carepath.PatientFilter{})
+		if err != nil || total != 0 || len(ps) != 0 {
+			t.Errorf("another tenant's panel: %d patients, %v", total, err)
+		}
+		_, err = db.FindPatientByID(as(outsider), "p0")
+		wantCode(t, "another tenant's patient", err, carepath.ENOTFOUND)
+		_, err = db.FindPatientByID(context.Background(), "p0")
+		wantCode(t, "no actor", err, carepath.ENOTFOUND)
+
+		p, err := db.FindPatientByID(as(ben), "p0")
+		must(t, err)
+		if len(p.CareTeam) != 1 || p.CareTeam[0].User.Email != "ana@example.org" || p.CareTeam[0].Role != carepath.CareTeamPrimaryCareManager {
+			t.Errorf("care team of p0: %+v", p.CareTeam)
+		}
+		loads, err := db.FindCareManagers(as(ben))
+		must(t, err)
+		if len(loads) != 2 || loads[0].User.ID != ana.ID || loads[0].Patients != 2 || loads[1].Patients != 1 {
+			t.Errorf("caseloads: %+v", loads)
+		}
+
+		events, err := db.FindAuditEvents(as(auditor), carepath.AuditFilter{ActorID: ben.ID, Limit: 1000})
+		must(t, err)
+		views, searches := 0, 0
+		for _, e := range events {
+			switch e.Action {
+			case carepath.AuditPatientView:
+				views++
+				if e.PatientID != "p0" {
+					t.Errorf("view of %q", e.PatientID)
+				}
+			case carepath.AuditPatientSearch:
+				searches++
+			}
+		}
+		if views != 1 || searches != 11 {
+			t.Errorf("ben's audit: %d views, %d searches; want 1 and 11", views, searches)
+		}
+	})
+}

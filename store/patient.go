@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"carepath"
@@ -19,60 +21,213 @@ func scanPatient(s scanner, org string) (*carepath.Patient, error) {
 	return &p, err
 }
 
+// readerIn returns the actor of ctx; without one, nothing is found.
+func readerIn(ctx context.Context) (*carepath.Actor, error) {
+	a := carepath.ActorFromContext(ctx)
+	if a == nil || a.OrgID == "" {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Not found.")
+	}
+	return a, nil
+}
+
 // FindPatientByID implements carepath.PatientService.
-func (db *DB) FindPatientByID(ctx context.Context, orgID, id string) (*carepath.Patient, error) {
-	p, err := scanPatient(db.queryRow(ctx, "SELECT "+patientColumns+" FROM patient WHERE org_id = ? AND id = ?", orgID, id), orgID)
+func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	org := a.OrgID
+	p, err := scanPatient(db.queryRow(ctx, "SELECT "+patientColumns+" FROM patient WHERE org_id = ? AND id = ?", org, id), org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, "SELECT system, value, type FROM patient_identifier WHERE org_id = ? AND patient_id = ? ORDER BY system, value", orgID, id)
+	rows, err := db.query(ctx, "SELECT system, value, type FROM patient_identifier WHERE org_id = ? AND patient_id = ? ORDER BY system, value", org, id)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = scanAll(rows, func(scan func(...any) error) error {
 		var ident carepath.Identifier
-		if err := rows.Scan(&ident.System, &ident.Value, &ident.Type); err != nil {
-			return nil, err
-		}
+		err := scan(&ident.System, &ident.Value, &ident.Type)
 		p.Identifiers = append(p.Identifiers, ident)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return p, rows.Err()
+	rows, err = db.query(ctx, "SELECT c.role, c.since, "+prefixed("u.", userColumns)+
+		" FROM care_team_member c JOIN app_user u ON u.org_id = c.org_id AND u.id = c.user_id WHERE c.org_id = ? AND c.patient_id = ? ORDER BY c.role DESC, u.email", org, id)
+	if err != nil {
+		return nil, err
+	}
+	err = scanAll(rows, func(scan func(...any) error) error {
+		m := carepath.CareTeamMember{PatientID: id}
+		var since string
+		u, err := scanUser(func(dest ...any) error { return scan(append([]any{&m.Role, &since}, dest...)...) })
+		if err != nil {
+			return err
+		}
+		m.UserID, m.User, m.Since = u.ID, u, parseTime(since)
+		p.CareTeam = append(p.CareTeam, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: id, Object: "Patient/" + id}); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
-// FindPatients implements carepath.PatientService. The query matches the
-// start of "family given" (case-insensitive) or an identifier exactly.
+var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// FindPatients implements carepath.PatientService. The search is audited
+// as one record naming the query, the filters and the count found.
 func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*carepath.Patient, int, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	org := a.OrgID
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	f.Offset = max(f.Offset, 0)
 	where := "org_id = ?"
-	args := []any{f.OrgID}
+	args := []any{org}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where += ` AND (name_key >= ? AND name_key < ? OR id IN
-			(SELECT patient_id FROM patient_identifier WHERE org_id = ? AND value = ?))`
-		key := strings.ToLower(q)
-		args = append(args, key, key+"\uffff", f.OrgID, q)
+		// "Rivera, Ana" and "rivera ana" both match the name key "rivera ana".
+		key := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(q, ",", " "))), " ")
+		where += " AND (name_key >= ? AND name_key < ? OR id IN (SELECT patient_id FROM patient_identifier WHERE org_id = ? AND value = ?)"
+		args = append(args, key, key+"\uffff", org, q)
+		if isoDate.MatchString(q) {
+			where += " OR birth_date = ?"
+			args = append(args, q)
+		}
+		where += ")"
+	}
+	if f.CareManagerID != "" {
+		where += " AND id IN (SELECT patient_id FROM care_team_member WHERE org_id = ? AND user_id = ?)"
+		args = append(args, org, f.CareManagerID)
+	}
+	if f.ConditionCode != "" {
+		where += " AND id IN (SELECT patient_id FROM condition WHERE org_id = ? AND code = ?)"
+		args = append(args, org, f.ConditionCode)
+	}
+	order := "name_key, id"
+	switch f.Sort {
+	case carepath.SortByNameDesc:
+		order = "name_key DESC, id DESC"
+	case carepath.SortByBirthDate:
+		order = "birth_date, name_key, id"
+	case carepath.SortByAgeDesc:
+		order = "birth_date DESC, name_key, id"
 	}
 	var total int
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM patient WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, "SELECT "+patientColumns+" FROM patient WHERE "+where+
-		" ORDER BY name_key, id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+		" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	var ps []*carepath.Patient
 	for rows.Next() {
-		p, err := scanPatient(rows, f.OrgID)
+		p, err := scanPatient(rows, org)
 		if err != nil {
 			return nil, 0, err
 		}
 		ps = append(ps, p)
 	}
-	return ps, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	detail := fmt.Sprintf("query %q, care manager %q, condition %q: %d shown of %d", f.Query, f.CareManagerID, f.ConditionCode, len(ps), total)
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientSearch, Object: "Patient", Detail: detail}); err != nil {
+		return nil, 0, err
+	}
+	return ps, total, nil
+}
+
+// AddCareTeamMembers implements carepath.PatientService.
+func (db *DB) AddCareTeamMembers(ctx context.Context, members ...carepath.CareTeamMember) error {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return err
+	}
+	if !a.Role().CanWriteClinical() {
+		return carepath.Errorf(carepath.ENOTFOUND, "Not found.")
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		var events []carepath.AuditEvent
+		for _, m := range members {
+			if m.Role == "" {
+				m.Role = carepath.CareTeamPrimaryCareManager
+			}
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM patient WHERE org_id = ? AND id = ?) + (SELECT COUNT(*) FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled)",
+				a.OrgID, m.PatientID, a.OrgID, m.UserID).Scan(&n); err != nil {
+				return err
+			}
+			if n != 2 {
+				return carepath.Errorf(carepath.ENOTFOUND, "No patient %q or no active user %q.", m.PatientID, m.UserID)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO care_team_member (org_id, patient_id, user_id, role, since) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (org_id, patient_id, user_id) DO UPDATE SET role = excluded.role`,
+				a.OrgID, m.PatientID, m.UserID, m.Role, formatTime(tx.Now)); err != nil {
+				return err
+			}
+			events = append(events, withActor(carepath.AuditEvent{Action: carepath.AuditCareTeamAdd, PatientID: m.PatientID,
+				Object: "User/" + m.UserID, Detail: m.Role}, a))
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, events)
+	})
+}
+
+// FindCareManagers implements carepath.PatientService.
+func (db *DB) FindCareManagers(ctx context.Context) ([]carepath.CaseloadCount, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT n, "+prefixed("u.", userColumns)+` FROM app_user u JOIN
+		(SELECT user_id, COUNT(*) AS n FROM care_team_member WHERE org_id = ? GROUP BY user_id) c ON c.user_id = u.id
+		WHERE u.org_id = ? ORDER BY u.name, u.email`, a.OrgID, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []carepath.CaseloadCount
+	err = scanAll(rows, func(scan func(...any) error) error {
+		var c carepath.CaseloadCount
+		u, err := scanUser(func(dest ...any) error { return scan(append([]any{&c.Patients}, dest...)...) })
+		c.User = u
+		out = append(out, c)
+		return err
+	})
+	return out, err
+}
+
+// FindCommonConditions implements carepath.PatientService.
+func (db *DB) FindCommonConditions(ctx context.Context, limit int) ([]carepath.ConditionCount, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT code, MAX(code_system), MAX(display), COUNT(DISTINCT patient_id) AS n FROM condition
+		WHERE org_id = ? AND code <> '' GROUP BY code ORDER BY n DESC, code LIMIT ?`, a.OrgID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []carepath.ConditionCount
+	err = scanAll(rows, func(scan func(...any) error) error {
+		var c carepath.ConditionCount
+		err := scan(&c.Code.Code, &c.Code.System, &c.Code.Display, &c.Patients)
+		out = append(out, c)
+		return err
+	})
+	return out, err
 }

@@ -187,7 +187,7 @@ func TestImportUnits(t *testing.T) {
 		if res[0].Updated != 1 || res[1].Unchanged != 1 {
 			t.Fatalf("second import: %+v", res)
 		}
-		p, err := db.FindPatientByID(ctx, org, "p1")
+		p, err := db.FindPatientByID(system(org), "p1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,10 +211,10 @@ func TestImportUnits(t *testing.T) {
 			if res[0].Err == nil || !res[0].Dangling || res[1].Err != nil {
 				t.Fatalf("results %+v", res)
 			}
-			if _, err := db.FindPatientByID(ctx, org, "p3"); carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			if _, err := db.FindPatientByID(system(org), "p3"); carepath.ErrorCode(err) != carepath.ENOTFOUND {
 				t.Fatal("rejected unit was written")
 			}
-			if _, err := db.FindPatientByID(ctx, org, "p4"); err != nil {
+			if _, err := db.FindPatientByID(system(org), "p4"); err != nil {
 				t.Fatal("accepted unit was not written")
 			}
 		})
@@ -241,14 +241,14 @@ func TestImportUnits(t *testing.T) {
 
 		t.Run("tenants are isolated", func(t *testing.T) {
 			other := newOrg(t, db, "Other Org")
-			if _, err := db.FindPatientByID(ctx, other, "p1"); carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			if _, err := db.FindPatientByID(system(other), "p1"); carepath.ErrorCode(err) != carepath.ENOTFOUND {
 				t.Fatalf("other tenant sees p1: %v", err)
 			}
 			res, _ := db.ImportUnits(ctx, other, []*carepath.ImportUnit{patientUnit("p1", "Elsewhere", "Same Id", "hx")})
 			if res[0].Created != 1 {
 				t.Fatalf("same id in another org: %+v", res)
 			}
-			p, _ := db.FindPatientByID(ctx, org, "p1")
+			p, _ := db.FindPatientByID(system(org), "p1")
 			if p.Family != "Rivera-Lopez" {
 				t.Fatalf("other tenant's import changed ours: %+v", p)
 			}
@@ -283,7 +283,7 @@ func TestFindPatients(t *testing.T) {
 			{"mrn77", 0, 0, 0, ""},
 			{"zz", 0, 0, 0, ""},
 		} {
-			ps, total, err := db.FindPatients(ctx, carepath.PatientFilter{OrgID: org, Query: tc.query, Offset: tc.offset, Limit: 40})
+			ps, total, err := db.FindPatients(system(org), carepath.PatientFilter{Query: tc.query, Offset: tc.offset, Limit: 40})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -420,7 +420,7 @@ func TestImportRaceOnPostgres(t *testing.T) {
 		if !strings.Contains(string(r.JSON), "Rivera") {
 			t.Errorf("stored %s, want the import's version", r.JSON)
 		}
-		if p, err := db.FindPatientByID(ctx, org, "p1"); err != nil || p.Family != "Rivera" {
+		if p, err := db.FindPatientByID(system(org), "p1"); err != nil || p.Family != "Rivera" {
 			t.Errorf("patient %+v %v", p, err)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "error.html"}
+var pages = []string{"patients.html", "signin.html", "error.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
@@ -23,7 +23,7 @@ func (s *Server) parseTemplates() error {
 			}
 			return u, nil
 		},
-		"birth": s.formatBirth,
+		"birth": formatBirth,
 		"add":   func(a, b int) int { return a + b },
 	}
 	s.templates = map[string]*template.Template{}
@@ -40,15 +40,21 @@ func (s *Server) parseTemplates() error {
 // page is what every template receives.
 type page struct {
 	Title string
-	Org   *carepath.Organization
+	Org   *carepath.Organization // nil before sign-in
+	User  *carepath.User         // nil before sign-in
+	Now   time.Time              // in the organization's time zone
 	Data  any
 }
 
 // render writes a page whole or, if the template fails, an error page: a
 // half-written page is never sent.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := page{Title: title, Now: time.Now().UTC(), Data: data}
+	if v := viewerFrom(r.Context()); v != nil {
+		p.Org, p.User, p.Now = v.Org, v.User, time.Now().In(v.Loc)
+	}
 	var buf bytes.Buffer
-	if err := s.templates[name].Execute(&buf, page{Title: title, Org: s.org, Data: data}); err != nil {
+	if err := s.templates[name].Execute(&buf, p); err != nil {
 		s.Logger.Error("render", "template", name, "err", err)
 		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
 		return
@@ -72,14 +78,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	s.render(w, r, status, "error.html", "Error", carepath.ErrorMessage(err))
 }
 
-// formatBirth writes a birth date with the age it gives today in the
-// organization's time zone: "1954-01-20 (72 y)".
-func (s *Server) formatBirth(birth string) string {
+// formatBirth writes a birth date with the age it gives on the day now
+// falls on (in the organization's time zone): "20 Jan 1954 (72 y)".
+func formatBirth(now time.Time, birth string) string {
 	b, err := time.Parse("2006-01-02", birth)
 	if err != nil {
 		return birth
 	}
-	now := time.Now().In(s.loc)
 	age := now.Year() - b.Year()
 	if now.Month() < b.Month() || now.Month() == b.Month() && now.Day() < b.Day() {
 		age--

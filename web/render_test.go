@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,7 +16,13 @@ import (
 // so that a template that only fails at run time (on an error path, say)
 // fails here.
 func TestRenderEveryPage(t *testing.T) {
-	s := &Server{org: &carepath.Organization{Name: "Test Org", Demo: true}, loc: time.UTC}
+	s := &Server{}
+	v := &viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
+		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
+	signedIn := func() *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		return r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	}
 	if err := s.loadAssets(); err != nil {
 		t.Fatal(err)
 	}
@@ -24,8 +32,12 @@ func TestRenderEveryPage(t *testing.T) {
 	p := &carepath.Patient{ID: "p1", Family: "Rivera", Given: "Emily", BirthDate: "1950-02-03", Sex: "female",
 		Language: carepath.Coding{Code: "es", Display: "Spanish"}, MRN: "MRN1", Deceased: true}
 	data := map[string]any{
-		"patients.html": patientListData{Query: "riv", Patients: []*carepath.Patient{p}, Total: 41, From: 1, To: 1, NextURL: "/patients?offset=40"},
-		"error.html":    "Patient not found.",
+		"patients.html": patientListData{Query: "riv", Patients: []*carepath.Patient{p}, Total: 41, From: 1, To: 1, NextURL: "/patients?offset=40",
+			CareManager: "u1", Mine: true, CareManagers: []carepath.CaseloadCount{{User: v.User, Patients: 12}},
+			Conditions: []carepath.ConditionCount{{Code: carepath.Coding{Code: "44054006", Display: "Diabetes"}, Patients: 3}},
+			SortURL:    map[string]string{"name": "/patients?sort=-name", "birth": "/patients?sort=birth_date"}},
+		"signin.html": signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
+		"error.html":  "Patient not found.",
 	}
 	for _, name := range pages {
 		d, ok := data[name]
@@ -33,14 +45,20 @@ func TestRenderEveryPage(t *testing.T) {
 			t.Fatalf("no test data for %s", name)
 		}
 		w := httptest.NewRecorder()
-		s.render(w, httptest.NewRequest("GET", "/", nil), 200, name, "Title", d)
+		s.render(w, signedIn(), 200, name, "Title", d)
 		body := w.Body.String()
-		if w.Code != 200 || !strings.Contains(body, "Demo data") || !strings.Contains(body, "Test Org") {
+		if w.Code != 200 || !strings.Contains(body, "Demo data") || !strings.Contains(body, "Test Org") || !strings.Contains(body, "Casey Morgan") {
 			t.Fatalf("%s: %d\n%s", name, w.Code, body)
 		}
 		t.Logf("%s rendered %d bytes", name, len(body))
 	}
+	// Before sign-in there is no organization, user or banner.
 	w := httptest.NewRecorder()
+	s.render(w, httptest.NewRequest("GET", "/signin", nil), 200, "signin.html", "Sign in", signInData{})
+	if body := w.Body.String(); w.Code != 200 || strings.Contains(body, "Demo data") || strings.Contains(body, "Sign out") {
+		t.Fatalf("sign-in page: %d\n%s", w.Code, body)
+	}
+	w = httptest.NewRecorder()
 	s.renderError(w, httptest.NewRequest("GET", "/", nil), carepath.Errorf(carepath.ENOTFOUND, "Patient not found."))
 	if w.Code != 404 || !strings.Contains(w.Body.String(), "Patient not found.") {
 		t.Fatalf("renderError: %d %s", w.Code, w.Body.String())

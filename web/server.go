@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"carepath"
@@ -32,25 +33,32 @@ var staticFS embed.FS
 type Services struct {
 	Patients      carepath.PatientService
 	Organizations carepath.OrganizationService
+	Users         carepath.UserService
+	Sessions      carepath.SessionService
+	Audit         carepath.AuditService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 }
 
-// Server is the HTTP server.
+// Server is the HTTP server. Every page but sign-in and the health check
+// needs a signed-in user, and shows that user's organization.
 type Server struct {
 	Services
-	// OrgID is the organization whose data the pages show. (Accounts and
-	// sign-in, which tie a user to an organization, come next.)
-	OrgID  string
 	Logger *slog.Logger
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// requests: for a server behind a TLS-terminating proxy.
+	SecureCookies bool
+	// TrustProxy takes the client's address from X-Forwarded-For.
+	TrustProxy bool
 
-	srv       *http.Server
-	ln        net.Listener
-	templates map[string]*template.Template
-	assets    map[string]asset // content-hashed URL -> asset
-	assetURL  map[string]string
-	org       *carepath.Organization
-	loc       *time.Location
+	srv           *http.Server
+	ln            net.Listener
+	templates     map[string]*template.Template
+	assets        map[string]asset // content-hashed URL -> asset
+	assetURL      map[string]string
+	orgs          sync.Map // organization id -> *viewer with Org and Loc
+	conditions    sync.Map // organization id -> *conditionCache
+	signInLimiter *rateLimiter
 }
 
 type asset struct {
@@ -64,20 +72,13 @@ func (s *Server) Open(ctx context.Context, addr string) error {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
-	org, err := s.Organizations.FindOrganization(ctx, s.OrgID)
-	if err != nil {
-		return err
-	}
-	s.org = org
-	if s.loc, err = time.LoadLocation(org.TimeZone); err != nil {
-		return fmt.Errorf("organization time zone: %w", err)
-	}
 	if err := s.loadAssets(); err != nil {
 		return err
 	}
 	if err := s.parseTemplates(); err != nil {
 		return err
 	}
+	var err error
 	if s.ln, err = net.Listen("tcp", addr); err != nil {
 		return err
 	}
@@ -111,13 +112,20 @@ func (s *Server) Close(ctx context.Context) error {
 // Handler returns the routes, wrapped in the security headers and request
 // logging every response gets.
 func (s *Server) Handler() http.Handler {
+	if s.signInLimiter == nil {
+		// Ten attempts at once per address, then one every six seconds.
+		s.signInLimiter = newRateLimiter(10, 6*time.Second)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /static/", s.handleAsset)
+	mux.HandleFunc("GET /signin", s.handleSignInForm)
+	mux.HandleFunc("POST /signin", s.handleSignIn)
+	mux.HandleFunc("POST /signout", s.requireUser(s.handleSignOut))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/patients", http.StatusSeeOther)
 	})
-	mux.HandleFunc("GET /patients", s.handlePatientList)
-	mux.HandleFunc("GET /static/", s.handleAsset)
+	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	return s.logRequests(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 

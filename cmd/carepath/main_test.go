@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,8 +133,10 @@ func TestServeDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		if !strings.Contains(out.String(), "Loaded 60 demo patients") {
-			t.Fatalf("output: %s", out.String())
+		for _, want := range []string{"Loaded 60 demo patients", "cm@demo.carepath.example", "auditor@demo.carepath.example", DemoPassword} {
+			if !strings.Contains(out.String(), want) {
+				t.Fatalf("output lacks %q:\n%s", want, out.String())
+			}
 		}
 		base := m.Server.URL()
 
@@ -140,9 +144,10 @@ func TestServeDemo(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, `"status":"ok"`) {
 			t.Fatalf("healthz: %d %s", resp.StatusCode, body)
 		}
+		// Signed out, the panel sends to the sign-in page.
 		body, resp = get(t, base+"/patients")
-		if resp.StatusCode != 200 || !strings.Contains(body, "1–40 of 60 patients") || !strings.Contains(body, "Demo data") {
-			t.Fatalf("patients page: %d\n%s", resp.StatusCode, body)
+		if resp.Request.URL.Path != "/signin" || !strings.Contains(body, "Sign in to Carepath") || strings.Contains(body, "Demo data") {
+			t.Fatalf("signed out: landed on %s\n%s", resp.Request.URL, body)
 		}
 		for h, want := range map[string]string{"Content-Security-Policy": "default-src 'self'", "Cache-Control": "no-store",
 			"X-Content-Type-Options": "nosniff"} {
@@ -150,17 +155,61 @@ func TestServeDemo(t *testing.T) {
 				t.Errorf("header %s = %q; want %q", h, resp.Header.Get(h), want)
 			}
 		}
-		body, _ = get(t, base+"/patients?offset=40")
+
+		cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+		body, resp = cm.get(base + "/patients")
+		// 60 patients over 6 caseloads: the care manager sees their 10.
+		if resp.StatusCode != 200 || !strings.Contains(body, "My patients") || !strings.Contains(body, "1–10 of 10 patients") || !strings.Contains(body, "Demo data") {
+			t.Fatalf("care manager's panel: %d\n%s", resp.StatusCode, body)
+		}
+		body, _ = cm.get(base + "/patients?cm=all")
+		if !strings.Contains(body, "1–40 of 60 patients") {
+			t.Errorf("all patients:\n%s", body)
+		}
+		body, _ = cm.get(base + "/patients?cm=all&offset=40")
 		if !strings.Contains(body, "41–60 of 60 patients") || !strings.Contains(body, `rel="prev"`) {
 			t.Errorf("second page wrong:\n%s", body)
 		}
-		body, _ = get(t, base+"/patients?q=zzzz")
+		body, _ = cm.get(base + "/patients?q=zzzz")
 		if !strings.Contains(body, "No patient matches") {
 			t.Errorf("empty search:\n%s", body)
 		}
 		css := between(body, `href="/static/`, `"`)
 		if _, resp := get(t, base+"/static/"+css); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
 			t.Errorf("asset %s: %d %s", css, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+		admin := signIn(t, base, "admin@demo.carepath.example", DemoPassword)
+		if body, _ := admin.get(base + "/patients"); !strings.Contains(body, "1–40 of 60 patients") || strings.Contains(body, "My patients") {
+			t.Errorf("an administrator's default view is every patient:\n%s", body)
+		}
+
+		// A cross-origin sign-out (CSRF) is refused; a same-origin one works.
+		req, _ := http.NewRequest("POST", base+"/signout", nil)
+		req.Header.Set("Origin", "http://evil.example")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		if resp, err := cm.c.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-site sign-out: %v %v", resp.StatusCode, err)
+		}
+		if _, resp := cm.get(base + "/patients"); resp.Request.URL.Path != "/patients" {
+			t.Fatal("the cross-site request signed the user out")
+		}
+		if resp, err := cm.c.PostForm(base+"/signout", nil); err != nil || resp.Request.URL.Path != "/signin" {
+			t.Fatalf("sign-out: %v", err)
+		}
+		if _, resp := cm.get(base + "/patients"); resp.Request.URL.Path != "/signin" {
+			t.Fatal("still signed in after signing out")
+		}
+
+		// Wrong password: refused, with the one message.
+		c := newClient(t)
+		resp, err := c.c.PostForm(base+"/signin", url.Values{"email": {"cm@demo.carepath.example"}, "password": {"wrong password!"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(b), "not right") {
+			t.Errorf("wrong password: %d\n%s", resp.StatusCode, b)
 		}
 
 		// A second start on the same database does not load the demo again.
@@ -176,7 +225,47 @@ func TestServeDemo(t *testing.T) {
 		if strings.Contains(out.String(), "Generating") {
 			t.Fatalf("demo loaded twice: %s", out.String())
 		}
+		if code, stdout, stderr := runCmd(t, "audit", "verify", "--db", m.DSN); code != 0 || !strings.Contains(stdout, "intact") {
+			t.Errorf("audit verify after the session: %d %s%s", code, stdout, stderr)
+		}
 	})
+}
+
+// client is a browser-like HTTP client with cookies.
+type client struct {
+	t *testing.T
+	c *http.Client
+}
+
+func newClient(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, c: &http.Client{Jar: jar}}
+}
+
+func (c *client) get(url string) (string, *http.Response) {
+	c.t.Helper()
+	resp, err := c.c.Get(url)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp
+}
+
+// signIn signs in through the form and returns the signed-in client.
+func signIn(t *testing.T, base, email, password string) *client {
+	t.Helper()
+	c := newClient(t)
+	resp, err := c.c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {password}, "next": {"/patients"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/patients" {
+		t.Fatalf("sign-in as %s: %d at %s", email, resp.StatusCode, resp.Request.URL)
+	}
+	return c
 }
 
 func get(t *testing.T, url string) (string, *http.Response) {

@@ -15,10 +15,12 @@ import (
 	"carepath/web"
 )
 
-const serveSummary = `Usage: carepath serve [--db DSN] [--addr ADDR] [--org NAME] [--demo]
+const serveSummary = `Usage: carepath serve [--db DSN] [--addr ADDR] [--demo]
 
-Runs the web app. With --demo, an empty database is first filled with a
-generated demo population in the organization "Demo Health".`
+Runs the web app. Staff sign in with the accounts "carepath user add"
+creates. With --demo, the organization "Demo Health" is first filled, when
+empty, with a generated population and one user per role, whose sign-ins
+are printed.`
 
 // DemoOrgName is the organization that holds generated demo data.
 const DemoOrgName = "Demo Health"
@@ -26,14 +28,15 @@ const DemoOrgName = "Demo Health"
 // Main is the running server: the database and the HTTP server wired
 // together. Tests boot it in-process on port 0.
 type Main struct {
-	DSN          string
-	Addr         string
-	OrgName      string
-	Demo         bool
-	DemoPatients int
-	DemoSeed     uint64
-	Stdout       io.Writer
-	Logger       *slog.Logger
+	DSN           string
+	Addr          string
+	SecureCookies bool
+	TrustProxy    bool
+	Demo          bool
+	DemoPatients  int
+	DemoSeed      uint64
+	Stdout        io.Writer
+	Logger        *slog.Logger
 
 	DB     *store.DB
 	Server *web.Server
@@ -43,10 +46,11 @@ type Main struct {
 func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", serveSummary, stderr)
 	fs.StringVar(&m.DSN, "db", envOr("CAREPATH_DB", ""), "database: a SQLite file path (default "+store.DefaultPath+") or a postgres:// URL (env CAREPATH_DB)")
-	// Until sign-in exists (the next issue), the server listens on the
-	// loopback interface only unless told otherwise.
+	// The loopback interface only, unless told otherwise: a first run
+	// should not expose anything.
 	fs.StringVar(&m.Addr, "addr", envOr("CAREPATH_ADDR", "localhost:8080"), "listen address (env CAREPATH_ADDR)")
-	fs.StringVar(&m.OrgName, "org", envOr("CAREPATH_ORG", ""), "organization to show (env CAREPATH_ORG; default: the only one)")
+	fs.BoolVar(&m.SecureCookies, "secure-cookies", false, "mark the session cookie Secure on plain HTTP too (behind a TLS proxy)")
+	fs.BoolVar(&m.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.BoolVar(&m.Demo, "demo", false, "load a generated demo population into an empty database")
 	fs.IntVar(&m.DemoPatients, "demo-patients", 1000, "how many demo patients to generate")
 	fs.Uint64Var(&m.DemoSeed, "demo-seed", 1, "seed of the demo population")
@@ -67,32 +71,40 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
-	orgName := m.OrgName
 	if m.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
 		}
-		if orgName == "" {
-			orgName = DemoOrgName
-		}
-	}
-	org, err := resolveOrg(ctx, db, orgName, false)
-	if err != nil {
-		if carepath.ErrorCode(err) == carepath.ENOTFOUND && orgName == "" {
-			return carepath.Errorf(carepath.ENOTFOUND, "The database is empty: import data with \"carepath import\", or run \"carepath serve --demo\".")
-		}
-		return err
 	}
 	m.Server = &web.Server{
-		Services: web.Services{Patients: db, Organizations: db, Health: db.Ping},
-		OrgID:    org.ID,
-		Logger:   m.Logger,
+		Services: web.Services{Patients: db, Organizations: db, Users: db, Sessions: db, Audit: db, Health: db.Ping},
+		Logger:   m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "Carepath is serving %s (%s) on %s\n", org.Name, db.DSN, m.Server.URL())
+	fmt.Fprintf(m.Stdout, "Carepath is serving %s on %s\n", db.DSN, m.Server.URL())
 	return nil
+}
+
+// DemoPassword is every demo user's password. Demo organizations hold only
+// generated patients, and show a banner saying so.
+const DemoPassword = "carepath-demo"
+
+// demoUsers are the demo organization's staff: one per role, and three care
+// managers so that caseloads can be compared.
+var demoUsers = []carepath.User{
+	{Email: "admin@demo.carepath.example", Name: "Alex Admin", Role: carepath.RoleAdministrator},
+	{Email: "supervisor@demo.carepath.example", Name: "Sam Supervisor", Role: carepath.RoleSupervisor},
+	{Email: "cm@demo.carepath.example", Name: "Casey Morgan", Role: carepath.RoleCareManager},
+	{Email: "cm2@demo.carepath.example", Name: "Jordan Lee", Role: carepath.RoleCareManager},
+	{Email: "cm3@demo.carepath.example", Name: "Riley Patel", Role: carepath.RoleCareManager},
+	{Email: "nurse@demo.carepath.example", Name: "Nia Nurse", Role: carepath.RoleNurse},
+	{Email: "social@demo.carepath.example", Name: "Sol Social", Role: carepath.RoleSocialWorker},
+	{Email: "bh@demo.carepath.example", Name: "Bea Behavioral", Role: carepath.RoleBehavioralHealth},
+	{Email: "physician@demo.carepath.example", Name: "Dr. Pat Physician", Role: carepath.RolePhysician},
+	{Email: "pharmacist@demo.carepath.example", Name: "Phil Pharmacist", Role: carepath.RolePharmacist},
+	{Email: "auditor@demo.carepath.example", Name: "Ada Auditor", Role: carepath.RoleAuditor},
 }
 
 // loadDemo fills the demo organization with generated patients when it
@@ -106,14 +118,63 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if n, err := m.DB.CountPatients(ctx, org.ID); err != nil || n > 0 {
+	actor := carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "demo data loader", "serve --demo"))
+	if n, err := m.DB.CountPatients(ctx, org.ID); err != nil {
+		return err
+	} else if n == 0 {
+		if err := m.loadDemoPatients(actor, org); err != nil {
+			return err
+		}
+	}
+	if err := m.loadDemoUsers(actor); err != nil {
 		return err
 	}
+	fmt.Fprintf(m.Stdout, "Demo sign-ins (password %q for all):\n", DemoPassword)
+	for _, u := range demoUsers {
+		fmt.Fprintf(m.Stdout, "  %-34s %s\n", u.Email, u.Role.Label())
+	}
+	return nil
+}
+
+// loadDemoUsers adds the demo staff when the organization has none, and
+// spreads the patients over the caseloads of those who carry one.
+func (m *Main) loadDemoUsers(ctx context.Context) error {
+	users, err := m.DB.FindUsers(ctx)
+	if err != nil || len(users) > 0 {
+		return err
+	}
+	var caseload []*carepath.User
+	for _, du := range demoUsers {
+		u := du
+		if err := m.DB.CreateUser(ctx, &u, DemoPassword); err != nil {
+			return err
+		}
+		if u.Role.HasCaseload() {
+			caseload = append(caseload, &u)
+		}
+	}
+	var members []carepath.CareTeamMember
+	for offset := 0; ; offset += 500 {
+		ps, total, err := m.DB.FindPatients(ctx, carepath.PatientFilter{Offset: offset, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for i, p := range ps {
+			members = append(members, carepath.CareTeamMember{PatientID: p.ID, UserID: caseload[(offset+i)%len(caseload)].ID})
+		}
+		if offset+len(ps) >= total || len(ps) == 0 {
+			break
+		}
+	}
+	return m.DB.AddCareTeamMembers(ctx, members...)
+}
+
+func (m *Main) loadDemoPatients(ctx context.Context, org *carepath.Organization) error {
 	start := time.Now()
 	fmt.Fprintf(m.Stdout, "Generating %d demo patients...\n", m.DemoPatients)
 	gen := synth.New(m.DemoSeed, time.Now().In(mustLocation(org.TimeZone)))
 	var genErr error
-	rep, err := fhirimport.ImportDocuments(carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "demo data loader", "serve --demo")), m.DB, org.ID, m.DemoPatients, func(emit func(string, []byte) bool) {
+	rep, err := fhirimport.ImportDocuments(ctx, m.DB, org.ID, m.DemoPatients, func(emit func(string, []byte) bool) {
 		for i := 0; i < m.DemoPatients; i++ {
 			b, err := gen.Bundle(i)
 			if err != nil {

@@ -58,6 +58,9 @@ CREATE TABLE care_team_member (
 );
 CREATE INDEX care_team_member_user ON care_team_member (org_id, user_id, patient_id);
 
+-- The patient panel searches by birth date too.
+CREATE INDEX patient_birth_date ON patient (org_id, birth_date);
+
 -- The audit trail: one chain per organization. Each record carries the hash
 -- of the one before; audit_head holds the chain's last link, so that
 -- records cut from its end are noticed too.

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"carepath"
+)
+
+// sessionCookie holds the session's secret. HttpOnly and SameSite=Lax; Secure
+// whenever the request came over TLS or the server is told it sits behind
+// TLS.
+const sessionCookie = "carepath_session"
+
+// viewer is who is looking, and in which organization's time.
+type viewer struct {
+	User *carepath.User
+	Org  *carepath.Organization
+	Loc  *time.Location
+}
+
+type viewerKey struct{}
+
+func viewerFrom(ctx context.Context) *viewer {
+	v, _ := ctx.Value(viewerKey{}).(*viewer)
+	return v
+}
+
+// clientIP is the address the request came from. X-Forwarded-For is
+// trusted only when the server is told it sits behind a proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// requireUser lets signed-in users through, with their actor in the
+// request's context; others go to the sign-in page (pages) or get 401.
+func (s *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var u *carepath.User
+		var err error = carepath.Errorf(carepath.EUNAUTHORIZED, "Please sign in.")
+		if c, cerr := r.Cookie(sessionCookie); cerr == nil {
+			_, u, err = s.Sessions.FindSession(r.Context(), c.Value)
+		}
+		if err != nil {
+			if carepath.ErrorCode(err) != carepath.EUNAUTHORIZED {
+				s.renderError(w, r, err)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r, carepath.Errorf(carepath.EUNAUTHORIZED, "Your session has ended. Please sign in again."))
+			return
+		}
+		v, err := s.viewerFor(r.Context(), u)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.clientIP(r)})
+		ctx = context.WithValue(ctx, viewerKey{}, v)
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// viewerFor finds the user's organization (cached: it changes rarely) and
+// its time zone.
+func (s *Server) viewerFor(ctx context.Context, u *carepath.User) (*viewer, error) {
+	if v, ok := s.orgs.Load(u.OrgID); ok {
+		o := v.(*viewer)
+		return &viewer{User: u, Org: o.Org, Loc: o.Loc}, nil
+	}
+	org, err := s.Organizations.FindOrganization(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(org.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	s.orgs.Store(u.OrgID, &viewer{Org: org, Loc: loc})
+	return &viewer{User: u, Org: org, Loc: loc}, nil
+}
+
+type signInData struct {
+	Email   string
+	Next    string
+	Problem string
+}
+
+func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "signin.html", "Sign in", signInData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext keeps a redirect after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/patients"
+	}
+	return next
+}
+
+func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
+	ip := s.clientIP(r)
+	d := signInData{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
+	if !s.signInLimiter.allow(ip, time.Now()) {
+		d.Problem = "Too many sign-in attempts from this computer. Wait a minute and try again."
+		s.render(w, r, http.StatusTooManyRequests, "signin.html", "Sign in", d)
+		return
+	}
+	u, err := s.Users.Authenticate(r.Context(), d.Email, r.PostFormValue("password"), ip)
+	if err != nil {
+		if carepath.ErrorCode(err) != carepath.EUNAUTHORIZED {
+			s.renderError(w, r, err)
+			return
+		}
+		s.Logger.Info("sign-in refused", "ip", ip)
+		d.Problem = carepath.ErrorMessage(err)
+		s.render(w, r, http.StatusUnauthorized, "signin.html", "Sign in", d)
+		return
+	}
+	token, err := s.Sessions.CreateSession(r.Context(), u, ip, r.UserAgent())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.cookie(r, token, int(carepath.SessionMaxAge/time.Second)))
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (s *Server) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: r.TLS != nil || s.SecureCookies, SameSite: http.SameSiteLaxMode}
+}
+
+func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Sessions.RevokeSession(r.Context(), c.Value); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if err := s.Audit.RecordAudit(r.Context(), carepath.AuditEvent{Action: carepath.AuditSignOut}); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, s.cookie(r, "", -1))
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// rateLimiter allows each key a burst of attempts that refills steadily:
+// a person who mistypes gets several tries, a script gets a trickle.
+type rateLimiter struct {
+	mu      sync.Mutex
+	burst   float64
+	perSec  float64
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newRateLimiter(burst int, every time.Duration) *rateLimiter {
+	return &rateLimiter{burst: float64(burst), perSec: 1 / every.Seconds(), buckets: map[string]*bucket{}}
+}
+
+func (l *rateLimiter) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute { // forget full buckets, so memory stays bounded
+		for k, b := range l.buckets {
+			if b.tokens+now.Sub(b.at).Seconds()*l.perSec >= l.burst {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.perSec)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
