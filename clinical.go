@@ -374,3 +374,50 @@ type ResourceCount struct {
 	ResourceType string
 	Count        int64
 }
+
+// Chart is a patient's record as the chart summary shows it: the whole
+// person on one screen.
+type Chart struct {
+	Patient     *Patient
+	Caregivers  []RelatedPerson
+	Coverage    []Coverage
+	Conditions  []Condition  // active ones first, then by onset, latest first
+	Medications []Medication // active ones first, then latest first
+	Allergies   []Allergy
+	Encounters  []Encounter         // latest first, at most ChartEncounters
+	Series      []ObservationSeries // numeric vitals and labs, one per code
+	CarePlans   []CarePlan
+	Goals       []Goal
+}
+
+// ChartEncounters bounds the encounters a chart lists; ChartPoints the
+// points of one observation series (the latest are kept).
+const (
+	ChartEncounters = 100
+	ChartPoints     = 60
+)
+
+// ObservationSeries is one measured quantity over time, such as systolic
+// blood pressure or hemoglobin A1c.
+type ObservationSeries struct {
+	Code     Coding
+	Category string // vital-signs, laboratory...
+	Unit     string
+	Points   []ObservationPoint // oldest first
+}
+
+// ObservationPoint is one value of a series.
+type ObservationPoint struct {
+	Effective string
+	Value     float64
+}
+
+// Latest is the series' newest point.
+func (s ObservationSeries) Latest() ObservationPoint { return s.Points[len(s.Points)-1] }
+
+// ChartService reads whole charts.
+type ChartService interface {
+	// FindChart returns the chart of a patient of the actor's
+	// organization, or ENOTFOUND, and audits a view of it.
+	FindChart(ctx context.Context, patientID string) (*Chart, error)
+}

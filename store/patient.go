@@ -36,7 +36,19 @@ func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient
 	if err != nil {
 		return nil, err
 	}
-	org := a.OrgID
+	p, err := db.findPatient(ctx, a.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: id, Object: "Patient/" + id}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// findPatient reads a patient with identifiers and care team, unaudited:
+// callers audit what they show.
+func (db *DB) findPatient(ctx context.Context, org, id string) (*carepath.Patient, error) {
 	p, err := scanPatient(db.queryRow(ctx, "SELECT "+patientColumns+" FROM patient WHERE org_id = ? AND id = ?", org, id), org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
@@ -73,9 +85,6 @@ func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient
 		return nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: id, Object: "Patient/" + id}); err != nil {
 		return nil, err
 	}
 	return p, nil

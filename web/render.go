@@ -12,7 +12,7 @@ import (
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "signin.html", "error.html"}
+var pages = []string{"patients.html", "chart.html", "signin.html", "error.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
@@ -24,7 +24,15 @@ func (s *Server) parseTemplates() error {
 			return u, nil
 		},
 		"birth": formatBirth,
-		"add":   func(a, b int) int { return a + b },
+		"value": formatValue,
+		"date":  formatDate,
+		"encounterClass": func(class string) string {
+			if l, ok := encounterClasses[class]; ok {
+				return l
+			}
+			return class
+		},
+		"add": func(a, b int) int { return a + b },
 	}
 	s.templates = map[string]*template.Template{}
 	for _, p := range pages {
@@ -43,15 +51,16 @@ type page struct {
 	Org   *carepath.Organization // nil before sign-in
 	User  *carepath.User         // nil before sign-in
 	Now   time.Time              // in the organization's time zone
+	Loc   *time.Location         // the organization's time zone
 	Data  any
 }
 
 // render writes a page whole or, if the template fails, an error page: a
 // half-written page is never sent.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Title: title, Now: time.Now().UTC(), Data: data}
+	p := page{Title: title, Now: time.Now().UTC(), Loc: time.UTC, Data: data}
 	if v := viewerFrom(r.Context()); v != nil {
-		p.Org, p.User, p.Now = v.Org, v.User, time.Now().In(v.Loc)
+		p.Org, p.User, p.Now, p.Loc = v.Org, v.User, time.Now().In(v.Loc), v.Loc
 	}
 	var buf bytes.Buffer
 	if err := s.templates[name].Execute(&buf, p); err != nil {
@@ -90,4 +99,25 @@ func formatBirth(now time.Time, birth string) string {
 		age--
 	}
 	return b.Format("2 Jan 2006") + " (" + strconv.Itoa(age) + " y)"
+}
+
+// formatDate writes an ISO date or date-time's day unambiguously: "2 Jan
+// 2026". Date-times with a zone are shown on the day they fell in the
+// organization's zone (loc); what does not parse is shown as it is.
+func formatDate(loc *time.Location, s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc).Format("2 Jan 2006")
+	}
+	if len(s) >= 10 {
+		if t, err := time.Parse("2006-01-02", s[:10]); err == nil {
+			return t.Format("2 Jan 2006")
+		}
+	}
+	return s
+}
+
+var encounterClasses = map[string]string{
+	carepath.EncounterInpatient: "Hospital stay", carepath.EncounterEmergency: "Emergency",
+	carepath.EncounterAmbulatory: "Office visit", carepath.EncounterObservation: "Observation stay",
+	carepath.EncounterHome: "Home visit", carepath.EncounterVirtual: "Virtual visit",
 }

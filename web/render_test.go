@@ -36,6 +36,15 @@ func TestRenderEveryPage(t *testing.T) {
 			CareManager: "u1", Mine: true, CareManagers: []carepath.CaseloadCount{{User: v.User, Patients: 12}},
 			Conditions: []carepath.ConditionCount{{Code: carepath.Coding{Code: "44054006", Display: "Diabetes"}, Patients: 3}},
 			SortURL:    map[string]string{"name": "/patients?sort=-name", "birth": "/patients?sort=birth_date"}},
+		"chart.html": func() chartData {
+			num := []carepath.ObservationPoint{{Effective: "2025-01-02T10:00:00Z", Value: 142}, {Effective: "2025-06-02", Value: 128.5}}
+			c := &carepath.Chart{Patient: p,
+				Conditions: []carepath.Condition{{Code: carepath.Coding{Display: "Heart failure"}, ClinicalStatus: "active", Onset: "2020-03-01"}},
+				Encounters: []carepath.Encounter{{Class: "IMP", PeriodStart: "2025-05-01T08:00:00Z", PeriodEnd: "2025-05-04T12:00:00Z", DischargeDisposition: carepath.Coding{Display: "Home"}}},
+				Series:     []carepath.ObservationSeries{{Code: carepath.Coding{Code: "8480-6", Display: "Systolic"}, Unit: "mm[Hg]", Points: num}}}
+			return chartData{Chart: c, Age: "1 Jan 1950 (76 y)", ActiveProblems: c.Conditions, HospitalStays: 1,
+				Charts: []seriesChart{drawSeries("Blood pressure", c.Series)}, Latest: c.Series}
+		}(),
 		"signin.html": signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
 		"error.html":  "Patient not found.",
 	}

@@ -32,6 +32,7 @@ var staticFS embed.FS
 // Services are what the pages read and write.
 type Services struct {
 	Patients      carepath.PatientService
+	Charts        carepath.ChartService
 	Organizations carepath.OrganizationService
 	Users         carepath.UserService
 	Sessions      carepath.SessionService
@@ -126,6 +127,7 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, "/patients", http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
+	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
 	return s.logRequests(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strconv"
+	"strings"
+
+	"carepath"
+)
+
+// FindChart implements carepath.ChartService. Each section is one query on
+// the patient's compartment, whose keys start (org, patient): a chart reads
+// a few adjacent index pages per table whatever the population's size.
+func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	org := a.OrgID
+	p, err := db.findPatient(ctx, org, patientID)
+	if err != nil {
+		return nil, err
+	}
+	c := &carepath.Chart{Patient: p}
+	k := []any{org, patientID}
+	each := func(query string, row func(scan func(...any) error) error) error {
+		rows, err := db.query(ctx, query, k...)
+		if err != nil {
+			return err
+		}
+		return scanAll(rows, row)
+	}
+	sections := []func() error{
+		func() error {
+			return each(`SELECT id, name, relationship_code, relationship_display, phone, email, active FROM related_person
+				WHERE org_id = ? AND patient_id = ? ORDER BY active DESC, name`, func(scan func(...any) error) error {
+				r := carepath.RelatedPerson{OrgID: org, PatientID: patientID}
+				err := scan(&r.ID, &r.Name, &r.Relationship.Code, &r.Relationship.Display, &r.Phone, &r.Email, &r.Active)
+				c.Caregivers = append(c.Caregivers, r)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT id, status, type_code, type_display, payor_id, payor_name, subscriber_id, relationship, period_start, period_end
+				FROM coverage WHERE org_id = ? AND patient_id = ? ORDER BY status = 'active' DESC, period_start DESC`, func(scan func(...any) error) error {
+				v := carepath.Coverage{OrgID: org, PatientID: patientID}
+				err := scan(&v.ID, &v.Status, &v.Type.Code, &v.Type.Display, &v.PayorID, &v.PayorName, &v.SubscriberID, &v.Relationship, &v.PeriodStart, &v.PeriodEnd)
+				c.Coverage = append(c.Coverage, v)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT id, encounter_id, code_system, code, display, category, clinical_status, verification_status, onset, abatement, recorded
+				FROM condition WHERE org_id = ? AND patient_id = ?
+				ORDER BY clinical_status IN ('active', 'recurrence', 'relapse') DESC, onset DESC, display`, func(scan func(...any) error) error {
+				v := carepath.Condition{OrgID: org, PatientID: patientID}
+				err := scan(&v.ID, &v.EncounterID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.Category, &v.ClinicalStatus,
+					&v.VerificationStatus, &v.Onset, &v.Abatement, &v.Recorded)
+				c.Conditions = append(c.Conditions, v)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT resource_type, id, encounter_id, status, intent, code_system, code, display, authored, requester_id, dosage, reason
+				FROM medication WHERE org_id = ? AND patient_id = ? ORDER BY status = 'active' DESC, authored DESC, display`, func(scan func(...any) error) error {
+				v := carepath.Medication{OrgID: org, PatientID: patientID}
+				err := scan(&v.ResourceType, &v.ID, &v.EncounterID, &v.Status, &v.Intent, &v.Code.System, &v.Code.Code, &v.Code.Display,
+					&v.Authored, &v.RequesterID, &v.Dosage, &v.Reason)
+				c.Medications = append(c.Medications, v)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT id, code_system, code, display, clinical_status, verification_status, type, category, criticality, reaction, recorded
+				FROM allergy WHERE org_id = ? AND patient_id = ? ORDER BY criticality = 'high' DESC, display`, func(scan func(...any) error) error {
+				v := carepath.Allergy{OrgID: org, PatientID: patientID}
+				err := scan(&v.ID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.ClinicalStatus, &v.VerificationStatus, &v.Type,
+					&v.Category, &v.Criticality, &v.Reaction, &v.Recorded)
+				c.Allergies = append(c.Allergies, v)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT id, status, class, type_system, type_code, type_display, period_start, period_end, admit_source_code,
+				admit_source_display, discharge_disposition_code, discharge_disposition_display, reason_system, reason_code, reason_display,
+				service_provider_id, service_provider_name FROM encounter WHERE org_id = ? AND patient_id = ?
+				ORDER BY period_start DESC LIMIT `+strconv.Itoa(carepath.ChartEncounters), func(scan func(...any) error) error {
+				v := carepath.Encounter{OrgID: org, PatientID: patientID}
+				err := scan(&v.ID, &v.Status, &v.Class, &v.Type.System, &v.Type.Code, &v.Type.Display, &v.PeriodStart, &v.PeriodEnd,
+					&v.AdmitSource.Code, &v.AdmitSource.Display, &v.DischargeDisposition.Code, &v.DischargeDisposition.Display,
+					&v.Reason.System, &v.Reason.Code, &v.Reason.Display, &v.ServiceProviderID, &v.ServiceProviderName)
+				c.Encounters = append(c.Encounters, v)
+				return err
+			})
+		},
+		func() error { return db.chartSeries(ctx, c, org, patientID) },
+		func() error {
+			return each(`SELECT id, status, intent, title, category_system, category_code, category_display, period_start, period_end, addresses, goal_ids
+				FROM source_care_plan WHERE org_id = ? AND patient_id = ? ORDER BY status = 'active' DESC, period_start DESC`, func(scan func(...any) error) error {
+				v := carepath.CarePlan{OrgID: org, PatientID: patientID}
+				var addresses, goals string
+				err := scan(&v.ID, &v.Status, &v.Intent, &v.Title, &v.Category.System, &v.Category.Code, &v.Category.Display,
+					&v.PeriodStart, &v.PeriodEnd, &addresses, &goals)
+				v.Addresses, v.GoalIDs = strings.Fields(addresses), strings.Fields(goals)
+				c.CarePlans = append(c.CarePlans, v)
+				return err
+			})
+		},
+		func() error {
+			return each(`SELECT id, lifecycle_status, achievement_status, description, priority, start_date, target_code_system, target_code,
+				target_display, target_detail, target_due FROM source_goal WHERE org_id = ? AND patient_id = ?
+				ORDER BY lifecycle_status = 'active' DESC, start_date DESC`, func(scan func(...any) error) error {
+				v := carepath.Goal{OrgID: org, PatientID: patientID}
+				err := scan(&v.ID, &v.LifecycleStatus, &v.AchievementStatus, &v.Description, &v.Priority, &v.Start,
+					&v.TargetMeasure.System, &v.TargetMeasure.Code, &v.TargetMeasure.Display, &v.TargetDetail, &v.TargetDue)
+				c.Goals = append(c.Goals, v)
+				return err
+			})
+		},
+	}
+	for _, read := range sections {
+		if err := read(); err != nil {
+			return nil, err
+		}
+	}
+	if err := db.carePlanActivities(ctx, org, c.CarePlans); err != nil {
+		return nil, err
+	}
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart"}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// chartSeries reads the patient's numeric vitals and labs, and the numeric
+// components of panels (the two values of a blood pressure), as one series
+// per code, keeping the latest ChartPoints of each.
+func (db *DB) chartSeries(ctx context.Context, c *carepath.Chart, org, patient string) error {
+	rows, err := db.query(ctx, `SELECT code_system, code, display, category, unit, effective, value_num FROM observation
+		WHERE org_id = ? AND patient_id = ? AND value_num IS NOT NULL AND category IN ('vital-signs', 'laboratory')
+		UNION ALL
+		SELECT oc.code_system, oc.code, oc.display, o.category, oc.unit, o.effective, oc.value_num
+		FROM observation_component oc JOIN observation o ON o.org_id = oc.org_id AND o.patient_id = oc.patient_id AND o.id = oc.observation_id
+		WHERE oc.org_id = ? AND oc.patient_id = ? AND oc.value_num IS NOT NULL AND o.category IN ('vital-signs', 'laboratory')`,
+		org, patient, org, patient)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]*carepath.ObservationSeries{}
+	err = scanAll(rows, func(scan func(...any) error) error {
+		var code carepath.Coding
+		var category, unit, effective string
+		var value sql.NullFloat64
+		if err := scan(&code.System, &code.Code, &code.Display, &category, &unit, &effective, &value); err != nil {
+			return err
+		}
+		s := byCode[code.Code]
+		if s == nil {
+			s = &carepath.ObservationSeries{Code: code, Category: category, Unit: unit}
+			byCode[code.Code] = s
+		}
+		s.Points = append(s.Points, carepath.ObservationPoint{Effective: effective, Value: value.Float64})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range byCode {
+		sort.SliceStable(s.Points, func(i, j int) bool { return s.Points[i].Effective < s.Points[j].Effective })
+		if n := len(s.Points); n > carepath.ChartPoints {
+			s.Points = s.Points[n-carepath.ChartPoints:]
+		}
+		c.Series = append(c.Series, *s)
+	}
+	// Vital signs first, then labs; within each, by name.
+	sort.Slice(c.Series, func(i, j int) bool {
+		a, b := c.Series[i], c.Series[j]
+		if a.Category != b.Category {
+			return a.Category == "vital-signs"
+		}
+		return a.Code.Display < b.Code.Display
+	})
+	return nil
+}
+
+func (db *DB) carePlanActivities(ctx context.Context, org string, plans []carepath.CarePlan) error {
+	for i := range plans {
+		rows, err := db.query(ctx, "SELECT code_system, code, display, status FROM source_care_plan_activity WHERE org_id = ? AND care_plan_id = ? ORDER BY seq",
+			org, plans[i].ID)
+		if err != nil {
+			return err
+		}
+		err = scanAll(rows, func(scan func(...any) error) error {
+			var a carepath.CarePlanActivity
+			err := scan(&a.Code.System, &a.Code.Code, &a.Code.Display, &a.Status)
+			plans[i].Activities = append(plans[i].Activities, a)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"carepath"
+)
+
+type chartData struct {
+	*carepath.Chart
+	Age                           string
+	Primary                       *carepath.CareTeamMember
+	ActiveProblems, OtherProblems []carepath.Condition
+	ActiveMeds, PastMeds          []carepath.Medication
+	HospitalStays, EDVisits       int           // in the last 12 months
+	Charts                        []seriesChart // small multiples
+	Latest                        []carepath.ObservationSeries
+}
+
+// seriesChart is one small multiple: an SVG and its text alternative.
+type seriesChart struct {
+	Title string
+	SVG   template.HTML
+	Alt   string
+}
+
+// chartedCodes are the series drawn as small multiples, in this order;
+// every other series is listed with its latest value.
+var chartedCodes = []struct {
+	title string
+	codes []string // LOINC; two codes draw two lines (blood pressure)
+}{
+	{"Blood pressure (mmHg)", []string{"8480-6", "8462-4"}},
+	{"Weight", []string{"29463-7"}},
+	{"BMI", []string{"39156-5"}},
+	{"Heart rate", []string{"8867-4"}},
+	{"Hemoglobin A1c", []string{"4548-4"}},
+	{"eGFR", []string{"33914-3", "62238-1", "98979-8"}},
+	{"LDL cholesterol", []string{"18262-6", "2089-1", "13457-7"}},
+	{"Oxygen saturation", []string{"59408-5", "2708-6", "2710-2"}},
+}
+
+func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Charts.FindChart(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := viewerFrom(r.Context())
+	now := time.Now().In(v.Loc)
+	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate)}
+	for i, m := range c.Patient.CareTeam {
+		if m.Role == carepath.CareTeamPrimaryCareManager {
+			d.Primary = &c.Patient.CareTeam[i]
+		}
+	}
+	for _, p := range c.Conditions {
+		switch p.ClinicalStatus {
+		case "active", "recurrence", "relapse":
+			d.ActiveProblems = append(d.ActiveProblems, p)
+		default:
+			d.OtherProblems = append(d.OtherProblems, p)
+		}
+	}
+	for _, m := range c.Medications {
+		if m.Status == "active" {
+			d.ActiveMeds = append(d.ActiveMeds, m)
+		} else {
+			d.PastMeds = append(d.PastMeds, m)
+		}
+	}
+	yearAgo := now.AddDate(-1, 0, 0).UTC().Format("2006-01-02")
+	for _, e := range c.Encounters {
+		if e.PeriodStart < yearAgo {
+			continue
+		}
+		switch e.Class {
+		case carepath.EncounterInpatient:
+			d.HospitalStays++
+		case carepath.EncounterEmergency:
+			d.EDVisits++
+		}
+	}
+	byCode := map[string]carepath.ObservationSeries{}
+	for _, s := range c.Series {
+		byCode[s.Code.Code] = s
+	}
+	charted := map[string]bool{}
+	for _, want := range chartedCodes {
+		var lines []carepath.ObservationSeries
+		for _, code := range want.codes {
+			if s, ok := byCode[code]; ok && len(s.Points) > 0 {
+				lines = append(lines, s)
+				charted[code] = true
+				if len(want.codes) > 2 { // alternatives (eGFR by several methods): the first found
+					break
+				}
+			}
+		}
+		if len(lines) > 0 {
+			title := want.title
+			if !strings.Contains(title, "(") && lines[0].Unit != "" {
+				title += " (" + lines[0].Unit + ")"
+			}
+			d.Charts = append(d.Charts, drawSeries(title, lines))
+		}
+	}
+	for _, s := range c.Series {
+		if !charted[s.Code.Code] {
+			d.Latest = append(d.Latest, s)
+		}
+	}
+	s.render(w, r, http.StatusOK, "chart.html", c.Patient.Name(), d)
+}
+
+// drawSeries draws one or two series over time as a small SVG line chart,
+// with its first and last dates, its range, and each point's value on hover
+// (a title element, which screen readers read too).
+func drawSeries(title string, lines []carepath.ObservationSeries) seriesChart {
+	const w, h, left, right, top, bottom = 280.0, 90.0, 34.0, 8.0, 8.0, 18.0
+	var first, last time.Time
+	lo, hi := math.Inf(1), math.Inf(-1)
+	parse := func(s string) time.Time {
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t
+			}
+		}
+		return time.Time{}
+	}
+	for _, s := range lines {
+		for _, p := range s.Points {
+			t := parse(p.Effective)
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+			if t.After(last) {
+				last = t
+			}
+			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
+		}
+	}
+	if hi == lo {
+		hi, lo = hi+1, lo-1
+	}
+	span := last.Sub(first).Seconds()
+	x := func(t time.Time) float64 {
+		if span == 0 {
+			return left + (w-left-right)/2
+		}
+		return left + t.Sub(first).Seconds()/span*(w-left-right)
+	}
+	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(h-top-bottom) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, h, w, h, html.EscapeString(title))
+	fmt.Fprintf(&b, `<line class="axis" x1="%g" y1="%g" x2="%g" y2="%g"/>`, left, h-bottom, w-right, h-bottom)
+	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, top+4, formatValue(hi))
+	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, h-bottom, formatValue(lo))
+	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g">%s</text>`, left, h-4, first.Format("Jan 2006"))
+	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, w-right, h-4, last.Format("Jan 2006"))
+	var alt []string
+	for i, s := range lines {
+		var pts []string
+		for _, p := range s.Points {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(parse(p.Effective)), y(p.Value)))
+		}
+		fmt.Fprintf(&b, `<polyline class="line%d" points="%s"/>`, i, strings.Join(pts, " "))
+		for _, p := range s.Points {
+			fmt.Fprintf(&b, `<circle class="dot%d" cx="%.1f" cy="%.1f" r="2.5"><title>%s: %s %s on %s</title></circle>`, i,
+				x(parse(p.Effective)), y(p.Value), html.EscapeString(s.Code.Display), formatValue(p.Value), html.EscapeString(s.Unit), parse(p.Effective).Format("2 Jan 2006"))
+		}
+		l := s.Latest()
+		alt = append(alt, fmt.Sprintf("%s latest %s %s on %s, %d values", s.Code.Display, formatValue(l.Value), s.Unit, parse(l.Effective).Format("2 Jan 2006"), len(s.Points)))
+	}
+	b.WriteString(`</svg>`)
+	// The SVG holds only numbers, dates and escaped text.
+	return seriesChart{Title: title, SVG: template.HTML(b.String()), Alt: strings.Join(alt, "; ")}
+}
+
+func formatValue(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e6 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
+}
