@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"carepath/internal/testdb"
 
 	"github.com/chromedp/chromedp"
 )
@@ -98,17 +94,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // in the panel, open the chart and see its trends drawn, sign out.
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	m := &Main{}
-	dsn := testdb.Engines(t)[0].DSN(t)
-	if err := m.ParseFlags([]string{"--db", dsn, "--addr", "127.0.0.1:0", "--demo", "--demo-patients", "120"}, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	m.Stdout, m.Logger = &out, testLogger(t)
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := startDemo(t, 120)
 	base := m.Server.URL()
 
 	do(t, ctx, chromedp.Navigate(base+"/patients"), chromedp.WaitVisible(`#email`))
@@ -146,6 +132,20 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("chart: %q with %d charts (%v)", name, charts, err)
 	}
 	screenshot(t, ctx, "chart")
+
+	// A chart full of script injections runs none of them.
+	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/patients/"+importXSSPatient(t, m, org.ID)), chromedp.WaitVisible(`.chart-head`))
+	if ran, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__xss !== undefined`)); err != nil || ran {
+		t.Fatalf("an injected script ran: %v %v", ran, err)
+	}
+	if h := text(t, ctx, `.chart-head h1`); !strings.Contains(h, xssFamily) {
+		t.Errorf("the injected name is not shown as text: %q", h)
+	}
+	screenshot(t, ctx, "chart-untrusted-text")
 
 	do(t, ctx, chromedp.Click(`.usermenu button`), chromedp.WaitVisible(`#email`))
 	if url, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(url, "/signin") {
