@@ -157,12 +157,26 @@ func (db *DB) checkpointLoop(conn *sql.DB) {
 // truncateWAL copies what remains of the WAL into the database and empties
 // it. It runs on the writer connection between transactions; the background
 // checkpointer has usually copied most frames already.
+//
+// A checkpoint the background checkpointer is running at that moment makes
+// this one report busy instead of waiting: it is tried again shortly, and if
+// still busy, left flagged for the next transaction.
 func (db *DB) truncateWAL(ctx context.Context) error {
 	if !db.walTooLong.Swap(false) {
 		return nil
 	}
-	_, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
+	for attempt := 0; attempt < 20; attempt++ {
+		var busy, frames, done int
+		if err := db.write.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil {
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	db.walTooLong.Store(true)
+	return nil
 }
 
 // committed tells the checkpointer there is work, without waiting.
