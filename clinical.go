@@ -2,6 +2,7 @@ package carepath
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -298,6 +299,21 @@ type PatientFilter struct {
 	Sort          PatientSort
 	Offset        int
 	Limit         int // 0 means 50; at most 500
+	// After continues a list in the default order after the patient with
+	// this Cursor (keyset paging: as fast on the last page as the first).
+	After string
+}
+
+// Cursor is where a patient stands in the default (name) order, for
+// PatientFilter.After.
+func (p *Patient) Cursor() string {
+	return NameKey(p.Family, p.Given) + "\x00" + p.ID
+}
+
+// NameKey is how people sort and are searched by name: lower-case "family
+// given".
+func NameKey(family, given string) string {
+	return strings.ToLower(strings.TrimSpace(family + " " + given))
 }
 
 // PatientSort orders a patient list.

@@ -138,6 +138,11 @@ func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*ca
 	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM patient WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
+	if f.After != "" && (f.Sort == "" || f.Sort == carepath.SortByName) {
+		key, id, _ := strings.Cut(f.After, "\x00")
+		where += " AND (name_key > ? OR name_key = ? AND id > ?)"
+		args = append(args, key, key, id)
+	}
 	rows, err := db.query(ctx, "SELECT "+patientColumns+" FROM patient WHERE "+where+
 		" ORDER BY "+order+" LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
 	if err != nil {

@@ -94,11 +94,6 @@ var typedTables = []*bulkTable{
 	procedureTable, immunizationTable, carePlanTable, carePlanActivityTable, goalTable,
 }
 
-// nameKey is the lower-case sort and search key of a person's name.
-func nameKey(family, given string) string {
-	return strings.ToLower(strings.TrimSpace(family + " " + given))
-}
-
 // childTableOf returns the table of rows that a record owns and that are
 // replaced whole when it changes, or nil.
 func childTableOf(rec any) *bulkTable {
@@ -136,7 +131,7 @@ func recordRows(org string, rec any, buf map[*bulkTable]*bulkBuffer) (main *bulk
 	}
 	switch r := rec.(type) {
 	case *carepath.Patient:
-		add(patientTable, org, r.ID, r.MRN, r.Family, r.Given, nameKey(r.Family, r.Given), r.BirthDate, r.Sex, r.Phone,
+		add(patientTable, org, r.ID, r.MRN, r.Family, r.Given, carepath.NameKey(r.Family, r.Given), r.BirthDate, r.Sex, r.Phone,
 			r.Email, r.AddressLine, r.City, r.State, r.PostalCode, r.Country, r.Language.Code, r.Language.Display,
 			r.Deceased, r.DeceasedAt, r.Marital)
 		for _, id := range r.Identifiers {

@@ -75,14 +75,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // renderError is the one place domain errors become HTML.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	status := map[string]int{
-		carepath.ECONFLICT: http.StatusConflict, carepath.EINVALID: http.StatusBadRequest,
-		carepath.ENOTFOUND: http.StatusNotFound, carepath.EUNAUTHORIZED: http.StatusUnauthorized,
-		carepath.ENOTIMPLEMENTED: http.StatusNotImplemented,
-	}[carepath.ErrorCode(err)]
-	if status == 0 {
-		status = http.StatusInternalServerError
-		s.Logger.Error("request failed", "path", r.URL.Path, "err", err)
+	status := errorStatus(err)
+	if status == http.StatusInternalServerError {
+		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error.html", "Error", carepath.ErrorMessage(err))
 }

@@ -18,6 +18,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"carepath"
@@ -36,6 +37,7 @@ type Services struct {
 	Organizations carepath.OrganizationService
 	Users         carepath.UserService
 	Sessions      carepath.SessionService
+	Tokens        carepath.TokenService
 	Audit         carepath.AuditService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
@@ -60,6 +62,8 @@ type Server struct {
 	orgs          sync.Map // organization id -> *viewer with Org and Loc
 	conditions    sync.Map // organization id -> *conditionCache
 	signInLimiter *rateLimiter
+	metrics       metrics
+	closing       atomic.Bool
 }
 
 type asset struct {
@@ -107,6 +111,7 @@ func (s *Server) Close(ctx context.Context) error {
 	if s.srv == nil {
 		return nil
 	}
+	s.closing.Store(true)
 	return s.srv.Shutdown(ctx)
 }
 
@@ -119,6 +124,8 @@ func (s *Server) Handler() http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
 	mux.HandleFunc("GET /static/", s.handleAsset)
 	mux.HandleFunc("GET /signin", s.handleSignInForm)
 	mux.HandleFunc("POST /signin", s.handleSignIn)
@@ -128,7 +135,9 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
-	return s.logRequests(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
+	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
+	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -143,25 +152,6 @@ func securityHeaders(next http.Handler) http.Handler {
 			h.Set("Cache-Control", "no-store")
 		}
 		next.ServeHTTP(w, r)
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		s.Logger.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
 	})
 }
 

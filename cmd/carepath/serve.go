@@ -77,7 +77,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Server = &web.Server{
-		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Audit: db, Health: db.Ping},
+		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Health: db.Ping},
 		Logger:   m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {

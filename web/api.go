@@ -1,0 +1,225 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"carepath"
+)
+
+// The JSON API under /api/v1, for integrations: bearer tokens from
+// "carepath token create", the same services (so the same authorization
+// and audit) as the pages, and errors as application/problem+json (RFC 9457).
+
+// requireToken lets requests with a live bearer token through, with the
+// token's user as the actor.
+func (s *Server) requireToken(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="carepath"`)
+			s.writeProblem(w, r, carepath.Errorf(carepath.EUNAUTHORIZED, "Send an API token: Authorization: Bearer <token>."))
+			return
+		}
+		u, err := s.Tokens.FindAPIToken(r.Context(), strings.TrimSpace(secret))
+		if err != nil {
+			if carepath.ErrorCode(err) == carepath.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="carepath", error="invalid_token"`)
+			}
+			s.writeProblem(w, r, err)
+			return
+		}
+		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.clientIP(r)})
+		next(w, r.WithContext(ctx))
+	}
+}
+
+// errorStatus is the HTTP status of each domain error code.
+func errorStatus(err error) int {
+	switch carepath.ErrorCode(err) {
+	case carepath.ECONFLICT:
+		return http.StatusConflict
+	case carepath.EINVALID:
+		return http.StatusBadRequest
+	case carepath.ENOTFOUND:
+		return http.StatusNotFound
+	case carepath.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case carepath.ENOTIMPLEMENTED:
+		return http.StatusNotImplemented
+	}
+	return http.StatusInternalServerError
+}
+
+// writeProblem is the one place domain errors become JSON.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	status := errorStatus(err)
+	if status == http.StatusInternalServerError {
+		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"type": "https://carepath.example/problems/" + carepath.ErrorCode(err), "title": http.StatusText(status),
+		"status": status, "detail": carepath.ErrorMessage(err),
+	})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// apiPatient is a patient as the API lists them.
+type apiPatient struct {
+	ID         string          `json:"id"`
+	MRN        string          `json:"mrn,omitempty"`
+	Family     string          `json:"family"`
+	Given      string          `json:"given"`
+	BirthDate  string          `json:"birth_date,omitempty"`
+	Sex        string          `json:"sex,omitempty"`
+	Phone      string          `json:"phone,omitempty"`
+	Email      string          `json:"email,omitempty"`
+	Language   string          `json:"language,omitempty"`
+	Deceased   bool            `json:"deceased,omitempty"`
+	Identifier []apiIdentifier `json:"identifiers,omitempty"`
+}
+
+type apiIdentifier struct {
+	System string `json:"system"`
+	Value  string `json:"value"`
+}
+
+func toAPIPatient(p *carepath.Patient) apiPatient {
+	a := apiPatient{ID: p.ID, MRN: p.MRN, Family: p.Family, Given: p.Given, BirthDate: p.BirthDate, Sex: p.Sex,
+		Phone: p.Phone, Email: p.Email, Language: p.Language.Code, Deceased: p.Deceased}
+	for _, id := range p.Identifiers {
+		a.Identifier = append(a.Identifier, apiIdentifier{System: id.System, Value: id.Value})
+	}
+	return a
+}
+
+// handleAPIPatients lists patients: ?q= searches as the panel does, limit
+// (1-500, default 50), and cursor continues from the previous page's
+// next_cursor.
+func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := carepath.PatientFilter{Query: q.Get("q"), Limit: 50}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "limit must be a number from 1 to 500."))
+			return
+		}
+		f.Limit = n
+	}
+	if c := q.Get("cursor"); c != "" {
+		after, err := base64.RawURLEncoding.DecodeString(c)
+		if err != nil {
+			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "cursor is not one this API gave."))
+			return
+		}
+		f.After = string(after)
+	}
+	ps, total, err := s.Patients.FindPatients(r.Context(), f)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out := struct {
+		Total      int          `json:"total"`
+		Patients   []apiPatient `json:"patients"`
+		NextCursor string       `json:"next_cursor,omitempty"`
+	}{Total: total, Patients: []apiPatient{}}
+	for _, p := range ps {
+		out.Patients = append(out.Patients, toAPIPatient(p))
+	}
+	if len(ps) == f.Limit {
+		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(ps[len(ps)-1].Cursor()))
+	}
+	writeJSON(w, out)
+}
+
+// handleAPIPatient returns a patient's chart summary.
+func (s *Server) handleAPIPatient(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Charts.FindChart(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	type coding struct {
+		System  string `json:"system,omitempty"`
+		Code    string `json:"code"`
+		Display string `json:"display,omitempty"`
+	}
+	cd := func(c carepath.Coding) coding { return coding{c.System, c.Code, c.Display} }
+	type problem struct {
+		Code   coding `json:"code"`
+		Status string `json:"clinical_status"`
+		Onset  string `json:"onset,omitempty"`
+	}
+	type medication struct {
+		Code   coding `json:"code"`
+		Status string `json:"status"`
+		Dosage string `json:"dosage,omitempty"`
+	}
+	type encounter struct {
+		Class       string `json:"class"`
+		Start       string `json:"start"`
+		End         string `json:"end,omitempty"`
+		Type        string `json:"type,omitempty"`
+		Disposition string `json:"discharge_disposition,omitempty"`
+	}
+	type point struct {
+		Effective string  `json:"effective"`
+		Value     float64 `json:"value"`
+	}
+	type series struct {
+		Code   coding  `json:"code"`
+		Unit   string  `json:"unit"`
+		Points []point `json:"points"`
+	}
+	type careTeamMember struct {
+		UserID string `json:"user_id"`
+		Name   string `json:"name"`
+		Role   string `json:"role"`
+	}
+	out := struct {
+		Patient     apiPatient       `json:"patient"`
+		CareTeam    []careTeamMember `json:"care_team"`
+		Problems    []problem        `json:"problems"`
+		Medications []medication     `json:"medications"`
+		Allergies   []coding         `json:"allergies"`
+		Encounters  []encounter      `json:"encounters"`
+		Results     []series         `json:"results"`
+	}{Patient: toAPIPatient(c.Patient), CareTeam: []careTeamMember{}, Problems: []problem{}, Medications: []medication{},
+		Allergies: []coding{}, Encounters: []encounter{}, Results: []series{}}
+	for _, m := range c.Patient.CareTeam {
+		out.CareTeam = append(out.CareTeam, careTeamMember{m.UserID, m.User.Label(), m.Role})
+	}
+	for _, p := range c.Conditions {
+		out.Problems = append(out.Problems, problem{cd(p.Code), p.ClinicalStatus, p.Onset})
+	}
+	for _, m := range c.Medications {
+		out.Medications = append(out.Medications, medication{cd(m.Code), m.Status, m.Dosage})
+	}
+	for _, a := range c.Allergies {
+		out.Allergies = append(out.Allergies, cd(a.Code))
+	}
+	for _, e := range c.Encounters {
+		out.Encounters = append(out.Encounters, encounter{e.Class, e.PeriodStart, e.PeriodEnd, e.Type.Display, e.DischargeDisposition.Display})
+	}
+	for _, sr := range c.Series {
+		x := series{Code: cd(sr.Code), Unit: sr.Unit}
+		for _, p := range sr.Points {
+			x.Points = append(x.Points, point{p.Effective, p.Value})
+		}
+		out.Results = append(out.Results, x)
+	}
+	writeJSON(w, out)
+}
