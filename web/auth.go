@@ -119,8 +119,8 @@ func safeNext(next string) string {
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
 	d := signInData{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
-	if !s.signInLimiter.allow(ip, time.Now()) {
-		d.Problem = "Too many sign-in attempts from this computer. Wait a minute and try again."
+	if s.signInLimiter.blocked(ip, time.Now()) {
+		d.Problem = "Too many failed sign-ins from this computer. Wait a minute and try again."
 		s.render(w, r, http.StatusTooManyRequests, "signin.html", "Sign in", d)
 		return
 	}
@@ -130,7 +130,8 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		s.Logger.Info("sign-in refused", "ip", ip)
+		s.signInLimiter.fail(ip, time.Now())
+		s.logger(r).Info("sign-in refused", "ip", ip)
 		d.Problem = carepath.ErrorMessage(err)
 		s.render(w, r, http.StatusUnauthorized, "signin.html", "Sign in", d)
 		return
@@ -164,9 +165,11 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 
-// rateLimiter allows each key a burst of attempts that refills steadily:
-// a person who mistypes gets several tries, a script gets a trickle.
-type rateLimiter struct {
+// failureLimiter limits failed attempts per key (an address): each has a
+// burst of failures that refills steadily, so that a person who mistypes
+// gets several tries and a password-guessing script a trickle. Successes
+// cost nothing: a clinic's staff behind one address all sign in at 8 am.
+type failureLimiter struct {
 	mu      sync.Mutex
 	burst   float64
 	perSec  float64
@@ -179,13 +182,12 @@ type bucket struct {
 	at     time.Time
 }
 
-func newRateLimiter(burst int, every time.Duration) *rateLimiter {
-	return &rateLimiter{burst: float64(burst), perSec: 1 / every.Seconds(), buckets: map[string]*bucket{}}
+func newFailureLimiter(burst int, every time.Duration) *failureLimiter {
+	return &failureLimiter{burst: float64(burst), perSec: 1 / every.Seconds(), buckets: map[string]*bucket{}}
 }
 
-func (l *rateLimiter) allow(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// refill brings the key's bucket up to now; callers hold mu.
+func (l *failureLimiter) refill(key string, now time.Time) *bucket {
 	if now.Sub(l.swept) > time.Minute { // forget full buckets, so memory stays bounded
 		for k, b := range l.buckets {
 			if b.tokens+now.Sub(b.at).Seconds()*l.perSec >= l.burst {
@@ -201,9 +203,20 @@ func (l *rateLimiter) allow(key string, now time.Time) bool {
 	}
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.perSec)
 	b.at = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b
+}
+
+// blocked reports whether the key has used up its failures.
+func (l *failureLimiter) blocked(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.refill(key, now).tokens < 1
+}
+
+// fail counts a failure against the key.
+func (l *failureLimiter) fail(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(key, now)
+	b.tokens = max(0, b.tokens-1)
 }

@@ -47,6 +47,9 @@ func TestRenderEveryPage(t *testing.T) {
 		}(),
 		"signin.html": signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
 		"error.html":  "Patient not found.",
+		"audit.html": auditPageData{PatientID: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
+			Action: carepath.AuditPatientView, PatientID: "p1", Object: "chart", Source: "192.0.2.1"}},
+			Chain: &carepath.AuditVerification{Records: 7, HeadSeq: 7, HeadHash: "abc"}, NextURL: "/audit?after=7"},
 	}
 	for _, name := range pages {
 		d, ok := data[name]

@@ -61,7 +61,7 @@ type Server struct {
 	assetURL      map[string]string
 	orgs          sync.Map // organization id -> *viewer with Org and Loc
 	conditions    sync.Map // organization id -> *conditionCache
-	signInLimiter *rateLimiter
+	signInLimiter *failureLimiter
 	metrics       metrics
 	closing       atomic.Bool
 }
@@ -119,8 +119,9 @@ func (s *Server) Close(ctx context.Context) error {
 // logging every response gets.
 func (s *Server) Handler() http.Handler {
 	if s.signInLimiter == nil {
-		// Ten attempts at once per address, then one every six seconds.
-		s.signInLimiter = newRateLimiter(10, 6*time.Second)
+		// Ten failed sign-ins at once per address, then one every six
+		// seconds (the per-account lockout stops guessing one password).
+		s.signInLimiter = newFailureLimiter(10, 6*time.Second)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -135,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
+	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
 	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
 	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/fhirimport"
+)
+
+// TestRoleMatrix signs in as every role and calls every route, with ids of
+// this organization and of another: what a role may not see answers "not
+// found", exactly as what does not exist, and never shows the data.
+func TestRoleMatrix(t *testing.T) {
+	m := startDemo(t, 30)
+	base := m.Server.URL()
+	ctx := context.Background()
+	demo, err := m.DB.FindOrganization(ctx, DemoOrgName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoCtx := carepath.NewContextWithActor(ctx, carepath.SystemActor(demo.ID, "test", "cli"))
+
+	// Another tenant, with a patient and staff of its own.
+	other := &carepath.Organization{Name: "Other Clinic"}
+	if err := m.DB.CreateOrganization(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	otherCtx := carepath.NewContextWithActor(ctx, carepath.SystemActor(other.ID, "test", "cli"))
+	bundle := `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"other-patient",
+		"name":[{"family":"Zzyzxotherclinic","given":["Secret"]}],"birthDate":"1960-01-01"}}]}`
+	path := filepath.Join(t.TempDir(), "other.json")
+	os.WriteFile(path, []byte(bundle), 0o644)
+	if rep, err := fhirimport.Import(otherCtx, m.DB, other.ID, []string{path}, fhirimport.Options{}); err != nil || len(rep.Failures) > 0 {
+		t.Fatal(err, rep)
+	}
+	otherAdmin := &carepath.User{Email: "admin@other.example", Role: carepath.RoleAdministrator}
+	if err := m.DB.CreateUser(otherCtx, otherAdmin, DemoPassword); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := m.DB.FindPatients(demoCtx, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := ps[0].ID
+
+	// Signed out: pages send to sign-in, the API refuses.
+	for _, path := range []string{"/patients", "/patients/" + ours, "/audit"} {
+		if _, resp := newClient(t).get(base + path); resp.Request.URL.Path != "/signin" {
+			t.Errorf("signed out, GET %s landed on %s", path, resp.Request.URL)
+		}
+	}
+
+	type route struct {
+		path    string
+		api     bool
+		allowed func(carepath.Role) bool
+	}
+	everyone := func(carepath.Role) bool { return true }
+	nobody := func(carepath.Role) bool { return false }
+	routes := []route{
+		{"/patients", false, everyone},
+		{"/patients?cm=all&q=Zzyzx", false, everyone},
+		{"/patients/" + ours, false, everyone},
+		{"/patients/other-patient", false, nobody},
+		{"/audit", false, carepath.Role.CanReadAudit},
+		{"/audit?patient=other-patient", false, carepath.Role.CanReadAudit},
+		{"/api/v1/patients", true, everyone},
+		{"/api/v1/patients?q=Zzyzx", true, everyone},
+		{"/api/v1/patients/" + ours, true, everyone},
+		{"/api/v1/patients/other-patient", true, nobody},
+	}
+	users := append([]carepath.User{}, demoUsers...)
+	for _, du := range users {
+		t.Run(string(du.Role)+" "+du.Email, func(t *testing.T) {
+			u, err := m.DB.FindUserByEmail(demoCtx, du.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, token, err := m.DB.CreateAPIToken(demoCtx, u.ID, "role matrix")
+			if err != nil {
+				t.Fatal(err)
+			}
+			browser := signIn(t, base, du.Email, DemoPassword)
+			for _, rt := range routes {
+				var status int
+				var body string
+				if rt.api {
+					resp, b := apiGet(t, base+rt.path, token, nil)
+					status, body = resp.StatusCode, b
+				} else {
+					b, resp := browser.get(base + rt.path)
+					status, body = resp.StatusCode, b
+				}
+				want := http.StatusNotFound
+				if rt.allowed(du.Role) {
+					want = http.StatusOK
+				}
+				if status != want {
+					t.Errorf("GET %s: %d, want %d", rt.path, status, want)
+				}
+				if strings.Contains(body, "Zzyzxotherclinic") || strings.Contains(body, "Secret") && strings.Contains(body, "1960") {
+					t.Errorf("GET %s shows another organization's patient", rt.path)
+				}
+				if status == http.StatusOK && strings.Contains(rt.path, "Zzyzx") && !strings.Contains(body, "No patient matches") && !strings.Contains(body, `"total": 0`) {
+					t.Errorf("GET %s found something: %.300s", rt.path, body)
+				}
+			}
+			if resp, err := browser.c.PostForm(base+"/signout", nil); err != nil || resp.Request.URL.Path != "/signin" {
+				t.Errorf("sign-out: %v", err)
+			}
+		})
+	}
+
+	// The other organization's administrator sees none of the demo's.
+	oa := signIn(t, base, "admin@other.example", DemoPassword)
+	if body, _ := oa.get(base + "/patients"); !strings.Contains(body, "1–1 of 1 patients") || !strings.Contains(body, "Zzyzxotherclinic") {
+		t.Errorf("other organization's panel:\n%.500s", body)
+	}
+	if _, resp := oa.get(base + "/patients/" + ours); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("other organization's admin opens a demo chart: %d", resp.StatusCode)
+	}
+	if body, _ := oa.get(base + "/audit"); strings.Contains(body, "demo.carepath.example") {
+		t.Error("other organization's audit trail shows the demo's records")
+	}
+}
+
+// TestSignInThrottleAndSessionExpiry: repeated failures from one address
+// are slowed down (even for the right password), and a session idle past
+// the timeout ends with a trip to the sign-in page.
+func TestSignInThrottleAndSessionExpiry(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+
+	post := func(password string) int {
+		resp, err := newClient(t).c.PostForm(base+"/signin", map[string][]string{"email": {"nurse@demo.carepath.example"}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < 10; i++ {
+		if code := post(fmt.Sprintf("guess number %d", i)); code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	if code := post(DemoPassword); code != http.StatusTooManyRequests {
+		t.Errorf("after 10 failures: %d, want 429", code)
+	}
+
+	// The care manager's session: fine now, ended after 31 idle minutes.
+	if _, resp := cm.get(base + "/patients"); resp.Request.URL.Path != "/patients" {
+		t.Fatal("session ended early")
+	}
+	start := time.Now()
+	m.DB.Now = func() time.Time { return start.Add(carepath.SessionIdleTimeout + time.Minute) }
+	if _, resp := cm.get(base + "/patients"); resp.Request.URL.Path != "/signin" {
+		t.Errorf("after the idle timeout: at %s", resp.Request.URL)
+	}
+}
