@@ -185,6 +185,40 @@ func TestImportSyntheaSample(t *testing.T) {
 			}
 			sameCounts(t, "after update", countsByType(t, db, org), want)
 		})
+
+		t.Run("charts read back what the files hold", func(t *testing.T) {
+			sys := carepath.NewContextWithActor(ctx, carepath.SystemActor(org, "test", "cli"))
+			plans, activities, series, encounters := 0, 0, 0, 0
+			for _, p := range ps {
+				c, err := db.FindChart(sys, p.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				plans += len(c.CarePlans)
+				for _, cp := range c.CarePlans {
+					activities += len(cp.Activities)
+				}
+				for _, s := range c.Series {
+					series++
+					for i := 1; i < len(s.Points); i++ {
+						if s.Points[i].Effective < s.Points[i-1].Effective {
+							t.Fatalf("%s: series %s out of order", p.ID, s.Code.Code)
+						}
+					}
+				}
+				encounters += len(c.Encounters)
+				if len(c.Encounters) > carepath.ChartEncounters {
+					t.Fatalf("%s: %d encounters listed", p.ID, len(c.Encounters))
+				}
+			}
+			// Every source care plan and activity of the sample is on a chart.
+			if int64(plans) != want["CarePlan"] || int64(activities) != records["source_care_plan_activity"] {
+				t.Errorf("charts show %d care plans with %d activities; stored %d and %d", plans, activities, want["CarePlan"], records["source_care_plan_activity"])
+			}
+			if series == 0 || encounters == 0 || plans == 0 || activities == 0 {
+				t.Errorf("charts show %d series, %d encounters, %d care plans, %d activities", series, encounters, plans, activities)
+			}
+		})
 	})
 }
 

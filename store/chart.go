@@ -125,7 +125,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 			return nil, err
 		}
 	}
-	if err := db.carePlanActivities(ctx, org, c.CarePlans); err != nil {
+	if err := db.carePlanActivities(ctx, org, patientID, c.CarePlans); err != nil {
 		return nil, err
 	}
 	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart"}); err != nil {
@@ -185,22 +185,31 @@ func (db *DB) chartSeries(ctx context.Context, c *carepath.Chart, org, patient s
 	return nil
 }
 
-func (db *DB) carePlanActivities(ctx context.Context, org string, plans []carepath.CarePlan) error {
-	for i := range plans {
-		rows, err := db.query(ctx, "SELECT code_system, code, display, status FROM source_care_plan_activity WHERE org_id = ? AND care_plan_id = ? ORDER BY seq",
-			org, plans[i].ID)
-		if err != nil {
-			return err
-		}
-		err = scanAll(rows, func(scan func(...any) error) error {
-			var a carepath.CarePlanActivity
-			err := scan(&a.Code.System, &a.Code.Code, &a.Code.Display, &a.Status)
-			plans[i].Activities = append(plans[i].Activities, a)
-			return err
-		})
-		if err != nil {
-			return err
-		}
+// carePlanActivities reads the activities of all the patient's source care
+// plans in one query.
+func (db *DB) carePlanActivities(ctx context.Context, org, patient string, plans []carepath.CarePlan) error {
+	if len(plans) == 0 {
+		return nil
 	}
-	return nil
+	byPlan := map[string]*carepath.CarePlan{}
+	for i := range plans {
+		byPlan[plans[i].ID] = &plans[i]
+	}
+	rows, err := db.query(ctx, `SELECT a.care_plan_id, a.code_system, a.code, a.display, a.status FROM source_care_plan_activity a
+		JOIN source_care_plan p ON p.org_id = a.org_id AND p.id = a.care_plan_id
+		WHERE p.org_id = ? AND p.patient_id = ? ORDER BY a.care_plan_id, a.seq`, org, patient)
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func(scan func(...any) error) error {
+		var planID string
+		var a carepath.CarePlanActivity
+		if err := scan(&planID, &a.Code.System, &a.Code.Code, &a.Code.Display, &a.Status); err != nil {
+			return err
+		}
+		if p := byPlan[planID]; p != nil {
+			p.Activities = append(p.Activities, a)
+		}
+		return nil
+	})
 }
