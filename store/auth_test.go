@@ -513,3 +513,36 @@ func TestPanelFiltersAndCareTeams(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentChartsDoNotStarve: more charts read at once than the
+// reader pool has connections, with no statement prepared yet. A read
+// transaction that waited for a second connection to prepare a statement
+// held its own, and with every connection so held, all waited forever.
+func TestConcurrentChartsDoNotStarve(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "Busy Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		if _, err := db.ImportUnits(importer(), org, []*carepath.ImportUnit{patientUnit("p1", "Rivera", "Ana", "h")}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(as(cm), 20*time.Second) // a deadlock fails, not hangs
+		defer cancel()
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for range 64 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := db.FindChart(ctx, "p1"); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	})
+}

@@ -19,7 +19,24 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		return nil, err
 	}
 	org := a.OrgID
-	p, err := db.findPatient(ctx, org, patientID)
+	var c *carepath.Chart
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		var err error
+		c, err = readChart(ctx, r, org, patientID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart"}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// readChart reads every section of a chart through db (a read transaction).
+func readChart(ctx context.Context, db querier, org, patientID string) (*carepath.Chart, error) {
+	p, err := findPatient(ctx, db, org, patientID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +112,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 				return err
 			})
 		},
-		func() error { return db.chartSeries(ctx, c, org, patientID) },
+		func() error { return chartSeries(ctx, db, c, org, patientID) },
 		func() error {
 			return each(`SELECT id, status, intent, title, category_system, category_code, category_display, period_start, period_end, addresses, goal_ids
 				FROM source_care_plan WHERE org_id = ? AND patient_id = ? ORDER BY status = 'active' DESC, period_start DESC`, func(scan func(...any) error) error {
@@ -125,10 +142,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 			return nil, err
 		}
 	}
-	if err := db.carePlanActivities(ctx, org, patientID, c.CarePlans); err != nil {
-		return nil, err
-	}
-	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart"}); err != nil {
+	if err := carePlanActivities(ctx, db, org, patientID, c.CarePlans); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -137,7 +151,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 // chartSeries reads the patient's numeric vitals and labs, and the numeric
 // components of panels (the two values of a blood pressure), as one series
 // per code, keeping the latest ChartPoints of each.
-func (db *DB) chartSeries(ctx context.Context, c *carepath.Chart, org, patient string) error {
+func chartSeries(ctx context.Context, db querier, c *carepath.Chart, org, patient string) error {
 	rows, err := db.query(ctx, `SELECT code_system, code, display, category, unit, effective, value_num FROM observation
 		WHERE org_id = ? AND patient_id = ? AND value_num IS NOT NULL AND category IN ('vital-signs', 'laboratory')
 		UNION ALL
@@ -187,7 +201,7 @@ func (db *DB) chartSeries(ctx context.Context, c *carepath.Chart, org, patient s
 
 // carePlanActivities reads the activities of all the patient's source care
 // plans in one query.
-func (db *DB) carePlanActivities(ctx context.Context, org, patient string, plans []carepath.CarePlan) error {
+func carePlanActivities(ctx context.Context, db querier, org, patient string, plans []carepath.CarePlan) error {
 	if len(plans) == 0 {
 		return nil
 	}
@@ -195,9 +209,12 @@ func (db *DB) carePlanActivities(ctx context.Context, org, patient string, plans
 	for i := range plans {
 		byPlan[plans[i].ID] = &plans[i]
 	}
-	rows, err := db.query(ctx, `SELECT a.care_plan_id, a.code_system, a.code, a.display, a.status FROM source_care_plan_activity a
-		JOIN source_care_plan p ON p.org_id = a.org_id AND p.id = a.care_plan_id
-		WHERE p.org_id = ? AND p.patient_id = ? ORDER BY a.care_plan_id, a.seq`, org, patient)
+	// Driven by the patient's plans (an IN list), not by a join the
+	// planner may start from the activity table's side: that scanned every
+	// activity of the organization (measured at 100,000 patients).
+	rows, err := db.query(ctx, `SELECT care_plan_id, code_system, code, display, status FROM source_care_plan_activity
+		WHERE org_id = ? AND care_plan_id IN (SELECT id FROM source_care_plan WHERE org_id = ? AND patient_id = ?)
+		ORDER BY care_plan_id, seq`, org, org, patient)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient
 	if err != nil {
 		return nil, err
 	}
-	p, err := db.findPatient(ctx, a.OrgID, id)
+	p, err := findPatient(ctx, db, a.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient
 
 // findPatient reads a patient with identifiers and care team, unaudited:
 // callers audit what they show.
-func (db *DB) findPatient(ctx context.Context, org, id string) (*carepath.Patient, error) {
+func findPatient(ctx context.Context, db querier, org, id string) (*carepath.Patient, error) {
 	p, err := scanPatient(db.queryRow(ctx, "SELECT "+patientColumns+" FROM patient WHERE org_id = ? AND id = ?", org, id), org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
@@ -109,21 +109,46 @@ func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*ca
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// "Rivera, Ana" and "rivera ana" both match the name key "rivera ana".
 		key := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(q, ",", " "))), " ")
-		where += " AND (name_key >= ? AND name_key < ? OR id IN (SELECT patient_id FROM patient_identifier WHERE org_id = ? AND value = ?)"
-		args = append(args, key, key+"\uffff", org, q)
+		exact := "SELECT patient_id FROM patient_identifier WHERE org_id = ? AND value = ?"
+		exactArgs := []any{org, q}
 		if isoDate.MatchString(q) {
-			where += " OR birth_date = ?"
-			args = append(args, q)
+			exact += " UNION SELECT id FROM patient WHERE org_id = ? AND birth_date = ?"
+			exactArgs = append(exactArgs, org, q)
 		}
-		where += ")"
+		// Most searches are names, which match no identifier or birth date:
+		// then the name range alone is the condition, and the page is read
+		// in the name index's order, a page's worth of rows. (Or-ing in
+		// the exact matches made SQLite read and sort every name match:
+		// 18 ms for "wil" at 100,000 patients, natively.)
+		var exactMatches int
+		err := db.queryRow(ctx, "SELECT COUNT(*) FROM ("+exact+" LIMIT 1) x", exactArgs...).Scan(&exactMatches)
+		if err != nil {
+			return nil, 0, err
+		}
+		if exactMatches == 0 {
+			where += " AND name_key >= ? AND name_key < ?"
+			args = append(args, key, key+"\uffff")
+		} else {
+			where += " AND (name_key >= ? AND name_key < ? OR id IN (" + exact + "))"
+			args = append(append(args, key, key+"\uffff"), exactArgs...)
+		}
 	}
+	// The filters by care manager and by condition are written twice: as
+	// IN lists for the count (driven by the filter's index) and as EXISTS
+	// for the page (which walks the sort order's index and stops after a
+	// page, instead of sorting every match).
+	countWhere, countArgs := where, append([]any{}, args...)
 	if f.CareManagerID != "" {
-		where += " AND id IN (SELECT patient_id FROM care_team_member WHERE org_id = ? AND user_id = ?)"
-		args = append(args, org, f.CareManagerID)
+		countWhere += " AND id IN (SELECT patient_id FROM care_team_member WHERE org_id = ? AND user_id = ?)"
+		countArgs = append(countArgs, org, f.CareManagerID)
+		where += " AND EXISTS (SELECT 1 FROM care_team_member c WHERE c.org_id = patient.org_id AND c.patient_id = patient.id AND c.user_id = ?)"
+		args = append(args, f.CareManagerID)
 	}
 	if f.ConditionCode != "" {
-		where += " AND id IN (SELECT patient_id FROM condition WHERE org_id = ? AND code = ?)"
-		args = append(args, org, f.ConditionCode)
+		countWhere += " AND id IN (SELECT patient_id FROM condition WHERE org_id = ? AND code = ?)"
+		countArgs = append(countArgs, org, f.ConditionCode)
+		where += " AND EXISTS (SELECT 1 FROM condition c WHERE c.org_id = patient.org_id AND c.patient_id = patient.id AND c.code = ?)"
+		args = append(args, f.ConditionCode)
 	}
 	order := "name_key, id"
 	switch f.Sort {
@@ -135,7 +160,13 @@ func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*ca
 		order = "birth_date DESC, name_key, id"
 	}
 	var total int
-	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM patient WHERE "+where, args...).Scan(&total); err != nil {
+	countQuery := "SELECT COUNT(*) FROM patient WHERE " + countWhere
+	if f.CareManagerID != "" && strings.TrimSpace(f.Query) == "" && f.ConditionCode == "" {
+		// A caseload alone: its size is in the care team index (every
+		// member row is of a stored patient).
+		countQuery, countArgs = "SELECT COUNT(*) FROM care_team_member WHERE org_id = ? AND user_id = ?", []any{org, f.CareManagerID}
+	}
+	if err := db.queryRow(ctx, countQuery, countArgs...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if f.After != "" && (f.Sort == "" || f.Sort == carepath.SortByName) {

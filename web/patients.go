@@ -1,10 +1,10 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"carepath"
@@ -55,11 +55,19 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if d.CareManagers, err = s.Patients.FindCareManagers(r.Context()); err != nil {
+	// The filters' choices count over whole tables: they are kept a
+	// little while per organization (the counts shown may lag by that).
+	d.CareManagers, err = cachedFor(&s.careManagers, v.Org.ID, time.Minute, func() ([]carepath.CaseloadCount, error) {
+		return s.Patients.FindCareManagers(r.Context())
+	})
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if d.Conditions, err = s.commonConditions(r.Context(), v.Org.ID); err != nil {
+	d.Conditions, err = cachedFor(&s.conditions, v.Org.ID, 5*time.Minute, func() ([]carepath.ConditionCount, error) {
+		return s.Patients.FindCommonConditions(r.Context(), 25)
+	})
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -94,23 +102,22 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "patients.html", "Patients", d)
 }
 
-// conditionCache keeps each organization's common conditions for a few
-// minutes: counting them reads the whole condition table.
-type conditionCache struct {
-	at   time.Time
-	list []carepath.ConditionCount
+// cached is a value and when it was loaded.
+type cached[T any] struct {
+	at time.Time
+	v  T
 }
 
-var conditionsTTL = 5 * time.Minute
-
-func (s *Server) commonConditions(ctx context.Context, org string) ([]carepath.ConditionCount, error) {
-	if c, ok := s.conditions.Load(org); ok && time.Since(c.(*conditionCache).at) < conditionsTTL {
-		return c.(*conditionCache).list, nil
+// cachedFor returns m's value for key if younger than ttl, else loads,
+// keeps and returns a fresh one.
+func cachedFor[T any](m *sync.Map, key string, ttl time.Duration, load func() (T, error)) (T, error) {
+	if c, ok := m.Load(key); ok && time.Since(c.(cached[T]).at) < ttl {
+		return c.(cached[T]).v, nil
 	}
-	list, err := s.Patients.FindCommonConditions(ctx, 25)
+	v, err := load()
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	s.conditions.Store(org, &conditionCache{at: time.Now(), list: list})
-	return list, nil
+	m.Store(key, cached[T]{at: time.Now(), v: v})
+	return v, nil
 }

@@ -60,7 +60,8 @@ type Server struct {
 	assets        map[string]asset // content-hashed URL -> asset
 	assetURL      map[string]string
 	orgs          sync.Map // organization id -> *viewer with Org and Loc
-	conditions    sync.Map // organization id -> *conditionCache
+	conditions    sync.Map // organization id -> cached common conditions
+	careManagers  sync.Map // organization id -> cached caseload counts
 	signInLimiter *failureLimiter
 	metrics       metrics
 	closing       atomic.Bool

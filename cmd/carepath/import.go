@@ -64,6 +64,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := db.Optimize(ctx); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
 	for i, f := range rep.Failures {
 		if i == 50 {
 			fmt.Fprintf(stderr, "... and %d more failures\n", len(rep.Failures)-50)

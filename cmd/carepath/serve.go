@@ -129,6 +129,9 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	if err := m.loadDemoUsers(actor); err != nil {
 		return err
 	}
+	if err := m.DB.Optimize(ctx); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
 	fmt.Fprintf(m.Stdout, "Demo sign-ins (password %q for all):\n", DemoPassword)
 	for _, u := range demoUsers {
 		fmt.Fprintf(m.Stdout, "  %-34s %s\n", u.Email, u.Role.Label())
