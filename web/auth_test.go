@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 )
@@ -32,5 +34,38 @@ func TestFailureLimiter(t *testing.T) {
 	l.blocked("c", now.Add(4*time.Minute))
 	if _, ok := l.buckets["b"]; ok {
 		t.Error("a full bucket was kept")
+	}
+}
+
+func TestCachedForRefreshesInTheBackground(t *testing.T) {
+	var m sync.Map
+	loads := make(chan int, 10)
+	n := 0
+	load := func(context.Context) (int, error) {
+		n++
+		loads <- n
+		return n, nil
+	}
+	if v, _ := cachedFor(&m, "org", time.Hour, load); v != 1 {
+		t.Fatalf("first load: %d", v)
+	}
+	<-loads
+	if v, _ := cachedFor(&m, "org", time.Hour, load); v != 1 || len(loads) != 0 {
+		t.Fatalf("fresh value reloaded: %d", v)
+	}
+	// Stale: the old value now, the new one after the refresh.
+	if v, _ := cachedFor(&m, "org", 0, load); v != 1 {
+		t.Fatalf("stale value not served while refreshing: %d", v)
+	}
+	<-loads
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if c, _ := m.Load("org"); c.(cached[int]).v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the refresh never landed")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"carepath"
@@ -57,15 +59,18 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 	}
 	// The filters' choices count over whole tables: they are kept a
 	// little while per organization (the counts shown may lag by that).
-	d.CareManagers, err = cachedFor(&s.careManagers, v.Org.ID, time.Minute, func() ([]carepath.CaseloadCount, error) {
-		return s.Patients.FindCareManagers(r.Context())
+	// The loads run with the viewer's actor (for scoping) but outlive the
+	// request when they refresh in the background.
+	actor := carepath.NewContextWithActor(context.Background(), carepath.ActorFromContext(r.Context()))
+	d.CareManagers, err = cachedFor(&s.careManagers, v.Org.ID, time.Minute, func(context.Context) ([]carepath.CaseloadCount, error) {
+		return s.Patients.FindCareManagers(actor)
 	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d.Conditions, err = cachedFor(&s.conditions, v.Org.ID, 5*time.Minute, func() ([]carepath.ConditionCount, error) {
-		return s.Patients.FindCommonConditions(r.Context(), 25)
+	d.Conditions, err = cachedFor(&s.conditions, v.Org.ID, 5*time.Minute, func(context.Context) ([]carepath.ConditionCount, error) {
+		return s.Patients.FindCommonConditions(actor, 25)
 	})
 	if err != nil {
 		s.renderError(w, r, err)
@@ -104,20 +109,32 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 
 // cached is a value and when it was loaded.
 type cached[T any] struct {
-	at time.Time
-	v  T
+	at         time.Time
+	v          T
+	refreshing *atomic.Bool // one background refresh at a time
 }
 
-// cachedFor returns m's value for key if younger than ttl, else loads,
-// keeps and returns a fresh one.
-func cachedFor[T any](m *sync.Map, key string, ttl time.Duration, load func() (T, error)) (T, error) {
-	if c, ok := m.Load(key); ok && time.Since(c.(cached[T]).at) < ttl {
-		return c.(cached[T]).v, nil
+// cachedFor returns m's value for key. A value older than ttl is still
+// returned while a background refresh replaces it, so that only the very
+// first request waits for the load (a count over 220,000 conditions took
+// 0.9 s at 100,000 patients).
+func cachedFor[T any](m *sync.Map, key string, ttl time.Duration, load func(ctx context.Context) (T, error)) (T, error) {
+	if c, ok := m.Load(key); ok {
+		c := c.(cached[T])
+		if time.Since(c.at) >= ttl && c.refreshing.CompareAndSwap(false, true) {
+			go func() {
+				defer c.refreshing.Store(false)
+				if v, err := load(context.Background()); err == nil {
+					m.Store(key, cached[T]{at: time.Now(), v: v, refreshing: c.refreshing})
+				}
+			}()
+		}
+		return c.v, nil
 	}
-	v, err := load()
+	v, err := load(context.Background())
 	if err != nil {
 		return v, err
 	}
-	m.Store(key, cached[T]{at: time.Now(), v: v})
+	m.Store(key, cached[T]{at: time.Now(), v: v, refreshing: new(atomic.Bool)})
 	return v, nil
 }
