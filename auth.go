@@ -225,6 +225,10 @@ type UserService interface {
 	// organization (who must then change it), clears a lockout and revokes
 	// their sessions. Administrators only.
 	ResetPassword(ctx context.Context, id, password string) error
+	// ChangePassword sets the signed-in user's own password, checking the
+	// current one (EUNAUTHORIZED if wrong) and the policy (EINVALID), and
+	// clears an administrator's must-change flag.
+	ChangePassword(ctx context.Context, current, next string) error
 	// Authenticate checks an email and password. It returns EUNAUTHORIZED
 	// with one message for every failure (unknown email, wrong password,
 	// disabled, locked), counts consecutive failures, and locks the account

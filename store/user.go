@@ -315,3 +315,39 @@ func (db *DB) Authenticate(ctx context.Context, email, pw, source string) (*care
 	u.FailedSignIns, u.LockedUntil = 0, time.Time{}
 	return u, nil
 }
+
+// ChangePassword implements carepath.UserService.
+func (db *DB) ChangePassword(ctx context.Context, current, next string) error {
+	a, err := actorIn(ctx)
+	if err != nil {
+		return err
+	}
+	if a.User == nil {
+		return carepath.Errorf(carepath.EINVALID, "Only a signed-in user changes their own password; use user reset-password.")
+	}
+	var hash string
+	if err := db.queryRow(ctx, "SELECT password_hash FROM app_user WHERE org_id = ? AND id = ?", a.OrgID, a.User.ID).Scan(&hash); err != nil {
+		return err
+	}
+	if ok, _, err := password.Verify(current, hash); err != nil || !ok {
+		return carepath.Errorf(carepath.EUNAUTHORIZED, "The current password is not right.")
+	}
+	if err := carepath.CheckPassword(next); err != nil {
+		return err
+	}
+	if next == current {
+		return carepath.Errorf(carepath.EINVALID, "The new password must differ from the current one.")
+	}
+	newHash, err := password.Hash(next, password.Default)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = FALSE WHERE org_id = ? AND id = ?",
+			newHash, formatTime(tx.Now), a.OrgID, a.User.ID); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+			Action: carepath.AuditPasswordChange, Object: "User/" + a.User.ID}, a)})
+	})
+}

@@ -75,7 +75,53 @@ func (s *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
 		}
 		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.clientIP(r)})
 		ctx = context.WithValue(ctx, viewerKey{}, v)
+		// After an administrator's reset, nothing but choosing a new
+		// password (or signing out) until it is done.
+		if u.MustChangePassword && r.URL.Path != "/password" && r.URL.Path != "/signout" {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/password", http.StatusSeeOther)
+				return
+			}
+			s.renderError(w, r.WithContext(ctx), carepath.Errorf(carepath.EUNAUTHORIZED, "Choose a new password first."))
+			return
+		}
 		next(w, r.WithContext(ctx))
+	}
+}
+
+type passwordData struct {
+	Must    bool
+	Problem string
+	Done    bool
+}
+
+func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "password.html", "Change password", passwordData{Must: viewerFrom(r.Context()).User.MustChangePassword})
+}
+
+func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	d := passwordData{Must: v.User.MustChangePassword}
+	next := r.PostFormValue("new")
+	var err error
+	if next != r.PostFormValue("again") {
+		err = carepath.Errorf(carepath.EINVALID, "The two new passwords differ.")
+	} else {
+		err = s.Users.ChangePassword(r.Context(), r.PostFormValue("current"), next)
+	}
+	switch code := carepath.ErrorCode(err); code {
+	case "":
+		if d.Must {
+			http.Redirect(w, r, "/patients", http.StatusSeeOther)
+			return
+		}
+		d.Done = true
+		s.render(w, r, http.StatusOK, "password.html", "Change password", d)
+	case carepath.EINVALID, carepath.EUNAUTHORIZED:
+		d.Problem = carepath.ErrorMessage(err)
+		s.render(w, r, errorStatus(err), "password.html", "Change password", d)
+	default:
+		s.renderError(w, r, err)
 	}
 }
 

@@ -45,8 +45,9 @@ func TestRenderEveryPage(t *testing.T) {
 			return chartData{Chart: c, Age: "1 Jan 1950 (76 y)", ActiveProblems: c.Conditions, HospitalStays: 1,
 				Charts: []seriesChart{drawSeries("Blood pressure", c.Series)}, Latest: c.Series}
 		}(),
-		"signin.html": signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
-		"error.html":  "Patient not found.",
+		"signin.html":   signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
+		"error.html":    "Patient not found.",
+		"password.html": passwordData{Must: true, Problem: "A password needs at least 12 characters."},
 		"audit.html": auditPageData{PatientID: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
 			Action: carepath.AuditPatientView, PatientID: "p1", Object: "chart", Source: "192.0.2.1"}},
 			Chain: &carepath.AuditVerification{Records: 7, HeadSeq: 7, HeadHash: "abc"}, NextURL: "/audit?after=7"},

@@ -132,6 +132,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /signin", s.handleSignInForm)
 	mux.HandleFunc("POST /signin", s.handleSignIn)
 	mux.HandleFunc("POST /signout", s.requireUser(s.handleSignOut))
+	mux.HandleFunc("GET /password", s.requireUser(s.handlePasswordForm))
+	mux.HandleFunc("POST /password", s.requireUser(s.handleChangePassword))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/patients", http.StatusSeeOther)
 	})

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -165,4 +166,59 @@ func TestSignInThrottleAndSessionExpiry(t *testing.T) {
 	if _, resp := cm.get(base + "/patients"); resp.Request.URL.Path != "/signin" {
 		t.Errorf("after the idle timeout: at %s", resp.Request.URL)
 	}
+}
+
+// TestPasswordResetForcesAChange: after an administrator's reset the user
+// reaches nothing but the change-password page until they choose their own.
+func TestPasswordResetForcesAChange(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := carepath.NewContextWithActor(context.Background(), carepath.SystemActor(org.ID, "test", "cli"))
+	nurse, err := m.DB.FindUserByEmail(sys, "nurse@demo.carepath.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.DB.ResetPassword(sys, nurse.ID, "temporary password 1"); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	resp, err := c.c.PostForm(base+"/signin", map[string][]string{"email": {"nurse@demo.carepath.example"}, "password": {"temporary password 1"}, "next": {"/patients"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/password" {
+		t.Fatalf("after sign-in with a reset password: at %s", resp.Request.URL)
+	}
+	for _, path := range []string{"/patients", "/audit", "/patients/x"} {
+		if _, resp := c.get(base + path); resp.Request.URL.Path != "/password" {
+			t.Errorf("GET %s before choosing a password: at %s", path, resp.Request.URL)
+		}
+	}
+	change := func(current, next, again string) (int, string) {
+		resp, err := c.c.PostForm(base+"/password", map[string][]string{"current": {current}, "new": {next}, "again": {again}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := change("wrong password here", "my own long password", "my own long password"); code != 401 || !strings.Contains(body, "current password is not right") {
+		t.Errorf("wrong current password: %d", code)
+	}
+	if code, body := change("temporary password 1", "my own long password", "my own lung password"); code != 400 || !strings.Contains(body, "differ") {
+		t.Errorf("mismatched new passwords: %d", code)
+	}
+	if code, body := change("temporary password 1", "short", "short"); code != 400 || !strings.Contains(body, "at least 12") {
+		t.Errorf("short password: %d", code)
+	}
+	if code, body := change("temporary password 1", "my own long password", "my own long password"); code != 200 || !strings.Contains(body, "My patients") {
+		t.Fatalf("good change: %d\n%.300s", code, body)
+	}
+	signIn(t, base, "nurse@demo.carepath.example", "my own long password")
 }
