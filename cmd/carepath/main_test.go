@@ -42,6 +42,17 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
 		}
 	}
+	for _, cmd := range []string{"user", "token", "audit"} {
+		if code, _, stderr := runCmd(t, cmd, "--help"); code != 0 || !strings.Contains(stderr, "carepath "+cmd+" ") {
+			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
+		}
+		if code, _, _ := runCmd(t, cmd); code != 2 {
+			t.Errorf("%s without a subcommand: exit %d, want 2", cmd, code)
+		}
+		if code, _, _ := runCmd(t, cmd, "frobnicate"); code != 2 {
+			t.Errorf("%s frobnicate: exit %d, want 2", cmd, code)
+		}
+	}
 	if code, out, _ := runCmd(t, "version"); code != 0 || !strings.HasPrefix(out, "carepath ") {
 		t.Errorf("version: %d %q", code, out)
 	}

@@ -28,6 +28,20 @@ organization when it is new. A password is read from standard input: asked
 twice without echo on a terminal, otherwise the first line. Roles:
 ` + "  administrator, supervisor, care_manager, nurse, social_worker,\n  behavioral_health_care_manager, physician, pharmacist, auditor"
 
+// subcommand splits "user add --email ..." into "add" and its flags. With
+// no subcommand it prints the summary and returns "" and a usage error, or
+// no error for --help.
+func subcommand(args []string, summary string, stderr io.Writer) (string, []string, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, summary)
+		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
+			return "", nil, nil
+		}
+		return "", nil, errUsage
+	}
+	return args[0], args[1:], nil
+}
+
 // cliActor is the command line's actor in an organization: the operator,
 // named by their operating-system account in the audit trail.
 func cliActor(ctx context.Context, org, command string) context.Context {
@@ -39,14 +53,10 @@ func cliActor(ctx context.Context, org, command string) context.Context {
 }
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, userSummary)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
-			return nil
-		}
-		return errUsage
+	sub, args, err := subcommand(args, userSummary, stderr)
+	if sub == "" {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := newFlagSet("user "+sub, userSummary, stderr)
 	dsn := dbFlag(fs)
 	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
@@ -175,14 +185,10 @@ Issues a bearer token for the JSON API (/api/v1) acting as a user, with that
 user's rights. The token is printed once and stored only as a hash.`
 
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, tokenSummary)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
-			return nil
-		}
-		return errUsage
+	sub, args, err := subcommand(args, tokenSummary, stderr)
+	if sub == "" {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := newFlagSet("token "+sub, tokenSummary, stderr)
 	dsn := dbFlag(fs)
 	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
@@ -237,14 +243,10 @@ It prints each chain's head hash: recorded elsewhere, it shows later that the
 whole chain was not rewritten. "list" prints records oldest first.`
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, auditSummary)
-		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
-			return nil
-		}
-		return errUsage
+	sub, args, err := subcommand(args, auditSummary, stderr)
+	if sub == "" {
+		return err
 	}
-	sub, args := args[0], args[1:]
 	fs := newFlagSet("audit "+sub, auditSummary, stderr)
 	dsn := dbFlag(fs)
 	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; verify: default all, list: default the only one)")
