@@ -35,6 +35,12 @@ type auditRequest struct {
 // maxAuditBatch bounds the records one group-commit transaction carries.
 const maxAuditBatch = 1000
 
+// auditWindow is how long the appender, under load, gathers records after
+// the first before committing them. Measured on the 100,000-patient demo,
+// 32 connections on a chart, alternating builds: no window 895 charts/s,
+// 5 ms 1,025, 10 ms 1,197.
+var auditWindow = 10 * time.Millisecond
+
 // RecordAudit implements carepath.AuditService.
 func (db *DB) RecordAudit(ctx context.Context, events ...carepath.AuditEvent) error {
 	a := carepath.ActorFromContext(ctx)
@@ -87,9 +93,19 @@ func withActor(e carepath.AuditEvent, a *carepath.Actor) carepath.AuditEvent {
 func (db *DB) runAuditAppender() {
 	ap := &db.auditor
 	defer close(ap.stopped)
+	lastBatch := 0
 	for req := range ap.queue {
 		batch := []auditRequest{req}
 		n := len(req.events)
+		// Under concurrent load (the last batch had company), gather for a
+		// while: every commit makes each reader connection drop its page
+		// cache (SQLite's WAL readers do on any change), so fewer, larger
+		// commits serve more pages. A lone request is not kept waiting.
+		wait := time.Duration(0)
+		if lastBatch > 1 {
+			wait = auditWindow
+		}
+		window := time.NewTimer(wait)
 	fill:
 		for n < maxAuditBatch {
 			select {
@@ -99,10 +115,12 @@ func (db *DB) runAuditAppender() {
 				}
 				batch = append(batch, r)
 				n += len(r.events)
-			default:
+			case <-window.C:
 				break fill
 			}
 		}
+		window.Stop()
+		lastBatch = len(batch)
 		err := db.RunInTx(context.Background(), func(tx *Tx) error {
 			var all []carepath.AuditEvent
 			for _, r := range batch {

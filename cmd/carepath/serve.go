@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"carepath"
@@ -222,12 +224,27 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
+// tuneGC lets the server's small heap grow four times its live size
+// between collections instead of twice, under a soft 256 MB limit: the
+// collector took a tenth of a chart page's CPU (measured: 32 connections
+// on the 100,000-patient demo, 710-915 -> 1,055-1,066 charts/s, peak RSS
+// 72 -> 132 MB). An operator's GOGC or GOMEMLIMIT wins.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	m := &Main{Stdout: stdout, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	if err := m.ParseFlags(args, stderr); err != nil {
 		return err
 	}
 	defer m.Close()
+	tuneGC()
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
