@@ -120,7 +120,9 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if err := db.write.PingContext(ctx); err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	if db.read, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=cache_size(-16384)&_pragma=query_only(1)"); err != nil {
+	// Readers keep small page caches: any commit (the audit trail commits
+	// with every page view) makes each of them drop its cache anyway.
+	if db.read, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=cache_size(-4096)&_pragma=query_only(1)"); err != nil {
 		return err
 	}
 	db.read.SetMaxOpenConns(8)

@@ -225,16 +225,16 @@ func (m *Main) Close() error {
 }
 
 // tuneGC lets the server's small heap grow four times its live size
-// between collections instead of twice, under a soft 256 MB limit: the
+// between collections instead of twice, under a soft 160 MB limit: the
 // collector took a tenth of a chart page's CPU (measured: 32 connections
-// on the 100,000-patient demo, 710-915 -> 1,055-1,066 charts/s, peak RSS
-// 72 -> 132 MB). An operator's GOGC or GOMEMLIMIT wins.
+// on the 100,000-patient demo, 710-915 -> 1,055-1,066 charts/s). An
+// operator's GOGC or GOMEMLIMIT wins.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
+		debug.SetMemoryLimit(160 << 20)
 	}
 }
 
