@@ -109,6 +109,39 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "panel")
 
+	// "/" focuses the search; typing filters the list in place (htmx: the
+	// page is not reloaded, the address follows the search).
+	family0, _, _ := strings.Cut(text(t, ctx, `table.list tbody tr:first-child td:first-child a`), ",")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay = true`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Focus(`table.list tbody tr:first-child td:first-child a`), chromedp.KeyEvent("/"))
+	time.Sleep(50 * time.Millisecond)
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "q" {
+		t.Fatalf("after /, focus is on %q (%v)", focused, err)
+	}
+	do(t, ctx, chromedp.KeyEvent(family0))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		search, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(search, "q="+family0) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("typing did not filter the list: at %q", search)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay === true`)); err != nil || !stayed {
+		t.Fatalf("the page reloaded instead of swapping the list (%v)", err)
+	}
+	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("results") ? document.getElementById("results").innerText.slice(0, 300) : "NO RESULTS " + location.href + " " + document.body.innerText.slice(0, 500)`)); err != nil || !strings.Contains(html, "patients") {
+		t.Fatalf("filtered list: %q (%v)", html, err)
+	}
+
 	// Search all patients by the first listed patient's family name, then
 	// open that chart.
 	family, _, _ := strings.Cut(text(t, ctx, `table.list tbody tr:first-child td:first-child a`), ",")
