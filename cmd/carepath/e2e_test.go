@@ -165,6 +165,13 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("chart: %q with %d charts (%v)", name, charts, err)
 	}
 	screenshot(t, ctx, "chart")
+	// A 10-inch tablet held upright: nothing wider than the screen.
+	do(t, ctx, chromedp.EmulateViewport(800, 1280))
+	if wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || wide {
+		t.Errorf("the chart scrolls sideways at 800 px (%v)", err)
+	}
+	screenshot(t, ctx, "chart-tablet")
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 
 	// A chart full of script injections runs none of them.
 	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
