@@ -1,6 +1,7 @@
 package fhirimport_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"carepath/fhir"
 	"carepath/fhirimport"
 	"carepath/internal/testdb"
+	"carepath/store"
 )
 
 // synthea300 unpacks ../shared/data/fhir/synthea-300.tar.gz (300 patients,
@@ -91,6 +93,18 @@ func BenchmarkImportArchive(b *testing.B) {
 }
 
 func benchImport(b *testing.B, paths []string) {
+	benchFreshDB(b, func(ctx context.Context, db *store.DB, org string) {
+		rep, err := fhirimport.Import(ctx, db, org, paths, fhirimport.Options{})
+		if err != nil || len(rep.Failures) > 0 || rep.Resources != synthea300Resources {
+			b.Fatalf("import: %+v %v", rep, err)
+		}
+	})
+}
+
+// benchFreshDB times write, on every engine, into a fresh database per
+// iteration, including closing it (which on SQLite checkpoints the WAL),
+// and reports synthea-300's resources per second.
+func benchFreshDB(b *testing.B, write func(ctx context.Context, db *store.DB, org string)) {
 	for _, e := range testdb.Engines(b) {
 		b.Run(e.Name, func(b *testing.B) {
 			ctx := importer()
@@ -99,10 +113,7 @@ func benchImport(b *testing.B, paths []string) {
 				db := e.Open(b)
 				org := newOrgB(b, db)
 				b.StartTimer()
-				rep, err := fhirimport.Import(ctx, db, org, paths, fhirimport.Options{})
-				if err != nil || len(rep.Failures) > 0 || rep.Resources != synthea300Resources {
-					b.Fatalf("import: %+v %v", rep, err)
-				}
+				write(ctx, db, org)
 				if err := db.Close(); err != nil {
 					b.Fatal(err)
 				}
@@ -141,30 +152,17 @@ func BenchmarkWriteOnly(b *testing.B) {
 		}
 	}
 	batches = append(batches, batch)
-	for _, e := range testdb.Engines(b) {
-		b.Run(e.Name, func(b *testing.B) {
-			ctx := importer()
-			for range b.N {
-				b.StopTimer()
-				db := e.Open(b)
-				org := newOrgB(b, db)
-				b.StartTimer()
-				for _, batch := range batches {
-					results, err := db.ImportUnits(ctx, org, batch)
-					if err != nil {
-						b.Fatal(err)
-					}
-					for _, r := range results {
-						if r.Err != nil {
-							b.Fatal(r.Err)
-						}
-					}
-				}
-				if err := db.Close(); err != nil {
-					b.Fatal(err)
+	benchFreshDB(b, func(ctx context.Context, db *store.DB, org string) {
+		for _, batch := range batches {
+			results, err := db.ImportUnits(ctx, org, batch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range results {
+				if r.Err != nil {
+					b.Fatal(r.Err)
 				}
 			}
-			b.ReportMetric(float64(synthea300Resources*b.N)/b.Elapsed().Seconds(), "resources/s")
-		})
-	}
+		}
+	})
 }
