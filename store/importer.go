@@ -20,6 +20,8 @@ import (
 //
 // The actor in ctx (EUNAUTHORIZED without one) is audited, in the same
 // transaction, with a record per patient per unit that wrote something.
+// On SQLite the first call enlarges the writer's cache for the import;
+// ImportFinished returns it to its serving size.
 func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
 	actor, err := actorIn(ctx)
 	if err != nil {
@@ -27,6 +29,9 @@ func (db *DB) ImportUnits(ctx context.Context, orgID string, units []*carepath.I
 	}
 	if actor.User != nil && actor.OrgID != orgID || !actor.Role().CanWriteClinical() {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Organization not found.")
+	}
+	if err := db.importCache(ctx, true); err != nil {
+		return nil, err
 	}
 	importAudited := func(ctx context.Context, tx batchTx, orgID string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
 		results, err := importBatch(ctx, tx, orgID, units)

@@ -64,8 +64,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := db.Optimize(ctx); err != nil {
-		return fmt.Errorf("refresh planner statistics: %w", err)
+	if err := db.ImportFinished(ctx); err != nil {
+		return fmt.Errorf("finish the import: %w", err)
 	}
 	for i, f := range rep.Failures {
 		if i == 50 {

@@ -131,8 +131,8 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	if err := m.loadDemoUsers(actor); err != nil {
 		return err
 	}
-	if err := m.DB.Optimize(ctx); err != nil {
-		return fmt.Errorf("refresh planner statistics: %w", err)
+	if err := m.DB.ImportFinished(ctx); err != nil {
+		return fmt.Errorf("finish the demo load: %w", err)
 	}
 	fmt.Fprintf(m.Stdout, "Demo sign-ins (password %q for all):\n", DemoPassword)
 	for _, u := range demoUsers {
