@@ -253,15 +253,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, f carepath.AuditFilter) ([]*c
 		where, args = where+" AND actor_id = ?", append(args, f.ActorID)
 	}
 	rows, err := db.query(ctx, "SELECT "+auditColumns+" FROM audit_event WHERE "+where+" ORDER BY seq LIMIT ?", append(args, f.Limit)...)
-	if err != nil {
-		return nil, err
-	}
-	var out []*carepath.AuditEvent
-	err = scanAll(rows, func(scan func(...any) error) error {
-		e, err := scanAuditEvent(scan)
-		out = append(out, e)
-		return err
-	})
+	out, err := collect(rows, err, scanAuditEvent)
 	if err != nil {
 		return nil, err
 	}
@@ -302,15 +294,7 @@ func (db *DB) VerifyAudit(ctx context.Context) ([]carepath.AuditVerification, er
 	var orgs []string
 	if a.User == nil && a.OrgID == "" {
 		rows, err := db.query(ctx, "SELECT org_id FROM audit_head ORDER BY org_id")
-		if err != nil {
-			return nil, err
-		}
-		err = scanAll(rows, func(scan func(...any) error) error {
-			var o string
-			err := scan(&o)
-			orgs = append(orgs, o)
-			return err
-		})
+		orgs, err = collect(rows, err, func(scan func(...any) error) (o string, err error) { return o, scan(&o) })
 		if err != nil {
 			return nil, err
 		}

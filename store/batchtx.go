@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"carepath"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -81,6 +83,36 @@ func scanAll(rows *sql.Rows, row func(func(...any) error) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// collect scans every row of a query into a slice, one value per row.
+func collect[T any](rows *sql.Rows, err error, one func(scan func(...any) error) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = scanAll(rows, func(scan func(...any) error) error {
+		v, err := one(scan)
+		out = append(out, v)
+		return err
+	})
+	return out, err
+}
+
+// execFound runs a statement that must change a row, and answers ENOTFOUND
+// with the given message when none matched (unknown, or not the actor's to
+// change: the same answer).
+func execFound(ctx context.Context, tx *Tx, notFound, query string, args ...any) error {
+	res, err := tx.Exec(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return carepath.Errorf(carepath.ENOTFOUND, "%s", notFound)
+	}
+	return nil
 }
 
 func (t sqlBatchTx) flush(ctx context.Context, b *bulkBuffer) error { return b.flush(ctx, t.tx) }

@@ -242,18 +242,10 @@ func (db *DB) FindCareManagers(ctx context.Context) ([]carepath.CaseloadCount, e
 	rows, err := db.query(ctx, "SELECT n, "+prefixed("u.", userColumns)+` FROM app_user u JOIN
 		(SELECT user_id, COUNT(*) AS n FROM care_team_member WHERE org_id = ? GROUP BY user_id) c ON c.user_id = u.id
 		WHERE u.org_id = ? ORDER BY u.name, u.email`, a.OrgID, a.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	var out []carepath.CaseloadCount
-	err = scanAll(rows, func(scan func(...any) error) error {
-		var c carepath.CaseloadCount
-		u, err := scanUser(func(dest ...any) error { return scan(append([]any{&c.Patients}, dest...)...) })
-		c.User = u
-		out = append(out, c)
-		return err
+	return collect(rows, err, func(scan func(...any) error) (c carepath.CaseloadCount, err error) {
+		c.User, err = scanUser(func(dest ...any) error { return scan(append([]any{&c.Patients}, dest...)...) })
+		return c, err
 	})
-	return out, err
 }
 
 // FindCommonConditions implements carepath.PatientService.
@@ -264,15 +256,7 @@ func (db *DB) FindCommonConditions(ctx context.Context, limit int) ([]carepath.C
 	}
 	rows, err := db.query(ctx, `SELECT code, MAX(code_system), MAX(display), COUNT(DISTINCT patient_id) AS n FROM condition
 		WHERE org_id = ? AND code <> '' GROUP BY code ORDER BY n DESC, code LIMIT ?`, a.OrgID, limit)
-	if err != nil {
-		return nil, err
-	}
-	var out []carepath.ConditionCount
-	err = scanAll(rows, func(scan func(...any) error) error {
-		var c carepath.ConditionCount
-		err := scan(&c.Code.Code, &c.Code.System, &c.Code.Display, &c.Patients)
-		out = append(out, c)
-		return err
+	return collect(rows, err, func(scan func(...any) error) (c carepath.ConditionCount, err error) {
+		return c, scan(&c.Code.Code, &c.Code.System, &c.Code.Display, &c.Patients)
 	})
-	return out, err
 }

@@ -170,12 +170,8 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id string) error {
 		if !a.Role().CanManageUsers() {
 			q, args = q+" AND user_id = ?", append(args, a.ActorID())
 		}
-		res, err := tx.Exec(ctx, q, args...)
-		if err != nil {
+		if err := execFound(ctx, tx, "Token not found.", q, args...); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return carepath.Errorf(carepath.ENOTFOUND, "Token not found.")
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditTokenRevoke, Object: "APIToken/" + id}, a)})

@@ -139,16 +139,7 @@ func (db *DB) FindUsers(ctx context.Context) ([]*carepath.User, error) {
 		return nil, err
 	}
 	rows, err := db.query(ctx, "SELECT "+userColumns+" FROM app_user WHERE org_id = ? ORDER BY email", a.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	var out []*carepath.User
-	err = scanAll(rows, func(scan func(...any) error) error {
-		u, err := scanUser(scan)
-		out = append(out, u)
-		return err
-	})
-	return out, err
+	return collect(rows, err, scanUser)
 }
 
 // FindUserByID implements carepath.UserService.
@@ -184,14 +175,13 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE app_user SET disabled = TRUE WHERE org_id = ? AND id = ?", a.OrgID, id)
-		if err != nil {
+		if err := execFound(ctx, tx, "User not found.", "UPDATE app_user SET disabled = TRUE WHERE org_id = ? AND id = ?", a.OrgID, id); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return carepath.Errorf(carepath.ENOTFOUND, "User not found.")
+		if err := revokeSessions(ctx, tx, a.OrgID, id); err != nil {
+			return err
 		}
-		if err := revokeAll(ctx, tx, a.OrgID, id); err != nil {
+		if err := revokeTokens(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
@@ -199,13 +189,15 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 	})
 }
 
-// revokeAll ends a user's sessions and API tokens.
-func revokeAll(ctx context.Context, tx *Tx, org, userID string) error {
-	now := formatTime(tx.Now)
-	if _, err := tx.Exec(ctx, "UPDATE user_session SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", now, org, userID); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, "UPDATE api_token SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", now, org, userID)
+// revokeSessions ends a user's sessions.
+func revokeSessions(ctx context.Context, tx *Tx, org, userID string) error {
+	_, err := tx.Exec(ctx, "UPDATE user_session SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", formatTime(tx.Now), org, userID)
+	return err
+}
+
+// revokeTokens ends a user's API tokens.
+func revokeTokens(ctx context.Context, tx *Tx, org, userID string) error {
+	_, err := tx.Exec(ctx, "UPDATE api_token SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''", formatTime(tx.Now), org, userID)
 	return err
 }
 
@@ -223,16 +215,11 @@ func (db *DB) ResetPassword(ctx context.Context, id, pw string) error {
 		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = TRUE,
-			failed_sign_ins = 0, locked_until = '' WHERE org_id = ? AND id = ?`, hash, formatTime(tx.Now), a.OrgID, id)
-		if err != nil {
+		if err := execFound(ctx, tx, "User not found.", `UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = TRUE,
+			failed_sign_ins = 0, locked_until = '' WHERE org_id = ? AND id = ?`, hash, formatTime(tx.Now), a.OrgID, id); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return carepath.Errorf(carepath.ENOTFOUND, "User not found.")
-		}
-		if _, err := tx.Exec(ctx, "UPDATE user_session SET revoked_at = ? WHERE org_id = ? AND user_id = ? AND revoked_at = ''",
-			formatTime(tx.Now), a.OrgID, id); err != nil {
+		if err := revokeSessions(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{

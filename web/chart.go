@@ -34,16 +34,20 @@ type seriesChart struct {
 // every other series is listed with its latest value.
 var chartedCodes = []struct {
 	title string
-	codes []string // LOINC; two codes draw two lines (blood pressure)
+	codes []string // LOINC
+	// together draws every code as its own line (blood pressure's two);
+	// otherwise the codes are alternatives (eGFR by several methods) and
+	// the first the patient has is drawn.
+	together bool
 }{
-	{"Blood pressure (mmHg)", []string{"8480-6", "8462-4"}},
-	{"Weight", []string{"29463-7"}},
-	{"BMI", []string{"39156-5"}},
-	{"Heart rate", []string{"8867-4"}},
-	{"Hemoglobin A1c", []string{"4548-4"}},
-	{"eGFR", []string{"33914-3", "62238-1", "98979-8"}},
-	{"LDL cholesterol", []string{"18262-6", "2089-1", "13457-7"}},
-	{"Oxygen saturation", []string{"59408-5", "2708-6", "2710-2"}},
+	{"Blood pressure (mmHg)", []string{"8480-6", "8462-4"}, true},
+	{"Weight", []string{"29463-7"}, false},
+	{"BMI", []string{"39156-5"}, false},
+	{"Heart rate", []string{"8867-4"}, false},
+	{"Hemoglobin A1c", []string{"4548-4"}, false},
+	{"eGFR", []string{"33914-3", "62238-1", "98979-8"}, false},
+	{"LDL cholesterol", []string{"18262-6", "2089-1", "13457-7"}, false},
+	{"Oxygen saturation", []string{"59408-5", "2708-6", "2710-2"}, false},
 }
 
 func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +102,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 			if s, ok := byCode[code]; ok && len(s.Points) > 0 {
 				lines = append(lines, s)
 				charted[code] = true
-				if len(want.codes) > 2 { // alternatives (eGFR by several methods): the first found
+				if !want.together {
 					break
 				}
 			}

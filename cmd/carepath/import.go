@@ -23,7 +23,7 @@ any bundle failed.`
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", importSummary, stderr)
 	dsn := dbFlag(fs)
-	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization to import into, created if new (env CAREPATH_ORG; default: the only one)")
+	orgName := orgFlag(fs, "organization to import into, created if new (env CAREPATH_ORG; default: the only one)")
 	batch := fs.Int("batch", 20000, "resources per write transaction")
 	workers := fs.Int("workers", 0, "parallel parsers (default: one per CPU)")
 	every := fs.Int("progress-every", 100, "without a terminal, print a progress line every N bundles")

@@ -157,6 +157,11 @@ func dbFlag(fs *flag.FlagSet) *string {
 		"database: a SQLite file path (default "+store.DefaultPath+") or a postgres:// URL (env CAREPATH_DB)")
 }
 
+// orgFlag adds the --org flag, falling back to CAREPATH_ORG.
+func orgFlag(fs *flag.FlagSet, usage string) *string {
+	return fs.String("org", envOr("CAREPATH_ORG", ""), usage)
+}
+
 // openDB opens and migrates the database.
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	db, err := store.Open(ctx, dsn)

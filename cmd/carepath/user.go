@@ -42,6 +42,22 @@ func subcommand(args []string, summary string, stderr io.Writer) (string, []stri
 	return args[0], args[1:], nil
 }
 
+// openAsOperator opens the database and the organization a command works
+// in (created when create is set and it is new), and returns the context
+// its service calls run with: the operator as the actor.
+func openAsOperator(ctx context.Context, dsn, orgName string, create bool, command string) (*store.DB, *carepath.Organization, context.Context, error) {
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	org, err := resolveOrg(ctx, db, orgName, create)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return db, org, cliActor(ctx, org.ID, command), nil
+}
+
 // cliActor is the command line's actor in an organization: the operator,
 // named by their operating-system account in the audit trail.
 func cliActor(ctx context.Context, org, command string) context.Context {
@@ -59,7 +75,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fs := newFlagSet("user "+sub, userSummary, stderr)
 	dsn := dbFlag(fs)
-	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
+	orgName := orgFlag(fs, "organization (env CAREPATH_ORG; default: the only one)")
 	email := fs.String("email", "", "the user's email address")
 	role := fs.String("role", "", "the user's role (add)")
 	name := fs.String("name", "", "the user's name (add)")
@@ -80,16 +96,11 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "carepath user add: --org and --role are required")
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	db, org, actx, err := openAsOperator(ctx, *dsn, *orgName, sub == "add", "user "+sub)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	org, err := resolveOrg(ctx, db, *orgName, sub == "add")
-	if err != nil {
-		return err
-	}
-	actx := cliActor(ctx, org.ID, "user "+sub)
 	switch sub {
 	case "add":
 		pw, err := readPassword(stdin, stderr)
@@ -191,7 +202,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := newFlagSet("token "+sub, tokenSummary, stderr)
 	dsn := dbFlag(fs)
-	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; default: the only one)")
+	orgName := orgFlag(fs, "organization (env CAREPATH_ORG; default: the only one)")
 	email := fs.String("email", "", "the user the token acts as (create)")
 	name := fs.String("name", "", "what the token is for (create)")
 	id := fs.String("id", "", "the token's id (revoke)")
@@ -202,16 +213,11 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, tokenSummary)
 		return errUsage
 	}
-	db, err := openDB(ctx, *dsn)
+	db, _, actx, err := openAsOperator(ctx, *dsn, *orgName, false, "token "+sub)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	org, err := resolveOrg(ctx, db, *orgName, false)
-	if err != nil {
-		return err
-	}
-	actx := cliActor(ctx, org.ID, "token "+sub)
 	if sub == "revoke" {
 		if err := db.RevokeAPIToken(actx, *id); err != nil {
 			return err
@@ -249,7 +255,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := newFlagSet("audit "+sub, auditSummary, stderr)
 	dsn := dbFlag(fs)
-	orgName := fs.String("org", envOr("CAREPATH_ORG", ""), "organization (env CAREPATH_ORG; verify: default all, list: default the only one)")
+	orgName := orgFlag(fs, "organization (env CAREPATH_ORG; verify: default all, list: default the only one)")
 	patient := fs.String("patient", "", "only records about this patient id (list)")
 	email := fs.String("user", "", "only records of this user (list)")
 	after := fs.Int64("after", 0, "only records after this sequence number (list)")
