@@ -140,13 +140,11 @@ type Session struct {
 // APIToken is a bearer token for the JSON API, shown once at creation and
 // stored only as a hash.
 type APIToken struct {
-	ID       string
-	OrgID    string
-	UserID   string
-	Name     string
-	Created  time.Time
-	LastUsed time.Time
-	Revoked  time.Time
+	ID      string
+	OrgID   string
+	UserID  string
+	Name    string
+	Created time.Time
 }
 
 // Actor is who performs a service call: a signed-in user, or the system (the

@@ -36,11 +36,7 @@ func TestAPI(t *testing.T) {
 	m := startDemo(t, 30)
 	base := m.Server.URL()
 	ctx := context.Background()
-	org, err := m.DB.FindOrganization(ctx, DemoOrgName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	system := carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "test", "cli"))
+	org, system := demoOrg(t, m)
 	cm, err := m.DB.FindUserByEmail(system, "cm@demo.carepath.example")
 	if err != nil {
 		t.Fatal(err)

@@ -174,10 +174,7 @@ func TestBrowser(t *testing.T) {
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 
 	// A chart full of script injections runs none of them.
-	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	org, _ := demoOrg(t, m)
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+importXSSPatient(t, m, org.ID)), chromedp.WaitVisible(`.chart-head`))
 	if ran, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__xss !== undefined`)); err != nil || ran {
 		t.Fatalf("an injected script ran: %v %v", ran, err)

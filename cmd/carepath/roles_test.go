@@ -22,11 +22,7 @@ func TestRoleMatrix(t *testing.T) {
 	m := startDemo(t, 30)
 	base := m.Server.URL()
 	ctx := context.Background()
-	demo, err := m.DB.FindOrganization(ctx, DemoOrgName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	demoCtx := carepath.NewContextWithActor(ctx, carepath.SystemActor(demo.ID, "test", "cli"))
+	_, demoCtx := demoOrg(t, m)
 
 	// Another tenant, with a patient and staff of its own.
 	other := &carepath.Organization{Name: "Other Clinic"}
@@ -52,7 +48,7 @@ func TestRoleMatrix(t *testing.T) {
 	ours := ps[0].ID
 
 	// Signed out: pages send to sign-in, the API refuses.
-	for _, path := range []string{"/patients", "/patients/" + ours, "/audit"} {
+	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/audit"} {
 		if _, resp := newClient(t).get(base + path); resp.Request.URL.Path != "/signin" {
 			t.Errorf("signed out, GET %s landed on %s", path, resp.Request.URL)
 		}
@@ -66,6 +62,8 @@ func TestRoleMatrix(t *testing.T) {
 	everyone := func(carepath.Role) bool { return true }
 	nobody := func(carepath.Role) bool { return false }
 	routes := []route{
+		{"/", false, everyone},
+		{"/password", false, everyone},
 		{"/patients", false, everyone},
 		{"/patients?cm=all&q=Zzyzx", false, everyone},
 		{"/patients/" + ours, false, everyone},
@@ -173,11 +171,7 @@ func TestSignInThrottleAndSessionExpiry(t *testing.T) {
 func TestPasswordResetForcesAChange(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
-	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := carepath.NewContextWithActor(context.Background(), carepath.SystemActor(org.ID, "test", "cli"))
+	_, sys := demoOrg(t, m)
 	nurse, err := m.DB.FindUserByEmail(sys, "nurse@demo.carepath.example")
 	if err != nil {
 		t.Fatal(err)

@@ -57,10 +57,7 @@ func importXSSPatient(t *testing.T, m *Main, orgID string) string {
 // over HTTP: the injections appear as text, never as markup.
 func TestImportedTextIsEscaped(t *testing.T) {
 	m := startDemo(t, 30)
-	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	org, _ := demoOrg(t, m)
 	id := importXSSPatient(t, m, org.ID)
 	admin := signIn(t, m.Server.URL(), "admin@demo.carepath.example", DemoPassword)
 	for _, page := range []string{"/patients?q=" + strings.NewReplacer("<", "%3C", ">", "%3E", " ", "+", `"`, "%22", "=", "%3D").Replace(xssFamily), "/patients/" + id} {
@@ -94,4 +91,15 @@ func startDemo(t *testing.T, n int) *Main {
 	}
 	t.Cleanup(func() { m.Close() })
 	return m
+}
+
+// demoOrg returns the demo organization and the context of an operator
+// working in it.
+func demoOrg(t *testing.T, m *Main) (*carepath.Organization, context.Context) {
+	t.Helper()
+	org, err := m.DB.FindOrganization(context.Background(), DemoOrgName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org, carepath.NewContextWithActor(context.Background(), carepath.SystemActor(org.ID, "test", "cli"))
 }
