@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromium finds Debian's Chromium (or CAREPATH_CHROMIUM). Without it the
@@ -72,6 +73,16 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 }
 
 // screenshot saves the page as NAME.png in CAREPATH_SCREENSHOTS, when set.
+// activeText is the text of the focused element.
+func activeText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.innerText : ""`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("CAREPATH_SCREENSHOTS")
@@ -154,8 +165,14 @@ func TestBrowser(t *testing.T) {
 	if count := text(t, ctx, `.count`); !strings.Contains(count, "patients") {
 		t.Fatalf("search for %q: %q", family, count)
 	}
+	// By keyboard: ↓ from the search box goes to the first row, Enter opens it.
+	first := text(t, ctx, `table.list tbody tr:first-child td:first-child a`)
+	do(t, ctx, chromedp.Focus(`#q`), chromedp.KeyEvent(kb.ArrowDown))
+	if focused := activeText(t, ctx); focused != first {
+		t.Fatalf("after ↓ in the search box, focus is on %q, want the first row %q", focused, first)
+	}
 	do(t, ctx,
-		chromedp.Click(`table.list tbody tr:first-child td:first-child a`),
+		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(`.chart-head`),
 		chromedp.WaitVisible(`svg.spark polyline`),
 	)
@@ -173,6 +190,40 @@ func TestBrowser(t *testing.T) {
 	screenshot(t, ctx, "chart-tablet")
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 
+	// "?" lists the keys, Esc closes the list; "3" jumps to the trends; "u"
+	// goes back up to the panel, where j and k walk the rows.
+	do(t, ctx, chromedp.KeyEvent("?"), chromedp.WaitVisible(`#keys`))
+	screenshot(t, ctx, "keys")
+	do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#keys`))
+	do(t, ctx, chromedp.KeyEvent("3"))
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "h-trends" {
+		t.Fatalf("after 3 on a chart, focus is on %q (%v)", focused, err)
+	}
+	do(t, ctx, chromedp.KeyEvent("u"), chromedp.WaitVisible(`table.list`))
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("table.list tbody tr td:first-child a")).slice(0, 2).map(a => a.innerText)`))
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("back on the panel: %v rows (%v)", rows, err)
+	}
+	// The panel opens with the search box focused: Esc leaves it.
+	do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.KeyEvent("j"))
+	if got := activeText(t, ctx); got != rows[0] {
+		t.Fatalf("Esc, j focuses %q, want the first row %q", got, rows[0])
+	}
+	if len(rows) > 1 {
+		do(t, ctx, chromedp.KeyEvent("j"))
+		if got := activeText(t, ctx); got != rows[1] {
+			t.Fatalf("j again focuses %q, want the second row %q", got, rows[1])
+		}
+		do(t, ctx, chromedp.KeyEvent("k"))
+		if got := activeText(t, ctx); got != rows[0] {
+			t.Fatalf("k focuses %q, want the first row again %q", got, rows[0])
+		}
+	}
+	do(t, ctx, chromedp.KeyEvent("k"))
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "q" {
+		t.Fatalf("k on the first row focuses %q, want the search box (%v)", focused, err)
+	}
+
 	// A chart full of script injections runs none of them.
 	org, _ := demoOrg(t, m)
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+importXSSPatient(t, m, org.ID)), chromedp.WaitVisible(`.chart-head`))
@@ -184,7 +235,7 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "chart-untrusted-text")
 
-	do(t, ctx, chromedp.Click(`.usermenu button`), chromedp.WaitVisible(`#email`))
+	do(t, ctx, chromedp.Click(`.usermenu form button`), chromedp.WaitVisible(`#email`))
 	if url, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(url, "/signin") {
 		t.Fatalf("after sign-out at %s (%v)", url, err)
 	}

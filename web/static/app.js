@@ -1,13 +1,131 @@
-// Carepath: keyboard shortcuts. Everything works without this file.
-// "/" focuses the search box, as in most tools people use all day.
-document.addEventListener("keydown", function (e) {
-  if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
-  var t = e.target;
-  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-  var q = document.getElementById("q");
-  if (q) {
-    e.preventDefault();
-    // Focus after this key is done, so that the "/" never lands in the box.
-    setTimeout(function () { q.focus(); q.select(); }, 0);
+// Carepath: keyboard shortcuts. Every page works without this file; it only
+// adds keys for people who work a long list all day. The keys (also listed
+// in the dialog that "?" opens, templates/layout.html):
+//
+//   /        focus the search box
+//   j, k     next / previous row of a list (↓ and ↑ too, also from the
+//            search box); Enter opens it; Esc leaves the search box
+//   n, p     next / previous page of a list
+//   g p      go to the patient panel; g a  the audit trail (auditors)
+//   u        up: from a chart back to the panel
+//   1 … 9    on a chart, jump to its sections
+//   ?        show the keys; Esc closes
+(function () {
+  "use strict";
+
+  function typing(t) {
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
-});
+
+  // The rows of the page's list, each by its first link (the one Enter opens).
+  function rowLinks() {
+    var out = [];
+    document.querySelectorAll("table.list tbody tr").forEach(function (tr) {
+      var a = tr.querySelector("a[href]");
+      if (a) out.push(a);
+    });
+    return out;
+  }
+
+  function moveRow(step) {
+    var links = rowLinks();
+    if (!links.length) return false;
+    var i = links.indexOf(document.activeElement);
+    if (i < 0 && document.activeElement) {
+      // Focus inside a row but not on its first link (a tab away): start there.
+      var tr = document.activeElement.closest && document.activeElement.closest("tr");
+      links.forEach(function (a, j) { if (a.closest("tr") === tr) i = j; });
+    }
+    if (i === 0 && step < 0) {
+      // Up from the first row goes back to the search box, where it came from.
+      var q = document.getElementById("q");
+      if (q) { q.focus(); return true; }
+    }
+    i = i < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, i + step));
+    links[i].focus();
+    links[i].closest("tr").scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  function follow(selector) {
+    var a = document.querySelector(selector);
+    if (!a) return false;
+    a.click();
+    return true;
+  }
+
+  function dialog() { return document.getElementById("keys"); }
+
+  function showKeys() {
+    var d = dialog();
+    if (d && !d.open) d.showModal();
+    return !!d;
+  }
+
+  var pendingG = false;
+
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (typing(t)) {
+      // From the search box, ↓ goes down into the results.
+      // Esc leaves it, so that the list's keys work.
+      if (t.id === "q" && e.key === "ArrowDown" && moveRow(1)) e.preventDefault();
+      else if (t.id === "q" && e.key === "Escape") t.blur();
+      return;
+    }
+    var d = dialog();
+    if (d && d.open) return; // the dialog handles Esc itself
+
+    var key = e.key, done = false;
+    if (pendingG) {
+      pendingG = false;
+      if (key === "p") done = follow('.mainnav a[href="/patients"]');
+      else if (key === "a") done = follow('.mainnav a[href="/audit"]');
+      if (done) e.preventDefault();
+      return;
+    }
+    switch (key) {
+    case "/":
+      var q = document.getElementById("q");
+      if (q) {
+        // Focus after this key is done, so that the "/" never lands in the box.
+        setTimeout(function () { q.focus(); q.select(); }, 0);
+        done = true;
+      }
+      break;
+    case "j": case "ArrowDown": done = moveRow(1); break;
+    case "k": case "ArrowUp": done = moveRow(-1); break;
+    case "n": done = follow('a[rel="next"]'); break;
+    case "p": done = follow('a[rel="prev"]'); break;
+    case "u": done = follow('a[rel="up"]'); break;
+    case "g": pendingG = true; setTimeout(function () { pendingG = false; }, 1500); done = true; break;
+    case "?": done = showKeys(); break;
+    default:
+      if (/^[1-9]$/.test(key)) {
+        var sections = document.querySelectorAll("nav.sections a");
+        var a = sections[Number(key) - 1];
+        if (a) {
+          var target = document.querySelector(a.getAttribute("href"));
+          if (target) {
+            target.scrollIntoView({ block: "start" });
+            // Headings are not focusable by default; tabindex=-1 lets the
+            // screen reader and the next Tab start there.
+            target.setAttribute("tabindex", "-1");
+            target.focus({ preventScroll: true });
+            done = true;
+          }
+        }
+      }
+    }
+    if (done) e.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var b = document.getElementById("keys-open");
+    if (b) {
+      b.hidden = false;
+      b.addEventListener("click", showKeys);
+    }
+  });
+})();
