@@ -436,4 +436,12 @@ type ChartService interface {
 	// FindChart returns the chart of a patient of the actor's
 	// organization, or ENOTFOUND, and audits a view of it.
 	FindChart(ctx context.Context, patientID string) (*Chart, error)
+
+	// ExportPatientRecord returns the record of a patient of the actor's
+	// organization as the sources sent it: a FHIR R4 Bundle of type
+	// "collection" holding the newest stored version of every resource in
+	// the patient's compartment, the Patient first. Shared resources the
+	// record refers to (practitioners, organizations) are not included. It
+	// audits an export, and answers ENOTFOUND for any other patient.
+	ExportPatientRecord(ctx context.Context, patientID string) ([]byte, error)
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"time"
 
 	"carepath"
 )
@@ -32,4 +35,50 @@ func (db *DB) ReadResource(ctx context.Context, orgID, typ, id string) (*StoredR
 	}
 	r.JSON = []byte(doc)
 	return &r, nil
+}
+
+// ExportPatientRecord implements carepath.ChartService.
+func (db *DB) ExportPatientRecord(ctx context.Context, patientID string) ([]byte, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	n := 0
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		rows, err := r.query(ctx, `SELECT resource_type, resource FROM fhir_resource WHERE org_id = ? AND patient_id = ?
+			ORDER BY resource_type <> 'Patient', resource_type, id`, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		out.WriteString(`{"resourceType":"Bundle","type":"collection","timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `","entry":[`)
+		var typ string
+		var doc []byte
+		err = scanAll(rows, func(scan func(...any) error) error {
+			if err := scan(&typ, &doc); err != nil {
+				return err
+			}
+			if n > 0 {
+				out.WriteByte(',')
+			}
+			n++
+			out.WriteString(`{"resource":`)
+			out.Write(doc)
+			out.WriteByte('}')
+			return nil
+		})
+		out.WriteString("]}")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditExport, PatientID: patientID,
+		Object: "record", Detail: fmt.Sprintf("FHIR bundle of %d resources", n)}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }

@@ -223,3 +223,8 @@ func (s *Server) handleAPIPatient(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, out)
 }
+
+// handleAPIExportRecord answers the patient's record as a FHIR bundle.
+func (s *Server) handleAPIExportRecord(w http.ResponseWriter, r *http.Request) {
+	s.exportRecord(w, r, s.writeProblem)
+}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -192,4 +193,25 @@ func formatValue(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
+}
+
+// handleExportRecord downloads the patient's record as a FHIR bundle.
+func (s *Server) handleExportRecord(w http.ResponseWriter, r *http.Request) {
+	s.exportRecord(w, r, s.renderError)
+}
+
+// exportRecord writes the patient's FHIR bundle as a download, or the error
+// through fail.
+func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
+	id := r.PathValue("id")
+	b, err := s.Charts.ExportPatientRecord(r.Context(), id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/fhir+json")
+	// The id comes from the path and names a patient the store found; it
+	// is still quoted safely, as ids are whatever the sources sent.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "patient-" + id + ".fhir.json"}))
+	w.Write(b)
 }

@@ -139,9 +139,11 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
+	mux.HandleFunc("GET /patients/{id}/record", s.requireUser(s.handleExportRecord))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
 	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
+	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
 	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 

@@ -105,8 +105,23 @@ func TestAPI(t *testing.T) {
 		t.Errorf("unknown patient: %d %s", resp.StatusCode, body)
 	}
 
+	// The whole record, as the sources sent it, is a FHIR bundle download.
+	var record struct {
+		ResourceType string
+		Entry        []struct {
+			Resource struct{ ResourceType, ID string }
+		}
+	}
+	resp, body := apiGet(t, base+"/api/v1/patients/"+id+"/record", token, &record)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/fhir+json" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
+		record.ResourceType != "Bundle" || len(record.Entry) < 10 || record.Entry[0].Resource.ID != id {
+		t.Fatalf("record: %d %s %q, %d entries: %.300s", resp.StatusCode, resp.Header.Get("Content-Type"),
+			resp.Header.Get("Content-Disposition"), len(record.Entry), body)
+	}
+
 	// Operations: readiness, metrics by route, request ids.
-	resp, body := apiGet(t, base+"/readyz", "", nil)
+	resp, body = apiGet(t, base+"/readyz", "", nil)
 	if resp.StatusCode != 200 || !strings.Contains(body, "ready") || len(resp.Header.Get("X-Request-Id")) != 16 {
 		t.Errorf("readyz: %d %s, request id %q", resp.StatusCode, body, resp.Header.Get("X-Request-Id"))
 	}
@@ -126,13 +141,18 @@ func TestAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	views := 0
+	views, exports := 0, 0
 	for _, e := range events {
-		if e.Action == carepath.AuditPatientView && e.PatientID == id {
-			views++
+		if e.PatientID == id {
+			switch e.Action {
+			case carepath.AuditPatientView:
+				views++
+			case carepath.AuditExport:
+				exports++
+			}
 		}
 	}
-	if views != 1 {
-		t.Errorf("%d audited views of %s through the API, want 1", views, id)
+	if views != 1 || exports != 1 {
+		t.Errorf("%d audited views and %d exports of %s through the API, want 1 each", views, exports, id)
 	}
 }

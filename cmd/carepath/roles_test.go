@@ -48,7 +48,7 @@ func TestRoleMatrix(t *testing.T) {
 	ours := ps[0].ID
 
 	// Signed out: pages send to sign-in, the API refuses.
-	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/audit"} {
+	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit"} {
 		if _, resp := newClient(t).get(base + path); resp.Request.URL.Path != "/signin" {
 			t.Errorf("signed out, GET %s landed on %s", path, resp.Request.URL)
 		}
@@ -68,12 +68,16 @@ func TestRoleMatrix(t *testing.T) {
 		{"/patients?cm=all&q=Zzyzx", false, everyone},
 		{"/patients/" + ours, false, everyone},
 		{"/patients/other-patient", false, nobody},
+		{"/patients/" + ours + "/record", false, everyone},
+		{"/patients/other-patient/record", false, nobody},
 		{"/audit", false, carepath.Role.CanReadAudit},
 		{"/audit?patient=other-patient", false, carepath.Role.CanReadAudit},
 		{"/api/v1/patients", true, everyone},
 		{"/api/v1/patients?q=Zzyzx", true, everyone},
 		{"/api/v1/patients/" + ours, true, everyone},
 		{"/api/v1/patients/other-patient", true, nobody},
+		{"/api/v1/patients/" + ours + "/record", true, everyone},
+		{"/api/v1/patients/other-patient/record", true, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
