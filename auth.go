@@ -206,11 +206,14 @@ func SystemActor(orgID, what, source string) *Actor {
 // UserService manages staff accounts and signs them in.
 type UserService interface {
 	// CreateUser adds a user to the actor's organization (the system actor
-	// may name any organization in u.OrgID). Only administrators may.
+	// may name any organization in u.OrgID). Only administrators may. With
+	// u.MustChangePassword the password is a temporary one, to be replaced
+	// at the first sign-in.
 	// EINVALID for a bad email, role or password; ECONFLICT if the email is
 	// taken.
 	CreateUser(ctx context.Context, u *User, password string) error
 	// FindUsers lists the users of the actor's organization, by email.
+	// Administrators only.
 	FindUsers(ctx context.Context) ([]*User, error)
 	// FindUserByID returns a user of the actor's organization, or ENOTFOUND.
 	FindUserByID(ctx context.Context, id string) (*User, error)

@@ -99,3 +99,30 @@ func decode(s string) (p Params, salt, key []byte, err error) {
 	}
 	return p, salt, key, nil
 }
+
+// temporaryAlphabet leaves out letters and digits that are easily confused
+// when read aloud or copied from paper (0/o, 1/l/i).
+const temporaryAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+
+// Temporary returns a random one-time password for an administrator to hand
+// over: four groups of four characters ("k7pq-3mzt-x9aw-e2rf"), 79 bits.
+func Temporary() string {
+	const n = len(temporaryAlphabet)
+	out := make([]byte, 0, 19)
+	buf := make([]byte, 32)
+	for len(out) < 19 {
+		rand.Read(buf)
+		for _, c := range buf {
+			// Bytes past the largest multiple of n would favour the
+			// alphabet's first letters; they are skipped.
+			if int(c) >= 256/n*n || len(out) == 19 {
+				continue
+			}
+			if len(out)%5 == 4 {
+				out = append(out, '-')
+			}
+			out = append(out, temporaryAlphabet[int(c)%n])
+		}
+	}
+	return string(out)
+}

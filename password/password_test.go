@@ -81,3 +81,32 @@ func BenchmarkHashDefault(b *testing.B) {
 		Hash("correct horse battery staple", Default)
 	}
 }
+
+func TestTemporary(t *testing.T) {
+	seen := map[string]bool{}
+	counts := map[rune]int{}
+	for range 10000 {
+		pw := Temporary()
+		if len(pw) != 19 || pw[4] != '-' || pw[9] != '-' || pw[14] != '-' {
+			t.Fatalf("temporary password %q is not four groups of four", pw)
+		}
+		if seen[pw] {
+			t.Fatalf("temporary password %q came twice", pw)
+		}
+		seen[pw] = true
+		for _, c := range strings.ReplaceAll(pw, "-", "") {
+			if !strings.ContainsRune(temporaryAlphabet, c) {
+				t.Fatalf("temporary password %q has %q", pw, c)
+			}
+			counts[c]++
+		}
+	}
+	// 160,000 characters over 31 letters: 5,161 each, give or take 70 (one
+	// standard deviation). A plain modulo of random bytes would give the
+	// first 8 letters 9/256 each, about 5,625: outside five deviations.
+	for _, c := range temporaryAlphabet {
+		if counts[c] < 4810 || counts[c] > 5512 {
+			t.Errorf("%q came %d times in 160,000", c, counts[c])
+		}
+	}
+}

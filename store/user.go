@@ -120,8 +120,9 @@ func (db *DB) CreateUser(ctx context.Context, u *carepath.User, pw string) error
 	u.ID = newID()
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		u.Created, u.PasswordSetAt = tx.Now, tx.Now
-		_, err := tx.Exec(ctx, "INSERT INTO app_user (org_id, id, email, name, role, password_hash, password_set_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			u.OrgID, u.ID, u.Email, u.Name, string(u.Role), hash, formatTime(tx.Now), formatTime(tx.Now))
+		_, err := tx.Exec(ctx, `INSERT INTO app_user (org_id, id, email, name, role, password_hash, must_change_password, password_set_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.OrgID, u.ID, u.Email, u.Name, string(u.Role), hash, u.MustChangePassword, formatTime(tx.Now), formatTime(tx.Now))
 		if carepath.ErrorCode(mapError(err)) == carepath.ECONFLICT {
 			return carepath.Errorf(carepath.ECONFLICT, "A user with email %s already exists.", u.Email)
 		} else if err != nil {
@@ -134,7 +135,7 @@ func (db *DB) CreateUser(ctx context.Context, u *carepath.User, pw string) error
 
 // FindUsers implements carepath.UserService.
 func (db *DB) FindUsers(ctx context.Context) ([]*carepath.User, error) {
-	a, err := actorIn(ctx)
+	a, err := adminIn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +174,10 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return err
+	}
+	if a.User != nil && a.User.ID == id {
+		// The last administrator could lock everyone out of user management.
+		return carepath.Errorf(carepath.EINVALID, "You cannot disable your own account; another administrator can.")
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		if err := execFound(ctx, tx, "User not found.", "UPDATE app_user SET disabled = TRUE WHERE org_id = ? AND id = ?", a.OrgID, id); err != nil {

@@ -51,6 +51,9 @@ func TestRenderEveryPage(t *testing.T) {
 		"audit.html": auditPageData{PatientID: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
 			Action: carepath.AuditPatientView, PatientID: "p1", Object: "chart", Source: "192.0.2.1"}},
 			Chain: &carepath.AuditVerification{Records: 7, HeadSeq: 7, HeadHash: "abc"}, NextURL: "/audit?after=7"},
+		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,
+			LockedUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
+			Notice: "Account created.", Temporary: "abcd-efgh-jkmn-pqrs", For: "nurse@example.org", Problem: "A user with email x already exists."},
 	}
 	for _, name := range pages {
 		d, ok := data[name]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,6 +74,24 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 }
 
 // screenshot saves the page as NAME.png in CAREPATH_SCREENSHOTS, when set.
+// waitFor polls a JavaScript condition until it holds (10 s at most).
+func waitFor(t *testing.T, ctx context.Context, cond string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10 s for %s", cond)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // activeText is the text of the focused element.
 func activeText(t *testing.T, ctx context.Context) string {
 	t.Helper()
@@ -126,26 +145,16 @@ func TestBrowser(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay = true`)); err != nil {
 		t.Fatal(err)
 	}
+	// The panel autofocuses the search box once loaded; on a busy machine
+	// that can come after a focus set too early, so wait for it first.
+	waitFor(t, ctx, `document.activeElement && document.activeElement.id === "q"`)
 	do(t, ctx, chromedp.Focus(`table.list tbody tr:first-child td:first-child a`), chromedp.KeyEvent("/"))
 	time.Sleep(50 * time.Millisecond)
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "q" {
 		t.Fatalf("after /, focus is on %q (%v)", focused, err)
 	}
 	do(t, ctx, chromedp.KeyEvent(family0))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		search, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(search, "q="+family0) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("typing did not filter the list: at %q", search)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(t, ctx, fmt.Sprintf(`location.search.includes(%q)`, "q="+family0))
 	if stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay === true`)); err != nil || !stayed {
 		t.Fatalf("the page reloaded instead of swapping the list (%v)", err)
 	}
@@ -239,4 +248,19 @@ func TestBrowser(t *testing.T) {
 	if url, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(url, "/signin") {
 		t.Fatalf("after sign-out at %s (%v)", url, err)
 	}
+
+	// The administrator's staff accounts page, after adding a user.
+	do(t, ctx,
+		chromedp.SendKeys(`#email`, "admin@demo.carepath.example"),
+		chromedp.SendKeys(`#password`, DemoPassword+"\n"),
+		chromedp.WaitVisible(`table.list`),
+		chromedp.Navigate(base+"/admin/users"),
+		chromedp.WaitVisible(`#role`),
+		chromedp.SendKeys(`form[action="/admin/users"] #email`, "new.nurse@demo.carepath.example"),
+		chromedp.SendKeys(`#name`, "Nia New"),
+		chromedp.SetValue(`#role`, "nurse"),
+		chromedp.Submit(`#name`),
+		chromedp.WaitVisible(`.onetime`),
+	)
+	screenshot(t, ctx, "staff-accounts")
 }

@@ -48,7 +48,7 @@ func TestRoleMatrix(t *testing.T) {
 	ours := ps[0].ID
 
 	// Signed out: pages send to sign-in, the API refuses.
-	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit"} {
+	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit", "/admin/users"} {
 		if _, resp := newClient(t).get(base + path); resp.Request.URL.Path != "/signin" {
 			t.Errorf("signed out, GET %s landed on %s", path, resp.Request.URL)
 		}
@@ -72,6 +72,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"/patients/other-patient/record", false, nobody},
 		{"/audit", false, carepath.Role.CanReadAudit},
 		{"/audit?patient=other-patient", false, carepath.Role.CanReadAudit},
+		{"/admin/users", false, carepath.Role.CanManageUsers},
 		{"/api/v1/patients", true, everyone},
 		{"/api/v1/patients?q=Zzyzx", true, everyone},
 		{"/api/v1/patients/" + ours, true, everyone},
