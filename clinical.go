@@ -50,6 +50,9 @@ type Patient struct {
 	DeceasedAt  string
 	Marital     string
 	CareTeam    []CareTeamMember // filled in by FindPatientByID
+	// RecordVersion changes whenever an import writes any of the patient's
+	// records (filled in by FindPatientByID).
+	RecordVersion int64
 }
 
 // Name returns the patient's name as "Given Family".
@@ -434,7 +437,9 @@ func (s ObservationSeries) Latest() ObservationPoint { return s.Points[len(s.Poi
 // ChartService reads whole charts.
 type ChartService interface {
 	// FindChart returns the chart of a patient of the actor's
-	// organization, or ENOTFOUND, and audits a view of it.
+	// organization, or ENOTFOUND, and audits a view of it. The chart's
+	// slices may be shared with other callers: read them, do not modify
+	// them.
 	FindChart(ctx context.Context, patientID string) (*Chart, error)
 
 	// ExportPatientRecord returns the record of a patient of the actor's

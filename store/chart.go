@@ -21,9 +21,24 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 	org := a.OrgID
 	var c *carepath.Chart
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		var err error
-		c, err = readChart(ctx, r, org, patientID)
-		return err
+		p, err := findPatient(ctx, r, org, patientID)
+		if err != nil {
+			return err
+		}
+		if sections := db.charts.get(org, patientID, p.RecordVersion); sections != nil {
+			cc := *sections
+			cc.Patient = p
+			c = &cc
+			return nil
+		}
+		c = &carepath.Chart{Patient: p}
+		if err := readChartSections(ctx, r, c, org, patientID); err != nil {
+			return err
+		}
+		sections := *c
+		sections.Patient = nil
+		db.charts.put(org, patientID, p.RecordVersion, &sections)
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -34,13 +49,9 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 	return c, nil
 }
 
-// readChart reads every section of a chart through db (a read transaction).
-func readChart(ctx context.Context, db querier, org, patientID string) (*carepath.Chart, error) {
-	p, err := findPatient(ctx, db, org, patientID)
-	if err != nil {
-		return nil, err
-	}
-	c := &carepath.Chart{Patient: p}
+// readChartSections reads every section of a chart but the patient's own
+// record through db (a read transaction) into c.
+func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, patientID string) error {
 	k := []any{org, patientID}
 	each := func(query string, row func(scan func(...any) error) error) error {
 		rows, err := db.query(ctx, query, k...)
@@ -139,13 +150,10 @@ func readChart(ctx context.Context, db querier, org, patientID string) (*carepat
 	}
 	for _, read := range sections {
 		if err := read(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := carePlanActivities(ctx, db, org, patientID, c.CarePlans); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return carePlanActivities(ctx, db, org, patientID, c.CarePlans)
 }
 
 // chartSeries reads the patient's numeric vitals and labs, and the numeric

@@ -68,6 +68,7 @@ type DB struct {
 	importing atomic.Bool // the writer's cache is sized for an import
 
 	auditor auditAppender
+	charts  *chartCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -77,7 +78,7 @@ type DB struct {
 // postgresql:// URL for PostgreSQL, otherwise a SQLite file path ("" means
 // DefaultPath; its folder is created). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, charts: newChartCache(DefaultChartCache)}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = db.openPostgres(ctx, dsn)

@@ -128,6 +128,7 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	}
 	replaced := map[*bulkTable][]parentRef{} // child table -> stored parents whose old children go
 	written := map[resourceKey]bool{}        // records already buffered by this batch
+	touched := map[string]bool{}             // patients whose records this batch writes
 	var moved []storedRow                    // rows of records that moved to another patient
 	now := formatTime(tx.now())
 	results := make([]carepath.ImportResult, len(units))
@@ -157,6 +158,10 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 				res.Updated++
 			}
 			stored[key] = storedResource{hash: r.Hash, patient: r.PatientID}
+			touched[r.PatientID] = true
+			if exists {
+				touched[old.patient] = true // a record that moved leaves its old patient's chart
+			}
 			buf[resourceTable].add([]any{org, r.Type, r.ID, r.PatientID, 1, r.Hash, now, bytesAsString(r.JSON)})
 			if r.Record == nil {
 				continue
@@ -216,7 +221,36 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 			return nil, err
 		}
 	}
+	delete(touched, "")
+	if err := bumpRecordVersions(ctx, tx, org, touched); err != nil {
+		return nil, err
+	}
 	return results, nil
+}
+
+// bumpRecordVersions marks the patients' records as changed (see
+// carepath.Patient.RecordVersion), after their rows are written.
+func bumpRecordVersions(ctx context.Context, tx batchTx, org string, patients map[string]bool) error {
+	const chunk = 500
+	ids := make([]any, 0, chunk)
+	// Chunks keep each statement under the engines' limits on parameters.
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		err := tx.exec(ctx, "UPDATE patient SET record_version = record_version + 1 WHERE org_id = ? AND id IN ("+
+			placeholders(len(ids))+")", append([]any{org}, ids...)...)
+		ids = ids[:0]
+		return err
+	}
+	for p := range patients {
+		if ids = append(ids, p); len(ids) == chunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // storedResource is what a batch needs to know of a stored resource.

@@ -12,12 +12,12 @@ import (
 )
 
 const patientColumns = `id, mrn, family, given, birth_date, sex, phone, email, address_line, city, state, postal_code,
-	country, language, language_name, deceased, deceased_at, marital`
+	country, language, language_name, deceased, deceased_at, marital, record_version`
 
 func scanPatient(s scanner, org string) (*carepath.Patient, error) {
 	p := carepath.Patient{OrgID: org}
 	err := s.Scan(&p.ID, &p.MRN, &p.Family, &p.Given, &p.BirthDate, &p.Sex, &p.Phone, &p.Email, &p.AddressLine, &p.City,
-		&p.State, &p.PostalCode, &p.Country, &p.Language.Code, &p.Language.Display, &p.Deceased, &p.DeceasedAt, &p.Marital)
+		&p.State, &p.PostalCode, &p.Country, &p.Language.Code, &p.Language.Display, &p.Deceased, &p.DeceasedAt, &p.Marital, &p.RecordVersion)
 	return &p, err
 }
 

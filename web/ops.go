@@ -150,6 +150,11 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	// What the Go runtime holds from the OS, less what it gave back: set
 	// beside the process's RSS, the rest is memory outside Go (SQLite's).
 	fmt.Fprintf(&b, "# HELP carepath_go_runtime_bytes Memory the Go runtime holds from the OS.\n# TYPE carepath_go_runtime_bytes gauge\ncarepath_go_runtime_bytes %d\n", ms.Sys-ms.HeapReleased)
+	if s.ChartCacheStats != nil {
+		hits, misses := s.ChartCacheStats()
+		b.WriteString("# HELP carepath_chart_cache_total Chart reads served from memory (hit) or the database (miss).\n# TYPE carepath_chart_cache_total counter\n")
+		fmt.Fprintf(&b, "carepath_chart_cache_total{result=\"hit\"} %d\ncarepath_chart_cache_total{result=\"miss\"} %d\n", hits, misses)
+	}
 	w.Write([]byte(b.String()))
 }
 

@@ -41,6 +41,9 @@ type Services struct {
 	Audit         carepath.AuditService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
+	// ChartCacheStats, when set, reports the chart cache's hits and misses
+	// for /metrics.
+	ChartCacheStats func() (hits, misses int64)
 }
 
 // Server is the HTTP server. Every page but sign-in and the health check

@@ -128,7 +128,8 @@ func TestAPI(t *testing.T) {
 	_, body = apiGet(t, base+"/metrics", "", nil)
 	for _, want := range []string{`carepath_http_requests_total{route="GET /api/v1/patients",status="200"} 5`,
 		`carepath_http_requests_total{route="GET /api/v1/patients",status="401"} 2`,
-		`carepath_http_request_duration_seconds_count{route="GET /api/v1/patients/{id}"} 2`, "carepath_go_goroutines"} {
+		`carepath_http_request_duration_seconds_count{route="GET /api/v1/patients/{id}"} 2`, "carepath_go_goroutines",
+		`carepath_chart_cache_total{result="miss"}`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
 		}

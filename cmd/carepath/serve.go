@@ -37,6 +37,7 @@ type Main struct {
 	Demo          bool
 	DemoPatients  int
 	DemoSeed      uint64
+	ChartCache    int // charts kept in memory
 	Stdout        io.Writer
 	Logger        *slog.Logger
 
@@ -54,6 +55,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.SecureCookies, "secure-cookies", false, "mark the session cookie Secure on plain HTTP too (behind a TLS proxy)")
 	fs.BoolVar(&m.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.BoolVar(&m.Demo, "demo", false, "load a generated demo population into an empty database")
+	fs.IntVar(&m.ChartCache, "chart-cache", store.DefaultChartCache, "how many recently read charts to keep in memory (0: none)")
 	fs.IntVar(&m.DemoPatients, "demo-patients", 1000, "how many demo patients to generate")
 	fs.Uint64Var(&m.DemoSeed, "demo-seed", 1, "seed of the demo population")
 	return parse(fs, args)
@@ -73,14 +75,18 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if m.ChartCache != store.DefaultChartCache {
+		db.SetChartCache(m.ChartCache)
+	}
 	if m.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
 		}
 	}
 	m.Server = &web.Server{
-		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Health: db.Ping},
-		Logger:   m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
+		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Health: db.Ping,
+			ChartCacheStats: db.ChartCacheStats},
+		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
