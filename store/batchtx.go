@@ -170,7 +170,9 @@ func (t *pgxBatchTx) flush(ctx context.Context, b *bulkBuffer) error {
 		t.staged = map[string]bool{}
 	}
 	if !t.staged[stage] {
-		if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+stage+" (LIKE "+b.t.name+") ON COMMIT DELETE ROWS"); err != nil {
+		// With the table's defaults: LIKE copies NOT NULL, and the columns
+		// an import does not write (patient.record_version) must not be null.
+		if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE IF NOT EXISTS "+stage+" (LIKE "+b.t.name+" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"); err != nil {
 			return fmt.Errorf("stage %s: %w", b.t.name, err)
 		}
 		t.staged[stage] = true
