@@ -36,6 +36,19 @@ func TestStaffAccountsPage(t *testing.T) {
 		t.Fatalf("staff accounts page: %d\n%.500s", resp.StatusCode, page)
 	}
 
+	// A forged cross-site form (CSRF) with the administrator's cookie is
+	// refused and creates nothing.
+	req, _ := http.NewRequest("POST", base+"/admin/users", strings.NewReader("email=forged%40demo.carepath.example&role=administrator"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if resp, err := admin.c.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site add user: %v %v", resp.StatusCode, err)
+	}
+	if _, err := m.DB.FindUserByEmail(sys, "forged@demo.carepath.example"); carepath.ErrorCode(err) != carepath.ENOTFOUND {
+		t.Errorf("a cross-site form created an account: %v", err)
+	}
+
 	// A bad email and a taken one are refused on the page, nothing created.
 	page, resp = admin.post(base+"/admin/users", url.Values{"email": {"not an email"}, "role": {"nurse"}})
 	if resp.StatusCode != 400 || !strings.Contains(page, `role="alert"`) || !strings.Contains(page, `value="not an email"`) {
