@@ -27,6 +27,9 @@ const (
 	AuditTokenRevoke    = "token.revoke"
 	AuditTrailRead      = "audit.read"
 	AuditCareTeamAdd    = "care_team.add"
+	AuditTaskCreate     = "task.create"
+	AuditTaskUpdate     = "task.update"
+	AuditTaskList       = "task.list" // a worklist listed tasks
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

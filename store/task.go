@@ -1,0 +1,588 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"carepath"
+)
+
+const taskColumns = `t.org_id, t.id, t.patient_id, t.kind, t.title, t.status, t.priority, t.owner_id, t.queue, t.program, t.due_at,
+	t.not_before, t.origin, t.created_by, t.rule_id, t.rule_version, t.event_key, t.reason, t.facts, t.attempts, t.outcome,
+	t.note, t.created_at, t.updated_at, t.completed_at, t.version`
+
+// taskNames are the columns that scanTask reads into OwnerName and
+// PatientName when asked to; the query joins app_user u and patient p.
+const taskNames = ", COALESCE(u.name, ''), COALESCE(p.family || ', ' || p.given, '')"
+
+const taskNameJoins = " LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t.owner_id" +
+	" LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id"
+
+// scanTask reads taskColumns, and taskNames after them when withNames.
+func scanTask(scan func(...any) error, withNames bool) (*carepath.Task, error) {
+	var t carepath.Task
+	var status, priority, queue, due, notBefore, facts, created, updated, completed string
+	dest := []any{&t.OrgID, &t.ID, &t.PatientID, &t.Kind, &t.Title, &status, &priority, &t.OwnerID, &queue, &t.Program, &due,
+		&notBefore, &t.Origin.By, &t.Origin.UserID, &t.Origin.RuleID, &t.Origin.RuleVersion, &t.Origin.EventKey, &t.Origin.Reason,
+		&facts, &t.Attempts, &t.Outcome, &t.Note, &created, &updated, &completed, &t.Version}
+	if withNames {
+		dest = append(dest, &t.OwnerName, &t.PatientName)
+	}
+	err := scan(dest...)
+	if err != nil {
+		return nil, err
+	}
+	t.Status, t.Priority, t.Queue = carepath.TaskStatus(status), carepath.TaskPriority(priority), carepath.Role(queue)
+	t.Due, t.NotBefore, t.Created, t.Updated, t.CompletedAt = parseTime(due), parseTime(notBefore), parseTime(created), parseTime(updated), parseTime(completed)
+	if facts != "" && facts != "{}" {
+		if err := json.Unmarshal([]byte(facts), &t.Origin.Facts); err != nil {
+			return nil, fmt.Errorf("task %s facts: %w", t.ID, err)
+		}
+	}
+	return &t, nil
+}
+
+// openStatuses is the SQL list of open statuses (the partial indexes' own).
+const openStatuses = "('requested', 'accepted', 'in-progress', 'on-hold')"
+
+// writerIn returns the actor when their role may change clinical data.
+func writerIn(ctx context.Context) (*carepath.Actor, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Role().CanWriteClinical() {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Not found.")
+	}
+	return a, nil
+}
+
+// CreateTask implements carepath.TaskService.
+func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return false, err
+	}
+	t.OrgID = a.OrgID
+	if err := validateNewTask(t); err != nil {
+		return false, err
+	}
+	if t.Origin.By != "rule" {
+		t.Origin = carepath.TaskOrigin{By: "person", UserID: a.ActorID(), Reason: t.Origin.Reason}
+	}
+	facts := "{}"
+	if len(t.Origin.Facts) > 0 {
+		b, _ := json.Marshal(t.Origin.Facts)
+		facts = string(b)
+	}
+	created := false
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		if t.Origin.By == "rule" {
+			existing, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+			if err == nil {
+				*t = *existing
+				return nil
+			} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
+				return err
+			}
+		}
+		if t.PatientID != "" {
+			if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, t.PatientID); err != nil {
+				return err
+			}
+		}
+		if t.OwnerID != "" {
+			if err := mustExist(ctx, tx, "The owner is not an active user of this organization.",
+				"SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, t.OwnerID); err != nil {
+				return err
+			}
+		}
+		t.ID, t.Created, t.Updated, t.Version = newID(), tx.Now, tx.Now, 1
+		if t.Status == "" {
+			t.Status = carepath.TaskRequested
+			if t.OwnerID != "" {
+				t.Status = carepath.TaskAccepted
+			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
+			not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
+			formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
+			t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now)); err != nil {
+			return err
+		}
+		ev := carepath.TaskEvent{Action: "created", To: string(t.Status), Note: t.Origin.Reason}
+		if err := appendTaskEvents(ctx, tx, t, a, ev); err != nil {
+			return err
+		}
+		created = true
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTaskCreate,
+			PatientID: t.PatientID, Object: "Task/" + t.ID, Detail: t.Kind + ": " + t.Title}, a)})
+	})
+	if t.Origin.By == "rule" && carepath.ErrorCode(err) == carepath.ECONFLICT {
+		// Another transaction made this rule's task for this event between
+		// the check and the insert (PostgreSQL): it is the one.
+		existing, ferr := db.findRuleTask(ctx, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+		if ferr != nil {
+			return false, err
+		}
+		*t = *existing
+		return false, nil
+	}
+	return created, err
+}
+
+func (db *DB) findRuleTask(ctx context.Context, org, rule, event string) (*carepath.Task, error) {
+	return scanTask(db.queryRow(ctx, "SELECT "+taskColumns+" FROM task t WHERE t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", org, rule, event).Scan, false)
+}
+
+func validateNewTask(t *carepath.Task) error {
+	var problems []string
+	t.Kind, t.Title = strings.TrimSpace(t.Kind), strings.TrimSpace(t.Title)
+	if t.Kind == "" {
+		problems = append(problems, "a kind")
+	}
+	if t.Title == "" {
+		problems = append(problems, "a title")
+	}
+	if t.Due.IsZero() {
+		problems = append(problems, "a due time")
+	}
+	if t.Priority == "" {
+		t.Priority = carepath.PriorityRoutine
+	}
+	if t.Priority.Rank() == 0 {
+		problems = append(problems, "a priority of routine, urgent, asap or stat")
+	}
+	if t.OwnerID == "" && t.Queue == "" {
+		problems = append(problems, "an owner or a queue")
+	}
+	if t.Queue != "" {
+		if _, err := carepath.ParseRole(string(t.Queue)); err != nil {
+			problems = append(problems, "a queue that is a role")
+		}
+	}
+	if t.Status != "" && !t.Status.Open() {
+		problems = append(problems, "an open status")
+	}
+	if t.Origin.By == "rule" && (t.Origin.RuleID == "" || t.Origin.EventKey == "" || t.Origin.Reason == "") {
+		problems = append(problems, "for a rule's task: the rule, the event and the reason")
+	}
+	if len(problems) > 0 {
+		return carepath.Errorf(carepath.EINVALID, "A task needs %s.", strings.Join(problems, ", "))
+	}
+	return nil
+}
+
+// mustExist answers ENOTFOUND with msg when the query finds no row.
+func mustExist(ctx context.Context, tx *Tx, msg, query string, args ...any) error {
+	var one int
+	err := tx.QueryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return carepath.Errorf(carepath.ENOTFOUND, "%s", msg)
+	}
+	return err
+}
+
+func formatOptionalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
+// appendTaskEvents adds events to the task's history, numbered after the
+// last one.
+func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath.Actor, events ...carepath.TaskEvent) error {
+	var last int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
+		return err
+	}
+	for i, e := range events {
+		actor := a.Name()
+		if a.User != nil && a.User.Name != "" {
+			actor = a.User.Name
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO task_event (org_id, task_id, seq, at, actor_id, actor, action, from_value, to_value, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.OrgID, t.ID, last+i+1, formatTime(tx.Now), a.ActorID(), actor, e.Action, e.From, e.To, e.Note); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findTaskWhere reads one task (without history) in a transaction.
+func findTaskWhere(ctx context.Context, tx *Tx, where string, args ...any) (*carepath.Task, error) {
+	q := "SELECT " + taskColumns + " FROM task t WHERE " + where
+	if tx.db.Dialect == Postgres {
+		q += " FOR UPDATE"
+	}
+	t, err := scanTask(tx.QueryRow(ctx, q, args...).Scan, false)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Task not found.")
+	}
+	return t, err
+}
+
+// FindTaskByID implements carepath.TaskService.
+func (db *DB) FindTaskByID(ctx context.Context, id string) (*carepath.Task, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t *carepath.Task
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		var err error
+		t, err = scanTask(r.queryRow(ctx, "SELECT "+taskColumns+taskNames+" FROM task t"+taskNameJoins+
+			" WHERE t.org_id = ? AND t.id = ?", a.OrgID, id).Scan, true)
+		if errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Task not found.")
+		} else if err != nil {
+			return err
+		}
+		rows, err := r.query(ctx, "SELECT seq, at, actor_id, actor, action, from_value, to_value, note FROM task_event WHERE org_id = ? AND task_id = ? ORDER BY seq", a.OrgID, id)
+		t.History, err = collect(rows, err, func(scan func(...any) error) (carepath.TaskEvent, error) {
+			var e carepath.TaskEvent
+			var at string
+			err := scan(&e.Seq, &at, &e.ActorID, &e.Actor, &e.Action, &e.From, &e.To, &e.Note)
+			e.At = parseTime(at)
+			return e, err
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: t.PatientID, Object: "Task/" + t.ID})
+}
+
+// UpdateTask implements carepath.TaskService.
+func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) (*carepath.Task, error) {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var t *carepath.Task
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		var err error
+		if t, err = findTaskWhere(ctx, tx, "t.org_id = ? AND t.id = ?", a.OrgID, id); err != nil {
+			return err
+		}
+		if c.OwnerID != nil && *c.OwnerID == a.ActorID() && t.OwnerID != "" && t.OwnerID != a.ActorID() && t.Queue == a.Role() {
+			// Lost a race to claim it (or came late): say so, not "not found".
+			who, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)
+			if err != nil {
+				who = "someone else"
+			}
+			return carepath.Errorf(carepath.ECONFLICT, "%s has already claimed this task.", who)
+		}
+		if err := mayChangeTask(ctx, tx, a, t); err != nil {
+			return err
+		}
+		if c.Version != 0 && c.Version != t.Version {
+			return carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else since you opened it. Reload it and try again.")
+		}
+		if !t.Status.Open() {
+			return carepath.Errorf(carepath.EINVALID, "This task is %s; it cannot change any more.", t.Status)
+		}
+		version := t.Version
+		events, err := applyTaskChange(ctx, tx, a, t, c)
+		if err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			return carepath.Errorf(carepath.EINVALID, "Nothing to change.")
+		}
+		t.Updated, t.Version = tx.Now, version+1
+		res, err := tx.Exec(ctx, `UPDATE task SET status = ?, priority = ?, owner_id = ?, queue = ?, due_at = ?, not_before = ?, attempts = ?,
+			outcome = ?, note = ?, completed_at = ?, updated_at = ?, version = ? WHERE org_id = ? AND id = ? AND version = ?`,
+			string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Attempts,
+			t.Outcome, t.Note, formatOptionalTime(t.CompletedAt), formatTime(tx.Now), t.Version, a.OrgID, id, version)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else at the same moment. Reload it and try again.")
+		}
+		if err := appendTaskEvents(ctx, tx, t, a, events...); err != nil {
+			return err
+		}
+		var what []string
+		for _, e := range events {
+			what = append(what, e.Action+" "+e.To)
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTaskUpdate,
+			PatientID: t.PatientID, Object: "Task/" + t.ID, Detail: strings.Join(what, "; ")}, a)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// mayChangeTask lets through the task's owner, anyone whose role is the
+// queue of an unowned task (to claim or work it), the patient's care team,
+// supervisors and administrators.
+func mayChangeTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task) error {
+	switch {
+	case a.Role() == carepath.RoleAdministrator || a.Role() == carepath.RoleSupervisor:
+		return nil
+	case t.OwnerID != "" && t.OwnerID == a.ActorID():
+		return nil
+	case t.OwnerID == "" && t.Queue == a.Role():
+		return nil
+	case t.PatientID != "":
+		err := mustExist(ctx, tx, "", "SELECT 1 FROM care_team_member WHERE org_id = ? AND patient_id = ? AND user_id = ?", t.OrgID, t.PatientID, a.ActorID())
+		if carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			return err
+		}
+	}
+	return carepath.Errorf(carepath.ENOTFOUND,
+		"You can change only tasks you own, tasks waiting in your role's queue and tasks of patients whose care team you are on.")
+}
+
+// applyTaskChange changes t as c asks and returns the history events that
+// record it.
+func applyTaskChange(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) ([]carepath.TaskEvent, error) {
+	var events []carepath.TaskEvent
+	add := func(action, from, to, note string) {
+		events = append(events, carepath.TaskEvent{Action: action, From: from, To: to, Note: note})
+	}
+	if c.OwnerID != nil && *c.OwnerID != t.OwnerID {
+		from, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)
+		if err != nil {
+			return nil, err
+		}
+		to, err := userLabel(ctx, tx, t.OrgID, *c.OwnerID)
+		if err != nil {
+			return nil, err
+		}
+		if *c.OwnerID == "" && t.Queue == "" {
+			return nil, carepath.Errorf(carepath.EINVALID, "A task without a queue needs an owner.")
+		}
+		action := "owner"
+		if t.OwnerID == "" && *c.OwnerID == a.ActorID() {
+			action = "claimed"
+		}
+		add(action, from, to, c.Note)
+		t.OwnerID = *c.OwnerID
+		switch {
+		case t.OwnerID != "" && t.Status == carepath.TaskRequested:
+			add("status", string(t.Status), string(carepath.TaskAccepted), "")
+			t.Status = carepath.TaskAccepted
+		case t.OwnerID == "" && t.Status == carepath.TaskAccepted:
+			add("status", string(t.Status), string(carepath.TaskRequested), "")
+			t.Status = carepath.TaskRequested
+		}
+	}
+	if c.Queue != nil && *c.Queue != t.Queue {
+		if *c.Queue != "" {
+			if _, err := carepath.ParseRole(string(*c.Queue)); err != nil {
+				return nil, err
+			}
+		} else if t.OwnerID == "" {
+			return nil, carepath.Errorf(carepath.EINVALID, "A task without an owner needs a queue.")
+		}
+		add("queue", string(t.Queue), string(*c.Queue), c.Note)
+		t.Queue = *c.Queue
+	}
+	if c.Priority != nil && *c.Priority != t.Priority {
+		if c.Priority.Rank() == 0 {
+			return nil, carepath.Errorf(carepath.EINVALID, "Priority must be routine, urgent, asap or stat.")
+		}
+		add("priority", string(t.Priority), string(*c.Priority), c.Note)
+		t.Priority = *c.Priority
+	}
+	if c.Due != nil && !c.Due.Equal(t.Due) {
+		if c.Due.IsZero() {
+			return nil, carepath.Errorf(carepath.EINVALID, "A task needs a due time.")
+		}
+		add("due", formatTime(t.Due), formatTime(*c.Due), c.Note)
+		t.Due = *c.Due
+	}
+	if c.NotBefore != nil && !c.NotBefore.Equal(t.NotBefore) {
+		if c.NotBefore.After(tx.Now) && strings.TrimSpace(c.Note) == "" {
+			return nil, carepath.Errorf(carepath.EINVALID, "Say why the task waits (a snooze needs a reason).")
+		}
+		add("snooze", formatOptionalTime(t.NotBefore), formatOptionalTime(*c.NotBefore), strings.TrimSpace(c.Note))
+		t.NotBefore = *c.NotBefore
+	}
+	if c.Attempt != "" {
+		t.Attempts++
+		t.Outcome = strings.TrimSpace(c.Attempt)
+		add("attempt", strconv.Itoa(t.Attempts), t.Outcome, strings.TrimSpace(c.Note))
+		if t.Status == carepath.TaskRequested || t.Status == carepath.TaskAccepted {
+			add("status", string(t.Status), string(carepath.TaskInProgress), "")
+			t.Status = carepath.TaskInProgress
+		}
+	}
+	if c.Status != nil && *c.Status != t.Status {
+		s := *c.Status
+		if !s.Valid() {
+			return nil, carepath.Errorf(carepath.EINVALID, "Unknown status %q.", s)
+		}
+		if s == carepath.TaskAccepted && t.OwnerID == "" {
+			return nil, carepath.Errorf(carepath.EINVALID, "A task is accepted by its owner: claim it first.")
+		}
+		note := strings.TrimSpace(c.Note)
+		if !s.Open() {
+			t.CompletedAt = tx.Now
+			t.Note = note
+			if c.Outcome != "" {
+				t.Outcome = strings.TrimSpace(c.Outcome)
+			} else if s == carepath.TaskCompleted && c.Attempt == "" {
+				t.Outcome = carepath.OutcomeDone
+			}
+			if s != carepath.TaskCompleted && note == "" {
+				return nil, carepath.Errorf(carepath.EINVALID, "Say why the task is %s.", s)
+			}
+		}
+		add("status", string(t.Status), string(s), note)
+		t.Status = s
+	}
+	return events, nil
+}
+
+// userLabel is a user's name (or email) for the history; "" for nobody.
+func userLabel(ctx context.Context, tx *Tx, org, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	var name, email string
+	err := tx.QueryRow(ctx, "SELECT name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", org, id).Scan(&name, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", carepath.Errorf(carepath.EINVALID, "The owner must be an active user of this organization.")
+	} else if err != nil {
+		return "", err
+	}
+	if name == "" {
+		return email, nil
+	}
+	return name, nil
+}
+
+// taskWhere builds the WHERE clause of f for the actor's organization.
+func taskWhere(org string, f carepath.TaskFilter, now time.Time) (string, []any) {
+	where := []string{"t.org_id = ?"}
+	args := []any{org}
+	if len(f.Statuses) == 0 {
+		where = append(where, "t.status IN "+openStatuses)
+	} else {
+		var ss []any
+		for _, s := range f.Statuses {
+			ss = append(ss, string(s))
+		}
+		where = append(where, "t.status IN ("+placeholders(len(ss))+")")
+		args = append(args, ss...)
+	}
+	var queues []any
+	for _, q := range f.Queues {
+		queues = append(queues, string(q))
+	}
+	switch {
+	case f.AnyOwner:
+	case f.OwnerID != "" && len(queues) > 0:
+		where = append(where, "(t.owner_id = ? OR (t.owner_id = '' AND t.queue IN ("+placeholders(len(queues))+")))")
+		args = append(append(args, f.OwnerID), queues...)
+	case f.OwnerID != "":
+		where = append(where, "t.owner_id = ?")
+		args = append(args, f.OwnerID)
+	case len(queues) > 0:
+		where = append(where, "t.owner_id = '' AND t.queue IN ("+placeholders(len(queues))+")")
+		args = append(args, queues...)
+	}
+	for _, eq := range []struct{ col, v string }{{"t.patient_id", f.PatientID}, {"t.kind", f.Kind}, {"t.program", f.Program}, {"t.priority", string(f.Priority)}} {
+		if eq.v != "" {
+			where = append(where, eq.col+" = ?")
+			args = append(args, eq.v)
+		}
+	}
+	if f.Overdue {
+		where = append(where, "t.due_at < ?")
+		args = append(args, formatTime(now))
+	}
+	if !f.DueBy.IsZero() {
+		where = append(where, "t.due_at <= ?")
+		args = append(args, formatTime(f.DueBy))
+	}
+	if !f.Hidden {
+		where = append(where, "(t.not_before = '' OR t.not_before <= ?)")
+		args = append(args, formatTime(now))
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// priorityRank is TaskPriority.Rank in SQL.
+const priorityRank = "CASE t.priority WHEN 'stat' THEN 4 WHEN 'asap' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END"
+
+// FindTasks implements carepath.TaskService. One audit record per list.
+func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath.Task, int, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	now := db.Now()
+	where, args := taskWhere(a.OrgID, f, now)
+	// Mine before my queues; then overdue, due today, the rest; within each,
+	// the most pressing priority, then the earliest deadline.
+	order := []string{}
+	var orderArgs []any
+	if f.OwnerID != "" && len(f.Queues) > 0 && !f.AnyOwner {
+		order = append(order, "CASE WHEN t.owner_id = ? THEN 0 ELSE 1 END")
+		orderArgs = append(orderArgs, f.OwnerID)
+	}
+	today := now
+	if f.Today.After(now) {
+		today = f.Today
+	}
+	order = append(order, "CASE WHEN t.due_at < ? THEN 0 WHEN t.due_at <= ? THEN 1 ELSE 2 END", priorityRank+" DESC", "t.due_at", "t.id")
+	orderArgs = append(orderArgs, formatTime(now), formatTime(today))
+
+	var tasks []*carepath.Task
+	var total int
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM task t WHERE "+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		q := "SELECT " + taskColumns + taskNames + " FROM task t" + taskNameJoins + " WHERE " + where +
+			" ORDER BY " + strings.Join(order, ", ") + " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
+		rows, err := r.query(ctx, q, append(append([]any{}, args...), orderArgs...)...)
+		tasks, err = collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	detail := fmt.Sprintf("%d tasks", total)
+	if f.PatientID != "" {
+		detail += " of the patient"
+	}
+	return tasks, total, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditTaskList, PatientID: f.PatientID, Detail: detail})
+}
+
+// CountMyTasks implements carepath.TaskService.
+func (db *DB) CountMyTasks(ctx context.Context, endOfToday time.Time) (carepath.TaskCounts, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return carepath.TaskCounts{}, err
+	}
+	now := db.Now()
+	where, args := taskWhere(a.OrgID, carepath.TaskFilter{OwnerID: a.ActorID(), Queues: []carepath.Role{a.Role()}}, now)
+	var c carepath.TaskCounts
+	err = db.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END), 0),"+
+		" COALESCE(SUM(CASE WHEN t.due_at >= ? AND t.due_at <= ? THEN 1 ELSE 0 END), 0) FROM task t WHERE "+where,
+		append([]any{formatTime(now), formatTime(now), formatTime(endOfToday)}, args...)...).Scan(&c.Open, &c.Overdue, &c.DueToday)
+	return c, err
+}

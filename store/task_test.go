@@ -1,0 +1,265 @@
+package store_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/internal/testdb"
+	"carepath/store"
+)
+
+type taskFixture struct {
+	db                                 *store.DB
+	clock                              *clock
+	org                                string
+	cm, cm2, nurse, sup, auditor, outs *carepath.User
+}
+
+func newTaskFixture(t *testing.T, e testdb.Engine) *taskFixture {
+	db := e.Open(t)
+	f := &taskFixture{db: db, clock: newClock(db), org: newOrg(t, db, "General Clinic")}
+	f.cm = addUser(t, db, f.org, "cm@example.org", carepath.RoleCareManager)
+	f.cm2 = addUser(t, db, f.org, "cm2@example.org", carepath.RoleCareManager)
+	f.nurse = addUser(t, db, f.org, "nurse@example.org", carepath.RoleNurse)
+	f.sup = addUser(t, db, f.org, "sup@example.org", carepath.RoleSupervisor)
+	f.auditor = addUser(t, db, f.org, "auditor@example.org", carepath.RoleAuditor)
+	f.outs = addUser(t, db, newOrg(t, db, "Other Clinic"), "cm@other.example", carepath.RoleCareManager)
+	_, err := db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{patientUnit("p1", "Rivera", "Ana", "h1"), patientUnit("p2", "Chen", "Wei", "h2")})
+	must(t, err)
+	return f
+}
+
+func (f *taskFixture) task(t *testing.T, by *carepath.User, task carepath.Task) *carepath.Task {
+	t.Helper()
+	if task.Kind == "" {
+		task.Kind = "general"
+	}
+	if task.Due.IsZero() {
+		task.Due = f.clock.now().Add(48 * time.Hour)
+	}
+	created, err := f.db.CreateTask(as(by), &task)
+	if err != nil || !created {
+		t.Fatalf("create %q: %v (created %v)", task.Title, err, created)
+	}
+	return &task
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestTaskLifecycle(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		db := f.db
+		call := f.task(t, f.cm, carepath.Task{PatientID: "p1", Title: "Call about new inhaler", OwnerID: f.cm.ID,
+			Origin: carepath.TaskOrigin{Reason: "Asked by Dr. Lee at the visit"}})
+		if call.Status != carepath.TaskAccepted || call.Origin.By != "person" || call.Origin.UserID != f.cm.ID || call.Priority != carepath.PriorityRoutine {
+			t.Errorf("new owned task: %+v", call)
+		}
+
+		// Bad input writes nothing.
+		for _, bad := range []struct {
+			what string
+			task carepath.Task
+			code string
+		}{
+			{"no title", carepath.Task{Kind: "general", Queue: carepath.RoleNurse, Due: f.clock.now()}, carepath.EINVALID},
+			{"no owner or queue", carepath.Task{Kind: "general", Title: "x", Due: f.clock.now()}, carepath.EINVALID},
+			{"a queue that is no role", carepath.Task{Kind: "general", Title: "x", Queue: "janitor", Due: f.clock.now()}, carepath.EINVALID},
+			{"no due time", carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse}, carepath.EINVALID},
+			{"another organization's patient", carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse, Due: f.clock.now(), PatientID: "nobody"}, carepath.ENOTFOUND},
+			{"another organization's owner", carepath.Task{Kind: "general", Title: "x", OwnerID: f.outs.ID, Due: f.clock.now()}, carepath.ENOTFOUND},
+			{"a rule task without a reason", carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse, Due: f.clock.now(),
+				Origin: carepath.TaskOrigin{By: "rule", RuleID: "r", EventKey: "e"}}, carepath.EINVALID},
+		} {
+			_, err := db.CreateTask(as(f.cm), &bad.task)
+			wantCode(t, bad.what, err, bad.code)
+		}
+		_, err := db.CreateTask(as(f.auditor), &carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse, Due: f.clock.now()})
+		wantCode(t, "the auditor creates a task", err, carepath.ENOTFOUND)
+
+		// Attempts are counted; completion records the outcome and note.
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer})
+		must(t, err)
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeVoicemail, Note: "asked to call back"})
+		must(t, err)
+		done, err := db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Status: ptr(carepath.TaskCompleted), Attempt: carepath.OutcomeReached,
+			Note: "Knows how to use it", Version: 3})
+		must(t, err)
+		if done.Attempts != 3 || done.Outcome != carepath.OutcomeReached || done.Note != "Knows how to use it" || done.CompletedAt.IsZero() {
+			t.Errorf("completed: %+v", done)
+		}
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		wantCode(t, "changing a completed task", err, carepath.EINVALID)
+
+		got, err := db.FindTaskByID(as(f.auditor), call.ID)
+		must(t, err)
+		var history []string
+		for _, e := range got.History {
+			history = append(history, e.Action+":"+e.From+">"+e.To)
+		}
+		want := "created:>accepted attempt:1>no answer status:accepted>in-progress attempt:2>left voicemail attempt:3>reached patient status:in-progress>completed"
+		if strings.Join(history, " ") != want || got.History[0].Note != "Asked by Dr. Lee at the visit" || got.History[2].Actor != "cm@example.org" {
+			t.Errorf("history:\n got %s\nwant %s\n%+v", strings.Join(history, " "), want, got.History)
+		}
+
+		// A stale screen's change is refused.
+		other := f.task(t, f.sup, carepath.Task{PatientID: "p2", Title: "Review meds", OwnerID: f.cm.ID})
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent)})
+		must(t, err)
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityASAP), Version: 1})
+		wantCode(t, "a change on a stale version", err, carepath.ECONFLICT)
+
+		// A snooze needs a reason and hides the task until then.
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour))})
+		wantCode(t, "a snooze without a reason", err, carepath.EINVALID)
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour)), Note: "Patient travelling"})
+		must(t, err)
+		if _, n, _ := db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID}); n != 0 {
+			t.Errorf("a snoozed task is on the worklist")
+		}
+		f.clock.add(25 * time.Hour)
+		if _, n, _ := db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID}); n != 1 {
+			t.Errorf("the snoozed task did not come back: %d", n)
+		}
+		// Cancelling needs a reason.
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Status: ptr(carepath.TaskCancelled)})
+		wantCode(t, "cancel without a reason", err, carepath.EINVALID)
+	})
+}
+
+func TestTaskAuthorization(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		db := f.db
+		mine := f.task(t, f.cm, carepath.Task{PatientID: "p1", Title: "Mine", OwnerID: f.cm.ID})
+		queued := f.task(t, f.cm, carepath.Task{PatientID: "p2", Title: "For any nurse", Queue: carepath.RoleNurse})
+		must(t, db.AddCareTeamMembers(as(f.sup), carepath.CareTeamMember{PatientID: "p1", UserID: f.cm2.ID, Role: "nurse"}))
+
+		_, err := db.FindTaskByID(as(f.outs), mine.ID)
+		wantCode(t, "another organization reads", err, carepath.ENOTFOUND)
+		_, err = db.UpdateTask(as(f.outs), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		wantCode(t, "another organization changes", err, carepath.ENOTFOUND)
+		if ts, n, err := db.FindTasks(as(f.outs), carepath.TaskFilter{AnyOwner: true}); err != nil || n != 0 || len(ts) != 0 {
+			t.Errorf("another organization lists %d tasks (%v)", n, err)
+		}
+		_, err = db.UpdateTask(as(f.auditor), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		wantCode(t, "the auditor changes", err, carepath.ENOTFOUND)
+		_, err = db.UpdateTask(as(f.nurse), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		wantCode(t, "a nurse off the care team changes another's task", err, carepath.ENOTFOUND)
+		_, err = db.UpdateTask(as(f.cm), queued.ID, carepath.TaskChange{OwnerID: ptr(f.cm.ID)})
+		wantCode(t, "a care manager claims from the nurses' queue", err, carepath.ENOTFOUND)
+
+		_, err = db.UpdateTask(as(f.cm2), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent)})
+		must(t, err) // on the patient's care team
+		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.cm2.ID), Note: "covering while Casey is out"})
+		must(t, err) // supervisors reassign
+		_, err = db.UpdateTask(as(f.nurse), queued.ID, carepath.TaskChange{OwnerID: ptr(f.nurse.ID)})
+		must(t, err) // claims from the queue
+		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.outs.ID)})
+		wantCode(t, "reassigning to another organization's user", err, carepath.EINVALID)
+	})
+}
+
+// Two users claim the same queued task at once: exactly one gets it.
+func TestConcurrentClaim(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		for round := range 10 {
+			task := f.task(t, f.sup, carepath.Task{PatientID: "p1", Title: "Claim me", Queue: carepath.RoleCareManager})
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, u := range []*carepath.User{f.cm, f.cm2} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = f.db.UpdateTask(as(u), task.ID, carepath.TaskChange{OwnerID: ptr(u.ID)})
+				}()
+			}
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				if err == nil {
+					won++
+				} else if code(err) != carepath.ECONFLICT || !strings.Contains(err.Error(), "already claimed") {
+					t.Errorf("round %d: the loser got %v", round, err)
+				}
+			}
+			got, err := f.db.FindTaskByID(as(f.sup), task.ID)
+			must(t, err)
+			if won != 1 || got.Status != carepath.TaskAccepted || (got.OwnerID != f.cm.ID && got.OwnerID != f.cm2.ID) || len(got.History) != 3 {
+				t.Fatalf("round %d: %d claims won; task %s owned by %q, %d history events", round, won, got.Status, got.OwnerID, len(got.History))
+			}
+		}
+	})
+}
+
+func TestRuleTaskIsMadeOnce(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		mk := func() (*carepath.Task, bool) {
+			task := &carepath.Task{PatientID: "p1", Kind: "post-discharge-contact", Title: "Post-discharge call", Queue: carepath.RoleCareManager,
+				Due: f.clock.now().Add(48 * time.Hour), Program: "TCM",
+				Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "Encounter/e1:discharge",
+					Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days",
+					Facts:  map[string]string{"discharged": "2026-05-22", "hospital": "General Hospital"}}}
+			created, err := f.db.CreateTask(system(f.org), task)
+			must(t, err)
+			return task, created
+		}
+		first, created1 := mk()
+		second, created2 := mk()
+		if !created1 || created2 || first.ID != second.ID || second.Origin.Facts["hospital"] != "General Hospital" {
+			t.Errorf("the same event twice: created %v then %v; ids %s, %s; facts %v", created1, created2, first.ID, second.ID, second.Origin.Facts)
+		}
+		if _, n, _ := f.db.FindTasks(system(f.org), carepath.TaskFilter{PatientID: "p1"}); n != 1 {
+			t.Errorf("%d tasks for one event, want 1", n)
+		}
+	})
+}
+
+func TestWorklistOrderAndCounts(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		now := f.clock.now() // 14:00 UTC
+		endOfToday := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 0, time.UTC)
+		mk := func(title string, owner string, queue carepath.Role, due time.Duration, p carepath.TaskPriority) {
+			f.task(t, f.sup, carepath.Task{PatientID: "p1", Title: title, OwnerID: owner, Queue: queue, Due: now.Add(due), Priority: p})
+		}
+		mk("queue overdue", "", carepath.RoleCareManager, -time.Hour, carepath.PriorityRoutine)
+		mk("mine later, stat", f.cm.ID, "", 72*time.Hour, carepath.PriorityStat)
+		mk("mine later, routine", f.cm.ID, "", 48*time.Hour, carepath.PriorityRoutine)
+		mk("mine today", f.cm.ID, "", 2*time.Hour, carepath.PriorityRoutine)
+		mk("mine overdue", f.cm.ID, "", -26*time.Hour, carepath.PriorityRoutine)
+		mk("mine overdue, urgent", f.cm.ID, "", -time.Hour, carepath.PriorityUrgent)
+		mk("someone else's", f.cm2.ID, "", -time.Hour, carepath.PriorityStat)
+		mk("nurses' queue", "", carepath.RoleNurse, -time.Hour, carepath.PriorityStat)
+
+		tasks, total, err := f.db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID, Queues: []carepath.Role{carepath.RoleCareManager}, Today: endOfToday})
+		must(t, err)
+		var got []string
+		for _, task := range tasks {
+			got = append(got, task.Title)
+		}
+		want := "mine overdue, urgent|mine overdue|mine today|mine later, stat|mine later, routine|queue overdue"
+		if total != 6 || strings.Join(got, "|") != want {
+			t.Errorf("my work (%d):\n got %s\nwant %s", total, strings.Join(got, "|"), want)
+		}
+		if tasks[0].PatientName != "Rivera, Ana" {
+			t.Errorf("worklist patient name %q", tasks[0].PatientName)
+		}
+		c, err := f.db.CountMyTasks(as(f.cm), endOfToday)
+		must(t, err)
+		if c != (carepath.TaskCounts{Overdue: 3, DueToday: 1, Open: 6}) {
+			t.Errorf("counts %+v", c)
+		}
+		if _, n, _ := f.db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID, Overdue: true}); n != 2 {
+			t.Errorf("my overdue: %d, want 2", n)
+		}
+		if _, n, _ := f.db.FindTasks(as(f.sup), carepath.TaskFilter{AnyOwner: true, Priority: carepath.PriorityStat}); n != 3 {
+			t.Errorf("stat tasks of the team: %d, want 3", n)
+		}
+	})
+}

@@ -1,0 +1,214 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// TaskStatus is where a task is in its life (FHIR Task.status, in part).
+type TaskStatus string
+
+const (
+	TaskRequested  TaskStatus = "requested"   // created, nobody has taken it up
+	TaskAccepted   TaskStatus = "accepted"    // someone owns it
+	TaskInProgress TaskStatus = "in-progress" // being worked
+	TaskOnHold     TaskStatus = "on-hold"     // waiting (snoozed, or on someone else)
+	TaskCompleted  TaskStatus = "completed"
+	TaskCancelled  TaskStatus = "cancelled"
+	TaskFailed     TaskStatus = "failed" // could not be done (e.g. patient unreachable after every attempt)
+)
+
+// OpenTaskStatuses are the statuses of work still to do.
+var OpenTaskStatuses = []TaskStatus{TaskRequested, TaskAccepted, TaskInProgress, TaskOnHold}
+
+// Open reports whether the task is still work to do.
+func (s TaskStatus) Open() bool {
+	switch s {
+	case TaskRequested, TaskAccepted, TaskInProgress, TaskOnHold:
+		return true
+	}
+	return false
+}
+
+// Valid reports whether s is a known status.
+func (s TaskStatus) Valid() bool {
+	return s.Open() || s == TaskCompleted || s == TaskCancelled || s == TaskFailed
+}
+
+// TaskPriority is how soon a task must be done (FHIR request priority).
+type TaskPriority string
+
+const (
+	PriorityRoutine TaskPriority = "routine"
+	PriorityUrgent  TaskPriority = "urgent"
+	PriorityASAP    TaskPriority = "asap"
+	PriorityStat    TaskPriority = "stat" // a safety matter: now
+)
+
+// Rank orders priorities, most pressing highest; 0 for an unknown one.
+func (p TaskPriority) Rank() int {
+	switch p {
+	case PriorityRoutine:
+		return 1
+	case PriorityUrgent:
+		return 2
+	case PriorityASAP:
+		return 3
+	case PriorityStat:
+		return 4
+	}
+	return 0
+}
+
+// Raise is the next more pressing priority (stat stays stat).
+func (p TaskPriority) Raise() TaskPriority {
+	switch p {
+	case PriorityRoutine:
+		return PriorityUrgent
+	case PriorityUrgent:
+		return PriorityASAP
+	}
+	return PriorityStat
+}
+
+// Task outcomes recorded with an attempt or a completion.
+const (
+	OutcomeReached   = "reached patient"
+	OutcomeVoicemail = "left voicemail"
+	OutcomeNoAnswer  = "no answer"
+	OutcomeWrongNum  = "wrong number"
+	OutcomeDone      = "done"
+)
+
+// TaskOutcomes lists the outcomes the UI offers, in order.
+var TaskOutcomes = []string{OutcomeReached, OutcomeVoicemail, OutcomeNoAnswer, OutcomeWrongNum, OutcomeDone}
+
+// Task is a piece of work: for a patient or for nobody in particular, owned
+// by a user or waiting in a queue (a role) to be claimed, with a deadline,
+// and always with the reason it exists.
+type Task struct {
+	OrgID     string
+	ID        string
+	PatientID string // "" for work about no patient
+	Kind      string // e.g. post-discharge-contact, check-in, escalation, general
+	Title     string
+	Status    TaskStatus
+	Priority  TaskPriority
+	OwnerID   string // a user; "" while the task waits in Queue
+	Queue     Role   // who may claim it when it has no owner
+	Program   string // e.g. TCM, CCM; "" for none
+	Due       time.Time
+	// NotBefore hides the task from worklists until then (its start, or a
+	// snooze); zero for at once.
+	NotBefore time.Time
+
+	Origin TaskOrigin
+
+	Attempts    int    // contact attempts recorded
+	Outcome     string // the last attempt's or the completion's
+	Note        string // the completion note
+	Created     time.Time
+	Updated     time.Time
+	CompletedAt time.Time
+	Version     int // changes with every change; for updates that must not cross
+
+	// Filled in by FindTaskByID.
+	History []TaskEvent
+	// Filled in by worklist reads: the owner's and the patient's names.
+	OwnerName, PatientName string
+}
+
+// TaskOrigin is why a task exists: a person made it, or a rule did on an
+// event, with the facts it saw.
+type TaskOrigin struct {
+	By          string // "person" or "rule"
+	UserID      string // who, for a person (and who triggered the event, when known)
+	RuleID      string
+	RuleVersion int
+	// EventKey names the event the rule fired on (e.g. "Encounter/abc:discharge");
+	// a rule makes one task per event key, however often the event comes.
+	EventKey string
+	Reason   string            // in plain words, shown wherever the task is
+	Facts    map[string]string // what the rule saw, by name
+}
+
+// TaskEvent is one change in a task's history.
+type TaskEvent struct {
+	Seq     int
+	At      time.Time
+	ActorID string
+	Actor   string // name, or the rule or sweep that acted
+	Action  string // created, status, owner, due, priority, attempt, snooze, note
+	From    string
+	To      string
+	Note    string
+}
+
+// TaskFilter selects tasks for a worklist. Only open tasks unless Statuses
+// says otherwise.
+type TaskFilter struct {
+	OwnerID   string // tasks this user owns
+	Queues    []Role // plus unowned tasks in these queues ("my work")
+	AnyOwner  bool   // every owner (team view; supervisors)
+	PatientID string
+	Kind      string
+	Program   string
+	Priority  TaskPriority
+	Overdue   bool      // due before now
+	DueBy     time.Time // due at or before (e.g. end of today)
+	// Today is the end of the viewer's day: tasks due by then sort right
+	// after the overdue ones. Zero: no such group.
+	Today    time.Time
+	Statuses []TaskStatus
+	// Hidden: include tasks whose NotBefore is still ahead (snoozed).
+	Hidden bool
+	Limit  int
+	Offset int
+}
+
+// TaskChange is what an update asks for; nil fields stay as they are.
+type TaskChange struct {
+	Status    *TaskStatus
+	OwnerID   *string // "" puts the task back in its queue
+	Queue     *Role
+	Priority  *TaskPriority
+	Due       *time.Time
+	NotBefore *time.Time // a snooze
+	Attempt   string     // records a contact attempt with this outcome
+	Outcome   string     // with a closing status: how it ended
+	Note      string     // why (a snooze's reason, a completion note)
+	// Version, when set, must be the task's current version (ECONFLICT
+	// otherwise): a change made on a stale screen is refused, not merged.
+	Version int
+}
+
+// TaskCounts are the header's numbers.
+type TaskCounts struct {
+	Overdue, DueToday, Open int
+}
+
+// TaskService keeps the work.
+type TaskService interface {
+	// CreateTask adds a task to the actor's organization, by the actor
+	// (origin "person") unless the origin names a rule. Roles that may not
+	// change clinical data get ENOTFOUND; a patient outside the organization
+	// ENOTFOUND; a bad kind, title, priority, owner or queue EINVALID. A rule
+	// task whose (rule, event key) already exists is not made again: the
+	// existing task is returned with created false.
+	CreateTask(ctx context.Context, t *Task) (created bool, err error)
+	// FindTaskByID returns a task of the actor's organization with its
+	// history, or ENOTFOUND.
+	FindTaskByID(ctx context.Context, id string) (*Task, error)
+	// FindTasks lists tasks of the actor's organization matching f: overdue
+	// first, then by due time, then by priority; and the number matching.
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
+	// UpdateTask applies a change and records it in the history. The owner,
+	// the task's queue (to claim it), the patient's care team, supervisors
+	// and administrators may change a task; others get ENOTFOUND. Claiming
+	// (OwnerID set to oneself on an unowned task) succeeds for exactly one
+	// of several users at once; the others get ECONFLICT.
+	UpdateTask(ctx context.Context, id string, c TaskChange) (*Task, error)
+	// CountMyTasks counts the actor's open work (owned, and unowned in the
+	// actor's role's queue): overdue, due by endOfToday, and all.
+	CountMyTasks(ctx context.Context, endOfToday time.Time) (TaskCounts, error)
+}
