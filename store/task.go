@@ -316,6 +316,11 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 		if err := appendTaskEvents(ctx, tx, t, a, events...); err != nil {
 			return err
 		}
+		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
+			" COALESCE((SELECT family || ', ' || given FROM patient WHERE org_id = ? AND id = ?), '')",
+			a.OrgID, t.OwnerID, a.OrgID, t.PatientID).Scan(&t.OwnerName, &t.PatientName); err != nil {
+			return err
+		}
 		var what []string
 		for _, e := range events {
 			what = append(what, e.Action+" "+e.To)

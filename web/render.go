@@ -12,7 +12,7 @@ import (
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html"}
+var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
@@ -32,11 +32,12 @@ func (s *Server) parseTemplates() error {
 			}
 			return class
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":  func(a, b int) int { return a + b },
+		"list": func(v ...string) []string { return v },
 	}
 	s.templates = map[string]*template.Template{}
 	for _, p := range pages {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/tasks_partials.html", "templates/"+p)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", p, err)
 		}

@@ -51,6 +51,13 @@ func TestRenderEveryPage(t *testing.T) {
 		"audit.html": auditPageData{PatientID: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
 			Action: carepath.AuditPatientView, PatientID: "p1", Object: "chart", Source: "192.0.2.1"}},
 			Chain: &carepath.AuditVerification{Records: 7, HeadSeq: 7, HeadHash: "abc"}, NextURL: "/audit?after=7"},
+		"work.html": workData{CanTeam: true, Total: 2, Kinds: taskKinds, Due: "overdue", Rows: []taskRow{s.taskRow(v, sampleTask(), "/work"),
+			func() taskRow {
+				r := s.taskRow(v, sampleTask(), "/work")
+				r.OwnerID, r.Queue, r.CanClaim, r.Done = "", carepath.RoleCareManager, true, "Claimed"
+				return r
+			}()}},
+		"task.html": s.taskRow(v, sampleTask(), "/tasks/t1"),
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,
 			LockedUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
 			Notice: "Account created.", Temporary: "abcd-efgh-jkmn-pqrs", For: "nurse@example.org", Problem: "A user with email x already exists."},
@@ -85,4 +92,13 @@ func TestRenderEveryPage(t *testing.T) {
 	if w.Code != 500 || strings.Contains(w.Body.String(), "secret") {
 		t.Fatalf("internal error leaked or wrong status: %d %s", w.Code, w.Body.String())
 	}
+}
+
+func sampleTask() *carepath.Task {
+	return &carepath.Task{ID: "t1", PatientID: "p1", PatientName: "Rivera, Emily", Kind: "post-discharge-contact", Title: "Post-discharge call",
+		Status: carepath.TaskAccepted, Priority: carepath.PriorityUrgent, OwnerID: "u1", OwnerName: "Casey Morgan", Due: time.Now().Add(-time.Hour),
+		Attempts: 1, Outcome: carepath.OutcomeNoAnswer, Version: 2,
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "Encounter/e1:discharge",
+			Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days", Facts: map[string]string{"hospital": "General Hospital"}},
+		History: []carepath.TaskEvent{{Seq: 1, At: time.Now(), Actor: "rule tcm-contact", Action: "created", To: "requested"}}}
 }

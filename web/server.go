@@ -39,6 +39,7 @@ type Services struct {
 	Sessions      carepath.SessionService
 	Tokens        carepath.TokenService
 	Audit         carepath.AuditService
+	Tasks         carepath.TaskService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -138,12 +139,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /password", s.requireUser(s.handlePasswordForm))
 	mux.HandleFunc("POST /password", s.requireUser(s.handleChangePassword))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/patients", http.StatusSeeOther)
+		http.Redirect(w, r, "/work", http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
 	mux.HandleFunc("GET /patients/{id}/record", s.requireUser(s.handleExportRecord))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
+	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
+	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
+	mux.HandleFunc("GET /tasks/{id}", s.requireUser(s.handleTask))
+	mux.HandleFunc("POST /tasks/{id}", s.requireUser(s.handleChangeTask))
 	mux.HandleFunc("GET /admin/users", s.requireUser(s.handleUsers))
 	mux.HandleFunc("POST /admin/users", s.requireUser(s.handleAddUser))
 	mux.HandleFunc("POST /admin/users/{id}/reset-password", s.requireUser(s.handleResetPassword))

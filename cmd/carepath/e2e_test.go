@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"carepath"
+
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -232,6 +234,43 @@ func TestBrowser(t *testing.T) {
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "q" {
 		t.Fatalf("k on the first row focuses %q, want the search box (%v)", focused, err)
 	}
+
+	// Work a task from the worklist to completion, in place (htmx).
+	_, sys := demoOrg(t, m)
+	cmUser, err := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := demoTask(t, m, carepath.Task{Kind: "post-discharge-contact", Title: "Post-discharge call", OwnerID: cmUser.ID,
+		Due: time.Now().Add(-3 * time.Hour), Priority: carepath.PriorityUrgent, Program: "TCM",
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "browser-test",
+			Reason: "Discharged from General Hospital yesterday (inpatient, 4 days); contact due within 2 business days"}})
+	do(t, ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible(`#task-`+task.ID))
+	waitFor(t, ctx, `document.querySelector("#counts .badge") !== null`)
+	if counts := text(t, ctx, `#counts`); !strings.Contains(counts, "1 overdue") {
+		t.Errorf("header counts: %q", counts)
+	}
+	screenshot(t, ctx, "work")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay = true`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.SetValue(`#outcome-`+task.ID, carepath.OutcomeReached),
+		chromedp.Click(`#task-`+task.ID+` button[value="complete"]`),
+		chromedp.WaitVisible(`#task-`+task.ID+` .done`),
+	)
+	if done := text(t, ctx, `#task-`+task.ID+` .done`); !strings.Contains(done, "Completed") {
+		t.Errorf("after Done the row says %q", done)
+	}
+	if stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay === true`)); err != nil || !stayed {
+		t.Errorf("completing a task reloaded the page (%v)", err)
+	}
+	// The header's counts follow.
+	waitFor(t, ctx, `document.querySelector("#counts .badge") === null`)
+	if got, err := m.DB.FindTaskByID(sys, task.ID); err != nil || got.Status != carepath.TaskCompleted || got.Outcome != carepath.OutcomeReached {
+		t.Errorf("the task after Done: %+v %v", got, err)
+	}
+	screenshot(t, ctx, "work-done")
 
 	// A chart full of script injections runs none of them.
 	org, _ := demoOrg(t, m)

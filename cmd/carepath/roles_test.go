@@ -46,9 +46,19 @@ func TestRoleMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours := ps[0].ID
+	ourTask := &carepath.Task{Kind: "general", Title: "Role matrix task", PatientID: ours, Queue: carepath.RoleCareManager, Due: time.Now()}
+	otherTask := &carepath.Task{Kind: "general", Title: "Zzyzxotherclinic task", PatientID: "other-patient", Queue: carepath.RoleCareManager, Due: time.Now()}
+	for _, tc := range []struct {
+		ctx  context.Context
+		task *carepath.Task
+	}{{demoCtx, ourTask}, {otherCtx, otherTask}} {
+		if _, err := m.DB.CreateTask(tc.ctx, tc.task); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// Signed out: pages send to sign-in, the API refuses.
-	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit", "/admin/users"} {
+	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit", "/admin/users", "/work", "/tasks/" + ourTask.ID} {
 		if _, resp := newClient(t).get(base + path); resp.Request.URL.Path != "/signin" {
 			t.Errorf("signed out, GET %s landed on %s", path, resp.Request.URL)
 		}
@@ -73,6 +83,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"/audit", false, carepath.Role.CanReadAudit},
 		{"/audit?patient=other-patient", false, carepath.Role.CanReadAudit},
 		{"/admin/users", false, carepath.Role.CanManageUsers},
+		{"/work", false, everyone},
+		{"/work?view=team&due=overdue", false, everyone},
+		{"/work/counts", false, everyone},
+		{"/tasks/" + ourTask.ID, false, everyone},
+		{"/tasks/" + otherTask.ID, false, nobody},
 		{"/api/v1/patients", true, everyone},
 		{"/api/v1/patients?q=Zzyzx", true, everyone},
 		{"/api/v1/patients/" + ours, true, everyone},

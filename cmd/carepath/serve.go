@@ -84,7 +84,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	m.Server = &web.Server{
-		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Health: db.Ping,
+		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, Health: db.Ping,
 			ChartCacheStats: db.ChartCacheStats},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}

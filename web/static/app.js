@@ -6,7 +6,7 @@
 //   j, k     next / previous row of a list (↓ and ↑ too, also from the
 //            search box); Enter opens it; Esc leaves the search box
 //   n, p     next / previous page of a list
-//   g p      go to the patient panel; g a  the audit trail (auditors)
+//   g w      go to my work; g p  the patient panel; g a  the audit trail
 //   u        up: from a chart back to the panel
 //   1 … 9    on a chart, jump to its sections
 //   ?        show the keys; Esc closes
@@ -80,7 +80,8 @@
     var key = e.key, done = false;
     if (pendingG) {
       pendingG = false;
-      if (key === "p") done = follow('.mainnav a[href="/patients"]');
+      if (key === "w") done = follow('.mainnav a[href="/work"]');
+      else if (key === "p") done = follow('.mainnav a[href="/patients"]');
       else if (key === "a") done = follow('.mainnav a[href="/audit"]');
       if (done) e.preventDefault();
       return;

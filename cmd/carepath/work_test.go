@@ -1,0 +1,115 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+// demoTask adds a task to the demo organization as the system would.
+func demoTask(t *testing.T, m *Main, task carepath.Task) *carepath.Task {
+	t.Helper()
+	_, sys := demoOrg(t, m)
+	if task.Kind == "" {
+		task.Kind = "general"
+	}
+	if _, err := m.DB.CreateTask(sys, &task); err != nil {
+		t.Fatal(err)
+	}
+	return &task
+}
+
+// TestWorklistPage: my work lists my tasks then my queue's, with their
+// reasons; a row's actions work with htmx (the row comes back) and without
+// (back to the list); others' and other tenants' tasks stay out of reach.
+func TestWorklistPage(t *testing.T) {
+	m := startDemo(t, 10)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	cm, err := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	mine := demoTask(t, m, carepath.Task{PatientID: ps[0].ID, Title: "Call about the new inhaler", OwnerID: cm.ID, Due: now.Add(-2 * time.Hour),
+		Origin: carepath.TaskOrigin{Reason: "Asked by Dr. Lee at the visit"}})
+	queued := demoTask(t, m, carepath.Task{PatientID: ps[1].ID, Title: "Weekly heart-failure check-in", Queue: carepath.RoleCareManager,
+		Due: now.Add(3 * time.Hour), Kind: "check-in",
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "hf-weekly-check-in", RuleVersion: 1, EventKey: "schedule/x/1", Reason: "Weekly check-in for heart failure"}})
+	demoTask(t, m, carepath.Task{Title: "Nurses only", Queue: carepath.RoleNurse, Due: now})
+
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	page, resp := c.get(base + "/work")
+	if resp.StatusCode != 200 || strings.Index(page, "Call about the new inhaler") > strings.Index(page, "Weekly heart-failure check-in") ||
+		!strings.Contains(page, "Why: Asked by Dr. Lee at the visit") || !strings.Contains(page, "Why: Weekly check-in for heart failure") ||
+		strings.Contains(page, "Nurses only") || !strings.Contains(page, "overdue by 2 h") {
+		t.Fatalf("my work:\n%s", between(page, "<main", "</main>"))
+	}
+	if counts, _ := c.get(base + "/work/counts"); !strings.Contains(counts, "1 overdue") || !strings.Contains(counts, "1 due today") {
+		t.Errorf("header counts: %s", counts)
+	}
+
+	// Claim with htmx: the row comes back, claimed.
+	post := func(client *client, id string, form url.Values, htmx bool) (string, *http.Response) {
+		req, _ := http.NewRequest("POST", base+"/tasks/"+id, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if htmx {
+			req.Header.Set("HX-Request", "true")
+		}
+		resp, err := client.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), resp
+	}
+	row, resp := post(c, queued.ID, url.Values{"do": {"claim"}, "version": {"1"}, "next": {"/work"}}, true)
+	if resp.StatusCode != 200 || !strings.HasPrefix(strings.TrimSpace(row), "<tr") || !strings.Contains(row, "✓ Claimed") || !strings.Contains(row, "Casey Morgan") {
+		t.Fatalf("claim with htmx: %d\n%s", resp.StatusCode, row)
+	}
+	// A stale form is refused with a message for the row.
+	row, resp = post(c, queued.ID, url.Values{"do": {"complete"}, "version": {"1"}}, true)
+	if resp.Header.Get("HX-Retarget") != "#task-message" || !strings.Contains(row, "changed by someone else") {
+		t.Errorf("stale version: %d %v\n%s", resp.StatusCode, resp.Header, row)
+	}
+	// Without htmx: log an attempt, then complete, back on the list.
+	if _, resp = post(c, mine.ID, url.Values{"do": {"attempt"}, "outcome": {carepath.OutcomeNoAnswer}, "next": {"/work"}}, false); resp.Request.URL.Path != "/work" {
+		t.Errorf("attempt without htmx ended at %s", resp.Request.URL)
+	}
+	if _, resp = post(c, mine.ID, url.Values{"do": {"complete"}, "outcome": {carepath.OutcomeReached}, "note": {"Knows the inhaler"}, "next": {"https://evil.example/"}}, false); base+"/patients" != "http://"+resp.Request.URL.Host+resp.Request.URL.Path {
+		t.Errorf("an outside return address was followed: %s", resp.Request.URL)
+	}
+	done, err := m.DB.FindTaskByID(sys, mine.ID)
+	if err != nil || done.Status != carepath.TaskCompleted || done.Attempts != 1 || done.Outcome != carepath.OutcomeReached || done.Note != "Knows the inhaler" {
+		t.Fatalf("completed task: %+v %v", done, err)
+	}
+	page, _ = c.get(base + "/tasks/" + mine.ID)
+	for _, want := range []string{"Why this task exists", "Asked by Dr. Lee at the visit", "no answer", "completed", "Knows the inhaler"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("task page lacks %q", want)
+		}
+	}
+
+	// The auditor reads but cannot act; a nurse cannot take a care manager's task.
+	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
+	if _, resp = post(auditor, queued.ID, url.Values{"do": {"complete"}}, false); resp.StatusCode != 404 {
+		t.Errorf("the auditor completes a task: %d", resp.StatusCode)
+	}
+	nurse := signIn(t, base, "nurse@demo.carepath.example", DemoPassword)
+	if _, resp = post(nurse, queued.ID, url.Values{"do": {"complete"}}, false); resp.StatusCode != 404 {
+		t.Errorf("a nurse off the care team completes a care manager's task: %d", resp.StatusCode)
+	}
+	if _, resp = c.get(base + "/tasks/no-such-task"); resp.StatusCode != 404 {
+		t.Errorf("unknown task: %d", resp.StatusCode)
+	}
+}

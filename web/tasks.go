@@ -1,0 +1,246 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"carepath"
+)
+
+// taskRow is one task as a worklist row or the task page shows it, with
+// what the viewer may do to it.
+type taskRow struct {
+	*carepath.Task
+	Now      time.Time // in the organization's time zone
+	Loc      *time.Location
+	CanClaim bool // unowned, in the viewer's role's queue
+	Mine     bool
+	Outcomes []string
+	Next     string // where a form without htmx returns to
+	Done     string // what was just done, for a row replaced by htmx
+}
+
+func (s *Server) taskRow(v *viewer, t *carepath.Task, next string) taskRow {
+	return taskRow{Task: t, Now: time.Now().In(v.Loc), Loc: v.Loc, Mine: t.OwnerID == v.User.ID,
+		CanClaim: t.OwnerID == "" && t.Queue == v.User.Role, Outcomes: carepath.TaskOutcomes, Next: next}
+}
+
+// DueLabel says when the task is due, plainly and relative to now:
+// "overdue by 3 h", "today 14:00", "tomorrow 09:00", "Tue 26 May".
+func (r taskRow) DueLabel() string {
+	if !r.Status.Open() {
+		return string(r.Status) + " " + r.CompletedAt.In(r.Loc).Format("Mon 2 Jan 15:04")
+	}
+	due := r.Due.In(r.Loc)
+	if due.Before(r.Now) {
+		return "overdue by " + roughDuration(r.Now.Sub(due))
+	}
+	dy, dm, dd := due.Date()
+	ny, nm, nd := r.Now.Date()
+	today := time.Date(ny, nm, nd, 0, 0, 0, 0, r.Loc)
+	switch day := time.Date(dy, dm, dd, 0, 0, 0, 0, r.Loc); {
+	case day.Equal(today):
+		return "today " + due.Format("15:04")
+	case day.Equal(today.AddDate(0, 0, 1)):
+		return "tomorrow " + due.Format("15:04")
+	case due.Year() == r.Now.Year():
+		return due.Format("Mon 2 Jan")
+	}
+	return due.Format("2 Jan 2006")
+}
+
+// Urgency is the row's class: overdue, today, later, or closed.
+func (r taskRow) Urgency() string {
+	if !r.Status.Open() {
+		return "closed"
+	}
+	due := r.Due.In(r.Loc)
+	if due.Before(r.Now) {
+		return "overdue"
+	}
+	if y, m, d := due.Date(); y == r.Now.Year() && m == r.Now.Month() && d == r.Now.Day() {
+		return "today"
+	}
+	return "later"
+}
+
+// roughDuration is a duration in the largest unit that fits: 45 min, 3 h, 2 d.
+func roughDuration(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", max(int(d.Minutes()), 1))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d d", int(d.Hours()/24))
+}
+
+type workData struct {
+	Team    bool // the supervisors' view: everyone's work
+	CanTeam bool
+	Rows    []taskRow
+	Total   int
+	Kind    string
+	Due     string // "", "overdue" or "today"
+	Prio    string
+	Program string
+	Kinds   []string
+	Notice  string
+}
+
+// taskKinds are the kinds the filter offers.
+var taskKinds = []string{"post-discharge-contact", "check-in", "escalation", "general"}
+
+// handleWork is "My work" (the viewer's own tasks, then their role's queue)
+// or, for supervisors and administrators, the team's (?view=team, overdue
+// first, by person).
+func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	q := r.URL.Query()
+	d := workData{Kind: q.Get("kind"), Due: q.Get("due"), Prio: q.Get("priority"), Program: q.Get("program"), Kinds: taskKinds,
+		CanTeam: v.User.Role == carepath.RoleSupervisor || v.User.Role == carepath.RoleAdministrator}
+	d.Team = d.CanTeam && q.Get("view") == "team"
+	now := time.Now().In(v.Loc)
+	endOfToday := endOfDay(now)
+	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: 100}
+	if d.Team {
+		f.AnyOwner = true
+	} else {
+		f.OwnerID, f.Queues = v.User.ID, []carepath.Role{v.User.Role}
+	}
+	switch d.Due {
+	case "overdue":
+		f.Overdue = true
+	case "today":
+		f.DueBy = endOfToday
+	}
+	tasks, total, err := s.Tasks.FindTasks(r.Context(), f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Total = total
+	next := r.URL.RequestURI()
+	for _, t := range tasks {
+		d.Rows = append(d.Rows, s.taskRow(v, t, next))
+	}
+	title := "My work"
+	if d.Team {
+		title = "Team work"
+	}
+	s.render(w, r, http.StatusOK, "work.html", title, d)
+}
+
+// endOfDay is the last second of t's day in t's location.
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location()).Add(-time.Second)
+}
+
+// handleTaskCounts is the header's "overdue, due today" fragment, loaded by
+// htmx after the page (and every minute), so that no page waits for it.
+func (s *Server) handleTaskCounts(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	c, err := s.Tasks.CountMyTasks(r.Context(), endOfDay(time.Now().In(v.Loc)))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.renderFragment(w, r, "work.html", "counts", c)
+}
+
+// handleTask is a task's page: what, for whom, why, and its history.
+func (s *Server) handleTask(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	t, err := s.Tasks.FindTaskByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "task.html", t.Title, s.taskRow(v, t, r.URL.RequestURI()))
+}
+
+// handleChangeTask applies one action from a worklist row or the task page:
+// claim, release, attempt (log a call), complete, snooze. With htmx it
+// answers the replaced row; without, it goes back where the form came from.
+func (s *Server) handleChangeTask(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	c := carepath.TaskChange{Note: strings.TrimSpace(r.PostFormValue("note"))}
+	c.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	var done string
+	switch r.PostFormValue("do") {
+	case "claim":
+		c.OwnerID, done = &v.User.ID, "Claimed"
+	case "release":
+		c.OwnerID, done = new(string), "Back in the queue"
+	case "attempt":
+		c.Attempt, done = r.PostFormValue("outcome"), "Attempt logged"
+		if c.Attempt == "" {
+			s.taskRefused(w, r, carepath.Errorf(carepath.EINVALID, "Choose how the attempt went."))
+			return
+		}
+	case "complete":
+		st := carepath.TaskCompleted
+		c.Status, c.Outcome, done = &st, r.PostFormValue("outcome"), "Completed"
+	case "snooze":
+		day, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("until"), v.Loc)
+		if err != nil {
+			s.taskRefused(w, r, carepath.Errorf(carepath.EINVALID, "Give the day the task comes back (YYYY-MM-DD)."))
+			return
+		}
+		// Back at the start of that working day.
+		until := day.Add(8 * time.Hour)
+		c.NotBefore, done = &until, "Snoozed until "+until.Format("Mon 2 Jan")
+	default:
+		s.taskRefused(w, r, carepath.Errorf(carepath.EINVALID, "Unknown action."))
+		return
+	}
+	t, err := s.Tasks.UpdateTask(r.Context(), id, c)
+	if err != nil {
+		s.taskRefused(w, r, err)
+		return
+	}
+	next := "/tasks/" + id
+	if n := r.PostFormValue("next"); n != "" {
+		next = safeNext(n)
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		// The header's counts listen for this and reload.
+		w.Header().Set("HX-Trigger", "taskChanged")
+		row := s.taskRow(v, t, next)
+		row.Done = done
+		s.renderFragment(w, r, "work.html", "taskrow", row)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// taskRefused answers a refused change: for htmx a short message the row
+// shows (htmx swaps error responses only when told to; the row's form
+// targets the message), otherwise the error page.
+func (s *Server) taskRefused(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Retarget", "#task-message")
+		w.Header().Set("HX-Reswap", "innerHTML")
+		s.renderFragment(w, r, "work.html", "taskmessage", carepath.ErrorMessage(err))
+		return
+	}
+	s.renderError(w, r, err)
+}
+
+// renderFragment writes one named template of a page (an htmx swap).
+func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, page, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.templates[page].ExecuteTemplate(&buf, name, data); err != nil {
+		s.logger(r).Error("render fragment", "template", name, "err", err)
+		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	buf.WriteTo(w)
+}
