@@ -407,6 +407,7 @@ type Chart struct {
 	Series      []ObservationSeries // numeric vitals and labs, one per code
 	CarePlans   []CarePlan
 	Goals       []Goal
+	Tasks       []*Task // the patient's open work (snoozed too), by deadline, at most ChartTasks
 }
 
 // ChartEncounters bounds the encounters a chart lists; ChartPoints the
@@ -414,6 +415,7 @@ type Chart struct {
 const (
 	ChartEncounters = 100
 	ChartPoints     = 60
+	ChartTasks      = 50
 )
 
 // ObservationSeries is one measured quantity over time, such as systolic

@@ -25,9 +25,14 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		if err != nil {
 			return err
 		}
+		// The patient's open tasks change all day: never cached.
+		tasks, err := patientTasks(ctx, r, org, patientID, db.Now())
+		if err != nil {
+			return err
+		}
 		if sections := db.charts.get(org, patientID, p.RecordVersion); sections != nil {
 			cc := *sections
-			cc.Patient = p
+			cc.Patient, cc.Tasks = p, tasks
 			c = &cc
 			return nil
 		}
@@ -38,6 +43,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		sections := *c
 		sections.Patient = nil
 		db.charts.put(org, patientID, p.RecordVersion, &sections)
+		c.Tasks = tasks
 		return nil
 	})
 	if err != nil {

@@ -529,6 +529,15 @@ func taskWhere(org string, f carepath.TaskFilter, now time.Time) (string, []any)
 // priorityRank is TaskPriority.Rank in SQL.
 const priorityRank = "CASE t.priority WHEN 'stat' THEN 4 WHEN 'asap' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END"
 
+// patientTasks reads a patient's open tasks for the chart (which audits
+// the view), most pressing first.
+func patientTasks(ctx context.Context, db querier, org, patientID string, now time.Time) ([]*carepath.Task, error) {
+	where, args := taskWhere(org, carepath.TaskFilter{PatientID: patientID, Hidden: true}, now)
+	rows, err := db.query(ctx, "SELECT "+taskColumns+taskNames+" FROM task t"+taskNameJoins+" WHERE "+where+
+		" ORDER BY t.due_at, "+priorityRank+" DESC LIMIT "+strconv.Itoa(carepath.ChartTasks), args...)
+	return collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
+}
+
 // FindTasks implements carepath.TaskService. One audit record per list.
 func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath.Task, int, error) {
 	a, err := readerIn(ctx)

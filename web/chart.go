@@ -7,6 +7,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ type chartData struct {
 	HospitalStays, EDVisits       int           // in the last 12 months
 	Charts                        []seriesChart // small multiples
 	Latest                        []carepath.ObservationSeries
+	TaskRows                      []taskRow
+	CanWrite                      bool            // may add tasks
+	Queues                        []carepath.Role // a new task's queues
+	DefaultDue                    string          // YYYY-MM-DD
 }
 
 // seriesChart is one small multiple: an SVG and its text alternative.
@@ -59,7 +64,16 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewerFrom(r.Context())
 	now := time.Now().In(v.Loc)
-	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate)}
+	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate), CanWrite: v.User.Role.CanWriteClinical(),
+		DefaultDue: now.AddDate(0, 0, 1).Format(time.DateOnly)}
+	for _, role := range carepath.Roles {
+		if role.HasCaseload() || role == carepath.RoleNurse || role == carepath.RoleSupervisor || role == carepath.RolePharmacist {
+			d.Queues = append(d.Queues, role)
+		}
+	}
+	for _, t := range c.Tasks {
+		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
+	}
 	for i, m := range c.Patient.CareTeam {
 		if m.Role == carepath.CareTeamPrimaryCareManager {
 			d.Primary = &c.Patient.CareTeam[i]
@@ -214,4 +228,29 @@ func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request, fail func(
 	// is still quoted safely, as ids are whatever the sources sent.
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "patient-" + id + ".fhir.json"}))
 	w.Write(b)
+}
+
+// handleAddPatientTask adds a task for the patient from the chart: the
+// viewer's own, or waiting in a role's queue, due at the end of the chosen
+// day in the organization's time zone.
+func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	day, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("due"), v.Loc)
+	if err != nil {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Give the day the task is due by (YYYY-MM-DD)."))
+		return
+	}
+	t := &carepath.Task{PatientID: id, Kind: "general", Title: r.PostFormValue("title"), Due: endOfDay(day),
+		Priority: carepath.TaskPriority(r.PostFormValue("priority")), Origin: carepath.TaskOrigin{Reason: strings.TrimSpace(r.PostFormValue("why"))}}
+	if who := r.PostFormValue("who"); who == "me" || who == "" {
+		t.OwnerID = v.User.ID
+	} else {
+		t.Queue = carepath.Role(who)
+	}
+	if _, err := s.Tasks.CreateTask(r.Context(), t); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
 }

@@ -144,6 +144,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
 	mux.HandleFunc("GET /patients/{id}/record", s.requireUser(s.handleExportRecord))
+	mux.HandleFunc("POST /patients/{id}/tasks", s.requireUser(s.handleAddPatientTask))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,13 @@ func TestRoleMatrix(t *testing.T) {
 				}
 				if status == http.StatusOK && strings.Contains(rt.path, "Zzyzx") && !strings.Contains(body, "No patient matches") && !strings.Contains(body, `"total": 0`) {
 					t.Errorf("GET %s found something: %.300s", rt.path, body)
+				}
+			}
+			// Changes to another tenant's task or patient: not found, whatever the role.
+			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks"} {
+				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
+				if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
+					t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
 				}
 			}
 			if resp, err := browser.c.PostForm(base+"/signout", nil); err != nil || resp.Request.URL.Path != "/signin" {

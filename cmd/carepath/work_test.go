@@ -100,6 +100,22 @@ func TestWorklistPage(t *testing.T) {
 		}
 	}
 
+	// The chart lists the patient's open tasks and adds new ones.
+	chart, _ := c.get(base + "/patients/" + ps[1].ID)
+	if !strings.Contains(between(chart, `id="h-tasks"`, "</section>"), "Weekly heart-failure check-in") {
+		t.Errorf("the chart's open tasks lack the check-in:\n%s", between(chart, `id="h-tasks"`, "</section>"))
+	}
+	tomorrow := time.Now().AddDate(0, 0, 1).Format(time.DateOnly)
+	if _, resp = c.post(base+"/patients/"+ps[1].ID+"/tasks", url.Values{"title": {"Send the food pantry list"}, "due": {tomorrow},
+		"who": {"social_worker"}, "priority": {"urgent"}, "why": {"Food insecurity screen was positive"}}); resp.Request.URL.Path != "/patients/"+ps[1].ID {
+		t.Fatalf("new task from the chart ended at %s", resp.Request.URL)
+	}
+	chart, _ = c.get(base + "/patients/" + ps[1].ID)
+	if tasks := between(chart, `id="h-tasks"`, "</section>"); !strings.Contains(tasks, "Send the food pantry list") || !strings.Contains(tasks, "queue: Social worker") ||
+		!strings.Contains(tasks, "Why: Food insecurity screen was positive") {
+		t.Errorf("the new task on the chart:\n%s", tasks)
+	}
+
 	// The auditor reads but cannot act; a nurse cannot take a care manager's task.
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
 	if _, resp = post(auditor, queued.ID, url.Values{"do": {"complete"}}, false); resp.StatusCode != 404 {
@@ -108,6 +124,9 @@ func TestWorklistPage(t *testing.T) {
 	nurse := signIn(t, base, "nurse@demo.carepath.example", DemoPassword)
 	if _, resp = post(nurse, queued.ID, url.Values{"do": {"complete"}}, false); resp.StatusCode != 404 {
 		t.Errorf("a nurse off the care team completes a care manager's task: %d", resp.StatusCode)
+	}
+	if _, resp = auditor.post(base+"/patients/"+ps[1].ID+"/tasks", url.Values{"title": {"x"}, "due": {tomorrow}}); resp.StatusCode != 404 {
+		t.Errorf("the auditor adds a task: %d", resp.StatusCode)
 	}
 	if _, resp = c.get(base + "/tasks/no-such-task"); resp.StatusCode != 404 {
 		t.Errorf("unknown task: %d", resp.StatusCode)
