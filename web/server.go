@@ -157,6 +157,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
 	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
 	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
+	mux.HandleFunc("GET /api/v1/patients/{id}/tasks", s.requireToken(s.handleAPIPatientTasks))
+	mux.HandleFunc("GET /api/v1/worklist", s.requireToken(s.handleAPIWorklist))
+	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
+	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
+	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))
 	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 

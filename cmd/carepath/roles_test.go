@@ -95,6 +95,11 @@ func TestRoleMatrix(t *testing.T) {
 		{"/api/v1/patients/other-patient", true, nobody},
 		{"/api/v1/patients/" + ours + "/record", true, everyone},
 		{"/api/v1/patients/other-patient/record", true, nobody},
+		{"/api/v1/worklist", true, everyone},
+		{"/api/v1/tasks/" + ourTask.ID, true, everyone},
+		{"/api/v1/tasks/" + otherTask.ID, true, nobody},
+		{"/api/v1/patients/" + ours + "/tasks", true, everyone},
+		{"/api/v1/patients/other-patient/tasks", true, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
