@@ -1,0 +1,237 @@
+// Package rules holds Carepath's built-in work rules as data: which event or
+// which patients they act on, what task they make, and the words that say
+// why. Each rule is versioned and cites its source; the functions here are
+// pure (no I/O), so that every rule is table-tested and every task it makes
+// can be explained from its inputs alone. The jobs package runs them.
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/calendar"
+)
+
+// Rule describes a rule for administrators and for the tasks it makes.
+type Rule struct {
+	ID          string
+	Version     int
+	Name        string
+	Description string
+	On          string // what it acts on: an event kind, "schedule", "sweep"
+	Source      string
+}
+
+// The built-in rules.
+var (
+	PostDischargeContact = Rule{ID: "post-discharge-contact", Version: 1, Name: "Post-discharge contact",
+		Description: "After an inpatient or observation stay ends with a discharge to a community setting (home, " +
+			"alternative home, or against advice; a discharge without a recorded disposition is taken as home), the " +
+			"patient's care manager contacts the patient within 2 business days. Discharges more than 7 days old " +
+			"(found late, e.g. by an import of old records) make no task.",
+		On:     carepath.EventDischarge,
+		Source: "CMS, Transitional Care Management Services (MLN908628): interactive contact within 2 business days of discharge"}
+	HeartFailureCheckIn = Rule{ID: "heart-failure-weekly-check-in", Version: 1, Name: "Weekly heart-failure check-in",
+		Description: "Every patient with an active heart-failure diagnosis gets a weekly check-in call (symptoms, " +
+			"weight, medicines), each due 7 days after the one before; the next is made when the last is done or due.",
+		On:     "schedule",
+		Source: "ACC/AHA/HFSA 2022 heart failure guideline: early and regular follow-up, daily weights and symptom monitoring"}
+	OverdueEscalation = Rule{ID: "overdue-escalation", Version: 1, Name: "Overdue escalation",
+		Description: "An open task more than 1 business day past its deadline goes to the supervisors' queue as an " +
+			"escalation, and its own priority goes up one step. Escalations do not escalate.",
+		On:     "sweep",
+		Source: "Carepath practice: overdue work is seen by a supervisor the next business day"}
+)
+
+// BuiltIn lists every built-in rule, for the administrators' page.
+var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, OverdueEscalation}
+
+// TaskKinds the rules make.
+const (
+	KindPostDischarge = "post-discharge-contact"
+	KindCheckIn       = "check-in"
+	KindEscalation    = "escalation"
+)
+
+// communityDispositions are the discharge dispositions (FHIR
+// discharge-disposition codes) to a community setting.
+var communityDispositions = map[string]bool{"home": true, "alt-home": true, "aadvice": true, "": true}
+
+// inpatientClasses are the encounter classes (v3 ActCode) of a stay.
+var inpatientClasses = map[string]bool{"IMP": true, "ACUTE": true, "NONAC": true, "OBSENC": true}
+
+// Discharge is what PlanPostDischargeContact reads from an encounter.
+type Discharge struct {
+	EncounterID        string
+	PatientID          string
+	Class              string // v3 ActCode
+	Facility           string
+	DispositionCode    string
+	DispositionDisplay string
+	Admitted           time.Time
+	Discharged         time.Time
+	CareManagerID      string // the patient's primary care manager, if any
+}
+
+// Facts are the discharge's facts as a task records them.
+func (d Discharge) Facts() map[string]string {
+	f := map[string]string{
+		"encounter":   "Encounter/" + d.EncounterID,
+		"class":       d.Class,
+		"admitted":    d.Admitted.UTC().Format(time.RFC3339),
+		"discharged":  d.Discharged.UTC().Format(time.RFC3339),
+		"facility":    d.Facility,
+		"disposition": d.DispositionCode,
+	}
+	if d.DispositionCode == "" {
+		f["disposition"] = "not recorded (taken as home)"
+	}
+	return f
+}
+
+var classWords = map[string]string{"IMP": "inpatient", "ACUTE": "inpatient, acute", "NONAC": "inpatient, non-acute", "OBSENC": "observation"}
+
+// PlanPostDischargeContact returns the contact task a discharge calls for,
+// or ok false and why not. The task is due at the end of the second
+// business day after the day of discharge, in cal's time zone; it goes to
+// the patient's care manager, or to the care managers' queue.
+func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time) (t carepath.Task, ok bool, why string) {
+	switch {
+	case !inpatientClasses[d.Class]:
+		return t, false, fmt.Sprintf("class %s is not an inpatient or observation stay", d.Class)
+	case d.Discharged.IsZero():
+		return t, false, "the stay has not ended"
+	case !communityDispositions[d.DispositionCode]:
+		return t, false, fmt.Sprintf("discharged to %s, not a community setting", or(d.DispositionDisplay, d.DispositionCode))
+	case now.Sub(d.Discharged) > 7*24*time.Hour:
+		return t, false, "discharged more than 7 days ago"
+	}
+	loc := cal.Location()
+	stay := calendarDays(d.Admitted, d.Discharged, loc)
+	where := or(d.Facility, "hospital")
+	reason := fmt.Sprintf("Discharged from %s on %s (%s, %d day%s); contact due within 2 business days",
+		where, d.Discharged.In(loc).Format("Mon 2 Jan 2006"), classWords[d.Class], stay, plural(stay))
+	if d.DispositionCode == "" {
+		reason += " (no discharge disposition recorded: taken as home)"
+	}
+	t = carepath.Task{PatientID: d.PatientID, Kind: KindPostDischarge, Title: "Post-discharge contact",
+		Priority: carepath.PriorityUrgent, Program: "TCM", Due: cal.BusinessDaysAfter(d.Discharged, 2),
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: PostDischargeContact.ID, RuleVersion: PostDischargeContact.Version,
+			EventKey: "Encounter/" + d.EncounterID + ":discharge", Reason: reason, Facts: d.Facts()}}
+	if d.CareManagerID != "" {
+		t.OwnerID = d.CareManagerID
+	} else {
+		t.Queue = carepath.RoleCareManager
+	}
+	return t, true, ""
+}
+
+// calendarDays is the length of a stay in days, as hospitals count them
+// (midnights crossed), at least 1.
+func calendarDays(from, to time.Time, loc *time.Location) int {
+	a, b := calendar.DateOf(from, loc), calendar.DateOf(to, loc)
+	n := 0
+	for d := a; d.Before(b); d = d.AddDays(1) {
+		n++
+	}
+	return max(n, 1)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// heartFailureSNOMED are SNOMED CT heart-failure concepts (84114007 and the
+// descendants sources use most).
+var heartFailureSNOMED = map[string]bool{
+	"84114007": true, "42343007": true, "88805009": true, "85232009": true, "10633002": true,
+	"703272007": true, "446221000": true, "417996009": true, "128404006": true,
+}
+
+// IsHeartFailure reports whether a condition code names heart failure:
+// one of the SNOMED CT concepts above, or ICD-10-CM I50 and its children.
+func IsHeartFailure(c carepath.Coding) bool {
+	if strings.Contains(c.System, "icd-10") || strings.Contains(c.System, "icd10") {
+		return strings.HasPrefix(c.Code, "I50")
+	}
+	return heartFailureSNOMED[c.Code]
+}
+
+// HeartFailureCodes lists the SNOMED CT codes IsHeartFailure knows, for
+// queries that find the patients.
+func HeartFailureCodes() []string {
+	out := make([]string, 0, len(heartFailureSNOMED))
+	for c := range heartFailureSNOMED {
+		out = append(out, c)
+	}
+	return out
+}
+
+// CheckInEvery is the heart-failure check-in's interval.
+const CheckInEvery = 7
+
+// PlanCheckIn returns occurrence seq of a patient's weekly heart-failure
+// check-in, due at the end of due's day. It shows in worklists from two
+// days before.
+func PlanCheckIn(scheduleID, patientID, ownerID string, seq int, due time.Time, cal *calendar.Calendar) carepath.Task {
+	loc := cal.Location()
+	t := carepath.Task{PatientID: patientID, Kind: KindCheckIn, Title: "Weekly heart-failure check-in",
+		Priority: carepath.PriorityRoutine, Program: "CCM", Due: cal.EndOfDay(calendar.DateOf(due, loc)),
+		NotBefore: cal.StartOfDay(calendar.DateOf(due, loc).AddDays(-2)),
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: HeartFailureCheckIn.ID, RuleVersion: HeartFailureCheckIn.Version,
+			EventKey: fmt.Sprintf("Schedule/%s:%d", scheduleID, seq),
+			Reason:   fmt.Sprintf("Weekly check-in for heart failure (number %d): symptoms, weight, medicines", seq),
+			Facts:    map[string]string{"schedule": scheduleID, "occurrence": fmt.Sprint(seq), "every": fmt.Sprintf("%d days", CheckInEvery)}}}
+	if ownerID != "" {
+		t.OwnerID = ownerID
+	} else {
+		t.Queue = carepath.RoleCareManager
+	}
+	return t
+}
+
+// EscalationMargin is how late a task may run before it escalates, in
+// business days after its deadline.
+const EscalationMargin = 1
+
+// ShouldEscalate reports whether an open task is late enough to escalate
+// at now: more than EscalationMargin business days past its deadline.
+// Escalations themselves never escalate.
+func ShouldEscalate(t *carepath.Task, cal *calendar.Calendar, now time.Time) bool {
+	if t.Kind == KindEscalation || !t.Status.Open() {
+		return false
+	}
+	return now.After(cal.BusinessDaysAfter(t.Due, EscalationMargin))
+}
+
+// PlanEscalation is the supervisors' task for a late one.
+func PlanEscalation(late *carepath.Task, cal *calendar.Calendar, now time.Time) carepath.Task {
+	loc := cal.Location()
+	who := "its queue (" + late.Queue.Label() + ")"
+	if late.OwnerID != "" {
+		who = or(late.OwnerName, "its owner")
+	}
+	patient := ""
+	if late.PatientName != "" {
+		patient = " for " + late.PatientName
+	}
+	return carepath.Task{PatientID: late.PatientID, Kind: KindEscalation, Title: "Overdue: " + late.Title,
+		Priority: late.Priority.Raise(), Queue: carepath.RoleSupervisor, Program: late.Program, Due: cal.BusinessDaysAfter(now, 1),
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: OverdueEscalation.ID, RuleVersion: OverdueEscalation.Version,
+			EventKey: "Task/" + late.ID + ":overdue",
+			Reason: fmt.Sprintf("%q%s, with %s, was due %s and is more than %d business day late", late.Title, patient, who,
+				late.Due.In(loc).Format("Mon 2 Jan 15:04"), EscalationMargin),
+			Facts: map[string]string{"task": "Task/" + late.ID, "due": late.Due.UTC().Format(time.RFC3339), "owner": or(late.OwnerName, string(late.Queue))}}}
+}
