@@ -35,3 +35,68 @@ type EncounterService interface {
 	// that may not change clinical data; EINVALID for a bad encounter.
 	RecordEncounter(ctx context.Context, e *Encounter) error
 }
+
+// Schedule statuses.
+const (
+	ScheduleActive  = "active"
+	SchedulePaused  = "paused"
+	ScheduleStopped = "stopped"
+)
+
+// Schedule is a patient's recurring check-in: occurrence Seq is made when
+// the last one (LastTaskID, due LastDue) is closed or due, due NextDue.
+type Schedule struct {
+	OrgID      string
+	ID         string
+	PatientID  string
+	RuleID     string
+	EveryDays  int
+	Status     string
+	Seq        int
+	NextDue    time.Time
+	LastTaskID string
+	LastDue    time.Time
+	// Filled in by FindDueSchedules: the patient's primary care manager.
+	CareManagerID string
+}
+
+// ConditionMatch selects patients by an active condition: one of the SNOMED
+// CT codes, or an ICD-10 code starting with ICD10Prefix.
+type ConditionMatch struct {
+	SNOMED      []string
+	ICD10Prefix string
+}
+
+// Holiday is a day an organization closes besides the federal holidays.
+type Holiday struct {
+	Day  string // YYYY-MM-DD
+	Name string
+}
+
+// WorkStateService is what the work engine's sweeps read and write, in the
+// actor's organization; administrators and the system only (ENOTFOUND for
+// others).
+type WorkStateService interface {
+	// FindPendingEvents returns events the rules have not yet seen, oldest first.
+	FindPendingEvents(ctx context.Context, limit int) ([]Event, error)
+	// MarkEventProcessed records what the rules did with an event.
+	MarkEventProcessed(ctx context.Context, key, result string) error
+	// EnsureSchedules gives every living patient with a matching active
+	// condition and no schedule of the rule one, first due firstDue; it
+	// returns how many it made.
+	EnsureSchedules(ctx context.Context, ruleID string, m ConditionMatch, everyDays int, firstDue time.Time) (int, error)
+	// FindDueSchedules returns active schedules whose next occurrence is to
+	// be made at now: never made one, or the last one is closed or due.
+	FindDueSchedules(ctx context.Context, now time.Time, limit int) ([]Schedule, error)
+	// AdvanceSchedule records that occurrence s.Seq was made as taskID, due
+	// due: the next is number s.Seq+1, due EveryDays later. ECONFLICT if
+	// another sweep advanced it first.
+	AdvanceSchedule(ctx context.Context, s Schedule, taskID string, due time.Time) error
+	// SetScheduleStatus pauses, resumes (active) or stops a schedule.
+	SetScheduleStatus(ctx context.Context, id, status string) error
+	// FindTasksToEscalate returns open tasks due before dueBefore that the
+	// escalation rule ruleID has not yet escalated, most overdue first.
+	FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*Task, error)
+	// FindHolidays lists the organization's own holidays.
+	FindHolidays(ctx context.Context) ([]Holiday, error)
+}

@@ -129,6 +129,7 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	replaced := map[*bulkTable][]parentRef{} // child table -> stored parents whose old children go
 	written := map[resourceKey]bool{}        // records already buffered by this batch
 	touched := map[string]bool{}             // patients whose records this batch writes
+	var events []carepath.Event              // for the work rules: recent discharges
 	var moved []storedRow                    // rows of records that moved to another patient
 	now := formatTime(tx.now())
 	results := make([]carepath.ImportResult, len(units))
@@ -171,6 +172,11 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 				// Children of the version buffered earlier in this batch go
 				// before this version's are added.
 				buf[child].dropParent(childOf(child).parentIdx, r.ID)
+			}
+			if enc, ok := r.Record.(*carepath.Encounter); ok {
+				if ev, ok := dischargeEvent(org, enc, tx.now()); ok {
+					events = append(events, ev)
+				}
 			}
 			table := recordRows(org, r.Record, buf)
 			if exists && old.patient != r.PatientID && patientKeyed(table) {
@@ -224,6 +230,11 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 	delete(touched, "")
 	if err := bumpRecordVersions(ctx, tx, org, touched); err != nil {
 		return nil, err
+	}
+	for _, ev := range events {
+		if err := recordEvent(ctx, tx, tx.now(), ev); err != nil {
+			return nil, err
+		}
 	}
 	return results, nil
 }

@@ -1,0 +1,310 @@
+// Package jobs runs the work engine's background work: the rules on new
+// events, the check-in schedules that fall due, and the escalation of late
+// tasks. Its state lives in the database (events processed or not, each
+// schedule's next occurrence, one task per rule and event), so a sweep that
+// stops halfway resumes where it stopped and nothing is done twice: every
+// task it makes carries its rule's event key, which the store makes once.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/calendar"
+	"carepath/rules"
+)
+
+// Store is what the sweeps use.
+type Store interface {
+	carepath.OrganizationService
+	carepath.WorkStateService
+	carepath.TaskService
+	carepath.PatientService
+}
+
+// Sweeper runs the rules. Now is its clock (tests set one).
+type Sweeper struct {
+	Store  Store
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Batch bounds the rows one step reads at a time (default 500).
+	Batch int
+}
+
+// Report counts what a sweep did.
+type Report struct {
+	Events      int // events the rules looked at
+	Tasks       int // tasks made from events
+	Enrolled    int // patients given a schedule
+	CheckIns    int // check-in tasks made
+	Escalations int // late tasks escalated
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d escalations",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.Escalations)
+}
+
+func (r *Report) add(o Report) {
+	r.Events += o.Events
+	r.Tasks += o.Tasks
+	r.Enrolled += o.Enrolled
+	r.CheckIns += o.CheckIns
+	r.Escalations += o.Escalations
+}
+
+func (s *Sweeper) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Sweeper) batch() int {
+	if s.Batch > 0 {
+		return s.Batch
+	}
+	return 500
+}
+
+// RunOnce sweeps every organization once.
+func (s *Sweeper) RunOnce(ctx context.Context) (Report, error) {
+	var total Report
+	orgs, err := s.Store.FindOrganizations(carepath.NewContextWithActor(ctx, carepath.SystemActor("", "sweep", "sweep")))
+	if err != nil {
+		return total, err
+	}
+	var errs []error
+	for _, org := range orgs {
+		r, err := s.SweepOrganization(ctx, org)
+		total.add(r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", org.ID, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// SweepOrganization runs every step for one organization.
+func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organization) (Report, error) {
+	var r Report
+	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "work rules", "sweep"))
+	cal, err := s.calendar(ctx, org)
+	if err != nil {
+		return r, err
+	}
+	if r.Events, r.Tasks, err = s.processEvents(ctx, cal); err != nil {
+		return r, fmt.Errorf("events: %w", err)
+	}
+	if r.Enrolled, r.CheckIns, err = s.runSchedules(ctx, cal); err != nil {
+		return r, fmt.Errorf("schedules: %w", err)
+	}
+	if r.Escalations, err = s.escalate(ctx, cal); err != nil {
+		return r, fmt.Errorf("escalations: %w", err)
+	}
+	return r, nil
+}
+
+// ProcessEvents runs the rules on an organization's new events now (after
+// an outside system reports a discharge, say), without the other steps.
+func (s *Sweeper) ProcessEvents(ctx context.Context, orgID string) error {
+	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "work rules", "sweep"))
+	org, err := s.Store.FindOrganization(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	cal, err := s.calendar(ctx, org)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.processEvents(ctx, cal)
+	return err
+}
+
+// calendar is the organization's business-day calendar: its time zone, the
+// federal holidays and its own.
+func (s *Sweeper) calendar(ctx context.Context, org *carepath.Organization) (*calendar.Calendar, error) {
+	loc, err := time.LoadLocation(org.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", org.TimeZone, err)
+	}
+	hs, err := s.Store.FindHolidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var own []calendar.Holiday
+	for _, h := range hs {
+		d, err := calendar.ParseDate(h.Day)
+		if err != nil {
+			return nil, err
+		}
+		own = append(own, calendar.Holiday{Date: d, Name: h.Name})
+	}
+	return calendar.New(loc, calendar.Weekdays, true, own)
+}
+
+// processEvents applies the rules to every pending event.
+func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (seen, made int, err error) {
+	for {
+		events, err := s.Store.FindPendingEvents(ctx, s.batch())
+		if err != nil || len(events) == 0 {
+			return seen, made, err
+		}
+		for _, e := range events {
+			result, created, err := s.applyRules(ctx, cal, e)
+			if err != nil {
+				return seen, made, fmt.Errorf("event %s: %w", e.Key, err)
+			}
+			// Marked after its task is made: a crash in between makes the
+			// rule run again, and the task's event key makes it once.
+			if err := s.Store.MarkEventProcessed(ctx, e.Key, result); err != nil {
+				return seen, made, err
+			}
+			seen++
+			if created {
+				made++
+			}
+		}
+	}
+}
+
+// applyRules runs the rules for one event and says what they did.
+func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e carepath.Event) (result string, created bool, err error) {
+	switch e.Kind {
+	case carepath.EventDischarge:
+		p, err := s.Store.FindPatientByID(ctx, e.PatientID)
+		if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+			// Its encounter came without the patient (a partial import):
+			// nothing to act on, and nothing to retry for ever.
+			return "no task: patient " + e.PatientID + " not found", false, nil
+		} else if err != nil {
+			return "", false, err
+		}
+		if p.Deceased {
+			return "no task: the patient has died", false, nil
+		}
+		d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
+			Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"]}
+		d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
+		d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
+		for _, m := range p.CareTeam {
+			if m.Role == carepath.CareTeamPrimaryCareManager && !m.User.Disabled {
+				d.CareManagerID = m.UserID
+				break
+			}
+		}
+		t, ok, why := rules.PlanPostDischargeContact(d, cal, s.now())
+		if !ok {
+			return rules.PostDischargeContact.ID + ": no task: " + why, false, nil
+		}
+		created, err := s.Store.CreateTask(ctx, &t)
+		if err != nil {
+			return "", false, err
+		}
+		return rules.PostDischargeContact.ID + ": task " + t.ID, created, nil
+	}
+	return "no rule acts on " + e.Kind, false, nil
+}
+
+// runSchedules enrolls patients in the heart-failure check-in and makes
+// every check-in that is due.
+func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enrolled, made int, err error) {
+	now := s.now()
+	first := cal.BusinessDaysAfter(now, 2)
+	hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefix: "I50"}
+	if enrolled, err = s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, first); err != nil {
+		return 0, 0, err
+	}
+	for {
+		due, err := s.Store.FindDueSchedules(ctx, now, s.batch())
+		if err != nil || len(due) == 0 {
+			return enrolled, made, err
+		}
+		for _, sc := range due {
+			if sc.RuleID != rules.HeartFailureCheckIn.ID {
+				continue
+			}
+			due := sc.NextDue
+			if soonest := cal.BusinessDaysAfter(now, 1); due.Before(soonest) {
+				// Resumed after a pause (or a sweep that did not run): the
+				// missed check-ins are not made late; the next is due the next
+				// business day, and the cadence goes on from there.
+				due = soonest
+			}
+			t := rules.PlanCheckIn(sc.ID, sc.PatientID, sc.CareManagerID, sc.Seq, due, cal)
+			created, err := s.Store.CreateTask(ctx, &t)
+			if err != nil {
+				return enrolled, made, fmt.Errorf("schedule %s: %w", sc.ID, err)
+			}
+			if err := s.Store.AdvanceSchedule(ctx, sc, t.ID, t.Due); err != nil && carepath.ErrorCode(err) != carepath.ECONFLICT {
+				return enrolled, made, err
+			}
+			if created {
+				made++
+			}
+		}
+		if len(due) < s.batch() {
+			return enrolled, made, nil
+		}
+	}
+}
+
+// escalate sends tasks more than the margin late to the supervisors and
+// raises their priority.
+func (s *Sweeper) escalate(ctx context.Context, cal *calendar.Calendar) (int, error) {
+	now := s.now()
+	// Everything due before yesterday at this hour is a candidate; the rule
+	// decides in business days.
+	candidates, err := s.Store.FindTasksToEscalate(ctx, now.Add(-24*time.Hour), rules.OverdueEscalation.ID, s.batch())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, late := range candidates {
+		if !rules.ShouldEscalate(late, cal, now) {
+			continue
+		}
+		e := rules.PlanEscalation(late, cal, now)
+		created, err := s.Store.CreateTask(ctx, &e)
+		if err != nil {
+			return n, fmt.Errorf("task %s: %w", late.ID, err)
+		}
+		if !created {
+			continue
+		}
+		n++
+		raised := late.Priority.Raise()
+		_, err = s.Store.UpdateTask(ctx, late.ID, carepath.TaskChange{Priority: &raised, Note: "escalated: " + strings.TrimPrefix(e.Title, "Overdue: ") + " is late"})
+		if err != nil && carepath.ErrorCode(err) != carepath.ECONFLICT && carepath.ErrorCode(err) != carepath.EINVALID {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Run sweeps every interval until ctx ends, logging what each sweep did.
+func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		r, err := s.RunOnce(ctx)
+		if s.Logger != nil {
+			if err != nil && ctx.Err() == nil {
+				s.Logger.Error("sweep", "err", err, "report", r.String())
+			} else if r != (Report{}) {
+				s.Logger.Info("sweep", "report", r.String(), "ms", time.Since(start).Milliseconds())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

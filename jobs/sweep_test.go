@@ -1,0 +1,231 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/internal/testdb"
+	"carepath/jobs"
+	"carepath/rules"
+	"carepath/store"
+)
+
+// clock is the settable time of the database and the sweeper.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	db     *store.DB
+	clock  *clock
+	org    string
+	sys    context.Context
+	cm     *carepath.User
+	sweep  *jobs.Sweeper
+	ny     *time.Location
+	events int
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newFixture(t *testing.T, e testdb.Engine) *fixture {
+	ny, _ := time.LoadLocation("America/New_York")
+	db := e.Open(t)
+	// Friday 22 May 2026, 16:00 in New York.
+	c := &clock{t: time.Date(2026, 5, 22, 16, 0, 0, 0, ny)}
+	db.Now = c.now
+	ctx := context.Background()
+	org := &carepath.Organization{Name: "General Clinic", TimeZone: "America/New_York"}
+	must(t, db.CreateOrganization(ctx, org))
+	sys := carepath.NewContextWithActor(ctx, carepath.SystemActor(org.ID, "test", "cli"))
+	cm := &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}
+	must(t, db.CreateUser(sys, cm, "a long enough password"))
+	f := &fixture{db: db, clock: c, org: org.ID, sys: sys, cm: cm, ny: ny,
+		sweep: &jobs.Sweeper{Store: db, Now: c.now, Batch: 2}}
+
+	// Ana has heart failure and Casey as her care manager; Wei has neither.
+	patient := func(id, family string) carepath.ImportResource {
+		return carepath.ImportResource{Type: "Patient", ID: id, PatientID: id, Hash: "h" + id,
+			JSON: []byte(`{"resourceType":"Patient","id":"` + id + `"}`), Record: &carepath.Patient{ID: id, Family: family, Given: "Test"}}
+	}
+	hf := &carepath.Condition{ID: "c1", PatientID: "p1", ClinicalStatus: "active",
+		Code: carepath.Coding{System: "http://snomed.info/sct", Code: "88805009", Display: "Chronic congestive heart failure"}}
+	_, err := db.ImportUnits(sys, org.ID, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+		patient("p1", "Rivera"), patient("p2", "Chen"),
+		{Type: "Condition", ID: "c1", PatientID: "p1", Hash: "hc1", JSON: []byte(`{"resourceType":"Condition","id":"c1"}`), Record: hf}}}})
+	must(t, err)
+	must(t, db.AddCareTeamMembers(sys, carepath.CareTeamMember{PatientID: "p1", UserID: cm.ID}))
+	return f
+}
+
+// discharge records a stay of patient ending at end, through the same door
+// as an outside system.
+func (f *fixture) discharge(t *testing.T, id, patient string, end time.Time, disposition string) {
+	t.Helper()
+	must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: id, PatientID: patient, Class: "IMP",
+		PeriodStart: end.Add(-4 * 24 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: end.UTC().Format(time.RFC3339),
+		ServiceProviderName: "General Hospital", DischargeDisposition: carepath.Coding{Code: disposition}}))
+}
+
+func (f *fixture) tasks(t *testing.T, kind string) []*carepath.Task {
+	t.Helper()
+	all := append(append([]carepath.TaskStatus{}, carepath.OpenTaskStatuses...), carepath.TaskCompleted)
+	ts, _, err := f.db.FindTasks(f.sys, carepath.TaskFilter{AnyOwner: true, Kind: kind, Hidden: true, Statuses: all, Limit: 100})
+	must(t, err)
+	return ts
+}
+
+func (f *fixture) run(t *testing.T, want jobs.Report) {
+	t.Helper()
+	got, err := f.sweep.RunOnce(context.Background())
+	must(t, err)
+	if got != want {
+		t.Errorf("sweep at %s: %s\nwant %s", f.clock.now().In(f.ny).Format("Mon 2 Jan 15:04"), got, want)
+	}
+}
+
+func TestSweep(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		friday := f.clock.now()
+		f.discharge(t, "e1", "p1", friday.Add(-5*time.Hour), "home")
+		f.discharge(t, "e2", "p2", friday.Add(-3*time.Hour), "snf")                                       // not a community setting
+		f.discharge(t, "e1", "p1", friday.Add(-5*time.Hour), "home")                                      // reported twice: one event
+		f.discharge(t, "old", "p2", friday.Add(-40*24*time.Hour), "home")                                 // history, not work
+		must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: "ed", PatientID: "p2", Class: "EMER", // not a stay
+			PeriodStart: friday.Add(-2 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: friday.Add(-time.Hour).UTC().Format(time.RFC3339)}))
+
+		// Two events (e1, e2), one task; Ana enrolled and her first check-in made.
+		f.run(t, jobs.Report{Events: 2, Tasks: 1, Enrolled: 1, CheckIns: 1})
+		contact := f.tasks(t, rules.KindPostDischarge)
+		if len(contact) != 1 || contact[0].OwnerID != f.cm.ID || contact[0].PatientID != "p1" ||
+			contact[0].Due.In(f.ny).Format("2006-01-02 15:04") != "2026-05-27 23:59" ||
+			!strings.HasPrefix(contact[0].Origin.Reason, "Discharged from General Hospital on Fri 22 May 2026 (inpatient, 4 days)") {
+			t.Fatalf("post-discharge task: %+v", contact)
+		}
+		checkIns := f.tasks(t, rules.KindCheckIn)
+		// First due 2 business days out (Wed 27 May, after Memorial Day).
+		if len(checkIns) != 1 || checkIns[0].OwnerID != f.cm.ID || checkIns[0].Due.In(f.ny).Format(time.DateOnly) != "2026-05-27" {
+			t.Fatalf("first check-in: %+v", checkIns)
+		}
+
+		// Nothing new: a second sweep does nothing twice.
+		f.run(t, jobs.Report{})
+
+		// Thursday 28 May, noon: both are a day late, not more than a
+		// business day: no escalation yet. The check-in's due time has
+		// passed, so its next occurrence (due 3 June) is made.
+		f.clock.set(time.Date(2026, 5, 28, 12, 0, 0, 0, f.ny))
+		f.run(t, jobs.Report{CheckIns: 1})
+		// Friday 29 May: both escalate to the supervisors, once.
+		f.clock.set(time.Date(2026, 5, 29, 9, 0, 0, 0, f.ny))
+		f.run(t, jobs.Report{Escalations: 2})
+		f.run(t, jobs.Report{})
+		esc := f.tasks(t, rules.KindEscalation)
+		if len(esc) != 2 || esc[0].Queue != carepath.RoleSupervisor {
+			t.Fatalf("escalations: %+v", esc)
+		}
+		contact = f.tasks(t, rules.KindPostDischarge)
+		if contact[0].Priority != carepath.PriorityASAP {
+			t.Errorf("the late contact's priority is %s, want asap (raised from urgent)", contact[0].Priority)
+		}
+
+		// Completing the second check-in early makes the third at once,
+		// due a week after the second.
+		checkIns = f.tasks(t, rules.KindCheckIn)
+		var second *carepath.Task
+		for _, c := range checkIns {
+			if strings.HasSuffix(c.Origin.EventKey, ":2") {
+				second = c
+			}
+		}
+		if second == nil || second.Due.In(f.ny).Format(time.DateOnly) != "2026-06-03" {
+			t.Fatalf("second check-in: %+v", checkIns)
+		}
+		done := carepath.TaskCompleted
+		_, err := f.db.UpdateTask(f.sys, second.ID, carepath.TaskChange{Status: &done, Attempt: carepath.OutcomeReached})
+		must(t, err)
+		f.run(t, jobs.Report{CheckIns: 1})
+		if n := len(f.tasks(t, rules.KindCheckIn)); n != 3 {
+			t.Errorf("%d check-ins, want 3", n)
+		}
+	})
+}
+
+// failingStore fails the first MarkEventProcessed, as a crash would between
+// making a task and marking its event.
+type failingStore struct {
+	jobs.Store
+	failed bool
+}
+
+func (s *failingStore) MarkEventProcessed(ctx context.Context, key, result string) error {
+	if !s.failed {
+		s.failed = true
+		return errors.New("power cut")
+	}
+	return s.Store.MarkEventProcessed(ctx, key, result)
+}
+
+// A sweep stopped between making a task and marking its event: the next
+// (a restarted process) marks it and makes no second task.
+func TestSweepResumesAfterACrash(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		f.discharge(t, "e1", "p1", f.clock.now().Add(-time.Hour), "home")
+		crashing := &jobs.Sweeper{Store: &failingStore{Store: f.db}, Now: f.clock.now}
+		if _, err := crashing.RunOnce(context.Background()); err == nil || !strings.Contains(err.Error(), "power cut") {
+			t.Fatalf("the crash did not happen: %v", err)
+		}
+		if n := len(f.tasks(t, rules.KindPostDischarge)); n != 1 {
+			t.Fatalf("%d tasks after the crash, want 1", n)
+		}
+		restarted := &jobs.Sweeper{Store: f.db, Now: f.clock.now}
+		r, err := restarted.RunOnce(context.Background())
+		must(t, err)
+		if r.Events != 1 || r.Tasks != 0 {
+			t.Errorf("after the restart: %s; want the event seen again and no new task", r)
+		}
+		if n := len(f.tasks(t, rules.KindPostDischarge)); n != 1 {
+			t.Errorf("%d tasks after the restart, want 1", n)
+		}
+		if pending, _ := f.db.FindPendingEvents(f.sys, 10); len(pending) != 0 {
+			t.Errorf("events still pending: %+v", pending)
+		}
+	})
+}
+
+// Pausing a schedule stops its check-ins; resuming brings them back.
+func TestSchedulePauseAndStop(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
+		id := rules.HeartFailureCheckIn.ID + ":p1"
+		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.SchedulePaused))
+		f.clock.add(30 * 24 * time.Hour)
+		f.run(t, jobs.Report{Escalations: 1}) // the first check-in is late; no new ones while paused
+		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.ScheduleActive))
+		f.run(t, jobs.Report{CheckIns: 1})
+		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.ScheduleStopped))
+		if err := f.db.SetScheduleStatus(f.sys, id, carepath.ScheduleActive); carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			t.Errorf("a stopped schedule restarted: %v", err)
+		}
+		f.clock.add(30 * 24 * time.Hour)
+		f.run(t, jobs.Report{Escalations: 1})
+	})
+}

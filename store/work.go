@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"carepath"
+)
+
+// The work engine's state: events waiting for the rules, schedules, holidays
+// (migration 0006). The sweeps in the jobs package drive it.
+
+// recordEvent adds an event in tx unless its key is already there.
+func recordEvent(ctx context.Context, tx batchTx, now time.Time, e carepath.Event) error {
+	facts := "{}"
+	if len(e.Facts) > 0 {
+		b, _ := json.Marshal(e.Facts)
+		facts = string(b)
+	}
+	return tx.exec(ctx, `INSERT INTO work_event (org_id, event_key, kind, patient_id, occurred_at, facts, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, event_key) DO NOTHING`,
+		e.OrgID, e.Key, e.Kind, e.PatientID, formatTime(e.At), facts, formatTime(now))
+}
+
+// dischargeWindow bounds the discharges an import turns into events: older
+// stays are history, not work (the rules ignore discharges older than a
+// week; a month leaves room for other rules to come).
+const dischargeWindow = 30 * 24 * time.Hour
+
+// dischargeEvent is the event of an encounter that ended a stay recently,
+// or ok false.
+func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.Event, bool) {
+	switch e.Class {
+	case "IMP", "ACUTE", "NONAC", "OBSENC":
+	default:
+		return carepath.Event{}, false
+	}
+	end, err := time.Parse(time.RFC3339, e.PeriodEnd)
+	if err != nil || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
+		return carepath.Event{}, false
+	}
+	return carepath.Event{OrgID: org, Key: "Encounter/" + e.ID + ":discharge", Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
+		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "end": e.PeriodEnd,
+			"facility": e.ServiceProviderName, "disposition": e.DischargeDisposition.Code, "disposition_display": e.DischargeDisposition.Display}}, true
+}
+
+// FindPendingEvents implements carepath.WorkStateService.
+func (db *DB) FindPendingEvents(ctx context.Context, limit int) ([]carepath.Event, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT event_key, kind, patient_id, occurred_at, facts, created_at FROM work_event
+		WHERE org_id = ? AND processed_at = '' ORDER BY created_at, event_key LIMIT `+strconv.Itoa(limit), a.OrgID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Event, error) {
+		e := carepath.Event{OrgID: a.OrgID}
+		var at, facts, created string
+		if err := scan(&e.Key, &e.Kind, &e.PatientID, &at, &facts, &created); err != nil {
+			return e, err
+		}
+		e.At, e.Created = parseTime(at), parseTime(created)
+		return e, json.Unmarshal([]byte(facts), &e.Facts)
+	})
+}
+
+// MarkEventProcessed implements carepath.WorkStateService.
+func (db *DB) MarkEventProcessed(ctx context.Context, key, result string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		return execFound(ctx, tx, "Event not found.", "UPDATE work_event SET processed_at = ?, result = ? WHERE org_id = ? AND event_key = ?",
+			formatTime(tx.Now), result, a.OrgID, key)
+	})
+}
+
+// EnsureSchedules implements carepath.WorkStateService: one statement that
+// enrolls every matching patient without a schedule of the rule.
+func (db *DB) EnsureSchedules(ctx context.Context, ruleID string, m carepath.ConditionMatch, everyDays int, firstDue time.Time) (int, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(m.SNOMED) == 0 && m.ICD10Prefix == "" {
+		return 0, carepath.Errorf(carepath.EINVALID, "A schedule rule needs conditions to match.")
+	}
+	var n int64
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		match := "c.code IN (" + placeholders(len(m.SNOMED)) + ")"
+		args := []any{}
+		for _, c := range m.SNOMED {
+			args = append(args, c)
+		}
+		if len(m.SNOMED) == 0 {
+			match = "1 = 0"
+		}
+		if m.ICD10Prefix != "" {
+			match = "(" + match + " OR (c.code_system LIKE '%icd-10%' AND c.code LIKE ?))"
+			args = append(args, m.ICD10Prefix+"%")
+		}
+		// The id is derived from the patient, so that it is stable and needs
+		// no per-row call into Go.
+		q := `INSERT INTO schedule (org_id, id, patient_id, rule_id, every_days, seq, next_due, created_at, updated_at)
+			SELECT p.org_id, ? || ':' || p.id, p.id, ?, ?, 1, ?, ?, ?
+			FROM patient p WHERE p.org_id = ? AND NOT p.deceased
+			AND EXISTS (SELECT 1 FROM condition c WHERE c.org_id = p.org_id AND c.patient_id = p.id
+				AND c.clinical_status IN ('active', 'recurrence', 'relapse') AND ` + match + `)
+			AND NOT EXISTS (SELECT 1 FROM schedule s WHERE s.org_id = p.org_id AND s.patient_id = p.id AND s.rule_id = ?)`
+		res, err := tx.Exec(ctx, q, append(append([]any{ruleID, ruleID, everyDays, formatTime(firstDue), formatTime(tx.Now), formatTime(tx.Now), a.OrgID},
+			args...), ruleID)...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// FindDueSchedules implements carepath.WorkStateService.
+func (db *DB) FindDueSchedules(ctx context.Context, now time.Time, limit int) ([]carepath.Schedule, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT s.id, s.patient_id, s.rule_id, s.every_days, s.status, s.seq, s.next_due, s.last_task_id, s.last_due,
+		COALESCE((SELECT m.user_id FROM care_team_member m WHERE m.org_id = s.org_id AND m.patient_id = s.patient_id AND m.role = ? ORDER BY m.since LIMIT 1), '')
+		FROM schedule s LEFT JOIN task t ON t.org_id = s.org_id AND t.id = s.last_task_id
+		WHERE s.org_id = ? AND s.status = 'active'
+		AND (s.last_task_id = '' OR s.last_due <= ? OR t.status IS NULL OR t.status NOT IN `+openStatuses+`)
+		ORDER BY s.next_due, s.id LIMIT `+strconv.Itoa(limit), carepath.CareTeamPrimaryCareManager, a.OrgID, formatTime(now))
+	return collect(rows, err, func(scan func(...any) error) (carepath.Schedule, error) {
+		s := carepath.Schedule{OrgID: a.OrgID}
+		var next, last string
+		err := scan(&s.ID, &s.PatientID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last, &s.CareManagerID)
+		s.NextDue, s.LastDue = parseTime(next), parseTime(last)
+		return s, err
+	})
+}
+
+// AdvanceSchedule implements carepath.WorkStateService.
+func (db *DB) AdvanceSchedule(ctx context.Context, s carepath.Schedule, taskID string, due time.Time) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
+			WHERE org_id = ? AND id = ? AND seq = ?`, taskID, formatTime(due), formatTime(due.AddDate(0, 0, s.EveryDays)), formatTime(tx.Now),
+			a.OrgID, s.ID, s.Seq)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return carepath.Errorf(carepath.ECONFLICT, "Schedule %s moved on already.", s.ID)
+		}
+		return nil
+	})
+}
+
+// SetScheduleStatus implements carepath.WorkStateService.
+func (db *DB) SetScheduleStatus(ctx context.Context, id, status string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	switch status {
+	case carepath.ScheduleActive, carepath.SchedulePaused, carepath.ScheduleStopped:
+	default:
+		return carepath.Errorf(carepath.EINVALID, "A schedule is active, paused or stopped, not %q.", status)
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		return execFound(ctx, tx, "Schedule not found.", "UPDATE schedule SET status = ?, updated_at = ? WHERE org_id = ? AND id = ? AND status <> 'stopped'",
+			status, formatTime(tx.Now), a.OrgID, id)
+	})
+}
+
+// FindTasksToEscalate implements carepath.WorkStateService.
+func (db *DB) FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*carepath.Task, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT "+taskColumns+taskNames+" FROM task t"+taskNameJoins+
+		" WHERE t.org_id = ? AND t.status IN "+openStatuses+" AND t.due_at < ? AND t.kind <> 'escalation'"+
+		" AND NOT EXISTS (SELECT 1 FROM task e WHERE e.org_id = t.org_id AND e.rule_id = ? AND e.event_key = 'Task/' || t.id || ':overdue')"+
+		" ORDER BY t.due_at LIMIT "+strconv.Itoa(limit), a.OrgID, formatTime(dueBefore), ruleID)
+	return collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
+}
+
+// FindHolidays implements carepath.WorkStateService.
+func (db *DB) FindHolidays(ctx context.Context) ([]carepath.Holiday, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT day, name FROM org_holiday WHERE org_id = ? ORDER BY day", a.OrgID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Holiday, error) {
+		var h carepath.Holiday
+		return h, scan(&h.Day, &h.Name)
+	})
+}
