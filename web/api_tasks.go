@@ -223,3 +223,53 @@ func (s *Server) handleAPIUpdateTask(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, toAPITask(t))
 }
+
+// apiEncounter is the body of POST /api/v1/patients/{id}/encounters.
+type apiEncounter struct {
+	ID          string `json:"id"`    // the sender's id; a repeat updates, and makes no second event
+	Class       string `json:"class"` // IMP, OBSENC, EMER, AMB...
+	Start       string `json:"start"` // RFC 3339
+	End         string `json:"end"`   // RFC 3339; with an inpatient class, a discharge
+	Facility    string `json:"facility"`
+	Disposition string `json:"disposition"` // FHIR discharge-disposition code: home, snf, exp...
+}
+
+// handleAPIRecordEncounter records an admission, discharge or ED visit an
+// outside system reports, and runs the same rules as an import at once: the
+// answer lists the patient's open tasks after them.
+func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request) {
+	var in apiEncounter
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "The body is not an encounter in JSON: %v.", err))
+		return
+	}
+	e := &carepath.Encounter{ID: in.ID, PatientID: r.PathValue("id"), Class: in.Class, PeriodStart: in.Start, PeriodEnd: in.End,
+		ServiceProviderName: in.Facility, DischargeDisposition: carepath.Coding{Code: in.Disposition}}
+	if err := s.Encounters.RecordEncounter(r.Context(), e); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	a := carepath.ActorFromContext(r.Context())
+	if s.ProcessEvents != nil {
+		if err := s.ProcessEvents(r.Context(), a.OrgID); err != nil {
+			// The encounter is stored and its event waits for the next sweep.
+			s.logger(r).Error("process events", "err", err)
+		}
+	}
+	tasks, _, err := s.Tasks.FindTasks(r.Context(), carepath.TaskFilter{PatientID: e.PatientID, Hidden: true})
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out := struct {
+		ID    string    `json:"id"`
+		Tasks []apiTask `json:"open_tasks"`
+	}{ID: e.ID, Tasks: []apiTask{}}
+	for _, t := range tasks {
+		out.Tasks = append(out.Tasks, toAPITask(t))
+	}
+	w.Header().Set("Location", "/api/v1/patients/"+e.PatientID)
+	writeJSONStatus(w, http.StatusCreated, out)
+}

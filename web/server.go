@@ -45,6 +45,12 @@ type Services struct {
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
 	// for /metrics.
 	ChartCacheStats func() (hits, misses int64)
+	// Encounters records what outside systems report.
+	Encounters carepath.EncounterService
+	// ProcessEvents runs the work rules on an organization's new events at
+	// once (so that a reported discharge's task is there when the call
+	// returns).
+	ProcessEvents func(ctx context.Context, orgID string) error
 }
 
 // Server is the HTTP server. Every page but sign-in and the health check
@@ -159,6 +165,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
 	mux.HandleFunc("GET /api/v1/patients/{id}/tasks", s.requireToken(s.handleAPIPatientTasks))
 	mux.HandleFunc("GET /api/v1/worklist", s.requireToken(s.handleAPIWorklist))
+	mux.HandleFunc("POST /api/v1/patients/{id}/encounters", s.requireToken(s.handleAPIRecordEncounter))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
 	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))

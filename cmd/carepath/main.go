@@ -35,6 +35,7 @@ Commands:
   user       add, list, disable users and reset their passwords
   token      issue and revoke API tokens
   audit      verify and list the audit trail
+  sweep      run the work rules once (schedules, escalations, events)
   version    print the version
 
 Run "carepath <command> --help" for a command's flags.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runToken(ctx, rest, stdout, stderr)
 	case "audit":
 		err = runAudit(ctx, rest, stdout, stderr)
+	case "sweep":
+		err = runSweep(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carepath", version())
 		return 0

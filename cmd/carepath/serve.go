@@ -12,6 +12,7 @@ import (
 
 	"carepath"
 	"carepath/fhirimport"
+	"carepath/jobs"
 	"carepath/store"
 	"carepath/synth"
 	"carepath/web"
@@ -37,9 +38,14 @@ type Main struct {
 	Demo          bool
 	DemoPatients  int
 	DemoSeed      uint64
-	ChartCache    int // charts kept in memory
-	Stdout        io.Writer
-	Logger        *slog.Logger
+	ChartCache    int           // charts kept in memory
+	SweepEvery    time.Duration // how often the work rules sweep; 0: never (tests)
+
+	sweeper    *jobs.Sweeper
+	stopSweeps context.CancelFunc
+	sweepsDone chan struct{}
+	Stdout     io.Writer
+	Logger     *slog.Logger
 
 	DB     *store.DB
 	Server *web.Server
@@ -56,6 +62,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.TrustProxy, "trust-proxy", false, "take the client address from X-Forwarded-For (behind a proxy)")
 	fs.BoolVar(&m.Demo, "demo", false, "load a generated demo population into an empty database")
 	fs.IntVar(&m.ChartCache, "chart-cache", store.DefaultChartCache, "how many recently read charts to keep in memory (0: none)")
+	fs.DurationVar(&m.SweepEvery, "sweep-every", time.Minute, "how often to run the work rules (schedules, escalations, events); 0 turns the sweep off")
 	fs.IntVar(&m.DemoPatients, "demo-patients", 1000, "how many demo patients to generate")
 	fs.Uint64Var(&m.DemoSeed, "demo-seed", 1, "seed of the demo population")
 	return parse(fs, args)
@@ -83,15 +90,24 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger}
 	m.Server = &web.Server{
 		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, Health: db.Ping,
-			ChartCacheStats: db.ChartCacheStats},
+			ChartCacheStats: db.ChartCacheStats, ProcessEvents: m.sweeper.ProcessEvents, Encounters: db},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Carepath is serving %s on %s\n", db.DSN, m.Server.URL())
+	if m.SweepEvery > 0 {
+		sweepCtx, cancel := context.WithCancel(context.Background())
+		m.stopSweeps, m.sweepsDone = cancel, make(chan struct{})
+		go func() {
+			defer close(m.sweepsDone)
+			m.sweeper.Run(sweepCtx, m.SweepEvery)
+		}()
+	}
 	return nil
 }
 
@@ -223,6 +239,12 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close(ctx))
+	}
+	if m.stopSweeps != nil {
+		// A sweep in progress finishes its step; what it did not reach, the
+		// next start does (its state is in the database).
+		m.stopSweeps()
+		<-m.sweepsDone
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -82,7 +82,7 @@ func startDemo(t *testing.T, n int) *Main {
 	t.Helper()
 	m := &Main{}
 	dsn := filepath.Join(t.TempDir(), "carepath.db")
-	if err := m.ParseFlags([]string{"--db", dsn, "--addr", "127.0.0.1:0", "--demo", "--demo-patients", fmt.Sprint(n)}, io.Discard); err != nil {
+	if err := m.ParseFlags([]string{"--db", dsn, "--addr", "127.0.0.1:0", "--demo", "--demo-patients", fmt.Sprint(n), "--sweep-every", "0"}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	m.Logger = testLogger(t)

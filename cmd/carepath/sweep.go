@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"carepath/jobs"
+)
+
+const sweepSummary = `Usage: carepath sweep [--db DSN]
+
+Runs the work rules once over every organization, as "serve" does every
+minute: the rules on new events (discharges), the check-in schedules that
+are due, the escalation of late tasks. For cron-style runs beside a server
+started with --sweep-every 0. Safe to run at any time and any number of
+times: what is done once is not done again.`
+
+func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("sweep", sweepSummary, stderr)
+	dsn := dbFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	r, err := (&jobs.Sweeper{Store: db}).RunOnce(ctx)
+	fmt.Fprintf(stdout, "sweep of %s in %s: %s\n", db.DSN, time.Since(start).Round(time.Millisecond), r)
+	return err
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/rules"
+)
+
+// TestDemoDayOfWork: one sweep over the demo gives the care managers a day
+// of work with reasons (check-ins for heart failure, contacts after recent
+// discharges, escalations of the late ones), a second sweep adds nothing,
+// and a discharge reported through the API has its task when the call
+// returns.
+func TestDemoDayOfWork(t *testing.T) {
+	m := startDemo(t, 300)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+
+	code, out, errOut := runCmd(t, "sweep", "--db", m.DB.DSN)
+	if code != 0 || !strings.Contains(out, "patients enrolled") {
+		t.Fatalf("carepath sweep: %d %s %s", code, out, errOut)
+	}
+	all := append(append([]carepath.TaskStatus{}, carepath.OpenTaskStatuses...), carepath.TaskCompleted)
+	tasks, total, err := m.DB.FindTasks(sys, carepath.TaskFilter{AnyOwner: true, Hidden: true, Statuses: all, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, task := range tasks {
+		kinds[task.Kind]++
+		if task.Origin.By != "rule" || task.Origin.Reason == "" || task.Origin.RuleID == "" {
+			t.Errorf("a demo task without its rule and reason: %+v", task)
+		}
+	}
+	t.Logf("first sweep: %s; tasks by kind %v", strings.TrimSpace(out), kinds)
+	if kinds[rules.KindCheckIn] == 0 || kinds[rules.KindPostDischarge] == 0 {
+		t.Errorf("the demo's day lacks check-ins or post-discharge contacts: %v", kinds)
+	}
+	if code, out, _ = runCmd(t, "sweep", "--db", m.DB.DSN); code != 0 || !strings.Contains(out, ": 0 events, 0 tasks from events, 0 patients enrolled, 0 check-ins, 0 escalations") {
+		t.Errorf("a second sweep did something: %s", out)
+	}
+	if _, again, _ := m.DB.FindTasks(sys, carepath.TaskFilter{AnyOwner: true, Hidden: true, Statuses: all, Limit: 1}); again != total {
+		t.Errorf("tasks went from %d to %d on a second sweep", total, again)
+	}
+
+	// A discharge reported by the hospital's system: its task is in the
+	// answer, owned by the patient's care manager.
+	cm, _ := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
+	mine, _, err := m.DB.FindPatients(carepath.NewContextWithActor(sys, &carepath.Actor{User: cm, OrgID: cm.OrgID}),
+		carepath.PatientFilter{CareManagerID: cm.ID, Limit: 50})
+	if err != nil || len(mine) == 0 {
+		t.Fatal(err)
+	}
+	var patient *carepath.Patient
+	for _, p := range mine {
+		if !p.Deceased {
+			patient = p
+			break
+		}
+	}
+	_, token, _ := m.DB.CreateAPIToken(sys, cm.ID, "hospital feed")
+	end := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	start := time.Now().Add(-72 * time.Hour).UTC().Format(time.RFC3339)
+	var answer struct {
+		ID    string
+		Tasks []struct {
+			Kind    string
+			OwnerID string `json:"owner_id"`
+			Origin  struct{ Reason string }
+		} `json:"open_tasks"`
+	}
+	began := time.Now()
+	resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token,
+		`{"id": "adt-123", "class": "IMP", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital", "disposition": "home"}`, &answer)
+	took := time.Since(began)
+	found := false
+	for _, task := range answer.Tasks {
+		found = found || strings.Contains(task.Origin.Reason, "Discharged from Mercy Hospital") && task.OwnerID == cm.ID
+	}
+	if resp.StatusCode != 201 || answer.ID != "adt-123" || !found {
+		t.Fatalf("reported discharge: %d %s", resp.StatusCode, body)
+	}
+	t.Logf("discharge to visible task: %s", took)
+	// Reported again (a retried call): no second task.
+	resp, body = apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token,
+		`{"id": "adt-123", "class": "IMP", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital", "disposition": "home"}`, &answer)
+	n := 0
+	for _, task := range answer.Tasks {
+		if strings.Contains(task.Origin.Reason, "Mercy Hospital") {
+			n++
+		}
+	}
+	if resp.StatusCode != 201 || n != 1 {
+		t.Errorf("the same discharge twice: %d, %d tasks\n%s", resp.StatusCode, n, body)
+	}
+	for _, bad := range []string{`{"class": "IMP"}`, `{"class": "XYZ", "start": "` + start + `"}`, `{"class": "IMP", "start": "` + end + `", "end": "` + start + `"}`} {
+		if resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token, bad, nil); resp.StatusCode != 400 {
+			t.Errorf("bad encounter %s: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := apiSend(t, "POST", base+"/api/v1/patients/nobody/encounters", token, `{"class": "IMP", "start": "`+start+`"}`, nil); resp.StatusCode != 404 {
+		t.Errorf("unknown patient: %d", resp.StatusCode)
+	}
+}
