@@ -187,6 +187,14 @@ type TaskCounts struct {
 	Overdue, DueToday, Open int
 }
 
+// OwnerCounts are one person's (or one queue's) open work, for the team view.
+type OwnerCounts struct {
+	OwnerID   string // "" for a queue
+	OwnerName string
+	Queue     Role // for unowned work
+	TaskCounts
+}
+
 // TaskService keeps the work.
 type TaskService interface {
 	// CreateTask adds a task to the actor's organization, by the actor
@@ -211,4 +219,7 @@ type TaskService interface {
 	// CountMyTasks counts the actor's open work (owned, and unowned in the
 	// actor's role's queue): overdue, due by endOfToday, and all.
 	CountMyTasks(ctx context.Context, endOfToday time.Time) (TaskCounts, error)
+	// CountTasksByOwner counts the organization's open work per owner and,
+	// for unowned work, per queue: most overdue first.
+	CountTasksByOwner(ctx context.Context, endOfToday time.Time) ([]OwnerCounts, error)
 }

@@ -600,3 +600,25 @@ func (db *DB) CountMyTasks(ctx context.Context, endOfToday time.Time) (carepath.
 		append([]any{formatTime(now), formatTime(now), formatTime(endOfToday)}, args...)...).Scan(&c.Open, &c.Overdue, &c.DueToday)
 	return c, err
 }
+
+// CountTasksByOwner implements carepath.TaskService.
+func (db *DB) CountTasksByOwner(ctx context.Context, endOfToday time.Time) ([]carepath.OwnerCounts, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := formatTime(db.Now())
+	rows, err := db.query(ctx, `SELECT t.owner_id, COALESCE(NULLIF(u.name, ''), u.email, ''), CASE WHEN t.owner_id = '' THEN t.queue ELSE '' END AS q,
+		COUNT(*), SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END), SUM(CASE WHEN t.due_at >= ? AND t.due_at <= ? THEN 1 ELSE 0 END)
+		FROM task t LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t.owner_id
+		WHERE t.org_id = ? AND t.status IN `+openStatuses+` AND (t.not_before = '' OR t.not_before <= ?)
+		GROUP BY t.owner_id, COALESCE(NULLIF(u.name, ''), u.email, ''), q ORDER BY 5 DESC, 4 DESC, t.owner_id = '', 2, 3`,
+		now, now, formatTime(endOfToday), a.OrgID, now)
+	return collect(rows, err, func(scan func(...any) error) (carepath.OwnerCounts, error) {
+		var c carepath.OwnerCounts
+		var queue string
+		err := scan(&c.OwnerID, &c.OwnerName, &queue, &c.Open, &c.Overdue, &c.DueToday)
+		c.Queue = carepath.Role(queue)
+		return c, err
+	})
+}

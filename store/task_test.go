@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -260,6 +261,16 @@ func TestWorklistOrderAndCounts(t *testing.T) {
 		}
 		if _, n, _ := f.db.FindTasks(as(f.sup), carepath.TaskFilter{AnyOwner: true, Priority: carepath.PriorityStat}); n != 3 {
 			t.Errorf("stat tasks of the team: %d, want 3", n)
+		}
+		people, err := f.db.CountTasksByOwner(as(f.sup), endOfToday)
+		must(t, err)
+		var rows []string
+		for _, p := range people {
+			rows = append(rows, fmt.Sprintf("%s%s:%d/%d/%d", p.OwnerName, p.Queue, p.Overdue, p.DueToday, p.Open))
+		}
+		// Most overdue first: Casey (cm@) 2 overdue of 5; then one each.
+		if want := "cm@example.org:2/1/5|cm2@example.org:1/0/1|care_manager:1/0/1|nurse:1/0/1"; strings.Join(rows, "|") != want {
+			t.Errorf("open work by person:\n got %s\nwant %s", strings.Join(rows, "|"), want)
 		}
 	})
 }

@@ -89,7 +89,10 @@ type workData struct {
 	Prio    string
 	Program string
 	Kinds   []string
-	Notice  string
+	// The team view's people (and queues), and the one chosen.
+	People        []carepath.OwnerCounts
+	Owner, Queue  string
+	OwnerFilterOn bool
 }
 
 // taskKinds are the kinds the filter offers.
@@ -108,7 +111,21 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	endOfToday := endOfDay(now)
 	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: 100}
 	if d.Team {
-		f.AnyOwner = true
+		d.Owner, d.Queue = q.Get("owner"), q.Get("queue")
+		switch {
+		case d.Owner != "":
+			f.OwnerID = d.Owner
+		case d.Queue != "":
+			f.Queues = []carepath.Role{carepath.Role(d.Queue)}
+		default:
+			f.AnyOwner = true
+		}
+		d.OwnerFilterOn = d.Owner != "" || d.Queue != ""
+		var err error
+		if d.People, err = s.Tasks.CountTasksByOwner(r.Context(), endOfToday); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	} else {
 		f.OwnerID, f.Queues = v.User.ID, []carepath.Role{v.User.Role}
 	}

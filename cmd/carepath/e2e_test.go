@@ -75,7 +75,6 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
-// screenshot saves the page as NAME.png in CAREPATH_SCREENSHOTS, when set.
 // waitFor polls a JavaScript condition until it holds (10 s at most).
 func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
@@ -104,6 +103,7 @@ func activeText(t *testing.T, ctx context.Context) string {
 	return s
 }
 
+// screenshot saves the page as NAME.png in CAREPATH_SCREENSHOTS, when set.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("CAREPATH_SCREENSHOTS")

@@ -116,6 +116,20 @@ func TestWorklistPage(t *testing.T) {
 		t.Errorf("the new task on the chart:\n%s", tasks)
 	}
 
+	// The supervisors' team view: work by person, and one person's work.
+	sup := signIn(t, base, "supervisor@demo.carepath.example", DemoPassword)
+	team, _ := sup.get(base + "/work?view=team")
+	if people := between(team, `class="list people"`, "</table>"); !strings.Contains(people, "Nurse queue") || !strings.Contains(people, "Casey Morgan") {
+		t.Errorf("team view by person:\n%s", people)
+	}
+	one, _ := sup.get(base + "/work?view=team&owner=" + cm.ID)
+	if list := between(one, `id="worklist"`, "</table>"); !strings.Contains(list, "Weekly heart-failure check-in") || strings.Contains(list, "Nurses only") {
+		t.Errorf("team view of Casey's work:\n%s", list)
+	}
+	if page, _ := c.get(base + "/work?view=team"); strings.Contains(page, `class="list people"`) {
+		t.Error("a care manager sees the team view")
+	}
+
 	// The auditor reads but cannot act; a nurse cannot take a care manager's task.
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
 	if _, resp = post(auditor, queued.ID, url.Values{"do": {"complete"}}, false); resp.StatusCode != 404 {
