@@ -88,10 +88,11 @@ type WorkStateService interface {
 	// FindDueSchedules returns active schedules whose next occurrence is to
 	// be made at now: never made one, or the last one is closed or due.
 	FindDueSchedules(ctx context.Context, now time.Time, limit int) ([]Schedule, error)
-	// AdvanceSchedule records that occurrence s.Seq was made as taskID, due
-	// due: the next is number s.Seq+1, due EveryDays later. ECONFLICT if
-	// another sweep advanced it first.
-	AdvanceSchedule(ctx context.Context, s Schedule, taskID string, due time.Time) error
+	// FireSchedules makes each schedule's next occurrence as its task (once
+	// per occurrence: the task's rule event key) and moves the schedule on
+	// (the next is number Seq+1, due EveryDays after this one's deadline),
+	// all in one transaction. It returns how many tasks it made.
+	FireSchedules(ctx context.Context, firings []ScheduledTask) (int, error)
 	// SetScheduleStatus pauses, resumes (active) or stops a schedule.
 	SetScheduleStatus(ctx context.Context, id, status string) error
 	// FindTasksToEscalate returns open tasks due before dueBefore that the
@@ -99,4 +100,10 @@ type WorkStateService interface {
 	FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*Task, error)
 	// FindHolidays lists the organization's own holidays.
 	FindHolidays(ctx context.Context) ([]Holiday, error)
+}
+
+// ScheduledTask is a schedule's next occurrence and the task it makes.
+type ScheduledTask struct {
+	Schedule Schedule
+	Task     *Task
 }

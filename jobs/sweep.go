@@ -225,29 +225,31 @@ func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enr
 		if err != nil || len(due) == 0 {
 			return enrolled, made, err
 		}
+		var firings []carepath.ScheduledTask
 		for _, sc := range due {
 			if sc.RuleID != rules.HeartFailureCheckIn.ID {
 				continue
 			}
-			due := sc.NextDue
-			if soonest := cal.BusinessDaysAfter(now, 1); due.Before(soonest) {
+			next := sc.NextDue
+			if soonest := cal.BusinessDaysAfter(now, 1); next.Before(soonest) {
 				// Resumed after a pause (or a sweep that did not run): the
 				// missed check-ins are not made late; the next is due the next
 				// business day, and the cadence goes on from there.
-				due = soonest
+				next = soonest
 			}
-			t := rules.PlanCheckIn(sc.ID, sc.PatientID, sc.CareManagerID, sc.Seq, due, cal)
-			created, err := s.Store.CreateTask(ctx, &t)
-			if err != nil {
-				return enrolled, made, fmt.Errorf("schedule %s: %w", sc.ID, err)
-			}
-			if err := s.Store.AdvanceSchedule(ctx, sc, t.ID, t.Due); err != nil && carepath.ErrorCode(err) != carepath.ECONFLICT {
-				return enrolled, made, err
-			}
-			if created {
-				made++
-			}
+			t := rules.PlanCheckIn(sc.ID, sc.PatientID, sc.CareManagerID, sc.Seq, next, cal)
+			firings = append(firings, carepath.ScheduledTask{Schedule: sc, Task: &t})
 		}
+		if len(firings) == 0 {
+			return enrolled, made, nil // due schedules of rules this sweep does not run
+		}
+		// One transaction per batch: a task and its schedule's move on
+		// commit together, and a thousand check-ins cost one commit.
+		n, err := s.Store.FireSchedules(ctx, firings)
+		if err != nil {
+			return enrolled, made, err
+		}
+		made += n
 		if len(due) < s.batch() {
 			return enrolled, made, nil
 		}

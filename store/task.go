@@ -69,62 +69,16 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	t.OrgID = a.OrgID
-	if err := validateNewTask(t); err != nil {
+	if err := prepareTask(a, t); err != nil {
 		return false, err
-	}
-	if t.Origin.By != "rule" {
-		t.Origin = carepath.TaskOrigin{By: "person", UserID: a.ActorID(), Reason: t.Origin.Reason}
-	}
-	facts := "{}"
-	if len(t.Origin.Facts) > 0 {
-		b, _ := json.Marshal(t.Origin.Facts)
-		facts = string(b)
 	}
 	created := false
 	err = db.RunInTx(ctx, func(tx *Tx) error {
-		if t.Origin.By == "rule" {
-			existing, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
-			if err == nil {
-				*t = *existing
-				return nil
-			} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
-				return err
-			}
-		}
-		if t.PatientID != "" {
-			if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, t.PatientID); err != nil {
-				return err
-			}
-		}
-		if t.OwnerID != "" {
-			if err := mustExist(ctx, tx, "The owner is not an active user of this organization.",
-				"SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, t.OwnerID); err != nil {
-				return err
-			}
-		}
-		t.ID, t.Created, t.Updated, t.Version = newID(), tx.Now, tx.Now, 1
-		if t.Status == "" {
-			t.Status = carepath.TaskRequested
-			if t.OwnerID != "" {
-				t.Status = carepath.TaskAccepted
-			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
-			not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
-			formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
-			t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now)); err != nil {
+		var err error
+		if created, err = insertTask(ctx, tx, a, t); err != nil || !created {
 			return err
 		}
-		ev := carepath.TaskEvent{Action: "created", To: string(t.Status), Note: t.Origin.Reason}
-		if err := appendTaskEvents(ctx, tx, t, a, ev); err != nil {
-			return err
-		}
-		created = true
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTaskCreate,
-			PatientID: t.PatientID, Object: "Task/" + t.ID, Detail: t.Kind + ": " + t.Title}, a)})
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{taskCreatedAudit(a, t)})
 	})
 	if t.Origin.By == "rule" && carepath.ErrorCode(err) == carepath.ECONFLICT {
 		// Another transaction made this rule's task for this event between
@@ -137,6 +91,71 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 		return false, nil
 	}
 	return created, err
+}
+
+// prepareTask checks a new task and fills in what the actor implies.
+func prepareTask(a *carepath.Actor, t *carepath.Task) error {
+	t.OrgID = a.OrgID
+	if err := validateNewTask(t); err != nil {
+		return err
+	}
+	if t.Origin.By != "rule" {
+		t.Origin = carepath.TaskOrigin{By: "person", UserID: a.ActorID(), Reason: t.Origin.Reason}
+	}
+	return nil
+}
+
+func taskCreatedAudit(a *carepath.Actor, t *carepath.Task) carepath.AuditEvent {
+	return withActor(carepath.AuditEvent{Action: carepath.AuditTaskCreate, PatientID: t.PatientID, Object: "Task/" + t.ID,
+		Detail: t.Kind + ": " + t.Title}, a)
+}
+
+// insertTask writes a prepared task and its first history event in tx. A
+// rule's task already made for the same event is not made again: t becomes
+// that task, and created is false.
+func insertTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task) (created bool, err error) {
+	if t.Origin.By == "rule" {
+		existing, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+		if err == nil {
+			*t = *existing
+			return false, nil
+		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			return false, err
+		}
+	}
+	if t.PatientID != "" {
+		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, t.PatientID); err != nil {
+			return false, err
+		}
+	}
+	if t.OwnerID != "" {
+		if err := mustExist(ctx, tx, "The owner is not an active user of this organization.",
+			"SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, t.OwnerID); err != nil {
+			return false, err
+		}
+	}
+	facts := "{}"
+	if len(t.Origin.Facts) > 0 {
+		b, _ := json.Marshal(t.Origin.Facts)
+		facts = string(b)
+	}
+	t.ID, t.Created, t.Updated, t.Version = newID(), tx.Now, tx.Now, 1
+	if t.Status == "" {
+		t.Status = carepath.TaskRequested
+		if t.OwnerID != "" {
+			t.Status = carepath.TaskAccepted
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
+		not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
+		formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
+		t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now)); err != nil {
+		return false, err
+	}
+	ev := carepath.TaskEvent{Action: "created", To: string(t.Status), Note: t.Origin.Reason}
+	return true, appendTaskEvents(ctx, tx, t, a, ev)
 }
 
 func (db *DB) findRuleTask(ctx context.Context, org, rule, event string) (*carepath.Task, error) {

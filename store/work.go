@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -141,26 +142,41 @@ func (db *DB) FindDueSchedules(ctx context.Context, now time.Time, limit int) ([
 	})
 }
 
-// AdvanceSchedule implements carepath.WorkStateService.
-func (db *DB) AdvanceSchedule(ctx context.Context, s carepath.Schedule, taskID string, due time.Time) error {
+// FireSchedules implements carepath.WorkStateService.
+func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTask) (int, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return db.RunInTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
-			WHERE org_id = ? AND id = ? AND seq = ?`, taskID, formatTime(due), formatTime(due.AddDate(0, 0, s.EveryDays)), formatTime(tx.Now),
-			a.OrgID, s.ID, s.Seq)
-		if err != nil {
-			return err
+	for _, f := range firings {
+		if err := prepareTask(a, f.Task); err != nil {
+			return 0, err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return carepath.Errorf(carepath.ECONFLICT, "Schedule %s moved on already.", s.ID)
+	}
+	made := 0
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		made = 0
+		var audits []carepath.AuditEvent
+		for _, f := range firings {
+			created, err := insertTask(ctx, tx, a, f.Task)
+			if err != nil {
+				return fmt.Errorf("schedule %s: %w", f.Schedule.ID, err)
+			}
+			if created {
+				made++
+				audits = append(audits, taskCreatedAudit(a, f.Task))
+			}
+			// Only from the occurrence read: a sweep that got here first has
+			// moved it on already (and made this same task).
+			if _, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
+				WHERE org_id = ? AND id = ? AND seq = ?`, f.Task.ID, formatTime(f.Task.Due), formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)),
+				formatTime(tx.Now), a.OrgID, f.Schedule.ID, f.Schedule.Seq); err != nil {
+				return err
+			}
 		}
-		return nil
+		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
+	return made, err
 }
 
 // SetScheduleStatus implements carepath.WorkStateService.
