@@ -182,6 +182,11 @@ type TaskChange struct {
 	Version int
 }
 
+// TaskCountLimit bounds the counting of a list: FindTasks reports a total
+// up to it exactly, and TaskCountLimit+1 for "more" (the page says
+// "1,000+"), so that a list of 16,000 open tasks costs no full count.
+const TaskCountLimit = 1000
+
 // TaskCounts are the header's numbers.
 type TaskCounts struct {
 	Overdue, DueToday, Open int
@@ -207,8 +212,12 @@ type TaskService interface {
 	// FindTaskByID returns a task of the actor's organization with its
 	// history, or ENOTFOUND.
 	FindTaskByID(ctx context.Context, id string) (*Task, error)
-	// FindTasks lists tasks of the actor's organization matching f: overdue
-	// first, then by due time, then by priority; and the number matching.
+	// FindTasks lists tasks of the actor's organization matching f, and how
+	// many match (up to TaskCountLimit; TaskCountLimit+1 means more). A
+	// worklist (f.OwnerID or f.Queues) lists the owner's tasks before the
+	// queues', each overdue first, then due today (f.Today), then later,
+	// and within each the most pressing priority, then the earliest
+	// deadline; any other list is in deadline order.
 	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
 	// UpdateTask applies a change and records it in the history. The owner,
 	// the task's queue (to claim it), the patient's care team, supervisors

@@ -43,11 +43,20 @@ type Report struct {
 	Enrolled    int // patients given a schedule
 	CheckIns    int // check-in tasks made
 	Escalations int // late tasks escalated
+
+	// How long each step took.
+	EventsTook, SchedulesTook, EscalationsTook time.Duration
+}
+
+// Did reports whether the sweep changed anything.
+func (r Report) Did() bool {
+	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations > 0
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d escalations",
-		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.Escalations)
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d escalations (steps: %s, %s, %s)",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.Escalations,
+		r.EventsTook.Round(time.Millisecond), r.SchedulesTook.Round(time.Millisecond), r.EscalationsTook.Round(time.Millisecond))
 }
 
 func (r *Report) add(o Report) {
@@ -56,6 +65,9 @@ func (r *Report) add(o Report) {
 	r.Enrolled += o.Enrolled
 	r.CheckIns += o.CheckIns
 	r.Escalations += o.Escalations
+	r.EventsTook += o.EventsTook
+	r.SchedulesTook += o.SchedulesTook
+	r.EscalationsTook += o.EscalationsTook
 }
 
 func (s *Sweeper) now() time.Time {
@@ -98,13 +110,22 @@ func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organizat
 	if err != nil {
 		return r, err
 	}
-	if r.Events, r.Tasks, err = s.processEvents(ctx, cal); err != nil {
+	start := time.Now()
+	r.Events, r.Tasks, err = s.processEvents(ctx, cal)
+	r.EventsTook = time.Since(start)
+	if err != nil {
 		return r, fmt.Errorf("events: %w", err)
 	}
-	if r.Enrolled, r.CheckIns, err = s.runSchedules(ctx, cal); err != nil {
+	start = time.Now()
+	r.Enrolled, r.CheckIns, err = s.runSchedules(ctx, cal)
+	r.SchedulesTook = time.Since(start)
+	if err != nil {
 		return r, fmt.Errorf("schedules: %w", err)
 	}
-	if r.Escalations, err = s.escalate(ctx, cal); err != nil {
+	start = time.Now()
+	r.Escalations, err = s.escalate(ctx, cal)
+	r.EscalationsTook = time.Since(start)
+	if err != nil {
 		return r, fmt.Errorf("escalations: %w", err)
 	}
 	return r, nil
@@ -299,7 +320,7 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 		if s.Logger != nil {
 			if err != nil && ctx.Err() == nil {
 				s.Logger.Error("sweep", "err", err, "report", r.String())
-			} else if r != (Report{}) {
+			} else if r.Did() {
 				s.Logger.Info("sweep", "report", r.String(), "ms", time.Since(start).Milliseconds())
 			}
 		}

@@ -94,6 +94,7 @@ func (f *fixture) run(t *testing.T, want jobs.Report) {
 	t.Helper()
 	got, err := f.sweep.RunOnce(context.Background())
 	must(t, err)
+	got.EventsTook, got.SchedulesTook, got.EscalationsTook = 0, 0, 0
 	if got != want {
 		t.Errorf("sweep at %s: %s\nwant %s", f.clock.now().In(f.ny).Format("Mon 2 Jan 15:04"), got, want)
 	}
@@ -198,7 +199,7 @@ func TestSweepResumesAfterACrash(t *testing.T) {
 		restarted := &jobs.Sweeper{Store: f.db, Now: f.clock.now}
 		r, err := restarted.RunOnce(context.Background())
 		must(t, err)
-		if r.Events != 1 || r.Tasks != 0 {
+		if r.Events != 1 || r.Tasks != 0 || !r.Did() {
 			t.Errorf("after the restart: %s; want the event seen again and no new task", r)
 		}
 		if n := len(f.tasks(t, rules.KindPostDischarge)); n != 1 {
@@ -227,5 +228,31 @@ func TestSchedulePauseAndStop(t *testing.T) {
 		}
 		f.clock.add(30 * 24 * time.Hour)
 		f.run(t, jobs.Report{Escalations: 1})
+	})
+}
+
+// Heart failure coded in ICD-10-CM (I50 and below, not I51) enrolls too;
+// a patient who has died does not.
+func TestEnrollmentByICD10(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		icd := func(id, patient, code string) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Condition", ID: id, PatientID: patient, Hash: "h" + id, JSON: []byte(`{"resourceType":"Condition"}`),
+				Record: &carepath.Condition{ID: id, PatientID: patient, ClinicalStatus: "active",
+					Code: carepath.Coding{System: "http://hl7.org/fhir/sid/icd-10-cm", Code: code}}}
+		}
+		dead := carepath.ImportResource{Type: "Patient", ID: "p3", PatientID: "p3", Hash: "hp3", JSON: []byte(`{"resourceType":"Patient"}`),
+			Record: &carepath.Patient{ID: "p3", Family: "Okafor", Deceased: true}}
+		other := carepath.ImportResource{Type: "Patient", ID: "p4", PatientID: "p4", Hash: "hp4", JSON: []byte(`{"resourceType":"Patient"}`),
+			Record: &carepath.Patient{ID: "p4", Family: "Adams"}}
+		_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			dead, other, icd("i1", "p2", "I50.22"), icd("i2", "p3", "I50.9"), icd("i3", "p4", "I51.7")}}})
+		must(t, err)
+		f.run(t, jobs.Report{Enrolled: 2, CheckIns: 2}) // p1 (SNOMED) and p2 (I50.22)
+		for _, c := range f.tasks(t, rules.KindCheckIn) {
+			if c.PatientID != "p1" && c.PatientID != "p2" {
+				t.Errorf("check-in for %s", c.PatientID)
+			}
+		}
 	})
 }

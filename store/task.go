@@ -80,18 +80,15 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{taskCreatedAudit(a, t)})
 	})
-	if t.Origin.By == "rule" && carepath.ErrorCode(err) == carepath.ECONFLICT {
-		// Another transaction made this rule's task for this event between
-		// the check and the insert (PostgreSQL): it is the one.
-		existing, ferr := db.findRuleTask(ctx, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
-		if ferr != nil {
-			return false, err
-		}
-		*t = *existing
-		return false, nil
-	}
 	return created, err
 }
+
+// ruleTaskWhere finds a rule's task for an event (org, rule, event key).
+// The "rule_id <> ”" repeats the unique index's own condition: without
+// it neither engine may use that partial index for a parameter, and each
+// lookup read every task (measured: a sweep stuck for minutes at 1,000,000
+// tasks).
+const ruleTaskWhere = "t.org_id = ? AND t.rule_id <> '' AND t.rule_id = ? AND t.event_key = ?"
 
 // prepareTask checks a new task and fills in what the actor implies.
 func prepareTask(a *carepath.Actor, t *carepath.Task) error {
@@ -114,15 +111,6 @@ func taskCreatedAudit(a *carepath.Actor, t *carepath.Task) carepath.AuditEvent {
 // rule's task already made for the same event is not made again: t becomes
 // that task, and created is false.
 func insertTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task) (created bool, err error) {
-	if t.Origin.By == "rule" {
-		existing, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
-		if err == nil {
-			*t = *existing
-			return false, nil
-		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
-			return false, err
-		}
-	}
 	if t.PatientID != "" {
 		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, t.PatientID); err != nil {
 			return false, err
@@ -146,20 +134,30 @@ func insertTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task
 			t.Status = carepath.TaskAccepted
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
+	// A rule's task for an event already made is left alone (the unique
+	// index on rule and event): the insert does nothing and t becomes it.
+	res, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
 		not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, rule_id, event_key) WHERE rule_id <> '' DO NOTHING`,
 		t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
 		formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
-		t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now)); err != nil {
+		t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now))
+	if err != nil {
 		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, err
+	} else if n == 0 {
+		existing, err := findTaskWhere(ctx, tx, ruleTaskWhere, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+		if err != nil {
+			return false, err
+		}
+		*t = *existing
+		return false, nil
 	}
 	ev := carepath.TaskEvent{Action: "created", To: string(t.Status), Note: t.Origin.Reason}
 	return true, appendTaskEvents(ctx, tx, t, a, ev)
-}
-
-func (db *DB) findRuleTask(ctx context.Context, org, rule, event string) (*carepath.Task, error) {
-	return scanTask(db.queryRow(ctx, "SELECT "+taskColumns+" FROM task t WHERE t.org_id = ? AND t.rule_id = ? AND t.event_key = ?", org, rule, event).Scan, false)
 }
 
 func validateNewTask(t *carepath.Task) error {
@@ -221,8 +219,10 @@ func formatOptionalTime(t time.Time) string {
 // last one.
 func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath.Actor, events ...carepath.TaskEvent) error {
 	var last int
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
-		return err
+	if t.Version > 1 { // a new task has no history yet
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
+			return err
+		}
 	}
 	for i, e := range events {
 		actor := a.Name()
@@ -494,8 +494,18 @@ func userLabel(ctx context.Context, tx *Tx, org, id string) (string, error) {
 	return name, nil
 }
 
-// taskWhere builds the WHERE clause of f for the actor's organization.
-func taskWhere(org string, f carepath.TaskFilter, now time.Time) (string, []any) {
+// taskPart is one WHERE clause of a task query. A worklist ("mine, then my
+// queues") is two parts, each answered by its own covering index
+// (task_open_owner, task_open_queue); an OR of the two would read every
+// open task of the organization.
+type taskPart struct {
+	where string
+	args  []any
+	mine  int // 0 for the viewer's own tasks, 1 for their queues'
+}
+
+// taskParts builds the WHERE clauses of f for the organization.
+func taskParts(org string, f carepath.TaskFilter, now time.Time) []taskPart {
 	where := []string{"t.org_id = ?"}
 	args := []any{org}
 	if len(f.Statuses) == 0 {
@@ -507,22 +517,6 @@ func taskWhere(org string, f carepath.TaskFilter, now time.Time) (string, []any)
 		}
 		where = append(where, "t.status IN ("+placeholders(len(ss))+")")
 		args = append(args, ss...)
-	}
-	var queues []any
-	for _, q := range f.Queues {
-		queues = append(queues, string(q))
-	}
-	switch {
-	case f.AnyOwner:
-	case f.OwnerID != "" && len(queues) > 0:
-		where = append(where, "(t.owner_id = ? OR (t.owner_id = '' AND t.queue IN ("+placeholders(len(queues))+")))")
-		args = append(append(args, f.OwnerID), queues...)
-	case f.OwnerID != "":
-		where = append(where, "t.owner_id = ?")
-		args = append(args, f.OwnerID)
-	case len(queues) > 0:
-		where = append(where, "t.owner_id = '' AND t.queue IN ("+placeholders(len(queues))+")")
-		args = append(args, queues...)
 	}
 	for _, eq := range []struct{ col, v string }{{"t.patient_id", f.PatientID}, {"t.kind", f.Kind}, {"t.program", f.Program}, {"t.priority", string(f.Priority)}} {
 		if eq.v != "" {
@@ -542,18 +536,44 @@ func taskWhere(org string, f carepath.TaskFilter, now time.Time) (string, []any)
 		where = append(where, "(t.not_before = '' OR t.not_before <= ?)")
 		args = append(args, formatTime(now))
 	}
-	return strings.Join(where, " AND "), args
+	common := strings.Join(where, " AND ")
+	part := func(cond string, mine int, extra ...any) taskPart {
+		return taskPart{where: common + " AND " + cond, args: append(append([]any{}, args...), extra...), mine: mine}
+	}
+	var parts []taskPart
+	if f.AnyOwner || f.OwnerID == "" && len(f.Queues) == 0 {
+		return []taskPart{{where: common, args: args}}
+	}
+	if f.OwnerID != "" {
+		parts = append(parts, part("t.owner_id = ?", 0, f.OwnerID))
+	}
+	if len(f.Queues) > 0 {
+		var queues []any
+		for _, q := range f.Queues {
+			queues = append(queues, string(q))
+		}
+		parts = append(parts, part("t.owner_id = '' AND t.queue IN ("+placeholders(len(queues))+")", 1, queues...))
+	}
+	return parts
 }
 
-// priorityRank is TaskPriority.Rank in SQL.
-const priorityRank = "CASE t.priority WHEN 'stat' THEN 4 WHEN 'asap' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END"
+// worklist reports whether f asks for someone's work (sorted by urgency)
+// rather than a plain list (in deadline order).
+func worklist(f carepath.TaskFilter) bool {
+	return !f.AnyOwner && (f.OwnerID != "" || len(f.Queues) > 0)
+}
+
+// rankOf is TaskPriority.Rank in SQL, of the column col.
+func rankOf(col string) string {
+	return "CASE " + col + " WHEN 'stat' THEN 4 WHEN 'asap' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END"
+}
 
 // patientTasks reads a patient's open tasks for the chart (which audits
-// the view), most pressing first.
+// the view), by deadline.
 func patientTasks(ctx context.Context, db querier, org, patientID string, now time.Time) ([]*carepath.Task, error) {
-	where, args := taskWhere(org, carepath.TaskFilter{PatientID: patientID, Hidden: true}, now)
-	rows, err := db.query(ctx, "SELECT "+taskColumns+taskNames+" FROM task t"+taskNameJoins+" WHERE "+where+
-		" ORDER BY t.due_at, "+priorityRank+" DESC LIMIT "+strconv.Itoa(carepath.ChartTasks), args...)
+	p := taskParts(org, carepath.TaskFilter{PatientID: patientID, Hidden: true}, now)[0]
+	rows, err := db.query(ctx, "SELECT "+taskColumns+taskNames+" FROM task t"+taskNameJoins+" WHERE "+p.where+
+		" ORDER BY t.due_at, "+rankOf("t.priority")+" DESC LIMIT "+strconv.Itoa(carepath.ChartTasks), p.args...)
 	return collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
 }
 
@@ -567,31 +587,68 @@ func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath
 		f.Limit = 50
 	}
 	now := db.Now()
-	where, args := taskWhere(a.OrgID, f, now)
-	// Mine before my queues; then overdue, due today, the rest; within each,
-	// the most pressing priority, then the earliest deadline.
-	order := []string{}
-	var orderArgs []any
-	if f.OwnerID != "" && len(f.Queues) > 0 && !f.AnyOwner {
-		order = append(order, "CASE WHEN t.owner_id = ? THEN 0 ELSE 1 END")
-		orderArgs = append(orderArgs, f.OwnerID)
-	}
 	today := now
 	if f.Today.After(now) {
 		today = f.Today
 	}
-	order = append(order, "CASE WHEN t.due_at < ? THEN 0 WHEN t.due_at <= ? THEN 1 ELSE 2 END", priorityRank+" DESC", "t.due_at", "t.id")
-	orderArgs = append(orderArgs, formatTime(now), formatTime(today))
+	parts := taskParts(a.OrgID, f, now)
+	page := " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
+
+	var counts []string
+	var countArgs []any
+	for _, p := range parts {
+		counts = append(counts, "(SELECT COUNT(*) FROM (SELECT 1 FROM task t WHERE "+p.where+" LIMIT "+strconv.Itoa(carepath.TaskCountLimit+1)+") c)")
+		countArgs = append(countArgs, p.args...)
+	}
+	var q string
+	var args []any
+	if worklist(f) {
+		// Mine before my queues; then overdue, due today, the rest; within
+		// each, the most pressing priority, then the earliest deadline.
+		// Each (part, group, priority) is a range of its index already in
+		// deadline order, so the page is the first rows of at most 24 short
+		// ranges: no sort of the thousands of open tasks a caseload can
+		// hold. Only the page's rows are then read whole and joined.
+		k := strconv.Itoa(f.Limit + max(f.Offset, 0))
+		type dueGroup struct {
+			cond string
+			args []any
+		}
+		groups := []dueGroup{{"t.due_at < ?", []any{formatTime(now)}}}
+		if today.After(now) {
+			groups = append(groups, dueGroup{"t.due_at >= ? AND t.due_at <= ?", []any{formatTime(now), formatTime(today)}},
+				dueGroup{"t.due_at > ?", []any{formatTime(today)}})
+		} else {
+			groups = append(groups, dueGroup{"t.due_at >= ?", []any{formatTime(now)}})
+		}
+		var inner []string
+		for _, p := range parts {
+			for g, group := range groups {
+				for _, pr := range []carepath.TaskPriority{carepath.PriorityStat, carepath.PriorityASAP, carepath.PriorityUrgent, carepath.PriorityRoutine} {
+					inner = append(inner, fmt.Sprintf("SELECT * FROM (SELECT t.id AS id, %d AS mine, %d AS grp, %d AS rnk, t.due_at AS due FROM task t"+
+						" WHERE %s AND %s AND t.priority = ? ORDER BY t.due_at, t.id LIMIT %s) r%d", p.mine, g, pr.Rank(), p.where, group.cond, k, len(inner)))
+					args = append(append(append(args, p.args...), group.args...), string(pr))
+				}
+			}
+		}
+		q = "SELECT " + taskColumns + taskNames + " FROM (SELECT * FROM (" + strings.Join(inner, " UNION ALL ") + ") w" +
+			" ORDER BY mine, grp, rnk DESC, due, id" + page + ") s JOIN task t ON t.org_id = ? AND t.id = s.id" + taskNameJoins +
+			" ORDER BY s.mine, s.grp, s.rnk DESC, s.due, s.id"
+		args = append(args, a.OrgID)
+	} else {
+		// Overdue first is deadline order: the index's own.
+		q = "SELECT " + taskColumns + taskNames + " FROM task t" + taskNameJoins + " WHERE " + parts[0].where + " ORDER BY t.due_at, t.id" + page
+		args = parts[0].args
+	}
 
 	var tasks []*carepath.Task
 	var total int
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM task t WHERE "+where, args...).Scan(&total); err != nil {
+		if err := r.queryRow(ctx, "SELECT "+strings.Join(counts, " + "), countArgs...).Scan(&total); err != nil {
 			return err
 		}
-		q := "SELECT " + taskColumns + taskNames + " FROM task t" + taskNameJoins + " WHERE " + where +
-			" ORDER BY " + strings.Join(order, ", ") + " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
-		rows, err := r.query(ctx, q, append(append([]any{}, args...), orderArgs...)...)
+		total = min(total, carepath.TaskCountLimit+1)
+		rows, err := r.query(ctx, q, args...)
 		tasks, err = collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
 		return err
 	})
@@ -611,12 +668,17 @@ func (db *DB) CountMyTasks(ctx context.Context, endOfToday time.Time) (carepath.
 	if err != nil {
 		return carepath.TaskCounts{}, err
 	}
-	now := db.Now()
-	where, args := taskWhere(a.OrgID, carepath.TaskFilter{OwnerID: a.ActorID(), Queues: []carepath.Role{a.Role()}}, now)
+	now := formatTime(db.Now())
+	var sums []string
+	var args []any
+	for _, p := range taskParts(a.OrgID, carepath.TaskFilter{OwnerID: a.ActorID(), Queues: []carepath.Role{a.Role()}}, db.Now()) {
+		sums = append(sums, "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END), 0) AS late,"+
+			" COALESCE(SUM(CASE WHEN t.due_at >= ? AND t.due_at <= ? THEN 1 ELSE 0 END), 0) AS today FROM task t WHERE "+p.where)
+		args = append(append(args, now, now, formatTime(endOfToday)), p.args...)
+	}
 	var c carepath.TaskCounts
-	err = db.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END), 0),"+
-		" COALESCE(SUM(CASE WHEN t.due_at >= ? AND t.due_at <= ? THEN 1 ELSE 0 END), 0) FROM task t WHERE "+where,
-		append([]any{formatTime(now), formatTime(now), formatTime(endOfToday)}, args...)...).Scan(&c.Open, &c.Overdue, &c.DueToday)
+	err = db.queryRow(ctx, "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(late), 0), COALESCE(SUM(today), 0) FROM ("+strings.Join(sums, " UNION ALL ")+") c",
+		args...).Scan(&c.Open, &c.Overdue, &c.DueToday)
 	return c, err
 }
 

@@ -218,6 +218,37 @@ func TestRuleTaskIsMadeOnce(t *testing.T) {
 		if _, n, _ := f.db.FindTasks(system(f.org), carepath.TaskFilter{PatientID: "p1"}); n != 1 {
 			t.Errorf("%d tasks for one event, want 1", n)
 		}
+
+		// The same event from five places at once: one task.
+		var wg sync.WaitGroup
+		ids := make([]string, 5)
+		made := make([]bool, 5)
+		for i := range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				task := &carepath.Task{PatientID: "p2", Kind: "post-discharge-contact", Title: "Post-discharge call", Queue: carepath.RoleCareManager,
+					Due: f.clock.now(), Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", EventKey: "Encounter/e2:discharge", Reason: "Discharged"}}
+				var err error
+				if made[i], err = f.db.CreateTask(system(f.org), task); err != nil {
+					t.Errorf("concurrent create %d: %v", i, err)
+				}
+				ids[i] = task.ID
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for i := range 5 {
+			if made[i] {
+				created++
+			}
+			if ids[i] != ids[0] {
+				t.Errorf("concurrent creates returned different tasks: %v", ids)
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d of 5 concurrent creates made the task, want 1", created)
+		}
 	})
 }
 

@@ -83,7 +83,7 @@ type workData struct {
 	Team    bool // the supervisors' view: everyone's work
 	CanTeam bool
 	Rows    []taskRow
-	Total   int
+	Total   int // up to carepath.TaskCountLimit, and one more for "more"
 	Kind    string
 	Due     string // "", "overdue" or "today"
 	Prio    string
@@ -94,6 +94,9 @@ type workData struct {
 	Owner, Queue  string
 	OwnerFilterOn bool
 }
+
+// workPerPage is how many tasks a worklist page shows.
+const workPerPage = 50
 
 // taskKinds are the kinds the filter offers.
 var taskKinds = []string{"post-discharge-contact", "check-in", "escalation", "general"}
@@ -109,7 +112,7 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	d.Team = d.CanTeam && q.Get("view") == "team"
 	now := time.Now().In(v.Loc)
 	endOfToday := endOfDay(now)
-	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: 100}
+	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: workPerPage}
 	if d.Team {
 		d.Owner, d.Queue = q.Get("owner"), q.Get("queue")
 		switch {
@@ -260,4 +263,13 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, page, na
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	buf.WriteTo(w)
+}
+
+// TotalLabel is the list's size as the page says it: "1,000+" past the
+// count limit.
+func (d workData) TotalLabel() string {
+	if d.Total > carepath.TaskCountLimit {
+		return fmt.Sprintf("%d,%03d+", carepath.TaskCountLimit/1000, carepath.TaskCountLimit%1000)
+	}
+	return strconv.Itoa(d.Total)
 }
