@@ -98,6 +98,11 @@ type WorkStateService interface {
 	// FindTasksToEscalate returns open tasks due before dueBefore that the
 	// escalation rule ruleID has not yet escalated, most overdue first.
 	FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*Task, error)
+	// EscalateTasks makes each escalation's task (once per late task: its
+	// rule event key) and raises the late task's priority one step with a
+	// note in its history, all in one transaction; it returns how many it
+	// escalated.
+	EscalateTasks(ctx context.Context, escalations []Escalation) (int, error)
 	// FindHolidays lists the organization's own holidays.
 	FindHolidays(ctx context.Context) ([]Holiday, error)
 }
@@ -106,4 +111,10 @@ type WorkStateService interface {
 type ScheduledTask struct {
 	Schedule Schedule
 	Task     *Task
+}
+
+// Escalation is a late task and the supervisors' task about it.
+type Escalation struct {
+	Late *Task
+	Task *Task
 }

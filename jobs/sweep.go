@@ -11,7 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"sync"
 	"time"
 
 	"carepath"
@@ -34,6 +34,30 @@ type Sweeper struct {
 	Logger *slog.Logger
 	// Batch bounds the rows one step reads at a time (default 500).
 	Batch int
+	// EnrollEvery is how often a Sweeper looks for patients to enroll in
+	// schedules (0: every sweep). Enrollment reads every matching condition
+	// (0.6 s at 100,000 patients), and new diagnoses arrive with imports,
+	// so a long-running server does it now and then, not every minute.
+	EnrollEvery time.Duration
+
+	mu         sync.Mutex
+	lastEnroll map[string]time.Time // by organization
+}
+
+// enrollDue reports whether the organization's enrollment is due at now,
+// and if so notes that it runs.
+func (s *Sweeper) enrollDue(org string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastEnroll == nil {
+		s.lastEnroll = map[string]time.Time{}
+	}
+	last, ok := s.lastEnroll[org]
+	if ok && s.EnrollEvery > 0 && now.Sub(last) < s.EnrollEvery && now.After(last) {
+		return false
+	}
+	s.lastEnroll[org] = now
+	return true
 }
 
 // Report counts what a sweep did.
@@ -236,10 +260,12 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 // every check-in that is due.
 func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enrolled, made int, err error) {
 	now := s.now()
-	first := cal.BusinessDaysAfter(now, 2)
-	hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefix: "I50"}
-	if enrolled, err = s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, first); err != nil {
-		return 0, 0, err
+	if s.enrollDue(carepath.ActorFromContext(ctx).OrgID, now) {
+		first := cal.BusinessDaysAfter(now, 2)
+		hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefix: "I50"}
+		if enrolled, err = s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, first); err != nil {
+			return 0, 0, err
+		}
 	}
 	for {
 		due, err := s.Store.FindDueSchedules(ctx, now, s.batch())
@@ -278,7 +304,7 @@ func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enr
 }
 
 // escalate sends tasks more than the margin late to the supervisors and
-// raises their priority.
+// raises their priority, one batch in one transaction.
 func (s *Sweeper) escalate(ctx context.Context, cal *calendar.Calendar) (int, error) {
 	now := s.now()
 	// Everything due before yesterday at this hour is a candidate; the rule
@@ -287,27 +313,17 @@ func (s *Sweeper) escalate(ctx context.Context, cal *calendar.Calendar) (int, er
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	var escalations []carepath.Escalation
 	for _, late := range candidates {
-		if !rules.ShouldEscalate(late, cal, now) {
-			continue
-		}
-		e := rules.PlanEscalation(late, cal, now)
-		created, err := s.Store.CreateTask(ctx, &e)
-		if err != nil {
-			return n, fmt.Errorf("task %s: %w", late.ID, err)
-		}
-		if !created {
-			continue
-		}
-		n++
-		raised := late.Priority.Raise()
-		_, err = s.Store.UpdateTask(ctx, late.ID, carepath.TaskChange{Priority: &raised, Note: "escalated: " + strings.TrimPrefix(e.Title, "Overdue: ") + " is late"})
-		if err != nil && carepath.ErrorCode(err) != carepath.ECONFLICT && carepath.ErrorCode(err) != carepath.EINVALID {
-			return n, err
+		if rules.ShouldEscalate(late, cal, now) {
+			e := rules.PlanEscalation(late, cal, now)
+			escalations = append(escalations, carepath.Escalation{Late: late, Task: &e})
 		}
 	}
-	return n, nil
+	if len(escalations) == 0 {
+		return 0, nil
+	}
+	return s.Store.EscalateTasks(ctx, escalations)
 }
 
 // Run sweeps every interval until ctx ends, logging what each sweep did.

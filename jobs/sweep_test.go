@@ -145,6 +145,12 @@ func TestSweep(t *testing.T) {
 		if contact[0].Priority != carepath.PriorityASAP {
 			t.Errorf("the late contact's priority is %s, want asap (raised from urgent)", contact[0].Priority)
 		}
+		withHistory, err := f.db.FindTaskByID(f.sys, contact[0].ID)
+		must(t, err)
+		if last := withHistory.History[len(withHistory.History)-1]; last.Action != "priority" || last.From != "urgent" || last.To != "asap" ||
+			!strings.Contains(last.Note, "escalated") {
+			t.Errorf("the late contact's history ends with %+v", last)
+		}
 
 		// Completing the second check-in early makes the third at once,
 		// due a week after the second.
@@ -159,7 +165,7 @@ func TestSweep(t *testing.T) {
 			t.Fatalf("second check-in: %+v", checkIns)
 		}
 		done := carepath.TaskCompleted
-		_, err := f.db.UpdateTask(f.sys, second.ID, carepath.TaskChange{Status: &done, Attempt: carepath.OutcomeReached})
+		_, err = f.db.UpdateTask(f.sys, second.ID, carepath.TaskChange{Status: &done, Attempt: carepath.OutcomeReached})
 		must(t, err)
 		f.run(t, jobs.Report{CheckIns: 1})
 		if n := len(f.tasks(t, rules.KindCheckIn)); n != 3 {
@@ -255,4 +261,23 @@ func TestEnrollmentByICD10(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A server enrolls now and then (EnrollEvery), not every minute: a patient
+// found to have heart failure after a sweep is enrolled once the interval
+// has passed.
+func TestEnrollEvery(t *testing.T) {
+	db := testdb.Engines(t)[0]
+	f := newFixture(t, db)
+	f.sweep.EnrollEvery = time.Hour
+	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
+	hf := &carepath.Condition{ID: "c2", PatientID: "p2", ClinicalStatus: "active",
+		Code: carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}}
+	_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+		{Type: "Condition", ID: "c2", PatientID: "p2", Hash: "hc2", JSON: []byte(`{"resourceType":"Condition"}`), Record: hf}}}})
+	must(t, err)
+	f.clock.add(30 * time.Minute)
+	f.run(t, jobs.Report{})
+	f.clock.add(31 * time.Minute)
+	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
 }

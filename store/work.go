@@ -223,6 +223,61 @@ func (db *DB) FindTasksToEscalate(ctx context.Context, dueBefore time.Time, rule
 	return collect(rows, err, func(scan func(...any) error) (*carepath.Task, error) { return scanTask(scan, true) })
 }
 
+// EscalateTasks implements carepath.WorkStateService.
+func (db *DB) EscalateTasks(ctx context.Context, escalations []carepath.Escalation) (int, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range escalations {
+		if err := prepareTask(a, e.Task); err != nil {
+			return 0, err
+		}
+	}
+	made := 0
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		made = 0
+		var audits []carepath.AuditEvent
+		for _, e := range escalations {
+			created, err := insertTask(ctx, tx, a, e.Task)
+			if err != nil {
+				return fmt.Errorf("task %s: %w", e.Late.ID, err)
+			}
+			if !created {
+				continue
+			}
+			made++
+			audits = append(audits, taskCreatedAudit(a, e.Task))
+			// The late task's priority goes up, if it is still open and not
+			// changed since it was read (otherwise it stays as it is now).
+			raised := e.Late.Priority.Raise()
+			if raised == e.Late.Priority {
+				continue
+			}
+			res, err := tx.Exec(ctx, `UPDATE task SET priority = ?, version = version + 1, updated_at = ?
+				WHERE org_id = ? AND id = ? AND version = ? AND status IN `+openStatuses, string(raised), formatTime(tx.Now), a.OrgID, e.Late.ID, e.Late.Version)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				continue
+			}
+			late := *e.Late
+			late.Version++
+			if err := appendTaskEvents(ctx, tx, &late, a, carepath.TaskEvent{Action: "priority", From: string(e.Late.Priority), To: string(raised),
+				Note: "escalated to the supervisors: more than a business day late"}); err != nil {
+				return err
+			}
+			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditTaskUpdate, PatientID: late.PatientID,
+				Object: "Task/" + late.ID, Detail: "priority " + string(raised)}, a))
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+	})
+	return made, err
+}
+
 // FindHolidays implements carepath.WorkStateService.
 func (db *DB) FindHolidays(ctx context.Context) ([]carepath.Holiday, error) {
 	a, err := readerIn(ctx)

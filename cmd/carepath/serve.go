@@ -90,7 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger}
+	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger, EnrollEvery: time.Hour}
 	m.Server = &web.Server{
 		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, Health: db.Ping,
 			ChartCacheStats: db.ChartCacheStats, ProcessEvents: m.sweeper.ProcessEvents, Encounters: db},
