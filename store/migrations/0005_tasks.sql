@@ -40,8 +40,11 @@ CREATE INDEX task_open_queue ON task (org_id, queue, priority, due_at, id, not_b
     WHERE owner_id = '' AND status IN ('requested', 'accepted', 'in-progress', 'on-hold');
 CREATE INDEX task_open_due ON task (org_id, due_at, owner_id, priority, not_before, id)
     WHERE status IN ('requested', 'accepted', 'in-progress', 'on-hold');
--- A patient's tasks.
+-- A patient's tasks, and their open ones (read with every chart view: the
+-- closed ones are most of a patient's tasks and are not read for it).
 CREATE INDEX task_patient ON task (org_id, patient_id, due_at);
+CREATE INDEX task_open_patient ON task (org_id, patient_id, due_at, priority, id)
+    WHERE status IN ('requested', 'accepted', 'in-progress', 'on-hold');
 -- A rule makes one task per event.
 CREATE UNIQUE INDEX task_rule_event ON task (org_id, rule_id, event_key) WHERE rule_id <> '';
 
