@@ -30,6 +30,7 @@ const (
 	AuditTaskCreate     = "task.create"
 	AuditTaskUpdate     = "task.update"
 	AuditTaskList       = "task.list" // a worklist listed tasks
+	AuditHolidayChange  = "holiday.change"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -105,6 +105,12 @@ type WorkStateService interface {
 	EscalateTasks(ctx context.Context, escalations []Escalation) (int, error)
 	// FindHolidays lists the organization's own holidays.
 	FindHolidays(ctx context.Context) ([]Holiday, error)
+	// AddHoliday closes the organization on a day (YYYY-MM-DD), or renames
+	// that day's holiday. Administrators only; EINVALID for a bad day or no
+	// name.
+	AddHoliday(ctx context.Context, h Holiday) error
+	// DeleteHoliday reopens a day. Administrators only.
+	DeleteHoliday(ctx context.Context, day string) error
 }
 
 // ScheduledTask is a schedule's next occurrence and the task it makes.

@@ -290,3 +290,38 @@ func (db *DB) FindHolidays(ctx context.Context) ([]carepath.Holiday, error) {
 		return h, scan(&h.Day, &h.Name)
 	})
 }
+
+// AddHoliday implements carepath.WorkStateService.
+func (db *DB) AddHoliday(ctx context.Context, h carepath.Holiday) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	h.Name = strings.TrimSpace(h.Name)
+	if _, err := time.Parse(time.DateOnly, h.Day); err != nil || h.Name == "" {
+		return carepath.Errorf(carepath.EINVALID, "A holiday needs a day (YYYY-MM-DD) and a name.")
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO org_holiday (org_id, day, name) VALUES (?, ?, ?)
+			ON CONFLICT (org_id, day) DO UPDATE SET name = excluded.name`, a.OrgID, h.Day, h.Name); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
+			Object: "Holiday/" + h.Day, Detail: "closed: " + h.Name}, a)})
+	})
+}
+
+// DeleteHoliday implements carepath.WorkStateService.
+func (db *DB) DeleteHoliday(ctx context.Context, day string) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if err := execFound(ctx, tx, "No holiday on "+day+".", "DELETE FROM org_holiday WHERE org_id = ? AND day = ?", a.OrgID, day); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
+			Object: "Holiday/" + day, Detail: "reopened"}, a)})
+	})
+}

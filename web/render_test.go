@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
+	"carepath/rules"
 )
 
 // TestRenderEveryPage renders each page template with representative data,
@@ -58,6 +60,8 @@ func TestRenderEveryPage(t *testing.T) {
 				return r
 			}()}},
 		"task.html": s.taskRow(v, sampleTask(), "/tasks/t1"),
+		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
+			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,
 			LockedUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
 			Notice: "Account created.", Temporary: "abcd-efgh-jkmn-pqrs", For: "nurse@example.org", Problem: "A user with email x already exists."},

@@ -40,6 +40,7 @@ type Services struct {
 	Tokens        carepath.TokenService
 	Audit         carepath.AuditService
 	Tasks         carepath.TaskService
+	WorkState     carepath.WorkStateService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -160,6 +161,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users", s.requireUser(s.handleAddUser))
 	mux.HandleFunc("POST /admin/users/{id}/reset-password", s.requireUser(s.handleResetPassword))
 	mux.HandleFunc("POST /admin/users/{id}/disable", s.requireUser(s.handleDisableUser))
+	mux.HandleFunc("GET /admin/rules", s.requireUser(s.handleRules))
+	mux.HandleFunc("POST /admin/holidays", s.requireUser(s.handleHoliday))
 	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
 	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
 	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
