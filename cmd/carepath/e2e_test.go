@@ -155,7 +155,8 @@ func TestBrowser(t *testing.T) {
 	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "q" {
 		t.Fatalf("after /, focus is on %q (%v)", focused, err)
 	}
-	do(t, ctx, chromedp.KeyEvent(family0))
+	// SendKeys types into the box itself (focused above by "/").
+	do(t, ctx, chromedp.SendKeys(`#q`, family0))
 	waitFor(t, ctx, fmt.Sprintf(`location.search.includes(%q)`, "q="+family0))
 	if stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay === true`)); err != nil || !stayed {
 		t.Fatalf("the page reloaded instead of swapping the list (%v)", err)
@@ -254,11 +255,15 @@ func TestBrowser(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay = true`)); err != nil {
 		t.Fatal(err)
 	}
+	// By keyboard: j to the row, d for done (with the outcome chosen).
 	do(t, ctx,
 		chromedp.SetValue(`#outcome-`+task.ID, carepath.OutcomeReached),
-		chromedp.Click(`#task-`+task.ID+` button[value="complete"]`),
-		chromedp.WaitVisible(`#task-`+task.ID+` .done`),
+		chromedp.KeyEvent("j"),
 	)
+	if focused := activeText(t, ctx); focused != "Post-discharge call" {
+		t.Fatalf("j on my work focuses %q", focused)
+	}
+	do(t, ctx, chromedp.KeyEvent("d"), chromedp.WaitVisible(`#task-`+task.ID+` .done`))
 	if done := text(t, ctx, `#task-`+task.ID+` .done`); !strings.Contains(done, "Completed") {
 		t.Errorf("after Done the row says %q", done)
 	}

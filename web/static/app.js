@@ -9,6 +9,8 @@
 //   g w      go to my work; g p  the patient panel; g a  the audit trail
 //   u        up: from a chart back to the panel
 //   1 … 9    on a chart, jump to its sections
+//   c, l, d  on a task row: claim, log an attempt (with the chosen outcome),
+//            done; z snoozes (asks until when and why)
 //   ?        show the keys; Esc closes
 (function () {
   "use strict";
@@ -44,6 +46,29 @@
     i = i < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, i + step));
     links[i].focus();
     links[i].closest("tr").scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // The task row the focus is in, if any.
+  function focusedRow() {
+    var a = document.activeElement;
+    return a && a.closest ? a.closest("tr.task") : null;
+  }
+
+  // Presses a button of the focused task row (its form goes by htmx, and
+  // the row comes back in place; focus returns to the row's link).
+  function rowAction(selector) {
+    var tr = focusedRow();
+    var b = tr && tr.querySelector(selector);
+    if (!b) return false;
+    var id = tr.id;
+    b.click();
+    document.body.addEventListener("htmx:afterSwap", function again() {
+      document.body.removeEventListener("htmx:afterSwap", again);
+      var row = document.getElementById(id);
+      var link = row && row.querySelector("a[href]");
+      if (link) link.focus();
+    });
     return true;
   }
 
@@ -102,6 +127,13 @@
     case "u": done = follow('a[rel="up"]'); break;
     case "g": pendingG = true; setTimeout(function () { pendingG = false; }, 1500); done = true; break;
     case "?": done = showKeys(); break;
+    case "c": done = rowAction('button[value="claim"], input[value="claim"] ~ button'); break;
+    case "d": done = rowAction('button[value="complete"]'); break;
+    case "l": done = rowAction('button[value="attempt"]'); break;
+    case "z":
+      var snooze = focusedRow() && focusedRow().querySelector("details.snooze");
+      if (snooze) { snooze.open = true; snooze.querySelector("input").focus(); done = true; }
+      break;
     default:
       if (/^[1-9]$/.test(key)) {
         var sections = document.querySelectorAll("nav.sections a");
