@@ -62,9 +62,7 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 	// The loads run with the viewer's actor (for scoping) but outlive the
 	// request when they refresh in the background.
 	actor := carepath.NewContextWithActor(context.Background(), carepath.ActorFromContext(r.Context()))
-	d.CareManagers, err = cachedFor(&s.careManagers, v.Org.ID, time.Minute, func(context.Context) ([]carepath.CaseloadCount, error) {
-		return s.Patients.FindCareManagers(actor)
-	})
+	d.CareManagers, err = s.caseloads(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -105,6 +103,15 @@ func (s *Server) handlePatientList(w http.ResponseWriter, r *http.Request) {
 	d.SortURL = map[string]string{"name": flip(carepath.SortByName, carepath.SortByNameDesc),
 		"birth": flip(carepath.SortByBirthDate, carepath.SortByAgeDesc)}
 	s.render(w, r, http.StatusOK, "patients.html", "Patients", d)
+}
+
+// caseloads are the organization's staff with caseloads and their sizes,
+// cached for a minute (a count over every care team).
+func (s *Server) caseloads(r *http.Request) ([]carepath.CaseloadCount, error) {
+	actor := carepath.NewContextWithActor(context.Background(), carepath.ActorFromContext(r.Context()))
+	return cachedFor(&s.careManagers, viewerFrom(r.Context()).Org.ID, time.Minute, func(context.Context) ([]carepath.CaseloadCount, error) {
+		return s.Patients.FindCareManagers(actor)
+	})
 }
 
 // cached is a value and when it was loaded.

@@ -22,6 +22,8 @@ type taskRow struct {
 	Outcomes []string
 	Next     string // where a form without htmx returns to
 	Done     string // what was just done, for a row replaced by htmx
+	// Staff the task can be reassigned to (the task page only).
+	Staff []carepath.CaseloadCount
 }
 
 func (s *Server) taskRow(v *viewer, t *carepath.Task, next string) taskRow {
@@ -181,7 +183,14 @@ func (s *Server) handleTask(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "task.html", t.Title, s.taskRow(v, t, r.URL.RequestURI()))
+	row := s.taskRow(v, t, r.URL.RequestURI())
+	if t.Status.Open() && v.User.Role.CanWriteClinical() {
+		if row.Staff, err = s.caseloads(r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "task.html", t.Title, row)
 }
 
 // handleChangeTask applies one action from a worklist row or the task page:
@@ -198,6 +207,12 @@ func (s *Server) handleChangeTask(w http.ResponseWriter, r *http.Request) {
 		c.OwnerID, done = &v.User.ID, "Claimed"
 	case "release":
 		c.OwnerID, done = new(string), "Back in the queue"
+	case "reassign":
+		owner := r.PostFormValue("owner")
+		c.OwnerID, done = &owner, "Reassigned"
+		if owner == "" {
+			done = "Back in the queue"
+		}
 	case "attempt":
 		c.Attempt, done = r.PostFormValue("outcome"), "Attempt logged"
 		if c.Attempt == "" {

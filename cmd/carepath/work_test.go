@@ -129,6 +129,17 @@ func TestWorklistPage(t *testing.T) {
 	if page, _ := c.get(base + "/work?view=team"); strings.Contains(page, `class="list people"`) {
 		t.Error("a care manager sees the team view")
 	}
+	// The supervisor reassigns the check-in, with a reason, from the task page.
+	cm2, _ := m.DB.FindUserByEmail(sys, "cm2@demo.carepath.example")
+	if page, _ := sup.get(base + "/tasks/" + queued.ID); !strings.Contains(page, `name="owner"`) || !strings.Contains(page, "Jordan Lee") {
+		t.Errorf("the task page has no reassign form for the supervisor")
+	}
+	if _, resp := sup.post(base+"/tasks/"+queued.ID, url.Values{"do": {"reassign"}, "owner": {cm2.ID}, "note": {"Casey is out"}}); resp.Request.URL.Path != "/tasks/"+queued.ID {
+		t.Errorf("reassign ended at %s", resp.Request.URL)
+	}
+	if moved, err := m.DB.FindTaskByID(sys, queued.ID); err != nil || moved.OwnerID != cm2.ID || moved.History[len(moved.History)-1].Note != "Casey is out" {
+		t.Errorf("after reassigning: %+v %v", moved, err)
+	}
 
 	// The auditor reads but cannot act; a nurse cannot take a care manager's task.
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
