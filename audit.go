@@ -31,6 +31,7 @@ const (
 	AuditTaskUpdate     = "task.update"
 	AuditTaskList       = "task.list" // a worklist listed tasks
 	AuditHolidayChange  = "holiday.change"
+	AuditScheduleChange = "schedule.change"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -407,7 +407,8 @@ type Chart struct {
 	Series      []ObservationSeries // numeric vitals and labs, one per code
 	CarePlans   []CarePlan
 	Goals       []Goal
-	Tasks       []*Task // the patient's open work (snoozed too), by deadline, at most ChartTasks
+	Tasks       []*Task    // the patient's open work (snoozed too), by deadline, at most ChartTasks
+	Schedules   []Schedule // the patient's recurring check-ins
 }
 
 // ChartEncounters bounds the encounters a chart lists; ChartPoints the

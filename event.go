@@ -93,8 +93,6 @@ type WorkStateService interface {
 	// (the next is number Seq+1, due EveryDays after this one's deadline),
 	// all in one transaction. It returns how many tasks it made.
 	FireSchedules(ctx context.Context, firings []ScheduledTask) (int, error)
-	// SetScheduleStatus pauses, resumes (active) or stops a schedule.
-	SetScheduleStatus(ctx context.Context, id, status string) error
 	// FindTasksToEscalate returns open tasks due before dueBefore that the
 	// escalation rule ruleID has not yet escalated, most overdue first.
 	FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*Task, error)
@@ -123,4 +121,15 @@ type ScheduledTask struct {
 type Escalation struct {
 	Late *Task
 	Task *Task
+}
+
+// ScheduleService lets staff see and steer a patient's recurring check-ins.
+type ScheduleService interface {
+	// FindPatientSchedules lists a patient's schedules (any status), or
+	// ENOTFOUND for a patient outside the actor's organization.
+	FindPatientSchedules(ctx context.Context, patientID string) ([]Schedule, error)
+	// SetScheduleStatus pauses, resumes (active) or stops a schedule; a
+	// stopped one stays stopped. Roles that may change clinical data only
+	// (ENOTFOUND for others); audited.
+	SetScheduleStatus(ctx context.Context, id, status string) error
 }

@@ -30,9 +30,13 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		if err != nil {
 			return err
 		}
+		schedules, err := patientSchedules(ctx, r, org, patientID)
+		if err != nil {
+			return err
+		}
 		if sections := db.charts.get(org, patientID, p.RecordVersion); sections != nil {
 			cc := *sections
-			cc.Patient, cc.Tasks = p, tasks
+			cc.Patient, cc.Tasks, cc.Schedules = p, tasks, schedules
 			c = &cc
 			return nil
 		}
@@ -43,7 +47,7 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		sections := *c
 		sections.Patient = nil
 		db.charts.put(org, patientID, p.RecordVersion, &sections)
-		c.Tasks = tasks
+		c.Tasks, c.Schedules = tasks, schedules
 		return nil
 	})
 	if err != nil {

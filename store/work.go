@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -187,9 +189,9 @@ func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTas
 	return made, err
 }
 
-// SetScheduleStatus implements carepath.WorkStateService.
+// SetScheduleStatus implements carepath.ScheduleService.
 func (db *DB) SetScheduleStatus(ctx context.Context, id, status string) error {
-	a, err := adminIn(ctx)
+	a, err := writerIn(ctx)
 	if err != nil {
 		return err
 	}
@@ -199,8 +201,48 @@ func (db *DB) SetScheduleStatus(ctx context.Context, id, status string) error {
 		return carepath.Errorf(carepath.EINVALID, "A schedule is active, paused or stopped, not %q.", status)
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		return execFound(ctx, tx, "Schedule not found.", "UPDATE schedule SET status = ?, updated_at = ? WHERE org_id = ? AND id = ? AND status <> 'stopped'",
-			status, formatTime(tx.Now), a.OrgID, id)
+		var patient string
+		err := tx.QueryRow(ctx, "SELECT patient_id FROM schedule WHERE org_id = ? AND id = ? AND status <> 'stopped'", a.OrgID, id).Scan(&patient)
+		if errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Schedule not found (or stopped).")
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE schedule SET status = ?, updated_at = ? WHERE org_id = ? AND id = ?", status, formatTime(tx.Now), a.OrgID, id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditScheduleChange,
+			PatientID: patient, Object: "Schedule/" + id, Detail: status}, a)})
+	})
+}
+
+// FindPatientSchedules implements carepath.ScheduleService.
+func (db *DB) FindPatientSchedules(ctx context.Context, patientID string) ([]carepath.Schedule, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []carepath.Schedule
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		out, err = patientSchedules(ctx, r, a.OrgID, patientID)
+		return err
+	})
+	return out, err
+}
+
+// patientSchedules reads a patient's schedules through db.
+func patientSchedules(ctx context.Context, db querier, org, patientID string) ([]carepath.Schedule, error) {
+	rows, err := db.query(ctx, `SELECT id, rule_id, every_days, status, seq, next_due, last_task_id, last_due FROM schedule
+		WHERE org_id = ? AND patient_id = ? ORDER BY rule_id`, org, patientID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Schedule, error) {
+		s := carepath.Schedule{OrgID: org, PatientID: patientID}
+		var next, last string
+		err := scan(&s.ID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last)
+		s.NextDue, s.LastDue = parseTime(next), parseTime(last)
+		return s, err
 	})
 }
 

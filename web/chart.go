@@ -254,3 +254,14 @@ func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
 }
+
+// handleScheduleStatus pauses, resumes or stops one of the patient's
+// recurring check-ins, from the chart.
+func (s *Server) handleScheduleStatus(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.Schedules.SetScheduleStatus(r.Context(), r.PathValue("sid"), r.PostFormValue("status")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
+}

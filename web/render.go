@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/rules"
 )
 
 // pages lists every page template; each is parsed with the layout.
@@ -34,6 +35,14 @@ func (s *Server) parseTemplates() error {
 		},
 		"add":  func(a, b int) int { return a + b },
 		"list": func(v ...string) []string { return v },
+		"ruleName": func(id string) string {
+			for _, r := range rules.BuiltIn {
+				if r.ID == id {
+					return r.Name
+				}
+			}
+			return id
+		},
 	}
 	s.templates = map[string]*template.Template{}
 	for _, p := range pages {

@@ -41,6 +41,7 @@ type Services struct {
 	Audit         carepath.AuditService
 	Tasks         carepath.TaskService
 	WorkState     carepath.WorkStateService
+	Schedules     carepath.ScheduleService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -152,6 +153,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
 	mux.HandleFunc("GET /patients/{id}/record", s.requireUser(s.handleExportRecord))
 	mux.HandleFunc("POST /patients/{id}/tasks", s.requireUser(s.handleAddPatientTask))
+	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))

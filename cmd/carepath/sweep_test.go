@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,32 @@ func TestDemoDayOfWork(t *testing.T) {
 	}
 	if _, again, _ := m.DB.FindTasks(sys, carepath.TaskFilter{AnyOwner: true, Hidden: true, Statuses: all, Limit: 1}); again != total {
 		t.Errorf("tasks went from %d to %d on a second sweep", total, again)
+	}
+
+	// A check-in's patient: the chart shows the schedule, which a care
+	// manager pauses (the auditor cannot).
+	var hfPatient string
+	for _, task := range tasks {
+		if task.Kind == rules.KindCheckIn {
+			hfPatient = task.PatientID
+			break
+		}
+	}
+	cmWeb := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	chart, _ := cmWeb.get(base + "/patients/" + hfPatient)
+	if !strings.Contains(chart, "Recurring check-ins") || !strings.Contains(chart, "Weekly heart-failure check-in: every 7 days") {
+		t.Fatalf("the chart does not show the check-in schedule:\n%s", between(chart, `id="h-tasks"`, "</section>"))
+	}
+	sid := rules.HeartFailureCheckIn.ID + ":" + hfPatient
+	auditorWeb := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
+	if _, resp := auditorWeb.post(base+"/patients/"+hfPatient+"/schedules/"+sid, url.Values{"status": {"paused"}}); resp.StatusCode != 404 {
+		t.Errorf("the auditor pauses a schedule: %d", resp.StatusCode)
+	}
+	if _, resp := cmWeb.post(base+"/patients/"+hfPatient+"/schedules/"+sid, url.Values{"status": {"paused"}}); resp.Request.URL.Path != "/patients/"+hfPatient {
+		t.Errorf("pause ended at %s", resp.Request.URL)
+	}
+	if chart, _ = cmWeb.get(base + "/patients/" + hfPatient); !strings.Contains(chart, `<span class="tag">paused</span>`) || !strings.Contains(chart, ">Resume<") {
+		t.Errorf("after pausing:\n%s", between(chart, "Recurring check-ins", "</ul>"))
 	}
 
 	// A discharge reported by the hospital's system: its task is in the
