@@ -70,6 +70,29 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 
 func writeJSON(w http.ResponseWriter, v any) { writeJSONStatus(w, http.StatusOK, v) }
 
+// apiLimit reads a list's ?limit= (1-500), or gives def when there is none.
+func apiLimit(s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 500 {
+		return 0, carepath.Errorf(carepath.EINVALID, "limit must be a number from 1 to 500.")
+	}
+	return n, nil
+}
+
+// decodeBody reads a JSON request body of at most 64 KB into v, refusing
+// fields v does not have; what it refuses, it says as EINVALID about what.
+func decodeBody(w http.ResponseWriter, r *http.Request, what string, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return carepath.Errorf(carepath.EINVALID, "The body is not %s in JSON: %v.", what, err)
+	}
+	return nil
+}
+
 func writeJSONStatus(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -113,14 +136,12 @@ func toAPIPatient(p *carepath.Patient) apiPatient {
 func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := carepath.PatientFilter{Query: q.Get("q"), Limit: 50}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "limit must be a number from 1 to 500."))
-			return
-		}
-		f.Limit = n
+	limit, err := apiLimit(q.Get("limit"), f.Limit)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
 	}
+	f.Limit = limit
 	if c := q.Get("cursor"); c != "" {
 		after, err := base64.RawURLEncoding.DecodeString(c)
 		if err != nil {

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"carepath"
@@ -77,14 +75,12 @@ func toAPITask(t *carepath.Task) apiTask {
 // writeTaskList answers a list of tasks with the number matching.
 func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepath.TaskFilter) {
 	q := r.URL.Query()
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 500 {
-			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "limit must be a number from 1 to 500."))
-			return
-		}
-		f.Limit = n
+	limit, err := apiLimit(q.Get("limit"), f.Limit)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
 	}
+	f.Limit = limit
 	f.Kind, f.Program, f.Priority = q.Get("kind"), q.Get("program"), carepath.TaskPriority(q.Get("priority"))
 	f.Overdue = q.Get("overdue") == "true"
 	tasks, total, err := s.Tasks.FindTasks(r.Context(), f)
@@ -155,12 +151,7 @@ type apiTaskInput struct {
 
 func readTaskInput(w http.ResponseWriter, r *http.Request) (apiTaskInput, error) {
 	var in apiTaskInput
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, carepath.Errorf(carepath.EINVALID, "The body is not a task in JSON: %v.", err)
-	}
-	return in, nil
+	return in, decodeBody(w, r, "a task", &in)
 }
 
 // handleAPICreateTask adds a task by the token's user.
@@ -239,10 +230,8 @@ type apiEncounter struct {
 // answer lists the patient's open tasks after them.
 func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request) {
 	var in apiEncounter
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "The body is not an encounter in JSON: %v.", err))
+	if err := decodeBody(w, r, "an encounter", &in); err != nil {
+		s.writeProblem(w, r, err)
 		return
 	}
 	e := &carepath.Encounter{ID: in.ID, PatientID: r.PathValue("id"), Class: in.Class, PeriodStart: in.Start, PeriodEnd: in.End,
