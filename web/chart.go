@@ -23,6 +23,7 @@ type chartData struct {
 	HospitalStays, EDVisits       int           // in the last 12 months
 	Charts                        []seriesChart // small multiples
 	Latest                        []carepath.ObservationSeries
+	EncounterRows                 template.HTML // the encounters table's rows
 	TaskRows                      []taskRow
 	CanWrite                      bool            // may add tasks
 	Queues                        []carepath.Role // a new task's queues
@@ -74,6 +75,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 	for _, t := range c.Tasks {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
+	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
 	for i, m := range c.Patient.CareTeam {
 		if m.Role == carepath.CareTeamPrimaryCareManager {
 			d.Primary = &c.Patient.CareTeam[i]
@@ -264,4 +266,49 @@ func (s *Server) handleScheduleStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
+}
+
+// encounterRows writes the encounters table's rows: hospital stays and ED
+// visits stand out. They are written here, escaped by html.EscapeString,
+// rather than by the template: a chart lists up to 100 encounters, and the
+// template's dozen reflective calls per row were the largest part of a
+// chart's rendering (measured: BENCHMARKS.md).
+func encounterRows(loc *time.Location, encounters []carepath.Encounter) template.HTML {
+	var b strings.Builder
+	for _, e := range encounters {
+		esc := html.EscapeString
+		b.WriteString("<tr")
+		if e.Class == carepath.EncounterInpatient || e.Class == carepath.EncounterEmergency {
+			b.WriteString(` class="stand-out"`)
+		}
+		start := formatDate(loc, e.PeriodStart)
+		b.WriteString("><td>" + esc(start))
+		if e.PeriodEnd != "" {
+			if end := formatDate(loc, e.PeriodEnd); end != start {
+				b.WriteString(" – " + esc(end))
+			}
+		}
+		kind := esc(encounterClass(e.Class))
+		switch e.Class {
+		case carepath.EncounterInpatient:
+			kind = `<span class="badge danger">` + kind + `</span>`
+		case carepath.EncounterEmergency:
+			kind = `<span class="badge warn">` + kind + `</span>`
+		}
+		what := e.Type.Display
+		if what == "" {
+			what = e.Reason.Display
+		}
+		b.WriteString("</td><td>" + kind + "</td><td>" + esc(what) + "</td><td>" + esc(e.ServiceProviderName) +
+			"</td><td>" + esc(e.DischargeDisposition.Display) + "</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// encounterClass names an encounter class for people.
+func encounterClass(class string) string {
+	if l, ok := encounterClasses[class]; ok {
+		return l
+	}
+	return class
 }

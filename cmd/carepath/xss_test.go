@@ -40,7 +40,14 @@ func importXSSPatient(t *testing.T, m *Main, orgID string) string {
 	   "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
 	   "code":{"coding":[{"system":"http://loinc.org","code":"29463-7","display":` + q(xssResult) + `}]},
 	   "effectiveDateTime":"2026-01-02T10:00:00Z","valueQuantity":{"value":80,"unit":` + q(xssResult) + `}},
-	  "request":{"method":"PUT","url":"Observation/xss-obs"}}]}`
+	  "request":{"method":"PUT","url":"Observation/xss-obs"}},
+	 {"resource":{"resourceType":"Encounter","id":"xss-enc","status":"finished","subject":{"reference":"urn:uuid:11111111-1111-4111-8111-111111111111"},
+	   "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"},
+	   "type":[{"coding":[{"system":"http://snomed.info/sct","code":"32485007","display":` + q(xssProblem) + `}]}],
+	   "period":{"start":"2026-01-02T10:00:00Z","end":"2026-01-05T10:00:00Z"},
+	   "hospitalization":{"dischargeDisposition":{"coding":[{"code":"home","display":` + q(xssResult) + `}]}},
+	   "serviceProvider":{"display":` + q(xssFamily) + `}},
+	  "request":{"method":"PUT","url":"Encounter/xss-enc"}}]}`
 	path := filepath.Join(t.TempDir(), "xss.json")
 	if err := os.WriteFile(path, []byte(bundle), 0o644); err != nil {
 		t.Fatal(err)
