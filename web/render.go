@@ -24,11 +24,11 @@ func (s *Server) parseTemplates() error {
 			}
 			return u, nil
 		},
-		"birth":          formatBirth,
-		"value":          formatValue,
-		"date":           formatDate,
-		"add":            func(a, b int) int { return a + b },
-		"list":           func(v ...string) []string { return v },
+		"birth": formatBirth,
+		"value": formatValue,
+		"date":  formatDate,
+		"add":   func(a, b int) int { return a + b },
+		"list":  func(v ...string) []string { return v },
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
 				if r.ID == id {
