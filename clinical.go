@@ -180,7 +180,20 @@ const (
 	EncounterObservation = "OBSENC"
 	EncounterHome        = "HH"
 	EncounterVirtual     = "VR"
+	EncounterAcute       = "ACUTE" // inpatient acute
+	EncounterNonAcute    = "NONAC" // inpatient non-acute
 )
+
+// IsStay reports whether an encounter class is a stay a patient is
+// discharged from: inpatient (acute or not) or observation. The end of one
+// is a discharge, which the work rules act on.
+func IsStay(class string) bool {
+	switch class {
+	case EncounterInpatient, EncounterAcute, EncounterNonAcute, EncounterObservation:
+		return true
+	}
+	return false
+}
 
 // Encounter is a visit or stay: ambulatory, emergency, inpatient...
 type Encounter struct {

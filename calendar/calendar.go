@@ -140,8 +140,13 @@ func (c *Calendar) IsBusinessDay(d Date) bool {
 // EndOfDay is the last second of d in the calendar's time zone (days of a
 // daylight-saving change are 23 or 25 hours long; this is still their end).
 func (c *Calendar) EndOfDay(d Date) time.Time {
-	next := d.AddDays(1)
-	return time.Date(next.Year, next.Month, next.Day, 0, 0, 0, 0, c.loc).Add(-time.Second)
+	return EndOfDay(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, c.loc))
+}
+
+// EndOfDay is the last second of the day t falls on, in t's location.
+func EndOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location()).Add(-time.Second)
 }
 
 // StartOfDay is the first instant of d in the calendar's time zone.
@@ -177,19 +182,4 @@ func (c *Calendar) NthBusinessDayAfter(d Date, n int) Date {
 // 14 days "beginning on the day of discharge", pass n-1.)
 func (c *Calendar) CalendarDaysAfter(t time.Time, n int) time.Time {
 	return c.EndOfDay(DateOf(t, c.loc).AddDays(n))
-}
-
-// BusinessDaysBetween counts the business days after the day of from up to
-// and including the day of to: 0 when to falls on from's day or earlier, 1
-// when to falls on the next business day, and so on. It says "due in N
-// business days".
-func (c *Calendar) BusinessDaysBetween(from, to time.Time) int {
-	a, b := DateOf(from, c.loc), DateOf(to, c.loc)
-	n := 0
-	for d := a.AddDays(1); !b.Before(d); d = d.AddDays(1) {
-		if c.IsBusinessDay(d) {
-			n++
-		}
-	}
-	return n
 }

@@ -59,9 +59,6 @@ const (
 // discharge-disposition codes) to a community setting.
 var communityDispositions = map[string]bool{"home": true, "alt-home": true, "aadvice": true, "": true}
 
-// inpatientClasses are the encounter classes (v3 ActCode) of a stay.
-var inpatientClasses = map[string]bool{"IMP": true, "ACUTE": true, "NONAC": true, "OBSENC": true}
-
 // Discharge is what PlanPostDischargeContact reads from an encounter.
 type Discharge struct {
 	EncounterID        string
@@ -91,7 +88,8 @@ func (d Discharge) Facts() map[string]string {
 	return f
 }
 
-var classWords = map[string]string{"IMP": "inpatient", "ACUTE": "inpatient, acute", "NONAC": "inpatient, non-acute", "OBSENC": "observation"}
+var classWords = map[string]string{carepath.EncounterInpatient: "inpatient", carepath.EncounterAcute: "inpatient, acute",
+	carepath.EncounterNonAcute: "inpatient, non-acute", carepath.EncounterObservation: "observation"}
 
 // PlanPostDischargeContact returns the contact task a discharge calls for,
 // or ok false and why not. The task is due at the end of the second
@@ -99,7 +97,7 @@ var classWords = map[string]string{"IMP": "inpatient", "ACUTE": "inpatient, acut
 // the patient's care manager, or to the care managers' queue.
 func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time) (t carepath.Task, ok bool, why string) {
 	switch {
-	case !inpatientClasses[d.Class]:
+	case !carepath.IsStay(d.Class):
 		return t, false, fmt.Sprintf("class %s is not an inpatient or observation stay", d.Class)
 	case d.Discharged.IsZero():
 		return t, false, "the stay has not ended"

@@ -200,12 +200,9 @@ func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*ca
 
 // AddCareTeamMembers implements carepath.PatientService.
 func (db *DB) AddCareTeamMembers(ctx context.Context, members ...carepath.CareTeamMember) error {
-	a, err := readerIn(ctx)
+	a, err := writerIn(ctx)
 	if err != nil {
 		return err
-	}
-	if !a.Role().CanWriteClinical() {
-		return carepath.Errorf(carepath.ENOTFOUND, "Not found.")
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		var events []carepath.AuditEvent

@@ -290,49 +290,9 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 	}
 	var t *carepath.Task
 	err = db.RunInTx(ctx, func(tx *Tx) error {
+		var audit carepath.AuditEvent
 		var err error
-		if t, err = findTaskWhere(ctx, tx, "t.org_id = ? AND t.id = ?", a.OrgID, id); err != nil {
-			return err
-		}
-		if c.OwnerID != nil && *c.OwnerID == a.ActorID() && t.OwnerID != "" && t.OwnerID != a.ActorID() && t.Queue == a.Role() {
-			// Lost a race to claim it (or came late): say so, not "not found".
-			who, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)
-			if err != nil {
-				who = "someone else"
-			}
-			return carepath.Errorf(carepath.ECONFLICT, "%s has already claimed this task.", who)
-		}
-		if err := mayChangeTask(ctx, tx, a, t); err != nil {
-			return err
-		}
-		if c.Version != 0 && c.Version != t.Version {
-			return carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else since you opened it. Reload it and try again.")
-		}
-		if !t.Status.Open() {
-			return carepath.Errorf(carepath.EINVALID, "This task is %s; it cannot change any more.", t.Status)
-		}
-		version := t.Version
-		events, err := applyTaskChange(ctx, tx, a, t, c)
-		if err != nil {
-			return err
-		}
-		if len(events) == 0 {
-			return carepath.Errorf(carepath.EINVALID, "Nothing to change.")
-		}
-		t.Updated, t.Version = tx.Now, version+1
-		res, err := tx.Exec(ctx, `UPDATE task SET status = ?, priority = ?, owner_id = ?, queue = ?, due_at = ?, not_before = ?, attempts = ?,
-			outcome = ?, note = ?, completed_at = ?, updated_at = ?, version = ? WHERE org_id = ? AND id = ? AND version = ?`,
-			string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Attempts,
-			t.Outcome, t.Note, formatOptionalTime(t.CompletedAt), formatTime(tx.Now), t.Version, a.OrgID, id, version)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else at the same moment. Reload it and try again.")
-		}
-		if err := appendTaskEvents(ctx, tx, t, a, events...); err != nil {
+		if t, audit, err = changeTask(ctx, tx, a, id, c); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
@@ -340,17 +300,71 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 			a.OrgID, t.OwnerID, a.OrgID, t.PatientID).Scan(&t.OwnerName, &t.PatientName); err != nil {
 			return err
 		}
-		var what []string
-		for _, e := range events {
-			what = append(what, e.Action+" "+e.To)
-		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTaskUpdate,
-			PatientID: t.PatientID, Object: "Task/" + t.ID, Detail: strings.Join(what, "; ")}, a)})
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{audit})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// changeTask applies c to task id in tx, records it in the task's history,
+// and returns the changed task and the audit record the change calls for.
+// Refusals (not allowed, stale version, closed task, nothing to change)
+// come before anything is written.
+func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c carepath.TaskChange) (*carepath.Task, carepath.AuditEvent, error) {
+	var none carepath.AuditEvent
+	t, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.id = ?", a.OrgID, id)
+	if err != nil {
+		return nil, none, err
+	}
+	if c.OwnerID != nil && *c.OwnerID == a.ActorID() && t.OwnerID != "" && t.OwnerID != a.ActorID() && t.Queue == a.Role() {
+		// Lost a race to claim it (or came late): say so, not "not found".
+		who, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)
+		if err != nil {
+			who = "someone else"
+		}
+		return nil, none, carepath.Errorf(carepath.ECONFLICT, "%s has already claimed this task.", who)
+	}
+	if err := mayChangeTask(ctx, tx, a, t); err != nil {
+		return nil, none, err
+	}
+	if c.Version != 0 && c.Version != t.Version {
+		return nil, none, carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else since you opened it. Reload it and try again.")
+	}
+	if !t.Status.Open() {
+		return nil, none, carepath.Errorf(carepath.EINVALID, "This task is %s; it cannot change any more.", t.Status)
+	}
+	version := t.Version
+	events, err := applyTaskChange(ctx, tx, a, t, c)
+	if err != nil {
+		return nil, none, err
+	}
+	if len(events) == 0 {
+		return nil, none, carepath.Errorf(carepath.EINVALID, "Nothing to change.")
+	}
+	t.Updated, t.Version = tx.Now, version+1
+	res, err := tx.Exec(ctx, `UPDATE task SET status = ?, priority = ?, owner_id = ?, queue = ?, due_at = ?, not_before = ?, attempts = ?,
+		outcome = ?, note = ?, completed_at = ?, updated_at = ?, version = ? WHERE org_id = ? AND id = ? AND version = ?`,
+		string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Attempts,
+		t.Outcome, t.Note, formatOptionalTime(t.CompletedAt), formatTime(tx.Now), t.Version, a.OrgID, id, version)
+	if err != nil {
+		return nil, none, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, none, err
+	} else if n == 0 {
+		return nil, none, carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else at the same moment. Reload it and try again.")
+	}
+	if err := appendTaskEvents(ctx, tx, t, a, events...); err != nil {
+		return nil, none, err
+	}
+	var what []string
+	for _, e := range events {
+		what = append(what, e.Action+" "+e.To)
+	}
+	return t, withActor(carepath.AuditEvent{Action: carepath.AuditTaskUpdate, PatientID: t.PatientID, Object: "Task/" + t.ID,
+		Detail: strings.Join(what, "; ")}, a), nil
 }
 
 // mayChangeTask lets through the task's owner, anyone whose role is the
@@ -668,10 +682,11 @@ func (db *DB) CountMyTasks(ctx context.Context, endOfToday time.Time) (carepath.
 	if err != nil {
 		return carepath.TaskCounts{}, err
 	}
-	now := formatTime(db.Now())
+	at := db.Now()
+	now := formatTime(at)
 	var sums []string
 	var args []any
-	for _, p := range taskParts(a.OrgID, carepath.TaskFilter{OwnerID: a.ActorID(), Queues: []carepath.Role{a.Role()}}, db.Now()) {
+	for _, p := range taskParts(a.OrgID, carepath.TaskFilter{OwnerID: a.ActorID(), Queues: []carepath.Role{a.Role()}}, at) {
 		sums = append(sums, "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END), 0) AS late,"+
 			" COALESCE(SUM(CASE WHEN t.due_at >= ? AND t.due_at <= ? THEN 1 ELSE 0 END), 0) AS today FROM task t WHERE "+p.where)
 		args = append(append(args, now, now, formatTime(endOfToday)), p.args...)

@@ -36,9 +36,7 @@ const dischargeWindow = 30 * 24 * time.Hour
 // dischargeEvent is the event of an encounter that ended a stay recently,
 // or ok false.
 func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.Event, bool) {
-	switch e.Class {
-	case "IMP", "ACUTE", "NONAC", "OBSENC":
-	default:
+	if !carepath.IsStay(e.Class) {
 		return carepath.Event{}, false
 	}
 	end, err := time.Parse(time.RFC3339, e.PeriodEnd)
@@ -154,12 +152,34 @@ func (db *DB) FindDueSchedules(ctx context.Context, now time.Time, limit int) ([
 
 // FireSchedules implements carepath.WorkStateService.
 func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTask) (int, error) {
+	tasks := make([]*carepath.Task, len(firings))
+	for i, f := range firings {
+		tasks[i] = f.Task
+	}
+	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, i int, _ bool) ([]carepath.AuditEvent, error) {
+		// Only from the occurrence read: a sweep that got here first has
+		// moved it on already (and made this same task).
+		f := firings[i]
+		_, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
+			WHERE org_id = ? AND id = ? AND seq = ?`, f.Task.ID, formatTime(f.Task.Due), formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)),
+			formatTime(tx.Now), a.OrgID, f.Schedule.ID, f.Schedule.Seq)
+		return nil, err
+	})
+}
+
+// insertRuleTasks makes rule tasks in one transaction (each once: its rule
+// event key), running then after each with whether it was made, for the
+// change that commits with it; every audit record goes in the same
+// transaction. Administrators and the system only. It returns how many
+// tasks it made.
+func (db *DB) insertRuleTasks(ctx context.Context, tasks []*carepath.Task,
+	then func(tx *Tx, a *carepath.Actor, i int, created bool) ([]carepath.AuditEvent, error)) (int, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return 0, err
 	}
-	for _, f := range firings {
-		if err := prepareTask(a, f.Task); err != nil {
+	for _, t := range tasks {
+		if err := prepareTask(a, t); err != nil {
 			return 0, err
 		}
 	}
@@ -167,22 +187,20 @@ func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTas
 	err = db.RunInTx(ctx, func(tx *Tx) error {
 		made = 0
 		var audits []carepath.AuditEvent
-		for _, f := range firings {
-			created, err := insertTask(ctx, tx, a, f.Task)
+		for i, t := range tasks {
+			created, err := insertTask(ctx, tx, a, t)
 			if err != nil {
-				return fmt.Errorf("schedule %s: %w", f.Schedule.ID, err)
+				return fmt.Errorf("%s: %w", t.Origin.EventKey, err)
 			}
 			if created {
 				made++
-				audits = append(audits, taskCreatedAudit(a, f.Task))
+				audits = append(audits, taskCreatedAudit(a, t))
 			}
-			// Only from the occurrence read: a sweep that got here first has
-			// moved it on already (and made this same task).
-			if _, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
-				WHERE org_id = ? AND id = ? AND seq = ?`, f.Task.ID, formatTime(f.Task.Due), formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)),
-				formatTime(tx.Now), a.OrgID, f.Schedule.ID, f.Schedule.Seq); err != nil {
+			more, err := then(tx, a, i, created)
+			if err != nil {
 				return err
 			}
+			audits = append(audits, more...)
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
@@ -267,57 +285,27 @@ func (db *DB) FindTasksToEscalate(ctx context.Context, dueBefore time.Time, rule
 
 // EscalateTasks implements carepath.WorkStateService.
 func (db *DB) EscalateTasks(ctx context.Context, escalations []carepath.Escalation) (int, error) {
-	a, err := adminIn(ctx)
-	if err != nil {
-		return 0, err
+	tasks := make([]*carepath.Task, len(escalations))
+	for i, e := range escalations {
+		tasks[i] = e.Task
 	}
-	for _, e := range escalations {
-		if err := prepareTask(a, e.Task); err != nil {
-			return 0, err
+	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, i int, created bool) ([]carepath.AuditEvent, error) {
+		late := escalations[i].Late
+		raised := late.Priority.Raise()
+		if !created || raised == late.Priority {
+			return nil, nil
 		}
-	}
-	made := 0
-	err = db.RunInTx(ctx, func(tx *Tx) error {
-		made = 0
-		var audits []carepath.AuditEvent
-		for _, e := range escalations {
-			created, err := insertTask(ctx, tx, a, e.Task)
-			if err != nil {
-				return fmt.Errorf("task %s: %w", e.Late.ID, err)
-			}
-			if !created {
-				continue
-			}
-			made++
-			audits = append(audits, taskCreatedAudit(a, e.Task))
-			// The late task's priority goes up, if it is still open and not
-			// changed since it was read (otherwise it stays as it is now).
-			raised := e.Late.Priority.Raise()
-			if raised == e.Late.Priority {
-				continue
-			}
-			res, err := tx.Exec(ctx, `UPDATE task SET priority = ?, version = version + 1, updated_at = ?
-				WHERE org_id = ? AND id = ? AND version = ? AND status IN `+openStatuses, string(raised), formatTime(tx.Now), a.OrgID, e.Late.ID, e.Late.Version)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				continue
-			}
-			late := *e.Late
-			late.Version++
-			if err := appendTaskEvents(ctx, tx, &late, a, carepath.TaskEvent{Action: "priority", From: string(e.Late.Priority), To: string(raised),
-				Note: "escalated to the supervisors: more than a business day late"}); err != nil {
-				return err
-			}
-			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditTaskUpdate, PatientID: late.PatientID,
-				Object: "Task/" + late.ID, Detail: "priority " + string(raised)}, a))
+		// As any change, from the version read: a task closed or changed
+		// since stays as it is now.
+		_, audit, err := changeTask(ctx, tx, a, late.ID, carepath.TaskChange{Priority: &raised, Version: late.Version,
+			Note: "escalated to the supervisors: more than a business day late"})
+		if code := carepath.ErrorCode(err); code == carepath.ECONFLICT || code == carepath.EINVALID {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return []carepath.AuditEvent{audit}, nil
 	})
-	return made, err
 }
 
 // FindHolidays implements carepath.WorkStateService.

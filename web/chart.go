@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
 )
 
 type chartData struct {
@@ -36,6 +37,18 @@ type seriesChart struct {
 	SVG   template.HTML
 	Alt   string
 }
+
+// taskQueues are the queues a task added from a chart may wait in: the
+// roles that work patients' tasks.
+var taskQueues = func() []carepath.Role {
+	var qs []carepath.Role
+	for _, role := range carepath.Roles {
+		if role.HasCaseload() || role == carepath.RoleNurse || role == carepath.RoleSupervisor || role == carepath.RolePharmacist {
+			qs = append(qs, role)
+		}
+	}
+	return qs
+}()
 
 // chartedCodes are the series drawn as small multiples, in this order;
 // every other series is listed with its latest value.
@@ -65,13 +78,8 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 	}
 	v := viewerFrom(r.Context())
 	now := time.Now().In(v.Loc)
-	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate), CanWrite: v.User.Role.CanWriteClinical(),
+	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate), CanWrite: v.User.Role.CanWriteClinical(), Queues: taskQueues,
 		DefaultDue: now.AddDate(0, 0, 1).Format(time.DateOnly)}
-	for _, role := range carepath.Roles {
-		if role.HasCaseload() || role == carepath.RoleNurse || role == carepath.RoleSupervisor || role == carepath.RolePharmacist {
-			d.Queues = append(d.Queues, role)
-		}
-	}
 	for _, t := range c.Tasks {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
@@ -243,7 +251,7 @@ func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Give the day the task is due by (YYYY-MM-DD)."))
 		return
 	}
-	t := &carepath.Task{PatientID: id, Kind: "general", Title: r.PostFormValue("title"), Due: endOfDay(day),
+	t := &carepath.Task{PatientID: id, Kind: "general", Title: r.PostFormValue("title"), Due: calendar.EndOfDay(day),
 		Priority: carepath.TaskPriority(r.PostFormValue("priority")), Origin: carepath.TaskOrigin{Reason: strings.TrimSpace(r.PostFormValue("why"))}}
 	if who := r.PostFormValue("who"); who == "me" || who == "" {
 		t.OwnerID = v.User.ID

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
 )
 
 // taskRow is one task as a worklist row or the task page shows it, with
@@ -113,7 +114,7 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 		CanTeam: v.User.Role == carepath.RoleSupervisor || v.User.Role == carepath.RoleAdministrator}
 	d.Team = d.CanTeam && q.Get("view") == "team"
 	now := time.Now().In(v.Loc)
-	endOfToday := endOfDay(now)
+	endOfToday := calendar.EndOfDay(now)
 	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: workPerPage}
 	if d.Team {
 		d.Owner, d.Queue = q.Get("owner"), q.Get("queue")
@@ -157,17 +158,11 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "work.html", title, d)
 }
 
-// endOfDay is the last second of t's day in t's location.
-func endOfDay(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location()).Add(-time.Second)
-}
-
 // handleTaskCounts is the header's "overdue, due today" fragment, loaded by
 // htmx after the page (and every minute), so that no page waits for it.
 func (s *Server) handleTaskCounts(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	c, err := s.Tasks.CountMyTasks(r.Context(), endOfDay(time.Now().In(v.Loc)))
+	c, err := s.Tasks.CountMyTasks(r.Context(), calendar.EndOfDay(time.Now().In(v.Loc)))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -280,11 +275,11 @@ func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, page, na
 	buf.WriteTo(w)
 }
 
-// TotalLabel is the list's size as the page says it: "1,000+" past the
+// TotalLabel is the list's size as the page says it: "1000+" past the
 // count limit.
 func (d workData) TotalLabel() string {
 	if d.Total > carepath.TaskCountLimit {
-		return fmt.Sprintf("%d,%03d+", carepath.TaskCountLimit/1000, carepath.TaskCountLimit%1000)
+		return strconv.Itoa(carepath.TaskCountLimit) + "+"
 	}
 	return strconv.Itoa(d.Total)
 }
