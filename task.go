@@ -212,7 +212,8 @@ type TaskService interface {
 	// FindTaskByID returns a task of the actor's organization with its
 	// history, or ENOTFOUND.
 	FindTaskByID(ctx context.Context, id string) (*Task, error)
-	// FindTasks lists tasks of the actor's organization matching f, and how
+	// FindTasks lists tasks of the actor's organization matching f (ENOTFOUND
+	// when f.PatientID names no patient of it), and how
 	// many match (up to TaskCountLimit; TaskCountLimit+1 means more). A
 	// worklist (f.OwnerID or f.Queues) lists the owner's tasks before the
 	// queues', each overdue first, then due today (f.Today), then later,

@@ -658,6 +658,16 @@ func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath
 	var tasks []*carepath.Task
 	var total int
 	err = db.inReadTx(ctx, func(r *readTx) error {
+		if f.PatientID != "" {
+			// Another organization's patient, or none: not found, rather
+			// than an empty list that says the patient exists.
+			var one int
+			if err := r.queryRow(ctx, "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, f.PatientID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+				return carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
+			} else if err != nil {
+				return err
+			}
+		}
 		if err := r.queryRow(ctx, "SELECT "+strings.Join(counts, " + "), countArgs...).Scan(&total); err != nil {
 			return err
 		}

@@ -146,6 +146,8 @@ func TestTaskAuthorization(t *testing.T) {
 		if ts, n, err := db.FindTasks(as(f.outs), carepath.TaskFilter{AnyOwner: true}); err != nil || n != 0 || len(ts) != 0 {
 			t.Errorf("another organization lists %d tasks (%v)", n, err)
 		}
+		_, _, err = db.FindTasks(as(f.outs), carepath.TaskFilter{PatientID: "p1"})
+		wantCode(t, "another organization lists a patient's tasks", err, carepath.ENOTFOUND)
 		_, err = db.UpdateTask(as(f.auditor), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
 		wantCode(t, "the auditor changes", err, carepath.ENOTFOUND)
 		_, err = db.UpdateTask(as(f.nurse), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
