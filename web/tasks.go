@@ -223,8 +223,9 @@ func (s *Server) handleChangeTask(w http.ResponseWriter, r *http.Request) {
 			s.taskRefused(w, r, carepath.Errorf(carepath.EINVALID, "Give the day the task comes back (YYYY-MM-DD)."))
 			return
 		}
-		// Back at the start of that working day.
-		until := day.Add(8 * time.Hour)
+		// Back at 08:00 that day (on the clock: a daylight-saving day is
+		// not 24 hours long).
+		until := time.Date(day.Year(), day.Month(), day.Day(), 8, 0, 0, 0, v.Loc)
 		c.NotBefore, done = &until, "Snoozed until "+until.Format("Mon 2 Jan")
 	default:
 		s.taskRefused(w, r, carepath.Errorf(carepath.EINVALID, "Unknown action."))
