@@ -138,6 +138,16 @@ func TestRoleMatrix(t *testing.T) {
 					t.Errorf("GET %s found something: %.300s", rt.path, body)
 				}
 			}
+			// Through the API too.
+			for _, call := range []struct{ method, path, body string }{
+				{"PATCH", "/api/v1/tasks/" + otherTask.ID, `{"priority": "stat"}`},
+				{"POST", "/api/v1/tasks", `{"patient_id": "other-patient", "kind": "general", "title": "x", "queue": "care_manager", "due": "2026-12-01T00:00:00Z"}`},
+				{"POST", "/api/v1/patients/other-patient/encounters", `{"class": "IMP", "start": "2026-11-01T00:00:00Z"}`},
+			} {
+				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
+					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)
+				}
+			}
 			// Changes to another tenant's task or patient: not found, whatever the role.
 			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks"} {
 				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
