@@ -2,6 +2,7 @@ package carepath
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -162,8 +163,58 @@ type TaskFilter struct {
 	Statuses []TaskStatus
 	// Hidden: include tasks whose NotBefore is still ahead (snoozed).
 	Hidden bool
+	// Sort orders the list; "" is TaskSortUrgency for a worklist and
+	// TaskSortDue for any other list.
+	Sort   TaskSort
 	Limit  int
 	Offset int
+}
+
+// TaskSort is an order of a task list. A worklist keeps the owner's own
+// tasks before the queues' in every order.
+type TaskSort string
+
+const (
+	// TaskSortUrgency: overdue, then due today (TaskFilter.Today), then
+	// later; within each the most pressing priority, then the deadline.
+	TaskSortUrgency TaskSort = "urgency"
+	// TaskSortDue: the earliest deadline first.
+	TaskSortDue TaskSort = "due"
+	// TaskSortPriority: the most pressing priority first, then the deadline.
+	TaskSortPriority TaskSort = "priority"
+	// TaskSortPatient: by the patient's family and given name, each
+	// patient's tasks by deadline; tasks of no patient last.
+	TaskSortPatient TaskSort = "patient"
+	// TaskSortNewest: the most recently made first.
+	TaskSortNewest TaskSort = "newest"
+)
+
+// TaskSorts are the orders a list offers, in the order offered.
+var TaskSorts = []TaskSort{TaskSortUrgency, TaskSortDue, TaskSortPriority, TaskSortPatient, TaskSortNewest}
+
+// Label is the order in words, for a menu.
+func (s TaskSort) Label() string {
+	switch s {
+	case TaskSortUrgency:
+		return "Most urgent"
+	case TaskSortDue:
+		return "Due date"
+	case TaskSortPriority:
+		return "Priority"
+	case TaskSortPatient:
+		return "Patient"
+	case TaskSortNewest:
+		return "Newest"
+	}
+	return string(s)
+}
+
+// ParseTaskSort reads an order by its name; "" is the list's default.
+func ParseTaskSort(s string) (TaskSort, error) {
+	if s == "" || slices.Contains(TaskSorts, TaskSort(s)) {
+		return TaskSort(s), nil
+	}
+	return "", Errorf(EINVALID, "Unknown sort %q: use one of urgency, due, priority, patient, newest.", s)
 }
 
 // TaskChange is what an update asks for; nil fields stay as they are.
@@ -214,11 +265,11 @@ type TaskService interface {
 	FindTaskByID(ctx context.Context, id string) (*Task, error)
 	// FindTasks lists tasks of the actor's organization matching f (ENOTFOUND
 	// when f.PatientID names no patient of it), and how
-	// many match (up to TaskCountLimit; TaskCountLimit+1 means more). A
-	// worklist (f.OwnerID or f.Queues) lists the owner's tasks before the
-	// queues', each overdue first, then due today (f.Today), then later,
-	// and within each the most pressing priority, then the earliest
-	// deadline; any other list is in deadline order.
+	// many match (up to TaskCountLimit; TaskCountLimit+1 means more), in
+	// the order f.Sort names. A worklist (f.OwnerID or f.Queues) lists the
+	// owner's tasks before the queues' and is by default in
+	// TaskSortUrgency; any other list by default in TaskSortDue. Ties
+	// break by task ID, so pages do not overlap.
 	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
 	// UpdateTask applies a change and records it in the history. The owner,
 	// the task's queue (to claim it), the patient's care team, supervisors

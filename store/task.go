@@ -582,6 +582,96 @@ func rankOf(col string) string {
 	return "CASE " + col + " WHEN 'stat' THEN 4 WHEN 'asap' THEN 3 WHEN 'urgent' THEN 2 ELSE 1 END"
 }
 
+// taskPageQuery is the query for one page of f's tasks in f's order, with
+// their names. Each part, split by deadline group and priority where the
+// order needs them, is a range of an index already in the order asked
+// (or one sort of that part's rows, for the orders no index holds), and
+// only its first Limit+Offset rows are read: a page costs no sort of the
+// thousands of open tasks a caseload or a team can hold. Only the page's
+// rows are then read whole and joined to their names.
+func taskPageQuery(org string, f carepath.TaskFilter, parts []taskPart, now, today time.Time) (string, []any) {
+	offset := max(f.Offset, 0)
+	page := " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(offset)
+	sort := f.Sort
+	if sort == "" {
+		sort = carepath.TaskSortDue
+		if worklist(f) {
+			sort = carepath.TaskSortUrgency
+		}
+	}
+	if sort == carepath.TaskSortDue && !worklist(f) {
+		// Deadline order is the due index's own.
+		return "SELECT " + taskColumns + taskNames + " FROM task t" + taskNameJoins + " WHERE " + parts[0].where +
+			" ORDER BY t.due_at, t.id" + page, parts[0].args
+	}
+
+	type dueGroup struct {
+		cond string
+		args []any
+	}
+	groups := []dueGroup{{"1 = 1", nil}}
+	if sort == carepath.TaskSortUrgency {
+		groups = []dueGroup{{"t.due_at < ?", []any{formatTime(now)}}}
+		if today.After(now) {
+			groups = append(groups, dueGroup{"t.due_at >= ? AND t.due_at <= ?", []any{formatTime(now), formatTime(today)}},
+				dueGroup{"t.due_at > ?", []any{formatTime(today)}})
+		} else {
+			groups = append(groups, dueGroup{"t.due_at >= ?", []any{formatTime(now)}})
+		}
+	}
+	// The worklist indexes hold each priority's tasks in deadline order;
+	// the urgency and priority orders need the priorities apart anyway.
+	// The patient and newest orders sort each part's rows.
+	priorities := []carepath.TaskPriority{""}
+	if sort != carepath.TaskSortPatient && sort != carepath.TaskSortNewest {
+		priorities = []carepath.TaskPriority{carepath.PriorityStat, carepath.PriorityASAP, carepath.PriorityUrgent, carepath.PriorityRoutine}
+	}
+	// Each range's columns: the task, its part, group and rank, its
+	// deadline, and the order's own keys (k0, k1, k2).
+	keys := [3]string{"0", "''", "''"}
+	inner, outer := "t.due_at, t.id", []string{"mine", "due", "id"}
+	switch sort {
+	case carepath.TaskSortUrgency:
+		outer = []string{"mine", "grp", "rnk DESC", "due", "id"}
+	case carepath.TaskSortPriority:
+		outer = []string{"mine", "rnk DESC", "due", "id"}
+	case carepath.TaskSortDue:
+		outer = []string{"mine", "due", "rnk DESC", "id"}
+	case carepath.TaskSortPatient:
+		keys = [3]string{"CASE WHEN t.patient_id = '' THEN 1 ELSE 0 END",
+			"COALESCE((SELECT p.name_key FROM patient p WHERE p.org_id = t.org_id AND p.id = t.patient_id), '')", "t.patient_id"}
+		inner, outer = "k0, k1, k2, t.due_at, t.id", []string{"mine", "k0", "k1", "k2", "due", "id"}
+	case carepath.TaskSortNewest:
+		keys = [3]string{"0", "t.created_at", "''"}
+		inner, outer = "k1 DESC, t.id DESC", []string{"mine", "k1 DESC", "id DESC"}
+	}
+	k := strconv.Itoa(f.Limit + offset)
+	var ranges []string
+	var args []any
+	for _, p := range parts {
+		for g, group := range groups {
+			for _, pr := range priorities {
+				where := p.where + " AND " + group.cond
+				args = append(append(args, p.args...), group.args...)
+				if pr != "" {
+					where += " AND t.priority = ?"
+					args = append(args, string(pr))
+				}
+				ranges = append(ranges, fmt.Sprintf("SELECT * FROM (SELECT t.id AS id, %d AS mine, %d AS grp, %d AS rnk, t.due_at AS due,"+
+					" %s AS k0, %s AS k1, %s AS k2 FROM task t WHERE %s ORDER BY %s LIMIT %s) r%d",
+					p.mine, g, pr.Rank(), keys[0], keys[1], keys[2], where, inner, k, len(ranges)))
+			}
+		}
+	}
+	final := make([]string, len(outer))
+	for i, o := range outer {
+		final[i] = "s." + o
+	}
+	return "SELECT " + taskColumns + taskNames + " FROM (SELECT * FROM (" + strings.Join(ranges, " UNION ALL ") + ") w" +
+		" ORDER BY " + strings.Join(outer, ", ") + page + ") s JOIN task t ON t.org_id = ? AND t.id = s.id" + taskNameJoins +
+		" ORDER BY " + strings.Join(final, ", "), append(args, org)
+}
+
 // patientTasks reads a patient's open tasks for the chart (which audits
 // the view), by deadline.
 func patientTasks(ctx context.Context, db querier, org, patientID string, now time.Time) ([]*carepath.Task, error) {
@@ -600,13 +690,15 @@ func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	if _, err := carepath.ParseTaskSort(string(f.Sort)); err != nil {
+		return nil, 0, err
+	}
 	now := db.Now()
 	today := now
 	if f.Today.After(now) {
 		today = f.Today
 	}
 	parts := taskParts(a.OrgID, f, now)
-	page := " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(f.Offset, 0))
 
 	var counts []string
 	var countArgs []any
@@ -614,46 +706,7 @@ func (db *DB) FindTasks(ctx context.Context, f carepath.TaskFilter) ([]*carepath
 		counts = append(counts, "(SELECT COUNT(*) FROM (SELECT 1 FROM task t WHERE "+p.where+" LIMIT "+strconv.Itoa(carepath.TaskCountLimit+1)+") c)")
 		countArgs = append(countArgs, p.args...)
 	}
-	var q string
-	var args []any
-	if worklist(f) {
-		// Mine before my queues; then overdue, due today, the rest; within
-		// each, the most pressing priority, then the earliest deadline.
-		// Each (part, group, priority) is a range of its index already in
-		// deadline order, so the page is the first rows of at most 24 short
-		// ranges: no sort of the thousands of open tasks a caseload can
-		// hold. Only the page's rows are then read whole and joined.
-		k := strconv.Itoa(f.Limit + max(f.Offset, 0))
-		type dueGroup struct {
-			cond string
-			args []any
-		}
-		groups := []dueGroup{{"t.due_at < ?", []any{formatTime(now)}}}
-		if today.After(now) {
-			groups = append(groups, dueGroup{"t.due_at >= ? AND t.due_at <= ?", []any{formatTime(now), formatTime(today)}},
-				dueGroup{"t.due_at > ?", []any{formatTime(today)}})
-		} else {
-			groups = append(groups, dueGroup{"t.due_at >= ?", []any{formatTime(now)}})
-		}
-		var inner []string
-		for _, p := range parts {
-			for g, group := range groups {
-				for _, pr := range []carepath.TaskPriority{carepath.PriorityStat, carepath.PriorityASAP, carepath.PriorityUrgent, carepath.PriorityRoutine} {
-					inner = append(inner, fmt.Sprintf("SELECT * FROM (SELECT t.id AS id, %d AS mine, %d AS grp, %d AS rnk, t.due_at AS due FROM task t"+
-						" WHERE %s AND %s AND t.priority = ? ORDER BY t.due_at, t.id LIMIT %s) r%d", p.mine, g, pr.Rank(), p.where, group.cond, k, len(inner)))
-					args = append(append(append(args, p.args...), group.args...), string(pr))
-				}
-			}
-		}
-		q = "SELECT " + taskColumns + taskNames + " FROM (SELECT * FROM (" + strings.Join(inner, " UNION ALL ") + ") w" +
-			" ORDER BY mine, grp, rnk DESC, due, id" + page + ") s JOIN task t ON t.org_id = ? AND t.id = s.id" + taskNameJoins +
-			" ORDER BY s.mine, s.grp, s.rnk DESC, s.due, s.id"
-		args = append(args, a.OrgID)
-	} else {
-		// Overdue first is deadline order: the index's own.
-		q = "SELECT " + taskColumns + taskNames + " FROM task t" + taskNameJoins + " WHERE " + parts[0].where + " ORDER BY t.due_at, t.id" + page
-		args = parts[0].args
-	}
+	q, args := taskPageQuery(a.OrgID, f, parts, now, today)
 
 	var tasks []*carepath.Task
 	var total int

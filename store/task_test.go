@@ -307,3 +307,71 @@ func TestWorklistOrderAndCounts(t *testing.T) {
 		}
 	})
 }
+
+func TestTaskSorts(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		t0 := f.clock.now() // 14:00 UTC
+		endOfToday := time.Date(t0.Year(), t0.Month(), t0.Day(), 23, 59, 59, 0, time.UTC)
+		// Made a minute apart, in this order (for "newest").
+		for _, c := range []struct {
+			title, patient, owner string
+			queue                 carepath.Role
+			due                   time.Duration
+			priority              carepath.TaskPriority
+		}{
+			{"A", "p1", f.cm.ID, "", 30 * time.Hour, carepath.PriorityRoutine},
+			{"B", "p2", f.cm.ID, "", 5 * time.Hour, carepath.PriorityStat},
+			{"C", "", f.cm.ID, "", -2 * time.Hour, carepath.PriorityRoutine},
+			{"D", "p2", "", carepath.RoleCareManager, -3 * time.Hour, carepath.PriorityUrgent},
+			{"E", "p1", f.cm.ID, "", -time.Hour, carepath.PriorityASAP},
+			{"F", "p2", f.cm.ID, "", 50 * time.Hour, carepath.PriorityRoutine},
+		} {
+			f.task(t, f.sup, carepath.Task{PatientID: c.patient, Title: c.title, OwnerID: c.owner, Queue: c.queue, Due: t0.Add(c.due), Priority: c.priority})
+			f.clock.add(time.Minute)
+		}
+		mine := carepath.TaskFilter{OwnerID: f.cm.ID, Queues: []carepath.Role{carepath.RoleCareManager}, Today: endOfToday}
+		team := carepath.TaskFilter{AnyOwner: true, Today: endOfToday}
+		titles := func(f carepath.TaskFilter, by *carepath.User, db *store.DB) string {
+			tasks, _, err := db.FindTasks(as(by), f)
+			must(t, err)
+			var got []string
+			for _, task := range tasks {
+				got = append(got, task.Title)
+			}
+			return strings.Join(got, "")
+		}
+		for _, c := range []struct {
+			sort       carepath.TaskSort
+			mine, team string
+		}{
+			// Chen (p2) sorts before Rivera (p1); C has no patient.
+			{"", "ECBAFD", "DCEBAF"},
+			{carepath.TaskSortUrgency, "ECBAFD", "EDCBAF"},
+			{carepath.TaskSortDue, "CEBAFD", "DCEBAF"},
+			{carepath.TaskSortPriority, "BECAFD", "BEDCAF"},
+			{carepath.TaskSortPatient, "BFEACD", "DBFEAC"},
+			{carepath.TaskSortNewest, "FECBAD", "FEDCBA"},
+		} {
+			mine.Sort, team.Sort = c.sort, c.sort
+			if got := titles(mine, f.cm, f.db); got != c.mine {
+				t.Errorf("my work by %q: %s, want %s (mine first)", c.sort, got, c.mine)
+			}
+			if got := titles(team, f.sup, f.db); got != c.team {
+				t.Errorf("team work by %q: %s, want %s", c.sort, got, c.team)
+			}
+			// Pages of two make up the same list.
+			var paged string
+			for off := 0; off < 6; off += 2 {
+				mine.Limit, mine.Offset = 2, off
+				paged += titles(mine, f.cm, f.db)
+			}
+			mine.Limit, mine.Offset = 0, 0
+			if paged != c.mine {
+				t.Errorf("my work by %q in pages of two: %s, want %s", c.sort, paged, c.mine)
+			}
+		}
+		_, _, err := f.db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID, Sort: "age"})
+		wantCode(t, "unknown sort", err, carepath.EINVALID)
+	})
+}

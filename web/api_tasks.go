@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"carepath"
@@ -72,6 +73,10 @@ func toAPITask(t *carepath.Task) apiTask {
 	return a
 }
 
+// maxTaskOffset bounds how deep a task list may be paged: each page reads
+// its offset's rows again.
+const maxTaskOffset = 10000
+
 // writeTaskList answers a list of tasks with the number matching.
 func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepath.TaskFilter) {
 	q := r.URL.Query()
@@ -81,6 +86,16 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepat
 		return
 	}
 	f.Limit = limit
+	if o := q.Get("offset"); o != "" {
+		if f.Offset, err = strconv.Atoi(o); err != nil || f.Offset < 0 || f.Offset > maxTaskOffset {
+			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "offset must be a number from 0 to %d.", maxTaskOffset))
+			return
+		}
+	}
+	if f.Sort, err = carepath.ParseTaskSort(q.Get("sort")); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	f.Kind, f.Program, f.Priority = q.Get("kind"), q.Get("program"), carepath.TaskPriority(q.Get("priority"))
 	f.Overdue = q.Get("overdue") == "true"
 	tasks, total, err := s.Tasks.FindTasks(r.Context(), f)
@@ -100,7 +115,8 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepat
 
 // handleAPIWorklist is the caller's work: their tasks, then their role's
 // queue, each with its reason. ?kind= &program= &priority= &overdue=true
-// &limit= narrow it.
+// narrow it; ?sort= (urgency, due, priority, patient, newest) orders it;
+// ?limit= and ?offset= page it.
 func (s *Server) handleAPIWorklist(w http.ResponseWriter, r *http.Request) {
 	a := carepath.ActorFromContext(r.Context())
 	s.writeTaskList(w, r, carepath.TaskFilter{OwnerID: a.User.ID, Queues: []carepath.Role{a.User.Role}})

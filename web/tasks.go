@@ -91,11 +91,38 @@ type workData struct {
 	Due     string // "", "overdue" or "today"
 	Prio    string
 	Program string
+	Sorts   []sortOption
 	Kinds   []string
+	// The rows' place in the list, and the neighbouring pages.
+	From, To         int
+	PrevURL, NextURL string
 	// The team view's people (and queues), and the one chosen.
 	People        []carepath.OwnerCounts
 	Owner, Queue  string
 	OwnerFilterOn bool
+}
+
+// sortOption is one choice of a list's sort menu.
+type sortOption struct {
+	Value    string // "" for the list's default
+	Label    string
+	Selected bool
+}
+
+// sortOptions are the task orders, the list's default first (as ""): most
+// urgent for one's own work, due date for the team's.
+func sortOptions(chosen carepath.TaskSort, team bool) []sortOption {
+	def := carepath.TaskSortUrgency
+	if team {
+		def = carepath.TaskSortDue
+	}
+	opts := []sortOption{{Label: def.Label(), Selected: chosen == "" || chosen == def}}
+	for _, s := range carepath.TaskSorts {
+		if s != def {
+			opts = append(opts, sortOption{Value: string(s), Label: s.Label(), Selected: s == chosen})
+		}
+	}
+	return opts
 }
 
 // workPerPage is how many tasks a worklist page shows.
@@ -113,10 +140,22 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	d := workData{Kind: q.Get("kind"), Due: q.Get("due"), Prio: q.Get("priority"), Program: q.Get("program"), Kinds: taskKinds,
 		CanTeam: v.User.Role == carepath.RoleSupervisor || v.User.Role == carepath.RoleAdministrator}
 	d.Team = d.CanTeam && q.Get("view") == "team"
+	sort, err := carepath.ParseTaskSort(q.Get("sort"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Sorts = sortOptions(sort, d.Team)
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	offset = min(max(offset, 0), maxTaskOffset)
 	now := time.Now().In(v.Loc)
 	endOfToday := calendar.EndOfDay(now)
-	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday, Limit: workPerPage}
+	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday,
+		Sort: sort, Limit: workPerPage, Offset: offset}
 	if d.Team {
+		if f.Sort == "" {
+			f.Sort = carepath.TaskSortDue // a person's or a queue's too
+		}
 		d.Owner, d.Queue = q.Get("owner"), q.Get("queue")
 		switch {
 		case d.Owner != "":
@@ -127,7 +166,6 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 			f.AnyOwner = true
 		}
 		d.OwnerFilterOn = d.Owner != "" || d.Queue != ""
-		var err error
 		if d.People, err = s.Tasks.CountTasksByOwner(r.Context(), endOfToday); err != nil {
 			s.renderError(w, r, err)
 			return
@@ -150,6 +188,23 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	next := r.URL.RequestURI()
 	for _, t := range tasks {
 		d.Rows = append(d.Rows, s.taskRow(v, t, next))
+	}
+	d.From, d.To = offset+1, offset+len(tasks)
+	page := func(off int) string {
+		u := r.URL.Query()
+		u.Del("offset")
+		if off > 0 {
+			u.Set("offset", strconv.Itoa(off))
+		}
+		return "/work?" + u.Encode()
+	}
+	if offset > 0 {
+		d.PrevURL = page(max(offset-workPerPage, 0))
+	}
+	// Counts stop at TaskCountLimit; a page past it is still offered while
+	// pages come back full.
+	if offset+len(tasks) < total || len(tasks) == workPerPage && total > carepath.TaskCountLimit {
+		d.NextURL = page(offset + workPerPage)
 	}
 	title := "My work"
 	if d.Team {
