@@ -74,8 +74,8 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 	}
 	created := false
 	err = db.RunInTx(ctx, func(tx *Tx) error {
-		var err error
-		if created, err = insertTask(ctx, tx, a, t); err != nil || !created {
+		made, err := insertTasks(ctx, tx, a, []*carepath.Task{t})
+		if created = err == nil && made[0]; !created {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{taskCreatedAudit(a, t)})
@@ -107,57 +107,119 @@ func taskCreatedAudit(a *carepath.Actor, t *carepath.Task) carepath.AuditEvent {
 		Detail: t.Kind + ": " + t.Title}, a)
 }
 
-// insertTask writes a prepared task and its first history event in tx. A
-// rule's task already made for the same event is not made again: t becomes
-// that task, and created is false.
-func insertTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task) (created bool, err error) {
-	if t.PatientID != "" {
-		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, t.PatientID); err != nil {
-			return false, err
+// taskInsertRows is how many tasks one INSERT writes: 21 values each stay
+// well under both engines' limits on a statement's parameters.
+const taskInsertRows = 400
+
+// insertTasks writes prepared tasks and their first history events in tx,
+// a few hundred rows per statement (a sweep makes thousands at once). A
+// rule's task already made for the same event is not made again: that
+// task takes its place in tasks, and its created is false.
+func insertTasks(ctx context.Context, tx *Tx, a *carepath.Actor, tasks []*carepath.Task) (created []bool, err error) {
+	if err := checkTaskRefs(ctx, tx, a.OrgID, tasks); err != nil {
+		return nil, err
+	}
+	created = make([]bool, len(tasks))
+	var events []any
+	for start := 0; start < len(tasks); start += taskInsertRows {
+		chunk := tasks[start:min(start+taskInsertRows, len(tasks))]
+		args := make([]any, 0, len(chunk)*21)
+		for _, t := range chunk {
+			facts := "{}"
+			if len(t.Origin.Facts) > 0 {
+				b, _ := json.Marshal(t.Origin.Facts)
+				facts = string(b)
+			}
+			t.ID, t.Created, t.Updated, t.Version = newID(), tx.Now, tx.Now, 1
+			if t.Status == "" {
+				t.Status = carepath.TaskRequested
+				if t.OwnerID != "" {
+					t.Status = carepath.TaskAccepted
+				}
+			}
+			args = append(args, t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
+				formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
+				t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now))
 		}
-	}
-	if t.OwnerID != "" {
-		if err := mustExist(ctx, tx, "The owner is not an active user of this organization.",
-			"SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, t.OwnerID); err != nil {
-			return false, err
-		}
-	}
-	facts := "{}"
-	if len(t.Origin.Facts) > 0 {
-		b, _ := json.Marshal(t.Origin.Facts)
-		facts = string(b)
-	}
-	t.ID, t.Created, t.Updated, t.Version = newID(), tx.Now, tx.Now, 1
-	if t.Status == "" {
-		t.Status = carepath.TaskRequested
-		if t.OwnerID != "" {
-			t.Status = carepath.TaskAccepted
-		}
-	}
-	// A rule's task for an event already made is left alone (the unique
-	// index on rule and event): the insert does nothing and t becomes it.
-	res, err := tx.Exec(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
-		not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (org_id, rule_id, event_key) WHERE rule_id <> '' DO NOTHING`,
-		t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
-		formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
-		t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now))
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, err
-	} else if n == 0 {
-		existing, err := findTaskWhere(ctx, tx, ruleTaskWhere, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+		// A rule's task for an event already made is left alone (the
+		// unique index on rule and event): its row is not inserted, nor
+		// returned.
+		rows, err := tx.Query(ctx, `INSERT INTO task (org_id, id, patient_id, kind, title, status, priority, owner_id, queue, program, due_at,
+			not_before, origin, created_by, rule_id, rule_version, event_key, reason, facts, created_at, updated_at)
+			VALUES `+valueRows(21, len(chunk))+`
+			ON CONFLICT (org_id, rule_id, event_key) WHERE rule_id <> '' DO NOTHING RETURNING id`, args...)
+		made, err := collect(rows, err, func(scan func(...any) error) (string, error) {
+			var id string
+			return id, scan(&id)
+		})
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		*t = *existing
-		return false, nil
+		isMade := make(map[string]bool, len(made))
+		for _, id := range made {
+			isMade[id] = true
+		}
+		for i, t := range chunk {
+			if isMade[t.ID] {
+				created[start+i] = true
+				events = append(events, t.OrgID, t.ID, 1, formatTime(tx.Now), a.ActorID(), actorLabel(a), "created", "", string(t.Status), t.Origin.Reason)
+				continue
+			}
+			existing, err := findTaskWhere(ctx, tx, ruleTaskWhere, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+			if err != nil {
+				return nil, err
+			}
+			*t = *existing
+		}
 	}
-	ev := carepath.TaskEvent{Action: "created", To: string(t.Status), Note: t.Origin.Reason}
-	return true, appendTaskEvents(ctx, tx, t, a, ev)
+	return created, insertTaskEventRows(ctx, tx, events)
+}
+
+// checkTaskRefs checks that the tasks' patients are the organization's and
+// their owners its active users, a query for each few hundred.
+func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Task) error {
+	for _, ref := range []struct {
+		id    func(*carepath.Task) string
+		query string
+		msg   string
+	}{
+		{func(t *carepath.Task) string { return t.PatientID }, "SELECT id FROM patient WHERE org_id = ? AND id IN", "Patient not found."},
+		{func(t *carepath.Task) string { return t.OwnerID }, "SELECT id FROM app_user WHERE NOT disabled AND org_id = ? AND id IN",
+			"The owner is not an active user of this organization."},
+	} {
+		seen := map[string]bool{}
+		var ids []any
+		for _, t := range tasks {
+			if id := ref.id(t); id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		found := map[string]bool{}
+		for start := 0; start < len(ids); start += 500 {
+			chunk := ids[start:min(start+500, len(ids))]
+			rows, err := tx.Query(ctx, ref.query+" ("+placeholders(len(chunk))+")", append([]any{org}, chunk...)...)
+			got, err := collect(rows, err, func(scan func(...any) error) (string, error) {
+				var id string
+				return id, scan(&id)
+			})
+			if err != nil {
+				return err
+			}
+			for _, id := range got {
+				found[id] = true
+			}
+		}
+		for _, t := range tasks {
+			if id := ref.id(t); id != "" && !found[id] {
+				if t.Origin.EventKey != "" {
+					return carepath.Errorf(carepath.ENOTFOUND, "%s: %s", t.Origin.EventKey, ref.msg)
+				}
+				return carepath.Errorf(carepath.ENOTFOUND, "%s", ref.msg)
+			}
+		}
+	}
+	return nil
 }
 
 func validateNewTask(t *carepath.Task) error {
@@ -219,22 +281,43 @@ func formatOptionalTime(t time.Time) string {
 // last one.
 func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath.Actor, events ...carepath.TaskEvent) error {
 	var last int
-	if t.Version > 1 { // a new task has no history yet
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
-			return err
-		}
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
+		return err
 	}
+	var args []any
 	for i, e := range events {
-		actor := a.Name()
-		if a.User != nil && a.User.Name != "" {
-			actor = a.User.Name
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO task_event (org_id, task_id, seq, at, actor_id, actor, action, from_value, to_value, note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.OrgID, t.ID, last+i+1, formatTime(tx.Now), a.ActorID(), actor, e.Action, e.From, e.To, e.Note); err != nil {
+		args = append(args, t.OrgID, t.ID, last+i+1, formatTime(tx.Now), a.ActorID(), actorLabel(a), e.Action, e.From, e.To, e.Note)
+	}
+	return insertTaskEventRows(ctx, tx, args)
+}
+
+// insertTaskEventRows writes history rows, given as ten values each in the
+// order of its INSERT's columns, a thousand per statement.
+func insertTaskEventRows(ctx context.Context, tx *Tx, args []any) error {
+	const cols, perStatement = 10, 1000
+	for start := 0; start < len(args); start += cols * perStatement {
+		chunk := args[start:min(start+cols*perStatement, len(args))]
+		if _, err := tx.Exec(ctx, "INSERT INTO task_event (org_id, task_id, seq, at, actor_id, actor, action, from_value, to_value, note) VALUES "+
+			valueRows(cols, len(chunk)/cols), chunk...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// actorLabel is who the history says acted: the user's name, or the
+// actor's (a rule, the sweep).
+func actorLabel(a *carepath.Actor) string {
+	if a.User != nil && a.User.Name != "" {
+		return a.User.Name
+	}
+	return a.Name()
+}
+
+// valueRows is a VALUES list of n rows of cols placeholders each.
+func valueRows(cols, n int) string {
+	row := "(" + placeholders(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // findTaskWhere reads one task (without history) in a transaction.

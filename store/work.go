@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -156,24 +155,37 @@ func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTas
 	for i, f := range firings {
 		tasks[i] = f.Task
 	}
-	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, i int, _ bool) ([]carepath.AuditEvent, error) {
-		// Only from the occurrence read: a sweep that got here first has
-		// moved it on already (and made this same task).
-		f := firings[i]
-		_, err := tx.Exec(ctx, `UPDATE schedule SET seq = seq + 1, last_task_id = ?, last_due = ?, next_due = ?, updated_at = ?
-			WHERE org_id = ? AND id = ? AND seq = ?`, f.Task.ID, formatTime(f.Task.Due), formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)),
-			formatTime(tx.Now), a.OrgID, f.Schedule.ID, f.Schedule.Seq)
-		return nil, err
+	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, _ []bool) ([]carepath.AuditEvent, error) {
+		// Each schedule moves on from the occurrence read only: a sweep
+		// that got here first has moved it on already (and made this same
+		// task, which is now the firing's).
+		const cols, perStatement = 5, 500
+		for start := 0; start < len(firings); start += perStatement {
+			chunk := firings[start:min(start+perStatement, len(firings))]
+			rows := make([]string, len(chunk))
+			args := make([]any, 0, len(chunk)*cols+2)
+			for i, f := range chunk {
+				rows[i] = "(?, CAST(? AS INTEGER), ?, ?, ?)"
+				args = append(args, f.Schedule.ID, f.Schedule.Seq, f.Task.ID, formatTime(f.Task.Due),
+					formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)))
+			}
+			if _, err := tx.Exec(ctx, `WITH v (id, seq, task_id, last_due, next_due) AS (VALUES `+strings.Join(rows, ", ")+`)
+				UPDATE schedule SET seq = v.seq + 1, last_task_id = v.task_id, last_due = v.last_due, next_due = v.next_due, updated_at = ?
+				FROM v WHERE schedule.org_id = ? AND schedule.id = v.id AND schedule.seq = v.seq`,
+				append(args, formatTime(tx.Now), a.OrgID)...); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	})
 }
 
 // insertRuleTasks makes rule tasks in one transaction (each once: its rule
-// event key), running then after each with whether it was made, for the
-// change that commits with it; every audit record goes in the same
-// transaction. Administrators and the system only. It returns how many
-// tasks it made.
+// event key), running then with which of them it made, for the change
+// that commits with them; every audit record goes in the same transaction.
+// Administrators and the system only. It returns how many tasks it made.
 func (db *DB) insertRuleTasks(ctx context.Context, tasks []*carepath.Task,
-	then func(tx *Tx, a *carepath.Actor, i int, created bool) ([]carepath.AuditEvent, error)) (int, error) {
+	then func(tx *Tx, a *carepath.Actor, created []bool) ([]carepath.AuditEvent, error)) (int, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return 0, err
@@ -186,23 +198,22 @@ func (db *DB) insertRuleTasks(ctx context.Context, tasks []*carepath.Task,
 	made := 0
 	err = db.RunInTx(ctx, func(tx *Tx) error {
 		made = 0
+		created, err := insertTasks(ctx, tx, a, tasks)
+		if err != nil {
+			return err
+		}
 		var audits []carepath.AuditEvent
 		for i, t := range tasks {
-			created, err := insertTask(ctx, tx, a, t)
-			if err != nil {
-				return fmt.Errorf("%s: %w", t.Origin.EventKey, err)
-			}
-			if created {
+			if created[i] {
 				made++
 				audits = append(audits, taskCreatedAudit(a, t))
 			}
-			more, err := then(tx, a, i, created)
-			if err != nil {
-				return err
-			}
-			audits = append(audits, more...)
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		more, err := then(tx, a, created)
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, append(audits, more...))
 	})
 	return made, err
 }
@@ -289,22 +300,26 @@ func (db *DB) EscalateTasks(ctx context.Context, escalations []carepath.Escalati
 	for i, e := range escalations {
 		tasks[i] = e.Task
 	}
-	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, i int, created bool) ([]carepath.AuditEvent, error) {
-		late := escalations[i].Late
-		raised := late.Priority.Raise()
-		if !created || raised == late.Priority {
-			return nil, nil
+	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, created []bool) ([]carepath.AuditEvent, error) {
+		var audits []carepath.AuditEvent
+		for i, e := range escalations {
+			late := e.Late
+			raised := late.Priority.Raise()
+			if !created[i] || raised == late.Priority {
+				continue
+			}
+			// As any change, from the version read: a task closed or
+			// changed since stays as it is now.
+			_, audit, err := changeTask(ctx, tx, a, late.ID, carepath.TaskChange{Priority: &raised, Version: late.Version,
+				Note: "escalated to the supervisors: more than a business day late"})
+			if code := carepath.ErrorCode(err); code == carepath.ECONFLICT || code == carepath.EINVALID {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			audits = append(audits, audit)
 		}
-		// As any change, from the version read: a task closed or changed
-		// since stays as it is now.
-		_, audit, err := changeTask(ctx, tx, a, late.ID, carepath.TaskChange{Priority: &raised, Version: late.Version,
-			Note: "escalated to the supervisors: more than a business day late"})
-		if code := carepath.ErrorCode(err); code == carepath.ECONFLICT || code == carepath.EINVALID {
-			return nil, nil
-		} else if err != nil {
-			return nil, err
-		}
-		return []carepath.AuditEvent{audit}, nil
+		return audits, nil
 	})
 }
 
