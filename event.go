@@ -87,6 +87,8 @@ type WorkStateService interface {
 	EnsureSchedules(ctx context.Context, ruleID string, m ConditionMatch, everyDays int, firstDue time.Time) (int, error)
 	// FindDueSchedules returns active schedules whose next occurrence is to
 	// be made at now: never made one, or the last one is closed or due.
+	// (A schedule learns that its last one closed in the transaction that
+	// closes it.)
 	FindDueSchedules(ctx context.Context, now time.Time, limit int) ([]Schedule, error)
 	// FireSchedules makes each schedule's next occurrence as its task (once
 	// per occurrence: the task's rule event key) and moves the schedule on

@@ -343,3 +343,17 @@ func (db *DB) ChangePassword(ctx context.Context, current, next string) error {
 			Action: carepath.AuditPasswordChange, Object: "User/" + a.User.ID}, a)})
 	})
 }
+
+// newTimeID returns an id that sorts by when it was made: 48 bits of
+// Unix milliseconds and 32 random bits, in 16 characters of lower-case
+// base32hex (whose alphabet sorts as its values do).
+func newTimeID(at time.Time) string {
+	var b [10]byte
+	ms := uint64(at.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	rand.Read(b[6:])
+	return strings.ToLower(base32.HexEncoding.EncodeToString(b[:]))
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,21 +28,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	batch := fs.Int("batch", 20000, "resources per write transaction")
 	workers := fs.Int("workers", 0, "parallel parsers (default: one per CPU)")
 	every := fs.Int("progress-every", 100, "without a terminal, print a progress line every N bundles")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
+	cpuProfile := cpuProfileFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "carepath import: name at least one file or folder to import")
 		return errUsage
@@ -122,4 +117,26 @@ func (p *progressPrinter) print(s fhirimport.Progress) {
 		fmt.Fprintf(p.w, "import: %d bundles, %d resources, %.0f resources/s, %d failed, %.0f%% of input, ETA %s\n",
 			s.Units, s.Resources, rate, s.Failed, frac*100, eta)
 	}
+}
+
+// cpuProfileFlag is the --cpuprofile flag of the commands worth profiling.
+func cpuProfileFlag(fs *flag.FlagSet) *string {
+	return fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
+}
+
+// startCPUProfile profiles the process into path until stop; no path, no
+// profile.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -9,7 +9,7 @@ import (
 	"carepath/jobs"
 )
 
-const sweepSummary = `Usage: carepath sweep [--db DSN]
+const sweepSummary = `Usage: carepath sweep [--db DSN] [--cpuprofile FILE]
 
 Runs the work rules once over every organization, as "serve" does every
 minute: the rules on new events (discharges), the check-in schedules that
@@ -20,9 +20,15 @@ times: what is done once is not done again.`
 func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", sweepSummary, stderr)
 	dsn := dbFlag(fs)
+	cpuProfile := cpuProfileFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err
