@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -170,24 +169,19 @@ func appendAudit(ctx context.Context, tx batchTx, events []carepath.AuditEvent) 
 		if err != nil {
 			return err
 		}
-		idx := byOrg[org]
-		for start := 0; start < len(idx); start += 500 {
-			chunk := idx[start:min(start+500, len(idx))]
-			args := make([]any, 0, len(chunk)*12)
-			for _, i := range chunk {
-				e := &events[i]
-				seq++
-				e.Seq, e.At, e.PrevHash = seq, at, prev
-				e.Hash = e.ChainHash()
-				prev = e.Hash
-				args = append(args, e.OrgID, e.Seq, e.At.Format(carepath.AuditTimeFormat), e.ActorID, e.Actor, e.Action,
-					e.PatientID, e.Object, e.Source, e.Detail, e.PrevHash, e.Hash)
-			}
-			row := "(" + placeholders(12) + ")"
-			if err := tx.exec(ctx, "INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash) VALUES "+
-				strings.TrimSuffix(strings.Repeat(row+", ", len(chunk)), ", "), args...); err != nil {
-				return fmt.Errorf("append audit: %w", err)
-			}
+		args := make([]any, 0, len(byOrg[org])*12)
+		for _, i := range byOrg[org] {
+			e := &events[i]
+			seq++
+			e.Seq, e.At, e.PrevHash = seq, at, prev
+			e.Hash = e.ChainHash()
+			prev = e.Hash
+			args = append(args, e.OrgID, e.Seq, e.At.Format(carepath.AuditTimeFormat), e.ActorID, e.Actor, e.Action,
+				e.PatientID, e.Object, e.Source, e.Detail, e.PrevHash, e.Hash)
+		}
+		if err := tx.insertRows(ctx, "INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash) VALUES ("+
+			placeholders(12)+")", 12, args); err != nil {
+			return fmt.Errorf("append audit: %w", err)
 		}
 		if err := tx.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE org_id = ?", seq, prev, org); err != nil {
 			return err
