@@ -185,12 +185,10 @@ const (
 	// TaskSortPatient: by the patient's family and given name, each
 	// patient's tasks by deadline; tasks of no patient last.
 	TaskSortPatient TaskSort = "patient"
-	// TaskSortNewest: the most recently made first.
-	TaskSortNewest TaskSort = "newest"
 )
 
 // TaskSorts are the orders a list offers, in the order offered.
-var TaskSorts = []TaskSort{TaskSortUrgency, TaskSortDue, TaskSortPriority, TaskSortPatient, TaskSortNewest}
+var TaskSorts = []TaskSort{TaskSortUrgency, TaskSortDue, TaskSortPriority, TaskSortPatient}
 
 // Label is the order in words, for a menu.
 func (s TaskSort) Label() string {
@@ -203,8 +201,6 @@ func (s TaskSort) Label() string {
 		return "Priority"
 	case TaskSortPatient:
 		return "Patient"
-	case TaskSortNewest:
-		return "Newest"
 	}
 	return string(s)
 }
@@ -214,7 +210,7 @@ func ParseTaskSort(s string) (TaskSort, error) {
 	if s == "" || slices.Contains(TaskSorts, TaskSort(s)) {
 		return TaskSort(s), nil
 	}
-	return "", Errorf(EINVALID, "Unknown sort %q: use one of urgency, due, priority, patient, newest.", s)
+	return "", Errorf(EINVALID, "Unknown sort %q: use one of urgency, due, priority, patient.", s)
 }
 
 // TaskChange is what an update asks for; nil fields stay as they are.

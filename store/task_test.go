@@ -313,7 +313,7 @@ func TestTaskSorts(t *testing.T) {
 		f := newTaskFixture(t, e)
 		t0 := f.clock.now() // 14:00 UTC
 		endOfToday := time.Date(t0.Year(), t0.Month(), t0.Day(), 23, 59, 59, 0, time.UTC)
-		// Made a minute apart, in this order (for "newest").
+		// Made a minute apart, in this order.
 		for _, c := range []struct {
 			title, patient, owner string
 			queue                 carepath.Role
@@ -351,7 +351,6 @@ func TestTaskSorts(t *testing.T) {
 			{carepath.TaskSortDue, "CEBAFD", "DCEBAF"},
 			{carepath.TaskSortPriority, "BECAFD", "BEDCAF"},
 			{carepath.TaskSortPatient, "BFEACD", "DBFEAC"},
-			{carepath.TaskSortNewest, "FECBAD", "FEDCBA"},
 		} {
 			mine.Sort, team.Sort = c.sort, c.sort
 			if got := titles(mine, f.cm, f.db); got != c.mine {
@@ -371,6 +370,26 @@ func TestTaskSorts(t *testing.T) {
 				t.Errorf("my work by %q in pages of two: %s, want %s", c.sort, paged, c.mine)
 			}
 		}
+		// Past a few tasks, the patient order reads patient by patient
+		// instead of sorting: the same order.
+		undo := store.SetPatientSortLimit(1)
+		defer undo()
+		mine.Sort, team.Sort = carepath.TaskSortPatient, carepath.TaskSortPatient
+		if got := titles(mine, f.cm, f.db); got != "BFEACD" {
+			t.Errorf("my work by patient, read patient by patient: %s, want BFEACD", got)
+		}
+		if got := titles(team, f.sup, f.db); got != "DBFEAC" {
+			t.Errorf("team work by patient, read patient by patient: %s, want DBFEAC", got)
+		}
+		var paged string
+		for off := 0; off < 6; off += 2 {
+			team.Limit, team.Offset = 2, off
+			paged += titles(team, f.sup, f.db)
+		}
+		if paged != "DBFEAC" {
+			t.Errorf("team work by patient, read patient by patient, in pages of two: %s, want DBFEAC", paged)
+		}
+		undo()
 		_, _, err := f.db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID, Sort: "age"})
 		wantCode(t, "unknown sort", err, carepath.EINVALID)
 	})

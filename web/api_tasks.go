@@ -115,7 +115,7 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepat
 
 // handleAPIWorklist is the caller's work: their tasks, then their role's
 // queue, each with its reason. ?kind= &program= &priority= &overdue=true
-// narrow it; ?sort= (urgency, due, priority, patient, newest) orders it;
+// narrow it; ?sort= (urgency, due, priority, patient) orders it;
 // ?limit= and ?offset= page it.
 func (s *Server) handleAPIWorklist(w http.ResponseWriter, r *http.Request) {
 	a := carepath.ActorFromContext(r.Context())

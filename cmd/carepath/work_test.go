@@ -199,8 +199,7 @@ func TestWorklistSortsAndPages(t *testing.T) {
 		!strings.Contains(page, `href="/work?sort=due" rel="prev"`) || strings.Contains(page, `rel="next"`) {
 		t.Fatalf("second page: %v\n%s", got, between(page, `id="worklist"`, "</main>"))
 	}
-	// (The store's tests check each order; these were made within a
-	// second or two, so "newest" cannot tell them apart by much.)
+	// (The store's tests check each order.)
 	page, _ = c.get(base + "/work?sort=priority&due=overdue")
 	if got := titles(page); len(got) != 24 || got[0] != "Task 54" || !strings.Contains(page, ">24 open tasks") {
 		t.Errorf("overdue by priority: %v", got)
