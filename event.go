@@ -8,6 +8,7 @@ import (
 // Event kinds the work rules act on.
 const (
 	EventDischarge = "encounter.discharge" // a stay ended
+	EventVitalSign = "observation.vital"   // a recent vital sign out of range
 )
 
 // Event is something that happened to a patient that rules may act on: an

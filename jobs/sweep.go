@@ -220,40 +220,55 @@ func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (se
 
 // applyRules runs the rules for one event and says what they did.
 func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e carepath.Event) (result string, created bool, err error) {
+	var rule rules.Rule
 	switch e.Kind {
 	case carepath.EventDischarge:
-		p, err := s.Store.FindPatientByID(ctx, e.PatientID)
-		if carepath.ErrorCode(err) == carepath.ENOTFOUND {
-			// Its encounter came without the patient (a partial import):
-			// nothing to act on, and nothing to retry for ever.
-			return "no task: patient " + e.PatientID + " not found", false, nil
-		} else if err != nil {
-			return "", false, err
+		rule = rules.PostDischargeContact
+	case carepath.EventVitalSign:
+		rule = rules.VitalSignAlert
+	default:
+		return "no rule acts on " + e.Kind, false, nil
+	}
+	p, err := s.Store.FindPatientByID(ctx, e.PatientID)
+	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+		// Its record came without the patient (a partial import): nothing
+		// to act on, and nothing to retry for ever.
+		return "no task: patient " + e.PatientID + " not found", false, nil
+	} else if err != nil {
+		return "", false, err
+	}
+	if p.Deceased {
+		return "no task: the patient has died", false, nil
+	}
+	var careManager string
+	for _, m := range p.CareTeam {
+		if m.Role == carepath.CareTeamPrimaryCareManager && !m.User.Disabled {
+			careManager = m.UserID
+			break
 		}
-		if p.Deceased {
-			return "no task: the patient has died", false, nil
-		}
+	}
+	var t carepath.Task
+	var ok bool
+	var why string
+	switch e.Kind {
+	case carepath.EventDischarge:
 		d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
-			Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"]}
+			Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
+			CareManagerID: careManager}
 		d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
 		d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
-		for _, m := range p.CareTeam {
-			if m.Role == carepath.CareTeamPrimaryCareManager && !m.User.Disabled {
-				d.CareManagerID = m.UserID
-				break
-			}
-		}
-		t, ok, why := rules.PlanPostDischargeContact(d, cal, s.now())
-		if !ok {
-			return rules.PostDischargeContact.ID + ": no task: " + why, false, nil
-		}
-		created, err := s.Store.CreateTask(ctx, &t)
-		if err != nil {
-			return "", false, err
-		}
-		return rules.PostDischargeContact.ID + ": task " + t.ID, created, nil
+		t, ok, why = rules.PlanPostDischargeContact(d, cal, s.now())
+	case carepath.EventVitalSign:
+		t, ok, why = rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
 	}
-	return "no rule acts on " + e.Kind, false, nil
+	if !ok {
+		return rule.ID + ": no task: " + why, false, nil
+	}
+	created, err = s.Store.CreateTask(ctx, &t)
+	if err != nil {
+		return "", false, err
+	}
+	return rule.ID + ": task " + t.ID, created, nil
 }
 
 // runSchedules enrolls patients in the heart-failure check-in and makes

@@ -281,3 +281,47 @@ func TestEnrollEvery(t *testing.T) {
 	f.clock.add(31 * time.Minute)
 	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
 }
+
+// TestVitalSignAlert: an imported blood pressure of 185/95 taken this
+// morning makes one urgent task for Ana's care manager, due by the end of
+// the business day, with the reading in its reason; the same reading
+// imported again makes none; an in-range or week-old reading makes no event.
+func TestVitalSignAlert(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		f.sweep.EnrollEvery = time.Hour
+		bp := func(id, patient string, at time.Time, sys, dia float64) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: patient, Hash: "h" + id,
+				JSON: []byte(`{"resourceType":"Observation","id":"` + id + `"}`),
+				Record: &carepath.Observation{ID: id, PatientID: patient, Status: "final", Category: "vital-signs",
+					Code:      carepath.Coding{System: "http://loinc.org", Code: rules.LOINCBloodPressure, Display: "Blood pressure panel"},
+					Effective: at.UTC().Format(time.RFC3339), Components: []carepath.ObservationComponent{
+						{Code: carepath.Coding{Code: rules.LOINCSystolic}, ValueNum: &sys, Unit: "mm[Hg]"},
+						{Code: carepath.Coding{Code: rules.LOINCDiastolic}, ValueNum: &dia, Unit: "mm[Hg]"}}}}
+		}
+		now := f.clock.now() // Friday 22 May 2026, 16:00 in New York
+		load := func(rs ...carepath.ImportResource) {
+			_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: rs}})
+			must(t, err)
+		}
+		load(bp("o1", "p1", now.Add(-7*time.Hour), 185, 95), bp("o2", "p1", now.Add(-6*time.Hour), 128, 82),
+			bp("o3", "p2", now.Add(-8*24*time.Hour), 200, 125))
+		f.run(t, jobs.Report{Events: 1, Tasks: 1, Enrolled: 1, CheckIns: 1})
+		got := f.tasks(t, rules.KindVitalSign)
+		if len(got) != 1 {
+			t.Fatalf("vital-sign tasks: %d, want 1", len(got))
+		}
+		task := got[0]
+		wantDue := time.Date(2026, 5, 22, 23, 59, 59, 0, f.ny)
+		if task.OwnerID != f.cm.ID || task.Priority != carepath.PriorityUrgent || !task.Due.Equal(wantDue) ||
+			!strings.Contains(task.Origin.Reason, "Systolic blood pressure 185 mmHg (180 or more: hypertensive crisis (AHA))") ||
+			!strings.Contains(task.Origin.Reason, "Fri 22 May 2026 09:00") || task.Origin.RuleID != rules.VitalSignAlert.ID {
+			t.Errorf("vital-sign task: owner %s priority %s due %s reason %q", task.OwnerID, task.Priority, task.Due.In(f.ny), task.Origin.Reason)
+		}
+		load(bp("o1", "p1", now.Add(-7*time.Hour), 185, 96)) // a corrected copy of the same reading
+		f.run(t, jobs.Report{})
+		if n := len(f.tasks(t, rules.KindVitalSign)); n != 1 {
+			t.Errorf("after the same reading again: %d tasks, want 1", n)
+		}
+	})
+}

@@ -46,7 +46,7 @@ var (
 )
 
 // BuiltIn lists every built-in rule, for the administrators' page.
-var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, OverdueEscalation}
+var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, VitalSignAlert, OverdueEscalation}
 
 // TaskKinds the rules make.
 const (

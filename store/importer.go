@@ -173,8 +173,13 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 				// before this version's are added.
 				buf[child].dropParent(childOf(child).parentIdx, r.ID)
 			}
-			if enc, ok := r.Record.(*carepath.Encounter); ok {
-				if ev, ok := dischargeEvent(org, enc, tx.now()); ok {
+			switch rec := r.Record.(type) {
+			case *carepath.Encounter:
+				if ev, ok := dischargeEvent(org, rec, tx.now()); ok {
+					events = append(events, ev)
+				}
+			case *carepath.Observation:
+				if ev, ok := vitalSignEvent(org, rec, tx.now()); ok {
 					events = append(events, ev)
 				}
 			}

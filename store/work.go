@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/rules"
 )
 
 // The work engine's state: events waiting for the rules, schedules, holidays
@@ -45,6 +46,22 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	return carepath.Event{OrgID: org, Key: "Encounter/" + e.ID + ":discharge", Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
 		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "end": e.PeriodEnd,
 			"facility": e.ServiceProviderName, "disposition": e.DischargeDisposition.Code, "disposition_display": e.DischargeDisposition.Display}}, true
+}
+
+// vitalSignEvent is the event of a recent vital sign that the vital-sign
+// rule finds out of range, or ok false. Only those become events: an
+// import brings thousands of readings, nearly all in range or old.
+func vitalSignEvent(org string, o *carepath.Observation, now time.Time) (carepath.Event, bool) {
+	at, err := time.Parse(time.RFC3339, o.Effective)
+	if err != nil || now.Sub(at) > rules.VitalSignWindow || at.After(now.Add(24*time.Hour)) || o.Status == "entered-in-error" {
+		return carepath.Event{}, false
+	}
+	readings := rules.OutOfRangeVitals(o)
+	if len(readings) == 0 {
+		return carepath.Event{}, false
+	}
+	return carepath.Event{OrgID: org, Key: "Observation/" + o.ID + ":vital", Kind: carepath.EventVitalSign, PatientID: o.PatientID, At: at,
+		Facts: rules.VitalSignFacts(o, readings)}, true
 }
 
 // FindPendingEvents implements carepath.WorkStateService.
