@@ -185,7 +185,7 @@ func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTas
 		defer update.Close()
 		for _, f := range firings {
 			// The next one is made when this one is due, or sooner when it
-			// closes (closeScheduledTask); one already closed (made by a
+			// closes (changeTask marks it); one already closed (made by a
 			// sweep before) fires again at once.
 			fireAt := formatTime(f.Task.Due)
 			if !f.Task.Status.Open() {
