@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"carepath"
 )
 
 // TestQueriesUseTheirIndexes checks SQLite's plans for lookups whose index
@@ -21,11 +24,19 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	mine := carepath.TaskFilter{OwnerID: "u", Queues: []carepath.Role{carepath.RoleCareManager}, Sort: carepath.TaskSortPatient, Limit: 50}
+	byPatient, byPatientArgs := taskPageQuery("o", mine, taskParts("o", mine, now), []int{patientSortLimit + 1, 0}, now, now)
 	for _, tc := range []struct {
 		name, query string
 		args        []any
 		want        []string
 	}{
+		// SQLite 3.54 walked the birth-date index here and sorted every
+		// patient (5 s at 100,000) until given a name_key condition.
+		{"a large worklist by patient", byPatient, byPatientArgs, []string{"USING INDEX patient_name (org_id=? AND name_key>?)", "(org_id=? AND patient_id=?)"}},
+		{"due schedules", "SELECT s.id FROM schedule s WHERE s.org_id = ? AND s.status = 'active' AND s.fire_at <= ? ORDER BY s.fire_at, s.id LIMIT 500",
+			[]any{"o", "2026-01-01T00:00:00Z"}, []string{"schedule_fire"}},
 		{"a rule's task for an event", "SELECT 1 FROM task t WHERE " + ruleTaskWhere, []any{"o", "r", "e"}, []string{"task_rule_event"}},
 		{"tasks to escalate", escalationCandidates, []any{"o", "2026-01-01T00:00:00Z", "r"}, []string{"task_open_due", "task_rule_event"}},
 	} {
