@@ -1,0 +1,195 @@
+// Package instrument holds the standard assessment instruments as data:
+// their items and answer options with LOINC codes, how each is scored, its
+// bands and the rules that hang on single items, with the source cited. It
+// is pure (no I/O): every score is table-tested against the published
+// instrument, and every result says which answers gave which points.
+package instrument
+
+import (
+	"slices"
+	"strings"
+
+	"carepath"
+)
+
+// Option is one answer an item offers.
+type Option struct {
+	Code    string // LOINC answer code (LA...)
+	Display string
+	Points  int  // what the answer adds to the total, for scored items
+	Risk    bool // for screening items: this answer is a positive screen
+}
+
+// Item is one question.
+type Item struct {
+	ID      string // the item's LOINC code: also its linkId here
+	Text    string // as read to the patient
+	Domain  string // the need or area it screens, when the instrument has domains
+	Options []Option
+	// Multiple: several options may be chosen ("select all that apply").
+	Multiple bool
+	// Optional items may be left unanswered; the others are required.
+	Optional bool
+}
+
+// Band is a named range of totals, both ends included.
+type Band struct {
+	Min, Max int
+	Name     string
+}
+
+// Instrument is a versioned assessment.
+type Instrument struct {
+	ID         string // short name, as in URLs: "phq-9"
+	Name       string
+	Version    string // of Carepath's definition
+	LOINC      string // the panel
+	TotalLOINC string // the total score's code; "" when the instrument has no total
+	Source     string // where the items and scoring come from
+	Intro      string // what the person is asked, before the items
+	Items      []Item
+	Bands      []Band
+	// PositiveAt is the total from which the screen is positive; 0 for
+	// instruments positive by domain instead.
+	PositiveAt int
+	// rules adds the instrument's own findings (single-item rules, domain
+	// screens) to a scored result.
+	rules func(in *Instrument, r *Result, a Answers)
+}
+
+// Answers are the chosen option codes per item ID (one for a single
+// choice).
+type Answers map[string][]string
+
+// ItemPoints says what one answer contributed.
+type ItemPoints struct {
+	ItemID string
+	Answer string // the option's display
+	Points int
+}
+
+// Domain result of a screening instrument.
+type DomainResult struct {
+	Domain   string
+	Positive bool
+	Why      string // which answers made it positive
+}
+
+// Finding kinds.
+const (
+	FindingSafety   = "safety"    // act now, whatever the total
+	FindingFollowUp = "follow-up" // a next step the score calls for
+)
+
+// Finding is something a result calls for beyond its score.
+type Finding struct {
+	Kind string
+	Text string
+	// Instrument to give next, for a follow-up such as PHQ-2 -> PHQ-9.
+	Next string
+}
+
+// Result is a scored assessment.
+type Result struct {
+	Instrument string
+	Version    string
+	Total      *int
+	Band       string
+	Positive   bool
+	Points     []ItemPoints
+	Domains    []DomainResult
+	Findings   []Finding
+}
+
+// Validate checks answers against the items: every answer to an item the
+// instrument has, with one of its options (one only, unless the item takes
+// several), and every required item answered. Its EINVALID error names
+// each problem.
+func (in *Instrument) Validate(a Answers) error {
+	var problems []string
+	for id, codes := range a {
+		item := in.item(id)
+		switch {
+		case item == nil:
+			problems = append(problems, "there is no item "+id)
+			continue
+		case len(codes) > 1 && !item.Multiple:
+			problems = append(problems, "item "+id+" takes one answer")
+		}
+		for _, c := range codes {
+			if item.option(c) == nil {
+				problems = append(problems, "item "+id+" has no answer "+c)
+			}
+		}
+	}
+	for _, item := range in.Items {
+		if !item.Optional && len(a[item.ID]) == 0 {
+			problems = append(problems, "item "+item.ID+" ("+item.Text+") is not answered")
+		}
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems)
+		return carepath.Errorf(carepath.EINVALID, "The %s answers are not complete: %s.", in.Name, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Score validates and scores answers.
+func (in *Instrument) Score(a Answers) (Result, error) {
+	if err := in.Validate(a); err != nil {
+		return Result{}, err
+	}
+	r := Result{Instrument: in.ID, Version: in.Version}
+	total := 0
+	for _, item := range in.Items {
+		for _, c := range a[item.ID] {
+			o := item.option(c)
+			r.Points = append(r.Points, ItemPoints{ItemID: item.ID, Answer: o.Display, Points: o.Points})
+			total += o.Points
+		}
+	}
+	if in.TotalLOINC != "" {
+		r.Total = &total
+		for _, b := range in.Bands {
+			if total >= b.Min && total <= b.Max {
+				r.Band = b.Name
+			}
+		}
+		r.Positive = in.PositiveAt > 0 && total >= in.PositiveAt
+	}
+	if in.rules != nil {
+		in.rules(in, &r, a)
+	}
+	return r, nil
+}
+
+func (in *Instrument) item(id string) *Item {
+	for i := range in.Items {
+		if in.Items[i].ID == id {
+			return &in.Items[i]
+		}
+	}
+	return nil
+}
+
+func (it *Item) option(code string) *Option {
+	for i := range it.Options {
+		if it.Options[i].Code == code {
+			return &it.Options[i]
+		}
+	}
+	return nil
+}
+
+// All are the instruments Carepath ships, in the order offered.
+var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN}
+
+// Find returns an instrument by its ID.
+func Find(id string) (*Instrument, bool) {
+	for _, in := range All {
+		if in.ID == id {
+			return in, true
+		}
+	}
+	return nil, false
+}
