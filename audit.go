@@ -12,26 +12,28 @@ import (
 // Audit actions: what was done. Reads of patient data are audited as much
 // as changes.
 const (
-	AuditPatientView    = "patient.view"   // a chart or a patient's record read
-	AuditPatientSearch  = "patient.search" // a panel or search page listed patients
-	AuditImport         = "import"         // an import wrote records
-	AuditExport         = "export"
-	AuditSignIn         = "sign_in"
-	AuditSignInFailed   = "sign_in.failed"
-	AuditSignOut        = "sign_out"
-	AuditUserCreate     = "user.create"
-	AuditUserDisable    = "user.disable"
-	AuditPasswordReset  = "user.password_reset"
-	AuditPasswordChange = "user.password_change"
-	AuditTokenCreate    = "token.create"
-	AuditTokenRevoke    = "token.revoke"
-	AuditTrailRead      = "audit.read"
-	AuditCareTeamAdd    = "care_team.add"
-	AuditTaskCreate     = "task.create"
-	AuditTaskUpdate     = "task.update"
-	AuditTaskList       = "task.list" // a worklist listed tasks
-	AuditHolidayChange  = "holiday.change"
-	AuditScheduleChange = "schedule.change"
+	AuditPatientView      = "patient.view"   // a chart or a patient's record read
+	AuditPatientSearch    = "patient.search" // a panel or search page listed patients
+	AuditImport           = "import"         // an import wrote records
+	AuditExport           = "export"
+	AuditSignIn           = "sign_in"
+	AuditSignInFailed     = "sign_in.failed"
+	AuditSignOut          = "sign_out"
+	AuditUserCreate       = "user.create"
+	AuditUserDisable      = "user.disable"
+	AuditPasswordReset    = "user.password_reset"
+	AuditPasswordChange   = "user.password_change"
+	AuditTokenCreate      = "token.create"
+	AuditTokenRevoke      = "token.revoke"
+	AuditTrailRead        = "audit.read"
+	AuditCareTeamAdd      = "care_team.add"
+	AuditTaskCreate       = "task.create"
+	AuditTaskUpdate       = "task.update"
+	AuditTaskList         = "task.list" // a worklist listed tasks
+	AuditAssessmentCreate = "assessment.create"
+	AuditAssessmentList   = "assessment.list"
+	AuditHolidayChange    = "holiday.change"
+	AuditScheduleChange   = "schedule.change"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

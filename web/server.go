@@ -42,6 +42,7 @@ type Services struct {
 	Tasks         carepath.TaskService
 	WorkState     carepath.WorkStateService
 	Schedules     carepath.ScheduleService
+	Assessments   carepath.AssessmentService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -170,6 +171,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
 	mux.HandleFunc("GET /api/v1/patients/{id}/tasks", s.requireToken(s.handleAPIPatientTasks))
 	mux.HandleFunc("GET /api/v1/worklist", s.requireToken(s.handleAPIWorklist))
+	mux.HandleFunc("GET /api/v1/instruments", s.requireToken(s.handleAPIInstruments))
+	mux.HandleFunc("GET /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIAssessments))
+	mux.HandleFunc("POST /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIRecordAssessment))
 	mux.HandleFunc("POST /api/v1/patients/{id}/encounters", s.requireToken(s.handleAPIRecordEncounter))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))

@@ -129,7 +129,7 @@ func sortOptions(chosen carepath.TaskSort, team bool) []sortOption {
 const workPerPage = 50
 
 // taskKinds are the kinds the filter offers.
-var taskKinds = []string{"post-discharge-contact", "check-in", "vital-sign-alert", "escalation", "general"}
+var taskKinds = []string{"post-discharge-contact", "check-in", "vital-sign-alert", "safety", "escalation", "general"}
 
 // handleWork is "My work" (the viewer's own tasks, then their role's queue)
 // or, for supervisors and administrators, the team's (?view=team, overdue

@@ -101,6 +101,9 @@ func TestRoleMatrix(t *testing.T) {
 		{"/api/v1/tasks/" + otherTask.ID, true, nobody},
 		{"/api/v1/patients/" + ours + "/tasks", true, everyone},
 		{"/api/v1/patients/other-patient/tasks", true, nobody},
+		{"/api/v1/instruments", true, everyone},
+		{"/api/v1/patients/" + ours + "/assessments", true, everyone},
+		{"/api/v1/patients/other-patient/assessments", true, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
@@ -143,6 +146,8 @@ func TestRoleMatrix(t *testing.T) {
 				{"PATCH", "/api/v1/tasks/" + otherTask.ID, `{"priority": "stat"}`},
 				{"POST", "/api/v1/tasks", `{"patient_id": "other-patient", "kind": "general", "title": "x", "queue": "care_manager", "due": "2026-12-01T00:00:00Z"}`},
 				{"POST", "/api/v1/patients/other-patient/encounters", `{"class": "IMP", "start": "2026-11-01T00:00:00Z"}`},
+				{"POST", "/api/v1/patients/other-patient/assessments", `{"instrument": "phq-2", "answered_by": "patient", "submission_key": "k",
+					"answers": {"44250-9": ["LA6568-5"], "44255-8": ["LA6568-5"]}}`},
 			} {
 				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)

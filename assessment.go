@@ -1,0 +1,78 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// Who answered an assessment.
+const (
+	AnsweredByPatient   = "patient"
+	AnsweredByCaregiver = "caregiver" // on the patient's behalf
+	AnsweredByStaff     = "staff"     // the staff member's observation
+)
+
+// Assessment is one instrument taken with (or about) a patient, scored. Its
+// answers are by item (LOINC code) the chosen answer codes; the result says
+// which answer gave which points and what the score calls for.
+type Assessment struct {
+	OrgID      string
+	ID         string
+	PatientID  string
+	Instrument string // its ID, e.g. "phq-9"
+	Version    string // of the instrument's definition
+	AnsweredBy string
+	Language   string // BCP 47, e.g. "en", "es"
+	Answers    map[string][]string
+	// SubmissionKey names one submission (a form's, a client's): the same
+	// key twice is refused rather than stored twice.
+	SubmissionKey string
+
+	// The scored result.
+	Total    *int
+	Band     string
+	Positive bool
+	Points   []AssessmentPoints
+	Findings []AssessmentFinding
+	Domains  []AssessmentDomain
+	// Tasks the result made (a PHQ-9 safety task).
+	TaskIDs []string
+
+	CreatedBy string
+	Created   time.Time
+}
+
+// AssessmentPoints is what one answer contributed.
+type AssessmentPoints struct {
+	ItemID string `json:"item"`
+	Answer string `json:"answer"`
+	Points int    `json:"points"`
+}
+
+// AssessmentFinding is what a result calls for beyond its score.
+type AssessmentFinding struct {
+	Kind string `json:"kind"` // "safety" or "follow-up"
+	Text string `json:"text"`
+	Next string `json:"next,omitempty"` // the instrument to give next
+}
+
+// AssessmentDomain is one screened need of a screening instrument.
+type AssessmentDomain struct {
+	Domain   string `json:"domain"`
+	Positive bool   `json:"positive"`
+	Why      string `json:"why,omitempty"`
+}
+
+// AssessmentService keeps assessments.
+type AssessmentService interface {
+	// RecordAssessment scores a and stores it for a patient of the actor's
+	// organization, in one transaction with its coded observations (an item
+	// each, and the total) and the tasks its findings call for: a PHQ-9
+	// item 9 above 0 makes a stat safety task at once. EINVALID for an
+	// unknown instrument or bad answers (nothing is stored); ECONFLICT for
+	// a submission key already recorded; ENOTFOUND for another
+	// organization's patient or a role that may not change clinical data.
+	RecordAssessment(ctx context.Context, a *Assessment) error
+	// FindAssessments lists a patient's assessments, newest first.
+	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)
+}

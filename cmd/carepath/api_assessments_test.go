@@ -1,0 +1,110 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"carepath"
+)
+
+// TestAssessmentAPI: the instruments are listed with their items and
+// points; a PHQ-9 goes in and its score, band, safety finding and task
+// come out; the same submission again is 409, bad answers 400, and neither
+// stores anything; a read-only role may list but not record.
+func TestAssessmentAPI(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	token := func(email string) string {
+		u, err := m.DB.FindUserByEmail(sys, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tok, err := m.DB.CreateAPIToken(sys, u.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	cm, auditor := token("cm@demo.carepath.example"), token("auditor@demo.carepath.example")
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	patient := ps[0].ID
+
+	var instruments struct {
+		Instruments []struct {
+			ID    string
+			Items []struct {
+				ID      string
+				Options []struct {
+					Code   string
+					Points *int
+				}
+			}
+		}
+	}
+	if resp, body := apiSend(t, "GET", base+"/api/v1/instruments", cm, "", &instruments); resp.StatusCode != 200 || len(instruments.Instruments) != 4 {
+		t.Fatalf("instruments: %d %.300s", resp.StatusCode, body)
+	}
+	phq9 := instruments.Instruments[1]
+	if phq9.ID != "phq-9" || len(phq9.Items) != 9 || phq9.Items[8].ID != "44260-8" || *phq9.Items[8].Options[3].Points != 3 {
+		t.Errorf("PHQ-9 as listed: %+v", phq9)
+	}
+
+	answers := func(item9 string) string {
+		var parts []string
+		for i, it := range phq9.Items {
+			code := "LA6569-3" // several days
+			if i == 8 {
+				code = item9
+			}
+			parts = append(parts, `"`+it.ID+`": ["`+code+`"]`)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	body := `{"instrument": "phq-9", "answered_by": "patient", "language": "en", "submission_key": "call-1", "answers": ` + answers("LA6570-1") + `}`
+	var got struct {
+		ID, Band string
+		Total    int
+		Positive bool
+		Findings []struct{ Kind, Text string }
+		Tasks    []string
+		Points   []struct{ Points int }
+	}
+	resp, out := apiSend(t, "POST", base+"/api/v1/patients/"+patient+"/assessments", cm, body, &got)
+	if resp.StatusCode != 201 || got.Total != 10 || got.Band != "moderate" || !got.Positive || len(got.Findings) != 1 || got.Findings[0].Kind != "safety" ||
+		len(got.Tasks) != 1 || len(got.Points) != 9 {
+		t.Fatalf("record: %d %s", resp.StatusCode, out)
+	}
+	var task struct{ Priority, Title, Status string }
+	if resp, out := apiSend(t, "GET", base+"/api/v1/tasks/"+got.Tasks[0], cm, "", &task); resp.StatusCode != 200 || task.Priority != "stat" || task.Title != "Safety evaluation now" {
+		t.Errorf("the safety task: %d %s", resp.StatusCode, out)
+	}
+	for _, bad := range []struct {
+		body string
+		want int
+	}{
+		{body, 409}, // the same submission
+		{`{"instrument": "phq-9", "answered_by": "patient", "submission_key": "call-2", "answers": {"44250-9": ["LA6569-3"]}}`, 400},
+		{`{"instrument": "phq-9", "answered_by": "patient", "submission_key": "call-3", "answers": ` + answers("LA9-3") + `}`, 400},
+		{`{"instrument": "phq-9", "answered_by": "patient", "submission_key": "call-4", "answers": {}, "score": 27}`, 400},
+	} {
+		if resp, out := apiSend(t, "POST", base+"/api/v1/patients/"+patient+"/assessments", cm, bad.body, nil); resp.StatusCode != bad.want ||
+			resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("POST %.80s: %d %s, want %d", bad.body, resp.StatusCode, out, bad.want)
+		}
+	}
+	if resp, _ := apiSend(t, "POST", base+"/api/v1/patients/"+patient+"/assessments", auditor,
+		`{"instrument": "phq-9", "answered_by": "patient", "submission_key": "call-5", "answers": `+answers("LA6568-5")+`}`, nil); resp.StatusCode != 404 {
+		t.Errorf("the auditor records an assessment: %d", resp.StatusCode)
+	}
+	var list struct {
+		Assessments []struct{ ID string }
+	}
+	if resp, out := apiSend(t, "GET", base+"/api/v1/patients/"+patient+"/assessments", auditor, "", &list); resp.StatusCode != 200 ||
+		len(list.Assessments) != 1 || list.Assessments[0].ID != got.ID {
+		t.Errorf("list after the refusals: %d %s", resp.StatusCode, out)
+	}
+}

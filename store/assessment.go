@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"carepath"
+	"carepath/instrument"
+)
+
+// SafetyRuleID is the origin of the task a PHQ-9 item 9 answer makes.
+const SafetyRuleID = "phq9-item9-safety"
+
+// assessmentResult is the result column: what a stored assessment says
+// beyond its total, band and screen.
+type assessmentResult struct {
+	Points   []carepath.AssessmentPoints  `json:"points"`
+	Findings []carepath.AssessmentFinding `json:"findings,omitempty"`
+	Domains  []carepath.AssessmentDomain  `json:"domains,omitempty"`
+	TaskIDs  []string                     `json:"tasks,omitempty"`
+}
+
+// RecordAssessment implements carepath.AssessmentService.
+func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	in, ok := instrument.Find(as.Instrument)
+	if !ok {
+		return carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", as.Instrument)
+	}
+	switch as.AnsweredBy {
+	case carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff:
+	default:
+		return carepath.Errorf(carepath.EINVALID, "Say who answered: patient, caregiver or staff.")
+	}
+	as.SubmissionKey = strings.TrimSpace(as.SubmissionKey)
+	if as.SubmissionKey == "" {
+		return carepath.Errorf(carepath.EINVALID, "A submission needs a key, so that sending it twice stores it once.")
+	}
+	r, err := in.Score(instrument.Answers(as.Answers))
+	if err != nil {
+		return err
+	}
+	as.OrgID, as.Version, as.Total, as.Band, as.Positive = a.OrgID, in.Version, r.Total, r.Band, r.Positive
+	as.Points, as.Findings, as.Domains, as.TaskIDs = nil, nil, nil, nil
+	for _, p := range r.Points {
+		as.Points = append(as.Points, carepath.AssessmentPoints{ItemID: p.ItemID, Answer: p.Answer, Points: p.Points})
+	}
+	for _, f := range r.Findings {
+		as.Findings = append(as.Findings, carepath.AssessmentFinding{Kind: f.Kind, Text: f.Text, Next: f.Next})
+	}
+	for _, d := range r.Domains {
+		as.Domains = append(as.Domains, carepath.AssessmentDomain{Domain: d.Domain, Positive: d.Positive, Why: d.Why})
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		as.ID, as.CreatedBy, as.Created, as.TaskIDs = newTimeID(tx.Now), a.ActorID(), tx.Now, nil
+		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, as.PatientID); err != nil {
+			return err
+		}
+		var one int
+		err := tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
+		if err == nil {
+			return carepath.Errorf(carepath.ECONFLICT, "This assessment was already recorded (submission %s); it was not stored again.", as.SubmissionKey)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		audits := []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditAssessmentCreate, PatientID: as.PatientID,
+			Object: "Assessment/" + as.ID, Detail: assessmentSummary(in, as)}, a)}
+		for _, f := range as.Findings {
+			if f.Kind != instrument.FindingSafety {
+				continue
+			}
+			// The person taking the assessment is with the patient: the
+			// safety evaluation is theirs, now.
+			t := &carepath.Task{PatientID: as.PatientID, Kind: "safety", Title: "Safety evaluation now", Priority: carepath.PriorityStat,
+				Due: tx.Now, OwnerID: a.ActorID(), Origin: carepath.TaskOrigin{By: "rule", RuleID: SafetyRuleID, RuleVersion: 1,
+					EventKey: "Assessment/" + as.ID + ":safety", Reason: f.Text, Facts: map[string]string{"assessment": as.ID, "instrument": in.Name}}}
+			if a.User == nil {
+				t.OwnerID, t.Queue = "", carepath.RoleCareManager
+			}
+			if err := prepareTask(a, t); err != nil {
+				return err
+			}
+			if _, err := insertTasks(ctx, tx, a, []*carepath.Task{t}); err != nil {
+				return err
+			}
+			as.TaskIDs = append(as.TaskIDs, t.ID)
+			audits = append(audits, taskCreatedAudit(a, t))
+		}
+		answers, _ := json.Marshal(as.Answers)
+		result, _ := json.Marshal(assessmentResult{Points: as.Points, Findings: as.Findings, Domains: as.Domains, TaskIDs: as.TaskIDs})
+		positive := 0
+		if as.Positive {
+			positive = 1
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO assessment (org_id, id, patient_id, instrument, version, answered_by, language, answers, total, band,
+			positive, result, submission_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			as.OrgID, as.ID, as.PatientID, as.Instrument, as.Version, as.AnsweredBy, as.Language, string(answers), as.Total, as.Band,
+			positive, string(result), as.SubmissionKey, as.CreatedBy, formatTime(as.Created)); err != nil {
+			return err
+		}
+		if err := insertAssessmentObservations(ctx, tx, in, as); err != nil {
+			return err
+		}
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{as.PatientID: true}); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+	})
+}
+
+// insertAssessmentObservations writes an assessment's coded observations:
+// each answer (with its points, for scored items) and the total, in the
+// survey category (sdoh for social-needs screens), as LOINC codes them.
+func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.Instrument, as *carepath.Assessment) error {
+	category := "survey"
+	if in.TotalLOINC == "" {
+		category = "sdoh"
+	}
+	stmt, err := tx.Prepare(ctx, `INSERT INTO observation (org_id, patient_id, id, encounter_id, status, category, code_system, code, display,
+		effective, value_num, unit, value_text, value_code_system, value_code, value_display) VALUES (?, ?, ?, '', 'final', ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	const loinc = "http://loinc.org"
+	at := formatTime(as.Created)
+	for _, item := range in.Items {
+		for i, code := range as.Answers[item.ID] {
+			var display string
+			var points *int
+			for _, o := range item.Options {
+				if o.Code == code {
+					display = o.Display
+					if in.TotalLOINC != "" {
+						p := o.Points
+						points = &p
+					}
+				}
+			}
+			id := as.ID + "-" + item.ID
+			if i > 0 {
+				id += "-" + code
+			}
+			if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, id, category, loinc, item.ID, item.Text, at, points, "", loinc, code, display); err != nil {
+				return err
+			}
+		}
+	}
+	if as.Total != nil {
+		if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, as.ID+"-total", category, loinc, in.TotalLOINC, in.Name+" total score", at,
+			*as.Total, "{score}", "", "", as.Band); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assessmentSummary is an assessment in a line, for the audit trail.
+func assessmentSummary(in *instrument.Instrument, as *carepath.Assessment) string {
+	s := in.Name
+	if as.Total != nil {
+		s += " " + strconv.Itoa(*as.Total) + " (" + as.Band + ")"
+	}
+	for _, d := range as.Domains {
+		if d.Positive {
+			s += "; " + d.Domain + " positive"
+		}
+	}
+	for _, f := range as.Findings {
+		s += "; " + f.Kind
+	}
+	return s
+}
+
+// FindAssessments implements carepath.AssessmentService. One audit record
+// per list.
+func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepath.Assessment, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []*carepath.Assessment
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		var one int
+		if err := r.queryRow(ctx, "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
+		} else if err != nil {
+			return err
+		}
+		rows, err := r.query(ctx, `SELECT id, instrument, version, answered_by, language, answers, total, band, positive, result, submission_key,
+			created_by, created_at FROM assessment WHERE org_id = ? AND patient_id = ? ORDER BY created_at DESC, id DESC`, a.OrgID, patientID)
+		list, err = collect(rows, err, func(scan func(...any) error) (*carepath.Assessment, error) {
+			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID}
+			var answers, result, created string
+			var total sql.NullInt64
+			var positive int
+			if err := scan(&as.ID, &as.Instrument, &as.Version, &as.AnsweredBy, &as.Language, &answers, &total, &as.Band, &positive, &result,
+				&as.SubmissionKey, &as.CreatedBy, &created); err != nil {
+				return nil, err
+			}
+			if total.Valid {
+				n := int(total.Int64)
+				as.Total = &n
+			}
+			as.Positive, as.Created = positive == 1, parseTime(created)
+			var res assessmentResult
+			if err := json.Unmarshal([]byte(answers), &as.Answers); err != nil {
+				return nil, err
+			}
+			if err := json.Unmarshal([]byte(result), &res); err != nil {
+				return nil, err
+			}
+			as.Points, as.Findings, as.Domains, as.TaskIDs = res.Points, res.Findings, res.Domains, res.TaskIDs
+			return as, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " assessments"})
+}

@@ -1,0 +1,103 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+
+	"carepath"
+	"carepath/instrument"
+	"carepath/internal/testdb"
+	"carepath/store"
+)
+
+// phq9 answers the PHQ-9 with these points (0-3) per item.
+func phq9(points ...int) map[string][]string {
+	codes := []string{"LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"}
+	a := map[string][]string{}
+	for i, p := range points {
+		a[instrument.PHQ9.Items[i].ID] = []string{codes[p]}
+	}
+	return a
+}
+
+func TestRecordAssessment(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		count := func(table string) int {
+			t.Helper()
+			var n int
+			must(t, f.db.QueryRowForTest("SELECT COUNT(*) FROM "+table).Scan(&n))
+			return n
+		}
+		// Item 9 answered "several days", total 6 (mild): a stat safety task
+		// for the care manager taking it, whatever the total.
+		phq := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient, Language: "en",
+			Answers: phq9(1, 1, 1, 1, 1, 0, 0, 0, 1), SubmissionKey: "form-1"}
+		must(t, f.db.RecordAssessment(as(f.cm), phq))
+		if phq.Total == nil || *phq.Total != 6 || phq.Band != "mild" || phq.Positive || len(phq.Findings) != 1 || phq.Findings[0].Kind != "safety" || len(phq.TaskIDs) != 1 {
+			t.Fatalf("scored: total %v band %q positive %v findings %+v tasks %v", phq.Total, phq.Band, phq.Positive, phq.Findings, phq.TaskIDs)
+		}
+		task, err := f.db.FindTaskByID(as(f.cm), phq.TaskIDs[0])
+		must(t, err)
+		if task.Priority != carepath.PriorityStat || task.OwnerID != f.cm.ID || task.Origin.RuleID != store.SafetyRuleID ||
+			!strings.Contains(task.Origin.Reason, "item 9") || !task.Due.Equal(f.clock.now()) {
+			t.Errorf("safety task: %+v", task)
+		}
+		// An item each and the total, coded.
+		if n := count("observation WHERE category = 'survey' AND patient_id = 'p1'"); n != 10 {
+			t.Errorf("%d survey observations, want 10", n)
+		}
+		var total float64
+		must(t, f.db.QueryRowForTest("SELECT value_num FROM observation WHERE code = '44261-6' AND patient_id = 'p1'").Scan(&total))
+		if total != 6 {
+			t.Errorf("stored total %v", total)
+		}
+
+		// The same submission again: refused, nothing more stored.
+		again := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient, Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), SubmissionKey: "form-1"}
+		wantCode(t, "the same submission", f.db.RecordAssessment(as(f.cm), again), carepath.ECONFLICT)
+		// Bad answers, bad instrument, nobody answering: refused, nothing stored.
+		bad := phq9(0, 0, 0, 0, 0, 0, 0, 0)
+		for name, a := range map[string]*carepath.Assessment{
+			"a missing item":     {PatientID: "p1", Instrument: "phq-9", AnsweredBy: "patient", Answers: bad, SubmissionKey: "form-2"},
+			"an unknown answer":  {PatientID: "p1", Instrument: "phq-9", AnsweredBy: "patient", Answers: map[string][]string{"44250-9": {"LA9-3"}}, SubmissionKey: "form-3"},
+			"no such instrument": {PatientID: "p1", Instrument: "phq-10", AnsweredBy: "patient", Answers: bad, SubmissionKey: "form-4"},
+			"nobody answering":   {PatientID: "p1", Instrument: "phq-9", Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), SubmissionKey: "form-5"},
+			"no submission key":  {PatientID: "p1", Instrument: "phq-9", AnsweredBy: "patient", Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0)},
+		} {
+			wantCode(t, name, f.db.RecordAssessment(as(f.cm), a), carepath.EINVALID)
+		}
+		wantCode(t, "another organization's patient", f.db.RecordAssessment(as(f.outs), &carepath.Assessment{PatientID: "p1", Instrument: "phq-9",
+			AnsweredBy: "patient", Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), SubmissionKey: "form-6"}), carepath.ENOTFOUND)
+		wantCode(t, "the auditor", f.db.RecordAssessment(as(f.auditor), &carepath.Assessment{PatientID: "p1", Instrument: "phq-9",
+			AnsweredBy: "patient", Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), SubmissionKey: "form-7"}), carepath.ENOTFOUND)
+		if n := count("assessment"); n != 1 {
+			t.Errorf("%d assessments stored, want 1", n)
+		}
+		if n := count("observation WHERE category = 'survey' AND patient_id = 'p1'"); n != 10 {
+			t.Errorf("%d survey observations after the refusals, want 10", n)
+		}
+
+		// A social-needs screen: domains, sdoh observations, no total.
+		ahc := &carepath.Assessment{PatientID: "p1", Instrument: "ahc-hrsn", AnsweredBy: carepath.AnsweredByCaregiver, SubmissionKey: "form-8",
+			Answers: map[string][]string{"71802-3": {"LA31994-9"}, "96778-6": {"LA28580-1", "LA32001-2"}, "88122-7": {"LA28398-8"}, "88123-5": {"LA28398-8"},
+				"93030-5": {"LA32-8"}, "96779-4": {"LA32-8"}, "95618-5": {"LA6270-8"}, "95617-7": {"LA6270-8"}, "95616-9": {"LA6270-8"}, "95615-1": {"LA6270-8"}}}
+		f.clock.add(60e9)
+		must(t, f.db.RecordAssessment(as(f.cm), ahc))
+		if ahc.Total != nil || !ahc.Positive || len(ahc.TaskIDs) != 0 {
+			t.Errorf("AHC: total %v positive %v tasks %v", ahc.Total, ahc.Positive, ahc.TaskIDs)
+		}
+		if n := count("observation WHERE category = 'sdoh' AND patient_id = 'p1'"); n != 11 {
+			t.Errorf("%d sdoh observations, want 11 (two for the two housing problems)", n)
+		}
+
+		list, err := f.db.FindAssessments(as(f.nurse), "p1")
+		must(t, err)
+		if len(list) != 2 || list[0].Instrument != "ahc-hrsn" || list[1].Instrument != "phq-9" || *list[1].Total != 6 || list[1].TaskIDs[0] != phq.TaskIDs[0] ||
+			len(list[1].Points) != 9 || list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
+			t.Errorf("assessments listed: %+v", list)
+		}
+		_, err = f.db.FindAssessments(as(f.outs), "p1")
+		wantCode(t, "another organization's list", err, carepath.ENOTFOUND)
+	})
+}
