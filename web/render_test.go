@@ -11,6 +11,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/instrument"
 	"carepath/rules"
 )
 
@@ -60,6 +61,13 @@ func TestRenderEveryPage(t *testing.T) {
 				return r
 			}()}},
 		"task.html": s.taskRow(v, sampleTask(), "/tasks/t1"),
+		"assessments.html": func() assessmentsData {
+			total := 10
+			a := &carepath.Assessment{ID: "a1", Instrument: "phq-9", AnsweredBy: "patient", Total: &total, Band: "moderate", Positive: true, Created: time.Now(),
+				Points:   []carepath.AssessmentPoints{{ItemID: "44260-8", Answer: "Several days", Points: 1}},
+				Findings: []carepath.AssessmentFinding{{Kind: "safety", Text: "PHQ-9 item 9: evaluate safety now"}}, TaskIDs: []string{"t1"}}
+			return assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: true, Taken: []assessmentView{viewAssessment(a)}, Just: "a1"}
+		}(),
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,

@@ -280,6 +280,36 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "work-done")
 
+	// Take a PHQ-9 by keyboard: a number per question, Enter to save. Item
+	// 9 answered "several days" makes the safety task, whatever the total.
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID+"/assessments?take=phq-9"), chromedp.WaitVisible(`form.assessment`),
+		chromedp.Focus(`fieldset.item input`))
+	for i, key := range []string{"2", "2", "2", "2", "2", "1", "1", "1", "2"} {
+		do(t, ctx, chromedp.KeyEvent(key))
+		if i == 4 {
+			screenshot(t, ctx, "assessment-form")
+		}
+	}
+	if focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || focused != "score" {
+		t.Fatalf("after the ninth answer the focus is on %q, want the save button (%v)", focused, err)
+	}
+	do(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`article.assessment-result`))
+	result := text(t, ctx, `article.assessment-result`)
+	for _, want := range []string{"PHQ-9", "6", "mild", "item 9", "evaluate safety now", "The task this made"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("the result lacks %q:\n%s", want, result)
+		}
+	}
+	screenshot(t, ctx, "assessment-result")
+	do(t, ctx, chromedp.Click(`article.assessment-result a[href^="/tasks/"]`), chromedp.WaitVisible(`h1`))
+	if h := text(t, ctx, `h1`); !strings.Contains(h, "Safety evaluation now") {
+		t.Errorf("the safety task's page: %q", h)
+	}
+
 	// A chart full of script injections runs none of them.
 	org, _ := demoOrg(t, m)
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+importXSSPatient(t, m, org.ID)), chromedp.WaitVisible(`.chart-head`))

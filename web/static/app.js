@@ -89,9 +89,38 @@
 
   var pendingG = false;
 
+  // In an assessment, a number chooses that answer of the question in
+  // focus; a single-choice question then hands the focus to the next one
+  // (or to the save button after the last).
+  function answerByNumber(e) {
+    var item = e.target.closest && e.target.closest("fieldset.item");
+    if (!item || !/^[1-9]$/.test(e.key)) return false;
+    var inputs = item.querySelectorAll("input");
+    var input = inputs[Number(e.key) - 1];
+    if (!input) return false;
+    if (input.type === "checkbox") {
+      input.checked = !input.checked;
+      input.focus();
+      return true;
+    }
+    input.checked = true;
+    var items = Array.prototype.slice.call(document.querySelectorAll("fieldset.item"));
+    var next = items[items.indexOf(item) + 1];
+    var target = next ? (next.querySelector("input:checked") || next.querySelector("input")) : document.getElementById("score");
+    if (target) {
+      target.focus();
+      if (next) next.scrollIntoView({ block: "nearest" });
+    }
+    return true;
+  }
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
+    if (answerByNumber(e)) {
+      e.preventDefault();
+      return;
+    }
     if (typing(t)) {
       // From the search box, ↓ goes down into the results.
       // Esc leaves it, so that the list's keys work.

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+
+	"carepath"
+	"carepath/instrument"
+)
+
+// assessmentsData is a patient's assessments page: the instruments to
+// take, and what was taken, newest first; or one instrument's form.
+type assessmentsData struct {
+	Patient     *carepath.Patient
+	Instruments []*instrument.Instrument
+	CanWrite    bool
+	Taken       []assessmentView
+	// The form, when taking one.
+	Form          *instrument.Instrument
+	SubmissionKey string
+	AnsweredBy    []string
+	Just          string // the assessment just recorded, to open
+}
+
+// assessmentView is a recorded assessment with its items' words.
+type assessmentView struct {
+	*carepath.Assessment
+	Name  string
+	Lines []assessmentLine
+}
+
+type assessmentLine struct {
+	Text, Answer string
+	Points       int
+	Scored       bool
+}
+
+func viewAssessment(a *carepath.Assessment) assessmentView {
+	v := assessmentView{Assessment: a, Name: a.Instrument}
+	in, ok := instrument.Find(a.Instrument)
+	if !ok {
+		return v
+	}
+	v.Name = in.Name
+	text := map[string]string{}
+	for _, it := range in.Items {
+		text[it.ID] = it.Text
+	}
+	for _, p := range a.Points {
+		v.Lines = append(v.Lines, assessmentLine{Text: text[p.ItemID], Answer: p.Answer, Points: p.Points, Scored: in.TotalLOINC != ""})
+	}
+	return v
+}
+
+// handleAssessments lists a patient's assessments, and with ?take= shows
+// an instrument's form.
+func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	p, err := s.Patients.FindPatientByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: v.User.Role.CanWriteClinical(), Just: r.URL.Query().Get("just"),
+		AnsweredBy: []string{carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff}}
+	if take := r.URL.Query().Get("take"); take != "" {
+		in, ok := instrument.Find(take)
+		if !ok {
+			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "There is no instrument %q.", take))
+			return
+		}
+		var key [12]byte
+		rand.Read(key[:])
+		d.Form, d.SubmissionKey = in, hex.EncodeToString(key[:])
+		s.render(w, r, http.StatusOK, "assessments.html", in.Name+" · "+p.Name(), d)
+		return
+	}
+	list, err := s.Assessments.FindAssessments(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	for _, a := range list {
+		d.Taken = append(d.Taken, viewAssessment(a))
+	}
+	s.render(w, r, http.StatusOK, "assessments.html", "Assessments · "+p.Name(), d)
+}
+
+// handleRecordAssessment records a form's answers and goes to the
+// patient's assessments with the new one open.
+func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	in, ok := instrument.Find(r.PostFormValue("instrument"))
+	if !ok {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", r.PostFormValue("instrument")))
+		return
+	}
+	answers := map[string][]string{}
+	for _, it := range in.Items {
+		if v := r.PostForm[it.ID]; len(v) > 0 {
+			answers[it.ID] = v
+		}
+	}
+	a := &carepath.Assessment{PatientID: id, Instrument: in.ID, AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
+		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers}
+	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?just="+url.QueryEscape(a.ID)+"#a-"+url.QueryEscape(a.ID), http.StatusSeeOther)
+}
+
