@@ -112,4 +112,3 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?just="+url.QueryEscape(a.ID)+"#a-"+url.QueryEscape(a.ID), http.StatusSeeOther)
 }
-
