@@ -6,6 +6,8 @@
 package instrument
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -192,4 +194,55 @@ func Find(id string) (*Instrument, bool) {
 		}
 	}
 	return nil, false
+}
+
+// TotalCodes are the LOINC codes of the instruments' total scores.
+func TotalCodes() []string {
+	var codes []string
+	for _, in := range All {
+		if in.TotalLOINC != "" {
+			codes = append(codes, in.TotalLOINC)
+		}
+	}
+	return codes
+}
+
+// ByTotalCode returns the instrument whose total score has the LOINC code.
+func ByTotalCode(code string) (*Instrument, bool) {
+	for _, in := range All {
+		if in.TotalLOINC != "" && in.TotalLOINC == code {
+			return in, true
+		}
+	}
+	return nil, false
+}
+
+// BandOf is the band a total falls in.
+func (in *Instrument) BandOf(total int) string {
+	for _, b := range in.Bands {
+		if total >= b.Min && total <= b.Max {
+			return b.Name
+		}
+	}
+	return ""
+}
+
+// Change says how a total moved since the one before, in words, with what
+// the move means where the instrument defines it: for the PHQ-9, a drop
+// of 50% or more is a response to treatment, and a total under 5 is
+// remission (Kroenke 2001; the MacArthur Initiative's PHQ-9 guide).
+func (in *Instrument) Change(prev, last int) string {
+	s := fmt.Sprintf("%+d since the one before", last-prev)
+	if prev > 0 {
+		s += fmt.Sprintf(" (%+d%%)", int(math.Round(float64(last-prev)*100/float64(prev))))
+	}
+	if in == PHQ9 {
+		switch {
+		case last < 5:
+			s += ": remission (under 5)"
+		case prev > 0 && last*2 <= prev:
+			s += ": response (down by half or more)"
+		}
+	}
+	return s
 }

@@ -233,3 +233,24 @@ func TestDefinitionsMatchTheStandard(t *testing.T) {
 	check(PHQ9, phq4, PHQInterest, PHQDown)
 	check(GAD7, phq4, "69725-0")
 }
+
+func TestChange(t *testing.T) {
+	for _, c := range []struct {
+		in         *Instrument
+		prev, last int
+		want       string
+	}{
+		{PHQ9, 18, 9, "-9 since the one before (-50%): response (down by half or more)"},
+		{PHQ9, 18, 10, "-8 since the one before (-44%)"},
+		{PHQ9, 12, 4, "-8 since the one before (-67%): remission (under 5)"},
+		{PHQ9, 6, 5, "-1 since the one before (-17%)"},
+		{PHQ9, 4, 4, "+0 since the one before (+0%): remission (under 5)"},
+		{PHQ9, 0, 7, "+7 since the one before"},
+		{PHQ9, 10, 15, "+5 since the one before (+50%)"},
+		{GAD7, 16, 8, "-8 since the one before (-50%)"}, // response and remission are the PHQ-9's
+	} {
+		if got := c.in.Change(c.prev, c.last); got != c.want {
+			t.Errorf("%s %d -> %d: %q, want %q", c.in.Name, c.prev, c.last, got, c.want)
+		}
+	}
+}

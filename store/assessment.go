@@ -30,41 +30,43 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 	if err != nil {
 		return err
 	}
-	in, ok := instrument.Find(as.Instrument)
-	if !ok {
-		return carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", as.Instrument)
-	}
-	switch as.AnsweredBy {
-	case carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff:
-	default:
-		return carepath.Errorf(carepath.EINVALID, "Say who answered: patient, caregiver or staff.")
-	}
-	as.SubmissionKey = strings.TrimSpace(as.SubmissionKey)
-	if as.SubmissionKey == "" {
-		return carepath.Errorf(carepath.EINVALID, "A submission needs a key, so that sending it twice stores it once.")
-	}
-	r, err := in.Score(instrument.Answers(as.Answers))
-	if err != nil {
-		return err
-	}
-	as.OrgID, as.Version, as.Total, as.Band, as.Positive = a.OrgID, in.Version, r.Total, r.Band, r.Positive
-	as.Points, as.Findings, as.Domains, as.TaskIDs = nil, nil, nil, nil
-	for _, p := range r.Points {
-		as.Points = append(as.Points, carepath.AssessmentPoints{ItemID: p.ItemID, Answer: p.Answer, Points: p.Points})
-	}
-	for _, f := range r.Findings {
-		as.Findings = append(as.Findings, carepath.AssessmentFinding{Kind: f.Kind, Text: f.Text, Next: f.Next})
-	}
-	for _, d := range r.Domains {
-		as.Domains = append(as.Domains, carepath.AssessmentDomain{Domain: d.Domain, Positive: d.Positive, Why: d.Why})
-	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		as.ID, as.CreatedBy, as.Created, as.TaskIDs = newTimeID(tx.Now), a.ActorID(), tx.Now, nil
+		// The patient first: another organization's is not found, whatever
+		// the answers.
 		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, as.PatientID); err != nil {
 			return err
 		}
+		in, ok := instrument.Find(as.Instrument)
+		if !ok {
+			return carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", as.Instrument)
+		}
+		switch as.AnsweredBy {
+		case carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff:
+		default:
+			return carepath.Errorf(carepath.EINVALID, "Say who answered: patient, caregiver or staff.")
+		}
+		as.SubmissionKey = strings.TrimSpace(as.SubmissionKey)
+		if as.SubmissionKey == "" {
+			return carepath.Errorf(carepath.EINVALID, "A submission needs a key, so that sending it twice stores it once.")
+		}
+		r, err := in.Score(instrument.Answers(as.Answers))
+		if err != nil {
+			return err
+		}
+		as.OrgID, as.Version, as.Total, as.Band, as.Positive = a.OrgID, in.Version, r.Total, r.Band, r.Positive
+		as.Points, as.Findings, as.Domains, as.TaskIDs = nil, nil, nil, nil
+		for _, p := range r.Points {
+			as.Points = append(as.Points, carepath.AssessmentPoints{ItemID: p.ItemID, Answer: p.Answer, Points: p.Points})
+		}
+		for _, f := range r.Findings {
+			as.Findings = append(as.Findings, carepath.AssessmentFinding{Kind: f.Kind, Text: f.Text, Next: f.Next})
+		}
+		for _, d := range r.Domains {
+			as.Domains = append(as.Domains, carepath.AssessmentDomain{Domain: d.Domain, Positive: d.Positive, Why: d.Why})
+		}
+		as.ID, as.CreatedBy, as.Created, as.TaskIDs = newTimeID(tx.Now), a.ActorID(), tx.Now, nil
 		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
+		err = tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
 		if err == nil {
 			return carepath.Errorf(carepath.ECONFLICT, "This assessment was already recorded (submission %s); it was not stored again.", as.SubmissionKey)
 		} else if !errors.Is(err, sql.ErrNoRows) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"carepath"
+	"carepath/instrument"
 )
 
 // FindChart implements carepath.ChartService. Each section is one query on
@@ -166,12 +167,16 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 	return carePlanActivities(ctx, db, org, patientID, c.CarePlans)
 }
 
-// chartSeries reads the patient's numeric vitals and labs, and the numeric
-// components of panels (the two values of a blood pressure), as one series
-// per code, keeping the latest ChartPoints of each.
+// scoreCodes are the instruments' total scores, as an SQL list.
+var scoreCodes = "('" + strings.Join(instrument.TotalCodes(), "', '") + "')"
+
+// chartSeries reads the patient's numeric vitals and labs, the totals of
+// the assessment instruments, and the numeric components of panels (the
+// two values of a blood pressure), as one series per code, keeping the
+// latest ChartPoints of each.
 func chartSeries(ctx context.Context, db querier, c *carepath.Chart, org, patient string) error {
 	rows, err := db.query(ctx, `SELECT code_system, code, display, category, unit, effective, value_num FROM observation
-		WHERE org_id = ? AND patient_id = ? AND value_num IS NOT NULL AND category IN ('vital-signs', 'laboratory')
+		WHERE org_id = ? AND patient_id = ? AND value_num IS NOT NULL AND (category IN ('vital-signs', 'laboratory') OR code IN `+scoreCodes+`)
 		UNION ALL
 		SELECT oc.code_system, oc.code, oc.display, o.category, oc.unit, o.effective, oc.value_num
 		FROM observation_component oc JOIN observation o ON o.org_id = oc.org_id AND o.patient_id = oc.patient_id AND o.id = oc.observation_id

@@ -93,18 +93,17 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 // patient's assessments with the new one open.
 func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	in, ok := instrument.Find(r.PostFormValue("instrument"))
-	if !ok {
-		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", r.PostFormValue("instrument")))
-		return
-	}
+	// The answers are the form's values named by the instrument's items;
+	// an unknown instrument is the store's to refuse (after the patient).
 	answers := map[string][]string{}
-	for _, it := range in.Items {
-		if v := r.PostForm[it.ID]; len(v) > 0 {
-			answers[it.ID] = v
+	if in, ok := instrument.Find(r.PostFormValue("instrument")); ok {
+		for _, it := range in.Items {
+			if v := r.PostForm[it.ID]; len(v) > 0 {
+				answers[it.ID] = v
+			}
 		}
 	}
-	a := &carepath.Assessment{PatientID: id, Instrument: in.ID, AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
+	a := &carepath.Assessment{PatientID: id, Instrument: r.PostFormValue("instrument"), AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
 		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
 		s.renderError(w, r, err)

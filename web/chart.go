@@ -13,6 +13,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/instrument"
 )
 
 type chartData struct {
@@ -68,6 +69,9 @@ var chartedCodes = []struct {
 	{"eGFR", []string{"33914-3", "62238-1", "98979-8"}, false},
 	{"LDL cholesterol", []string{"18262-6", "2089-1", "13457-7"}, false},
 	{"Oxygen saturation", []string{"59408-5", "2708-6", "2710-2"}, false},
+	{"PHQ-9 (depression)", []string{"44261-6"}, false},
+	{"GAD-7 (anxiety)", []string{"70274-6"}, false},
+	{"PHQ-2 (depression screen)", []string{"55758-7"}, false},
 }
 
 func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
@@ -137,6 +141,9 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 			if !strings.Contains(title, "(") && lines[0].Unit != "" {
 				title += " (" + lines[0].Unit + ")"
 			}
+			if in, ok := instrument.ByTotalCode(lines[0].Code.Code); ok {
+				title += scoreTrend(in, lines[0].Points)
+			}
 			d.Charts = append(d.Charts, drawSeries(title, lines))
 		}
 	}
@@ -146,6 +153,21 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "chart.html", c.Patient.Name(), d)
+}
+
+// scoreTrend says where an instrument's totals stand: the latest with its
+// band, and the change since the one before.
+func scoreTrend(in *instrument.Instrument, points []carepath.ObservationPoint) string {
+	n := len(points)
+	if n == 0 {
+		return ""
+	}
+	last := int(math.Round(points[n-1].Value))
+	s := fmt.Sprintf(": latest %d, %s", last, in.BandOf(last))
+	if n > 1 {
+		s += "; " + in.Change(int(math.Round(points[n-2].Value)), last)
+	}
+	return s
 }
 
 // drawSeries draws one or two series over time as a small SVG line chart,

@@ -309,6 +309,13 @@ func TestBrowser(t *testing.T) {
 	if h := text(t, ctx, `h1`); !strings.Contains(h, "Safety evaluation now") {
 		t.Errorf("the safety task's page: %q", h)
 	}
+	// The chart draws the PHQ-9 over time, with the latest band.
+	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID), chromedp.WaitVisible(`.chart-head`))
+	if trends := text(t, ctx, `section[aria-labelledby="h-trends"] .multiples`); !strings.Contains(trends, "PHQ-9 (depression): latest 6, mild") {
+		t.Errorf("the chart's trends lack the PHQ-9:\n%s", trends)
+	}
+	do(t, ctx, chromedp.ScrollIntoView(`#h-trends`))
+	screenshot(t, ctx, "chart-scores")
 
 	// A chart full of script injections runs none of them.
 	org, _ := demoOrg(t, m)

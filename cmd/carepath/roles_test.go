@@ -90,6 +90,9 @@ func TestRoleMatrix(t *testing.T) {
 		{"/work/counts", false, everyone},
 		{"/tasks/" + ourTask.ID, false, everyone},
 		{"/tasks/" + otherTask.ID, false, nobody},
+		{"/patients/" + ours + "/assessments", false, everyone},
+		{"/patients/" + ours + "/assessments?take=phq-9", false, everyone},
+		{"/patients/other-patient/assessments", false, nobody},
 		{"/api/v1/patients", true, everyone},
 		{"/api/v1/patients?q=Zzyzx", true, everyone},
 		{"/api/v1/patients/" + ours, true, everyone},
@@ -154,7 +157,7 @@ func TestRoleMatrix(t *testing.T) {
 				}
 			}
 			// Changes to another tenant's task or patient: not found, whatever the role.
-			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks"} {
+			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments"} {
 				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
 				if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
