@@ -34,7 +34,7 @@ func ahcFood() []Option {
 // screening tool, its 10 core items. A domain is positive by its answers;
 // interpersonal safety when its four items (1-5 each) sum to 11 or more.
 // It has no total.
-var AHCHRSN = &Instrument{ID: "ahc-hrsn", Name: "AHC HRSN screening (core)", Version: "1", LOINC: "96777-8",
+var AHCHRSN = &Instrument{ID: "ahc-hrsn", Name: "AHC HRSN screening (core)", Version: "1", Code: "96777-8",
 	Source: "CMS Center for Medicare and Medicaid Innovation, The Accountable Health Communities Health-Related Social Needs " +
 		"Screening Tool (Billioux A, Verlander K, Anthony S, Alley D; NAM Perspectives 2017). LOINC 96777-8.",
 	Items: []Item{

@@ -24,7 +24,7 @@ type Option struct {
 
 // Item is one question.
 type Item struct {
-	ID      string // the item's LOINC code: also its linkId here
+	ID      string // the item's code (LOINC, or the instrument's CodeSystem): also its linkId
 	Text    string // as read to the patient
 	Domain  string // the need or area it screens, when the instrument has domains
 	Options []Option
@@ -42,11 +42,14 @@ type Band struct {
 
 // Instrument is a versioned assessment.
 type Instrument struct {
-	ID         string // short name, as in URLs: "phq-9"
-	Name       string
-	Version    string // of Carepath's definition
-	LOINC      string // the panel
-	TotalLOINC string // the total score's code; "" when the instrument has no total
+	ID      string // short name, as in URLs: "phq-9"
+	Name    string
+	Version string // of Carepath's definition
+	// Code is the panel's code and TotalCode the total score's ("" when the
+	// instrument has no total), in CodeSystem: LOINC unless it says other.
+	Code       string
+	TotalCode  string
+	CodeSystem string
 	Source     string // where the items and scoring come from
 	Intro      string // what the person is asked, before the items
 	Items      []Item
@@ -150,7 +153,7 @@ func (in *Instrument) Score(a Answers) (Result, error) {
 			total += o.Points
 		}
 	}
-	if in.TotalLOINC != "" {
+	if in.TotalCode != "" {
 		r.Total = &total
 		for _, b := range in.Bands {
 			if total >= b.Min && total <= b.Max {
@@ -183,8 +186,19 @@ func (it *Item) option(code string) *Option {
 	return nil
 }
 
+// LOINC is the code system of most instruments' items and answers.
+const LOINC = "http://loinc.org"
+
+// System is the code system of the instrument's item and total codes.
+func (in *Instrument) System() string {
+	if in.CodeSystem != "" {
+		return in.CodeSystem
+	}
+	return LOINC
+}
+
 // All are the instruments Carepath ships, in the order offered.
-var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN}
+var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN, KatzADL, CaregiverStrain}
 
 // Find returns an instrument by its ID.
 func Find(id string) (*Instrument, bool) {
@@ -200,8 +214,8 @@ func Find(id string) (*Instrument, bool) {
 func TotalCodes() []string {
 	var codes []string
 	for _, in := range All {
-		if in.TotalLOINC != "" {
-			codes = append(codes, in.TotalLOINC)
+		if in.TotalCode != "" {
+			codes = append(codes, in.TotalCode)
 		}
 	}
 	return codes
@@ -210,7 +224,7 @@ func TotalCodes() []string {
 // ByTotalCode returns the instrument whose total score has the LOINC code.
 func ByTotalCode(code string) (*Instrument, bool) {
 	for _, in := range All {
-		if in.TotalLOINC != "" && in.TotalLOINC == code {
+		if in.TotalCode != "" && in.TotalCode == code {
 			return in, true
 		}
 	}

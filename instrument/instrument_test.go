@@ -221,8 +221,8 @@ func TestDefinitionsMatchTheStandard(t *testing.T) {
 		}
 	}
 	ahc := load("AHC-questionnaire.json")
-	if ahc["panel"].Code[0].Code != AHCHRSN.LOINC {
-		t.Errorf("AHC panel %s, ours %s", ahc["panel"].Code[0].Code, AHCHRSN.LOINC)
+	if ahc["panel"].Code[0].Code != AHCHRSN.Code {
+		t.Errorf("AHC panel %s, ours %s", ahc["panel"].Code[0].Code, AHCHRSN.Code)
 	}
 	var ids []string
 	for _, it := range AHCHRSN.Items {
@@ -252,5 +252,59 @@ func TestChange(t *testing.T) {
 		if got := c.in.Change(c.prev, c.last); got != c.want {
 			t.Errorf("%s %d -> %d: %q, want %q", c.in.Name, c.prev, c.last, got, c.want)
 		}
+	}
+}
+
+func TestKatzAndCaregiverStrain(t *testing.T) {
+	katz := func(dependent int) Answers {
+		a := Answers{}
+		for i, it := range KatzADL.Items {
+			a[it.ID] = []string{"independent"}
+			if i < dependent {
+				a[it.ID] = []string{"dependent"}
+			}
+		}
+		return a
+	}
+	csi := func(yes int) Answers {
+		a := Answers{}
+		for i, it := range CaregiverStrain.Items {
+			a[it.ID] = []string{"no"}
+			if i < yes {
+				a[it.ID] = []string{"yes"}
+			}
+		}
+		return a
+	}
+	for _, c := range []struct {
+		in       *Instrument
+		a        Answers
+		total    int
+		band     string
+		positive bool
+		findings int
+	}{
+		{KatzADL, katz(0), 6, "full function", false, 0},
+		{KatzADL, katz(1), 5, "moderate impairment", true, 0},
+		{KatzADL, katz(2), 4, "moderate impairment", true, 0},
+		{KatzADL, katz(3), 3, "moderate impairment", true, 0},
+		{KatzADL, katz(4), 2, "severe impairment", true, 1},
+		{KatzADL, katz(6), 0, "severe impairment", true, 1},
+		{CaregiverStrain, csi(0), 0, "lower strain", false, 0},
+		{CaregiverStrain, csi(6), 6, "lower strain", false, 0},
+		{CaregiverStrain, csi(7), 7, "high strain", true, 1},
+		{CaregiverStrain, csi(13), 13, "high strain", true, 1},
+	} {
+		r, err := c.in.Score(c.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *r.Total != c.total || r.Band != c.band || r.Positive != c.positive || len(r.Findings) != c.findings {
+			t.Errorf("%s: total %d band %q positive %v findings %v; want %d %q %v %d", c.in.Name, *r.Total, r.Band, r.Positive, r.Findings,
+				c.total, c.band, c.positive, c.findings)
+		}
+	}
+	if len(CaregiverStrain.Items) != 13 || len(KatzADL.Items) != 6 || KatzADL.System() != CodeSystemCarepath || PHQ9.System() != LOINC {
+		t.Errorf("items: %d CSI, %d Katz; systems %s %s", len(CaregiverStrain.Items), len(KatzADL.Items), KatzADL.System(), PHQ9.System())
 	}
 }

@@ -37,7 +37,7 @@ const (
 
 // PHQ2 is the two-item depression screen: 3 or more is positive, and
 // proposes a PHQ-9.
-var PHQ2 = &Instrument{ID: "phq-2", Name: "PHQ-2", Version: "1", LOINC: "55757-9", TotalLOINC: "55758-7", Source: phqSource, Intro: phqIntro,
+var PHQ2 = &Instrument{ID: "phq-2", Name: "PHQ-2", Version: "1", Code: "55757-9", TotalCode: "55758-7", Source: phqSource, Intro: phqIntro,
 	Items: frequencyItems(
 		[2]string{PHQInterest, "Little interest or pleasure in doing things"},
 		[2]string{PHQDown, "Feeling down, depressed, or hopeless"}),
@@ -53,7 +53,7 @@ var PHQ2 = &Instrument{ID: "phq-2", Name: "PHQ-2", Version: "1", LOINC: "55757-9
 // PHQ9 is the nine-item depression severity measure. Any answer above "not
 // at all" to item 9 calls for a safety evaluation at once, whatever the
 // total.
-var PHQ9 = &Instrument{ID: "phq-9", Name: "PHQ-9", Version: "1", LOINC: "44249-1", TotalLOINC: "44261-6", Source: phqSource, Intro: phqIntro,
+var PHQ9 = &Instrument{ID: "phq-9", Name: "PHQ-9", Version: "1", Code: "44249-1", TotalCode: "44261-6", Source: phqSource, Intro: phqIntro,
 	Items: frequencyItems(
 		[2]string{PHQInterest, "Little interest or pleasure in doing things"},
 		[2]string{PHQDown, "Feeling down, depressed, or hopeless"},
@@ -79,7 +79,7 @@ var PHQ9 = &Instrument{ID: "phq-9", Name: "PHQ-9", Version: "1", LOINC: "44249-1
 
 // GAD7 is the seven-item anxiety measure: 10 or more calls for further
 // evaluation.
-var GAD7 = &Instrument{ID: "gad-7", Name: "GAD-7", Version: "1", LOINC: "69737-5", TotalLOINC: "70274-6",
+var GAD7 = &Instrument{ID: "gad-7", Name: "GAD-7", Version: "1", Code: "69737-5", TotalCode: "70274-6",
 	Source: "Spitzer RL, Kroenke K, Williams JB, Löwe B. A brief measure for assessing generalized anxiety disorder: the GAD-7. " +
 		"Arch Intern Med 2006;166(10):1092-7. LOINC 69737-5. No permission required to reproduce, translate, display or distribute.",
 	Intro: phqIntro,

@@ -122,7 +122,7 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 // survey category (sdoh for social-needs screens), as LOINC codes them.
 func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.Instrument, as *carepath.Assessment) error {
 	category := "survey"
-	if in.TotalLOINC == "" {
+	if in.TotalCode == "" {
 		category = "sdoh"
 	}
 	stmt, err := tx.Prepare(ctx, `INSERT INTO observation (org_id, patient_id, id, encounter_id, status, category, code_system, code, display,
@@ -131,7 +131,6 @@ func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.In
 		return err
 	}
 	defer stmt.Close()
-	const loinc = "http://loinc.org"
 	at := formatTime(as.Created)
 	for _, item := range in.Items {
 		for i, code := range as.Answers[item.ID] {
@@ -140,7 +139,7 @@ func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.In
 			for _, o := range item.Options {
 				if o.Code == code {
 					display = o.Display
-					if in.TotalLOINC != "" {
+					if in.TotalCode != "" {
 						p := o.Points
 						points = &p
 					}
@@ -150,13 +149,13 @@ func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.In
 			if i > 0 {
 				id += "-" + code
 			}
-			if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, id, category, loinc, item.ID, item.Text, at, points, "", loinc, code, display); err != nil {
+			if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, id, category, in.System(), item.ID, item.Text, at, points, "", in.System(), code, display); err != nil {
 				return err
 			}
 		}
 	}
 	if as.Total != nil {
-		if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, as.ID+"-total", category, loinc, in.TotalLOINC, in.Name+" total score", at,
+		if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, as.ID+"-total", category, in.System(), in.TotalCode, in.Name+" total score", at,
 			*as.Total, "{score}", "", "", as.Band); err != nil {
 			return err
 		}

@@ -33,8 +33,9 @@ type apiInstrument struct {
 	ID         string    `json:"id"`
 	Name       string    `json:"name"`
 	Version    string    `json:"version"`
-	LOINC      string    `json:"loinc"`
-	TotalLOINC string    `json:"total_loinc,omitempty"`
+	Code       string    `json:"code"`
+	TotalCode  string    `json:"total_code,omitempty"`
+	CodeSystem string    `json:"code_system"`
 	Source     string    `json:"source"`
 	Intro      string    `json:"intro,omitempty"`
 	Items      []apiItem `json:"items"`
@@ -48,12 +49,12 @@ func (s *Server) handleAPIInstruments(w http.ResponseWriter, r *http.Request) {
 		Instruments []apiInstrument `json:"instruments"`
 	}{}
 	for _, in := range instrument.All {
-		ai := apiInstrument{ID: in.ID, Name: in.Name, Version: in.Version, LOINC: in.LOINC, TotalLOINC: in.TotalLOINC, Source: in.Source, Intro: in.Intro}
+		ai := apiInstrument{ID: in.ID, Name: in.Name, Version: in.Version, Code: in.Code, TotalCode: in.TotalCode, CodeSystem: in.System(), Source: in.Source, Intro: in.Intro}
 		for _, it := range in.Items {
 			item := apiItem{ID: it.ID, Text: it.Text, Domain: it.Domain, Multiple: it.Multiple, Required: !it.Optional}
 			for _, o := range it.Options {
 				opt := apiOption{Code: o.Code, Display: o.Display}
-				if in.TotalLOINC != "" || o.Points != 0 {
+				if in.TotalCode != "" || o.Points != 0 {
 					opt.Points = &o.Points
 				}
 				item.Options = append(item.Options, opt)

@@ -49,7 +49,7 @@ func viewAssessment(a *carepath.Assessment) assessmentView {
 		text[it.ID] = it.Text
 	}
 	for _, p := range a.Points {
-		v.Lines = append(v.Lines, assessmentLine{Text: text[p.ItemID], Answer: p.Answer, Points: p.Points, Scored: in.TotalLOINC != ""})
+		v.Lines = append(v.Lines, assessmentLine{Text: text[p.ItemID], Answer: p.Answer, Points: p.Points, Scored: in.TotalCode != ""})
 	}
 	return v
 }

@@ -87,6 +87,18 @@ func TestRenderEveryPage(t *testing.T) {
 		}
 		t.Logf("%s rendered %d bytes", name, len(body))
 	}
+	// Every instrument's form: its items, numbered answers and, where
+	// scored, their points.
+	for _, in := range instrument.All {
+		w := httptest.NewRecorder()
+		s.render(w, signedIn(), 200, "assessments.html", "Title", assessmentsData{Patient: p, Form: in, SubmissionKey: "k", AnsweredBy: []string{"patient"}})
+		body := w.Body.String()
+		last := in.Items[len(in.Items)-1]
+		if w.Code != 200 || !strings.Contains(body, `name="`+last.ID+`"`) || !strings.Contains(body, "<kbd>2</kbd>") ||
+			strings.Contains(body, "(0)") != (in.TotalCode != "") {
+			t.Fatalf("the %s form: %d\n%s", in.Name, w.Code, body)
+		}
+	}
 	// Before sign-in there is no organization, user or banner.
 	w := httptest.NewRecorder()
 	s.render(w, httptest.NewRequest("GET", "/signin", nil), 200, "signin.html", "Sign in", signInData{})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"carepath"
+	"carepath/instrument"
 )
 
 // TestAssessmentAPI: the instruments are listed with their items and
@@ -45,7 +46,7 @@ func TestAssessmentAPI(t *testing.T) {
 			}
 		}
 	}
-	if resp, body := apiSend(t, "GET", base+"/api/v1/instruments", cm, "", &instruments); resp.StatusCode != 200 || len(instruments.Instruments) != 4 {
+	if resp, body := apiSend(t, "GET", base+"/api/v1/instruments", cm, "", &instruments); resp.StatusCode != 200 || len(instruments.Instruments) != len(instrument.All) {
 		t.Fatalf("instruments: %d %.300s", resp.StatusCode, body)
 	}
 	phq9 := instruments.Instruments[1]
