@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -107,5 +108,38 @@ func TestAssessmentAPI(t *testing.T) {
 	if resp, out := apiSend(t, "GET", base+"/api/v1/patients/"+patient+"/assessments", auditor, "", &list); resp.StatusCode != 200 ||
 		len(list.Assessments) != 1 || list.Assessments[0].ID != got.ID {
 		t.Errorf("list after the refusals: %d %s", resp.StatusCode, out)
+	}
+}
+
+// TestAssessmentPages: a PHQ-2 taken through the form is scored, proposes
+// the PHQ-9 with a link to take it, and the same form sent twice is stored
+// once.
+func TestAssessmentPages(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	form, _ := c.get(base + "/patients/" + ps[0].ID + "/assessments?take=phq-2")
+	key := between(form, `name="submission_key" value="`, `"`)
+	if len(key) < 16 {
+		t.Fatalf("the form has no submission key:\n%s", form)
+	}
+	answers := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "language": {"es"}, "submission_key": {key},
+		"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}
+	page, resp := c.post(base+"/patients/"+ps[0].ID+"/assessments", answers)
+	if resp.Request.URL.Path != "/patients/"+ps[0].ID+"/assessments" || !strings.Contains(page, "PHQ-2 of 3 (3 or more): give the PHQ-9") ||
+		!strings.Contains(page, `assessments?take=phq-9">Take it now`) || !strings.Contains(page, "answered by patient · es") {
+		t.Fatalf("after the PHQ-2 (%s):\n%s", resp.Request.URL, between(page, "<main", "</main>"))
+	}
+	if page, resp := c.post(base+"/patients/"+ps[0].ID+"/assessments", answers); resp.StatusCode != 409 || !strings.Contains(page, "already recorded") {
+		t.Errorf("the same form again: %d", resp.StatusCode)
+	}
+	list, err := m.DB.FindAssessments(sys, ps[0].ID)
+	if err != nil || len(list) != 1 {
+		t.Errorf("stored: %d assessments (%v)", len(list), err)
 	}
 }
