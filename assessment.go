@@ -63,6 +63,29 @@ type AssessmentDomain struct {
 	Why      string `json:"why,omitempty"`
 }
 
+// Health concern statuses: a screen proposes; a person decides.
+const (
+	ConcernProposed  = "proposed"
+	ConcernConfirmed = "confirmed" // agreed with the patient
+	ConcernDeclined  = "declined"  // the patient does not see it as a need
+)
+
+// HealthConcern is a need a screen found (a positive social-needs domain),
+// proposed for the record until the care manager confirms it with the
+// patient or records that the patient declines it.
+type HealthConcern struct {
+	ID           string
+	PatientID    string
+	Domain       string
+	Why          string
+	AssessmentID string
+	Status       string
+	DecidedBy    string
+	DecidedAt    time.Time
+	Note         string
+	Created      time.Time
+}
+
 // AssessmentService keeps assessments.
 type AssessmentService interface {
 	// RecordAssessment scores a and stores it for a patient of the actor's
@@ -75,4 +98,13 @@ type AssessmentService interface {
 	RecordAssessment(ctx context.Context, a *Assessment) error
 	// FindAssessments lists a patient's assessments, newest first.
 	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)
+	// FindHealthConcerns lists a patient's proposed and decided concerns,
+	// proposed first.
+	FindHealthConcerns(ctx context.Context, patientID string) ([]HealthConcern, error)
+	// DecideHealthConcern confirms (agreed with the patient) or declines a
+	// proposed concern, recording who and when; a concern already decided
+	// is ECONFLICT. A positive screen proposes a concern per positive
+	// domain in RecordAssessment, unless the domain is already proposed or
+	// confirmed.
+	DecideHealthConcern(ctx context.Context, patientID, id, status, note string) error
 }

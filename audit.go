@@ -32,6 +32,7 @@ const (
 	AuditTaskList         = "task.list" // a worklist listed tasks
 	AuditAssessmentCreate = "assessment.create"
 	AuditAssessmentList   = "assessment.list"
+	AuditConcernDecide    = "health_concern.decide"
 	AuditHolidayChange    = "holiday.change"
 	AuditScheduleChange   = "schedule.change"
 )

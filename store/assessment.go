@@ -110,6 +110,9 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		if err := insertAssessmentObservations(ctx, tx, in, as); err != nil {
 			return err
 		}
+		if err := proposeHealthConcerns(ctx, tx, as); err != nil {
+			return err
+		}
 		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{as.PatientID: true}); err != nil {
 			return err
 		}
@@ -227,4 +230,75 @@ func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepat
 		return nil, err
 	}
 	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " assessments"})
+}
+
+// proposeHealthConcerns proposes a concern for each positive domain of a
+// screen, unless the patient has one proposed or confirmed for it already.
+func proposeHealthConcerns(ctx context.Context, tx *Tx, as *carepath.Assessment) error {
+	for _, d := range as.Domains {
+		if !d.Positive {
+			continue
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO health_concern (org_id, id, patient_id, domain, why, assessment_id, created_at)
+			SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM health_concern WHERE org_id = ? AND patient_id = ? AND domain = ?
+			AND status IN ('proposed', 'confirmed'))`,
+			as.OrgID, newTimeID(tx.Now), as.PatientID, d.Domain, d.Why, as.ID, formatTime(tx.Now), as.OrgID, as.PatientID, d.Domain)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindHealthConcerns implements carepath.AssessmentService; the list is
+// read with the patient's assessments, whose audit record covers it.
+func (db *DB) FindHealthConcerns(ctx context.Context, patientID string) ([]carepath.HealthConcern, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT id, patient_id, domain, why, assessment_id, status, decided_by, decided_at, note, created_at FROM health_concern
+		WHERE org_id = ? AND patient_id = ? ORDER BY status <> 'proposed', created_at DESC, id`, a.OrgID, patientID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.HealthConcern, error) {
+		var c carepath.HealthConcern
+		var decided, created string
+		err := scan(&c.ID, &c.PatientID, &c.Domain, &c.Why, &c.AssessmentID, &c.Status, &c.DecidedBy, &decided, &c.Note, &created)
+		c.DecidedAt, c.Created = parseTime(decided), parseTime(created)
+		return c, err
+	})
+}
+
+// DecideHealthConcern implements carepath.AssessmentService.
+func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, note string) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		var domain, current string
+		err := tx.QueryRow(ctx, "SELECT domain, status FROM health_concern WHERE org_id = ? AND patient_id = ? AND id = ?", a.OrgID, patientID, id).
+			Scan(&domain, &current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Concern not found.")
+		} else if err != nil {
+			return err
+		}
+		// Checked after the lookup: another organization's concern is not
+		// found, whatever the form says.
+		if status != carepath.ConcernConfirmed && status != carepath.ConcernDeclined {
+			return carepath.Errorf(carepath.EINVALID, "A concern is confirmed with the patient or declined.")
+		}
+		if current != carepath.ConcernProposed {
+			return carepath.Errorf(carepath.ECONFLICT, "This concern was already %s.", current)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE health_concern SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE org_id = ? AND id = ? AND status = 'proposed'",
+			status, a.ActorID(), formatTime(tx.Now), strings.TrimSpace(note), a.OrgID, id); err != nil {
+			return err
+		}
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConcernDecide,
+			PatientID: patientID, Object: "HealthConcern/" + id, Detail: domain + " " + status}, a)})
+	})
 }

@@ -91,10 +91,34 @@ func TestRecordAssessment(t *testing.T) {
 			t.Errorf("%d sdoh observations, want 11 (two for the two housing problems)", n)
 		}
 
+		// The positive housing domain is proposed, not added: a person
+		// confirms it with the patient.
+		concerns, err := f.db.FindHealthConcerns(as(f.cm), "p1")
+		must(t, err)
+		if len(concerns) != 1 || concerns[0].Domain != instrument.DomainHousing || concerns[0].Status != carepath.ConcernProposed ||
+			!strings.Contains(concerns[0].Why, "Mold") || concerns[0].AssessmentID != ahc.ID {
+			t.Fatalf("proposed concerns: %+v", concerns)
+		}
+		again2 := *ahc
+		again2.SubmissionKey = "form-9"
+		must(t, f.db.RecordAssessment(as(f.cm), &again2))
+		if concerns, _ = f.db.FindHealthConcerns(as(f.cm), "p1"); len(concerns) != 1 {
+			t.Errorf("a second positive screen proposed housing again: %+v", concerns)
+		}
+		wantCode(t, "the auditor decides", f.db.DecideHealthConcern(as(f.auditor), "p1", concerns[0].ID, carepath.ConcernConfirmed, ""), carepath.ENOTFOUND)
+		wantCode(t, "another organization decides", f.db.DecideHealthConcern(as(f.outs), "p1", concerns[0].ID, carepath.ConcernConfirmed, ""), carepath.ENOTFOUND)
+		wantCode(t, "neither confirmed nor declined", f.db.DecideHealthConcern(as(f.cm), "p1", concerns[0].ID, "maybe", ""), carepath.EINVALID)
+		must(t, f.db.DecideHealthConcern(as(f.cm), "p1", concerns[0].ID, carepath.ConcernConfirmed, "She agrees; wants help with the landlord"))
+		wantCode(t, "deciding twice", f.db.DecideHealthConcern(as(f.cm), "p1", concerns[0].ID, carepath.ConcernDeclined, ""), carepath.ECONFLICT)
+		if concerns, _ = f.db.FindHealthConcerns(as(f.cm), "p1"); concerns[0].Status != carepath.ConcernConfirmed || concerns[0].DecidedBy != f.cm.ID ||
+			concerns[0].Note != "She agrees; wants help with the landlord" || concerns[0].DecidedAt.IsZero() {
+			t.Errorf("confirmed concern: %+v", concerns[0])
+		}
+
 		list, err := f.db.FindAssessments(as(f.nurse), "p1")
 		must(t, err)
-		if len(list) != 2 || list[0].Instrument != "ahc-hrsn" || list[1].Instrument != "phq-9" || *list[1].Total != 6 || list[1].TaskIDs[0] != phq.TaskIDs[0] ||
-			len(list[1].Points) != 9 || list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
+		if len(list) != 3 || list[0].Instrument != "ahc-hrsn" || list[2].Instrument != "phq-9" || *list[2].Total != 6 || list[2].TaskIDs[0] != phq.TaskIDs[0] ||
+			len(list[2].Points) != 9 || list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
 			t.Errorf("assessments listed: %+v", list)
 		}
 		_, err = f.db.FindAssessments(as(f.outs), "p1")

@@ -17,6 +17,7 @@ type assessmentsData struct {
 	Instruments []*instrument.Instrument
 	CanWrite    bool
 	Taken       []assessmentView
+	Concerns    []carepath.HealthConcern
 	// The form, when taking one.
 	Form          *instrument.Instrument
 	SubmissionKey string
@@ -86,6 +87,10 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 	for _, a := range list {
 		d.Taken = append(d.Taken, viewAssessment(a))
 	}
+	if d.Concerns, err = s.Assessments.FindHealthConcerns(r.Context(), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "assessments.html", "Assessments · "+p.Name(), d)
 }
 
@@ -110,4 +115,15 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?just="+url.QueryEscape(a.ID)+"#a-"+url.QueryEscape(a.ID), http.StatusSeeOther)
+}
+
+// handleDecideConcern confirms a proposed health concern with the patient,
+// or records that the patient declines it.
+func (s *Server) handleDecideConcern(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.Assessments.DecideHealthConcern(r.Context(), id, r.PathValue("cid"), r.PostFormValue("status"), r.PostFormValue("note")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments#concerns", http.StatusSeeOther)
 }

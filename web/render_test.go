@@ -66,7 +66,9 @@ func TestRenderEveryPage(t *testing.T) {
 			a := &carepath.Assessment{ID: "a1", Instrument: "phq-9", AnsweredBy: "patient", Total: &total, Band: "moderate", Positive: true, Created: time.Now(),
 				Points:   []carepath.AssessmentPoints{{ItemID: "44260-8", Answer: "Several days", Points: 1}},
 				Findings: []carepath.AssessmentFinding{{Kind: "safety", Text: "PHQ-9 item 9: evaluate safety now"}}, TaskIDs: []string{"t1"}}
-			return assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: true, Taken: []assessmentView{viewAssessment(a)}, Just: "a1"}
+			return assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: true, Taken: []assessmentView{viewAssessment(a)}, Just: "a1",
+				Concerns: []carepath.HealthConcern{{ID: "c1", Domain: "housing", Why: "Mold", Status: carepath.ConcernProposed},
+					{ID: "c2", Domain: "food", Status: carepath.ConcernConfirmed, Note: "Wants the pantry list", DecidedAt: time.Now()}}}
 		}(),
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},

@@ -156,6 +156,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /patients/{id}/tasks", s.requireUser(s.handleAddPatientTask))
 	mux.HandleFunc("GET /patients/{id}/assessments", s.requireUser(s.handleAssessments))
 	mux.HandleFunc("POST /patients/{id}/assessments", s.requireUser(s.handleRecordAssessment))
+	mux.HandleFunc("POST /patients/{id}/concerns/{cid}", s.requireUser(s.handleDecideConcern))
 	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))

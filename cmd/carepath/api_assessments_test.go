@@ -143,3 +143,38 @@ func TestAssessmentPages(t *testing.T) {
 		t.Errorf("stored: %d assessments (%v)", len(list), err)
 	}
 }
+
+// TestHealthConcernConfirmation: a positive social-needs screen proposes
+// its needs; none is on the record until the care manager confirms it with
+// the patient, and the confirmation says who and what the patient said.
+func TestHealthConcernConfirmation(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0].ID
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	answers := url.Values{"instrument": {"ahc-hrsn"}, "answered_by": {"patient"}, "submission_key": {"screen-1"},
+		"71802-3": {"LA31993-1"}, "96778-6": {"LA9-3"}, "88122-7": {"LA6729-3"}, "88123-5": {"LA28398-8"}, "93030-5": {"LA32-8"},
+		"96779-4": {"LA32-8"}, "95618-5": {"LA6270-8"}, "95617-7": {"LA6270-8"}, "95616-9": {"LA6270-8"}, "95615-1": {"LA6270-8"}}
+	page, _ := c.post(base+"/patients/"+p+"/assessments", answers)
+	concerns := between(page, `id="concerns"`, "</section>")
+	if !strings.Contains(concerns, `<span class="badge warn">food</span>`) || !strings.Contains(concerns, "Confirmed with the patient") {
+		t.Fatalf("the proposed need:\n%s", concerns)
+	}
+	list, err := m.DB.FindHealthConcerns(sys, p)
+	if err != nil || len(list) != 1 || list[0].Status != carepath.ConcernProposed {
+		t.Fatalf("before the care manager acts: %+v %v", list, err)
+	}
+	page, _ = c.post(base+"/patients/"+p+"/concerns/"+list[0].ID, url.Values{"status": {"confirmed"}, "note": {"Runs out of food by the 20th"}})
+	if concerns := between(page, `id="concerns"`, "</section>"); !strings.Contains(concerns, "food: confirmed") || !strings.Contains(concerns, "Runs out of food by the 20th") {
+		t.Errorf("after confirming:\n%s", concerns)
+	}
+	cm, _ := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
+	if list, _ = m.DB.FindHealthConcerns(sys, p); list[0].Status != carepath.ConcernConfirmed || list[0].DecidedBy != cm.ID {
+		t.Errorf("the confirmed concern: %+v", list[0])
+	}
+}

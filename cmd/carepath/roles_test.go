@@ -157,7 +157,7 @@ func TestRoleMatrix(t *testing.T) {
 				}
 			}
 			// Changes to another tenant's task or patient: not found, whatever the role.
-			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments"} {
+			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments", "/patients/other-patient/concerns/x"} {
 				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
 				if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
