@@ -302,3 +302,117 @@ func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, no
 			PatientID: patientID, Object: "HealthConcern/" + id, Detail: domain + " " + status}, a)})
 	})
 }
+
+type fhirCoding struct {
+	System  string `json:"system"`
+	Code    string `json:"code"`
+	Display string `json:"display,omitempty"`
+}
+
+type fhirAnswer struct {
+	ValueCoding fhirCoding `json:"valueCoding"`
+}
+
+type fhirQRItem struct {
+	LinkID string       `json:"linkId"`
+	Text   string       `json:"text,omitempty"`
+	Answer []fhirAnswer `json:"answer"`
+}
+
+type fhirRef struct {
+	Reference string `json:"reference"`
+}
+
+// assessmentResources renders a patient's assessments as FHIR R4: a
+// QuestionnaireResponse each (items by code, answers as codings), and an
+// Observation of the total where there is one.
+func assessmentResources(ctx context.Context, r *readTx, org, patientID string) ([][]byte, error) {
+	rows, err := r.query(ctx, `SELECT id, instrument, language, answers, total, band, created_at FROM assessment
+		WHERE org_id = ? AND patient_id = ? ORDER BY created_at, id`, org, patientID)
+	type row struct {
+		id, instrument, language, answers, band, created string
+		total                                            sql.NullInt64
+	}
+	list, err := collect(rows, err, func(scan func(...any) error) (row, error) {
+		var x row
+		return x, scan(&x.id, &x.instrument, &x.language, &x.answers, &x.total, &x.band, &x.created)
+	})
+	if err != nil {
+		return nil, err
+	}
+	subject := fhirRef{Reference: "Patient/" + patientID}
+	var docs [][]byte
+	for _, x := range list {
+		in, ok := instrument.Find(x.instrument)
+		if !ok {
+			continue
+		}
+		var answers map[string][]string
+		if err := json.Unmarshal([]byte(x.answers), &answers); err != nil {
+			return nil, err
+		}
+		questionnaire := in.System() + "/" + in.ID
+		if in.System() == instrument.LOINC {
+			questionnaire = "http://loinc.org/q/" + in.Code
+		}
+		qr := struct {
+			ResourceType  string       `json:"resourceType"`
+			ID            string       `json:"id"`
+			Questionnaire string       `json:"questionnaire"`
+			Status        string       `json:"status"`
+			Subject       fhirRef      `json:"subject"`
+			Authored      string       `json:"authored"`
+			Language      string       `json:"language,omitempty"`
+			Item          []fhirQRItem `json:"item"`
+		}{ResourceType: "QuestionnaireResponse", ID: x.id, Questionnaire: questionnaire, Status: "completed", Subject: subject,
+			Authored: x.created, Language: x.language}
+		for _, it := range in.Items {
+			item := fhirQRItem{LinkID: it.ID, Text: it.Text}
+			for _, code := range answers[it.ID] {
+				for _, o := range it.Options {
+					if o.Code == code {
+						item.Answer = append(item.Answer, fhirAnswer{fhirCoding{System: in.System(), Code: o.Code, Display: o.Display}})
+					}
+				}
+			}
+			if len(item.Answer) > 0 {
+				qr.Item = append(qr.Item, item)
+			}
+		}
+		b, err := json.Marshal(qr)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, b)
+		if !x.total.Valid {
+			continue
+		}
+		type concept struct {
+			Coding []fhirCoding `json:"coding"`
+			Text   string       `json:"text,omitempty"`
+		}
+		obs := struct {
+			ResourceType   string    `json:"resourceType"`
+			ID             string    `json:"id"`
+			Status         string    `json:"status"`
+			Category       []concept `json:"category"`
+			Code           concept   `json:"code"`
+			Subject        fhirRef   `json:"subject"`
+			Effective      string    `json:"effectiveDateTime"`
+			ValueInteger   int64     `json:"valueInteger"`
+			Interpretation []concept `json:"interpretation,omitempty"`
+			DerivedFrom    []fhirRef `json:"derivedFrom"`
+		}{ResourceType: "Observation", ID: x.id + "-total", Status: "final",
+			Category: []concept{{Coding: []fhirCoding{{System: "http://terminology.hl7.org/CodeSystem/observation-category", Code: "survey", Display: "Survey"}}}},
+			Code:     concept{Coding: []fhirCoding{{System: in.System(), Code: in.TotalCode, Display: in.Name + " total score"}}},
+			Subject:  subject, Effective: x.created, ValueInteger: x.total.Int64, DerivedFrom: []fhirRef{{Reference: "QuestionnaireResponse/" + x.id}}}
+		if x.band != "" {
+			obs.Interpretation = []concept{{Text: x.band}}
+		}
+		if b, err = json.Marshal(obs); err != nil {
+			return nil, err
+		}
+		docs = append(docs, b)
+	}
+	return docs, nil
+}

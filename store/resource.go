@@ -70,6 +70,21 @@ func (db *DB) ExportPatientRecord(ctx context.Context, patientID string) ([]byte
 			out.WriteByte('}')
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		// Assessments taken here: each a QuestionnaireResponse, and its
+		// total an Observation derived from it.
+		docs, err := assessmentResources(ctx, r, a.OrgID, patientID)
+		for _, doc := range docs {
+			if n > 0 {
+				out.WriteByte(',')
+			}
+			n++
+			out.WriteString(`{"resource":`)
+			out.Write(doc)
+			out.WriteByte('}')
+		}
 		out.WriteString("]}")
 		return err
 	})

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"carepath"
+	"carepath/fhir"
 	"carepath/internal/testdb"
 )
 
@@ -31,8 +33,21 @@ func TestExportPatientRecord(t *testing.T) {
 			t.Fatal(err, res)
 		}
 
+		phq2 := &carepath.Assessment{PatientID: "p1", Instrument: "phq-2", AnsweredBy: carepath.AnsweredByPatient, SubmissionKey: "s1",
+			Answers: map[string][]string{"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}}
+		must(t, db.RecordAssessment(as(cm), phq2))
+
 		b, err := db.ExportPatientRecord(as(cm), "p1")
 		must(t, err)
+		// The export reads back as FHIR: the assessment as a
+		// QuestionnaireResponse, its total as an Observation.
+		if _, err := fhir.Parse(b, "export.json"); err != nil {
+			t.Fatalf("the export does not parse as FHIR: %v\n%s", err, b)
+		}
+		if !strings.Contains(string(b), `"questionnaire":"http://loinc.org/q/55757-9"`) || !strings.Contains(string(b), `"valueInteger":3`) ||
+			!strings.Contains(string(b), `"derivedFrom":[{"reference":"QuestionnaireResponse/`+phq2.ID+`"}]`) {
+			t.Errorf("the assessment in the export:\n%s", b)
+		}
 		var bundle struct {
 			ResourceType, Type string
 			Entry              []struct {
@@ -48,7 +63,7 @@ func TestExportPatientRecord(t *testing.T) {
 		}
 		// The patient first, then the rest by type; the other patient's and
 		// the shared practitioner are not part of this record.
-		want := []string{"Patient/p1", "Appointment/a1", "Claim/c1"}
+		want := []string{"Patient/p1", "Appointment/a1", "Claim/c1", "QuestionnaireResponse/" + phq2.ID, "Observation/" + phq2.ID + "-total"}
 		if bundle.ResourceType != "Bundle" || bundle.Type != "collection" || len(got) != len(want) {
 			t.Fatalf("export: %s %s %v, want %v", bundle.ResourceType, bundle.Type, got, want)
 		}
@@ -71,7 +86,7 @@ func TestExportPatientRecord(t *testing.T) {
 		for _, ev := range events {
 			if ev.Action == carepath.AuditExport {
 				exports++
-				if ev.ActorID != cm.ID || ev.Object != "record" || ev.Detail != "FHIR bundle of 3 resources" {
+				if ev.ActorID != cm.ID || ev.Object != "record" || ev.Detail != "FHIR bundle of 5 resources" {
 					t.Errorf("audit of the export: %+v", ev)
 				}
 			}
