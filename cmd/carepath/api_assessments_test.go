@@ -16,24 +16,8 @@ import (
 func TestAssessmentAPI(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
-	_, sys := demoOrg(t, m)
-	token := func(email string) string {
-		u, err := m.DB.FindUserByEmail(sys, email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := m.DB.CreateAPIToken(sys, u.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	cm, auditor := token("cm@demo.carepath.example"), token("auditor@demo.carepath.example")
-	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	patient := ps[0].ID
+	cm, auditor := apiToken(t, m, "cm@demo.carepath.example"), apiToken(t, m, "auditor@demo.carepath.example")
+	patient := firstPatient(t, m)
 
 	var instruments struct {
 		Instruments []struct {
@@ -118,27 +102,24 @@ func TestAssessmentPages(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
 	_, sys := demoOrg(t, m)
-	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := firstPatient(t, m)
 	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
-	form, _ := c.get(base + "/patients/" + ps[0].ID + "/assessments?take=phq-2")
+	form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-2")
 	key := between(form, `name="submission_key" value="`, `"`)
 	if len(key) < 16 {
 		t.Fatalf("the form has no submission key:\n%s", form)
 	}
 	answers := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "language": {"es"}, "submission_key": {key},
 		"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}
-	page, resp := c.post(base+"/patients/"+ps[0].ID+"/assessments", answers)
-	if resp.Request.URL.Path != "/patients/"+ps[0].ID+"/assessments" || !strings.Contains(page, "PHQ-2 of 3 (3 or more): give the PHQ-9") ||
+	page, resp := c.post(base+"/patients/"+p+"/assessments", answers)
+	if resp.Request.URL.Path != "/patients/"+p+"/assessments" || !strings.Contains(page, "PHQ-2 of 3 (3 or more): give the PHQ-9") ||
 		!strings.Contains(page, `assessments?take=phq-9">Take it now`) || !strings.Contains(page, "answered by patient · es") {
 		t.Fatalf("after the PHQ-2 (%s):\n%s", resp.Request.URL, between(page, "<main", "</main>"))
 	}
-	if page, resp := c.post(base+"/patients/"+ps[0].ID+"/assessments", answers); resp.StatusCode != 409 || !strings.Contains(page, "already recorded") {
+	if page, resp := c.post(base+"/patients/"+p+"/assessments", answers); resp.StatusCode != 409 || !strings.Contains(page, "already recorded") {
 		t.Errorf("the same form again: %d", resp.StatusCode)
 	}
-	list, err := m.DB.FindAssessments(sys, ps[0].ID)
+	list, err := m.DB.FindAssessments(sys, p)
 	if err != nil || len(list) != 1 {
 		t.Errorf("stored: %d assessments (%v)", len(list), err)
 	}
@@ -151,11 +132,7 @@ func TestHealthConcernConfirmation(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
 	_, sys := demoOrg(t, m)
-	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := ps[0].ID
+	p := firstPatient(t, m)
 	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
 	answers := url.Values{"instrument": {"ahc-hrsn"}, "answered_by": {"patient"}, "submission_key": {"screen-1"},
 		"71802-3": {"LA31993-1"}, "96778-6": {"LA9-3"}, "88122-7": {"LA6729-3"}, "88123-5": {"LA28398-8"}, "93030-5": {"LA32-8"},

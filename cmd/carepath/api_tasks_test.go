@@ -32,21 +32,37 @@ func apiSend(t *testing.T, method, url, token, body string, into any) (*http.Res
 	return resp, string(b)
 }
 
+// apiToken issues an API token for a demo user.
+func apiToken(t *testing.T, m *Main, email string) string {
+	t.Helper()
+	_, sys := demoOrg(t, m)
+	u, err := m.DB.FindUserByEmail(sys, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok, err := m.DB.CreateAPIToken(sys, u.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// firstPatient is a demo patient's id.
+func firstPatient(t *testing.T, m *Main) string {
+	t.Helper()
+	_, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("no demo patient: %v", err)
+	}
+	return ps[0].ID
+}
+
 func TestTaskAPI(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
 	_, sys := demoOrg(t, m)
-	token := func(email string) string {
-		u, err := m.DB.FindUserByEmail(sys, email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, tok, err := m.DB.CreateAPIToken(sys, u.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
+	token := func(email string) string { return apiToken(t, m, email) }
 	cm, cm2, auditor, nurse := token("cm@demo.carepath.example"), token("cm2@demo.carepath.example"), token("auditor@demo.carepath.example"),
 		token("nurse@demo.carepath.example")
 	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
