@@ -77,3 +77,47 @@ var CaregiverStrain = &Instrument{ID: "caregiver-strain", Name: "Caregiver Strai
 				Text: fmt.Sprintf("Caregiver Strain Index of %d (7 or more): high strain; offer caregiver support and respite resources", *r.Total)})
 		}
 	}}
+
+// lawton builds an IADL item: the answers in order with their points.
+func lawton(id, text string, answers ...string) Item {
+	it := Item{ID: id, Text: text}
+	for i, a := range answers {
+		points := 0
+		if a[0] == '+' {
+			points, a = 1, a[1:]
+		}
+		it.Options = append(it.Options, Option{Code: fmt.Sprintf("%s-%d", id, i+1), Display: a, Points: points})
+	}
+	return it
+}
+
+// LawtonIADL is the Lawton Instrumental Activities of Daily Living scale:
+// eight areas, each scored 1 for the answers that show the person manages
+// it, for a total from 0 (low function, dependent) to 8 (high function,
+// independent). It has no published bands: the total is followed over time.
+var LawtonIADL = &Instrument{ID: "lawton-iadl", Name: "Lawton IADL", Version: "1", Code: "lawton-iadl", TotalCode: "lawton-iadl-total",
+	CodeSystem: CodeSystemCarepath,
+	Source: "Lawton MP, Brody EM. Assessment of older people: self-maintaining and instrumental activities of daily living. " +
+		"Gerontologist 1969;9(3):179-86. Items and scoring as in Graf C, Try This: The Lawton Instrumental Activities of Daily " +
+		"Living Scale (Hartford Institute for Geriatric Nursing): 0 low function, dependent; 8 high function, independent.",
+	Intro: "For each area, choose the description that is closest to the person's highest level of functioning.",
+	Items: []Item{
+		lawton("iadl-telephone", "Ability to use the telephone", "+Operates the telephone on own initiative; looks up and dials numbers",
+			"+Dials a few well-known numbers", "+Answers the telephone, but does not dial", "Does not use the telephone at all"),
+		lawton("iadl-shopping", "Shopping", "+Takes care of all shopping needs independently", "Shops independently for small purchases",
+			"Needs to be accompanied on any shopping trip", "Completely unable to shop"),
+		lawton("iadl-food", "Food preparation", "+Plans, prepares and serves adequate meals independently",
+			"Prepares adequate meals if supplied with ingredients", "Heats and serves prepared meals, or prepares meals but does not maintain an adequate diet",
+			"Needs to have meals prepared and served"),
+		lawton("iadl-housekeeping", "Housekeeping", "+Maintains the house alone, or with occasional help (heavy work)",
+			"+Performs light daily tasks such as dishwashing and bed making", "+Performs light daily tasks, but cannot keep an acceptable level of cleanliness",
+			"+Needs help with all home maintenance tasks", "Does not take part in any housekeeping tasks"),
+		lawton("iadl-laundry", "Laundry", "+Does personal laundry completely", "+Launders small items", "All laundry must be done by others"),
+		lawton("iadl-transport", "Mode of transportation", "+Travels independently on public transportation, or drives own car",
+			"+Arranges own travel by taxi, but does not otherwise use public transportation", "+Travels on public transportation when accompanied by another",
+			"Travel limited to taxi or car with the help of another", "Does not travel at all"),
+		lawton("iadl-medications", "Responsibility for own medications", "+Takes medications in the correct doses at the correct times",
+			"Takes responsibility if medication is prepared in advance in separate doses", "Is not capable of dispensing own medication"),
+		lawton("iadl-finances", "Ability to handle finances", "+Manages financial matters independently (budgets, writes checks, pays bills, goes to the bank)",
+			"+Manages day-to-day purchases, but needs help with banking and major purchases", "Incapable of handling money"),
+	}}

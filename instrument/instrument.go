@@ -198,7 +198,7 @@ func (in *Instrument) System() string {
 }
 
 // All are the instruments Carepath ships, in the order offered.
-var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN, KatzADL, CaregiverStrain}
+var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN, KatzADL, LawtonIADL, CaregiverStrain}
 
 // Find returns an instrument by its ID.
 func Find(id string) (*Instrument, bool) {

@@ -308,3 +308,32 @@ func TestKatzAndCaregiverStrain(t *testing.T) {
 		t.Errorf("items: %d CSI, %d Katz; systems %s %s", len(CaregiverStrain.Items), len(KatzADL.Items), KatzADL.System(), PHQ9.System())
 	}
 }
+
+func TestLawtonIADL(t *testing.T) {
+	pick := func(choice ...int) Answers {
+		a := Answers{}
+		for i, c := range choice {
+			a[LawtonIADL.Items[i].ID] = []string{LawtonIADL.Items[i].Options[c-1].Code}
+		}
+		return a
+	}
+	for _, c := range []struct {
+		choices []int
+		total   int
+	}{
+		{[]int{1, 1, 1, 1, 1, 1, 1, 1}, 8},
+		// The third telephone answer still scores, the second shopping
+		// answer does not (Lawton's scoring is not the answer's rank).
+		{[]int{3, 2, 1, 4, 2, 3, 1, 2}, 7},
+		{[]int{4, 4, 4, 5, 3, 5, 3, 3}, 0},
+		{[]int{4, 1, 2, 1, 3, 4, 2, 3}, 2},
+	} {
+		r, err := LawtonIADL.Score(pick(c.choices...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *r.Total != c.total || r.Band != "" || r.Positive {
+			t.Errorf("choices %v: total %d band %q positive %v, want %d", c.choices, *r.Total, r.Band, r.Positive, c.total)
+		}
+	}
+}
