@@ -27,6 +27,10 @@ type Assessment struct {
 	// SubmissionKey names one submission (a form's, a client's): the same
 	// key twice is refused rather than stored twice.
 	SubmissionKey string
+	// AmendsID names the assessment this one corrects; that one stays, with
+	// Status "amended".
+	AmendsID string
+	Status   string // "final", or "amended" once corrected
 
 	// The scored result.
 	Total    *int
@@ -95,6 +99,10 @@ type AssessmentService interface {
 	// unknown instrument or bad answers (nothing is stored); ECONFLICT for
 	// a submission key already recorded; ENOTFOUND for another
 	// organization's patient or a role that may not change clinical data.
+	// With AmendsID, it corrects an assessment of the same patient and
+	// instrument: the original is kept, marked amended, and its coded
+	// observations give way to the correction's (ECONFLICT if it was
+	// amended already).
 	RecordAssessment(ctx context.Context, a *Assessment) error
 	// FindAssessments lists a patient's assessments, newest first.
 	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)

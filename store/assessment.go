@@ -64,7 +64,12 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		for _, d := range r.Domains {
 			as.Domains = append(as.Domains, carepath.AssessmentDomain{Domain: d.Domain, Positive: d.Positive, Why: d.Why})
 		}
-		as.ID, as.CreatedBy, as.Created, as.TaskIDs = newTimeID(tx.Now), a.ActorID(), tx.Now, nil
+		as.ID, as.CreatedBy, as.Created, as.TaskIDs, as.Status = newTimeID(tx.Now), a.ActorID(), tx.Now, nil, "final"
+		if as.AmendsID != "" {
+			if err := amendAssessment(ctx, tx, as); err != nil {
+				return err
+			}
+		}
 		var one int
 		err = tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
 		if err == nil {
@@ -102,9 +107,9 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			positive = 1
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO assessment (org_id, id, patient_id, instrument, version, answered_by, language, answers, total, band,
-			positive, result, submission_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			positive, result, submission_key, created_by, created_at, amends_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			as.OrgID, as.ID, as.PatientID, as.Instrument, as.Version, as.AnsweredBy, as.Language, string(answers), as.Total, as.Band,
-			positive, string(result), as.SubmissionKey, as.CreatedBy, formatTime(as.Created)); err != nil {
+			positive, string(result), as.SubmissionKey, as.CreatedBy, formatTime(as.Created), as.AmendsID); err != nil {
 			return err
 		}
 		if err := insertAssessmentObservations(ctx, tx, in, as); err != nil {
@@ -118,6 +123,32 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
+}
+
+// amendAssessment marks the assessment as amends as amended, and removes
+// its coded observations (derived data: the original's answers and result
+// stay in its row), in tx.
+func amendAssessment(ctx context.Context, tx *Tx, as *carepath.Assessment) error {
+	var instrumentID, status string
+	err := tx.QueryRow(ctx, "SELECT instrument, status FROM assessment WHERE org_id = ? AND patient_id = ? AND id = ?", as.OrgID, as.PatientID, as.AmendsID).
+		Scan(&instrumentID, &status)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient.")
+	case err != nil:
+		return err
+	case instrumentID != as.Instrument:
+		return carepath.Errorf(carepath.EINVALID, "An amendment is of the same instrument (%s).", instrumentID)
+	case status != "final":
+		return carepath.Errorf(carepath.ECONFLICT, "That assessment was amended already; amend the newer one.")
+	}
+	if _, err := tx.Exec(ctx, "UPDATE assessment SET status = 'amended' WHERE org_id = ? AND id = ? AND status = 'final'", as.OrgID, as.AmendsID); err != nil {
+		return err
+	}
+	// Its observations' ids are the assessment's id, a dash, and more.
+	_, err = tx.Exec(ctx, "DELETE FROM observation WHERE org_id = ? AND patient_id = ? AND id > ? AND id < ?",
+		as.OrgID, as.PatientID, as.AmendsID+"-", as.AmendsID+".")
+	return err
 }
 
 // insertAssessmentObservations writes an assessment's coded observations:
@@ -199,14 +230,14 @@ func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepat
 			return err
 		}
 		rows, err := r.query(ctx, `SELECT id, instrument, version, answered_by, language, answers, total, band, positive, result, submission_key,
-			created_by, created_at FROM assessment WHERE org_id = ? AND patient_id = ? ORDER BY created_at DESC, id DESC`, a.OrgID, patientID)
+			created_by, created_at, status, amends_id FROM assessment WHERE org_id = ? AND patient_id = ? ORDER BY created_at DESC, id DESC`, a.OrgID, patientID)
 		list, err = collect(rows, err, func(scan func(...any) error) (*carepath.Assessment, error) {
 			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID}
 			var answers, result, created string
 			var total sql.NullInt64
 			var positive int
 			if err := scan(&as.ID, &as.Instrument, &as.Version, &as.AnsweredBy, &as.Language, &answers, &total, &as.Band, &positive, &result,
-				&as.SubmissionKey, &as.CreatedBy, &created); err != nil {
+				&as.SubmissionKey, &as.CreatedBy, &created, &as.Status, &as.AmendsID); err != nil {
 				return nil, err
 			}
 			if total.Valid {
@@ -327,15 +358,15 @@ type fhirRef struct {
 // QuestionnaireResponse each (items by code, answers as codings), and an
 // Observation of the total where there is one.
 func assessmentResources(ctx context.Context, r *readTx, org, patientID string) ([][]byte, error) {
-	rows, err := r.query(ctx, `SELECT id, instrument, language, answers, total, band, created_at FROM assessment
+	rows, err := r.query(ctx, `SELECT id, instrument, language, answers, total, band, created_at, status, amends_id FROM assessment
 		WHERE org_id = ? AND patient_id = ? ORDER BY created_at, id`, org, patientID)
 	type row struct {
-		id, instrument, language, answers, band, created string
-		total                                            sql.NullInt64
+		id, instrument, language, answers, band, created, status, amends string
+		total                                                            sql.NullInt64
 	}
 	list, err := collect(rows, err, func(scan func(...any) error) (row, error) {
 		var x row
-		return x, scan(&x.id, &x.instrument, &x.language, &x.answers, &x.total, &x.band, &x.created)
+		return x, scan(&x.id, &x.instrument, &x.language, &x.answers, &x.total, &x.band, &x.created, &x.status, &x.amends)
 	})
 	if err != nil {
 		return nil, err
@@ -366,6 +397,9 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 			Item          []fhirQRItem `json:"item"`
 		}{ResourceType: "QuestionnaireResponse", ID: x.id, Questionnaire: questionnaire, Status: "completed", Subject: subject,
 			Authored: x.created, Language: x.language}
+		if x.amends != "" {
+			qr.Status = "amended" // a correction of an earlier response, which stays in the record
+		}
 		for _, it := range in.Items {
 			item := fhirQRItem{LinkID: it.ID, Text: it.Text}
 			for _, code := range answers[it.ID] {
@@ -384,8 +418,8 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 			return nil, err
 		}
 		docs = append(docs, b)
-		if !x.total.Valid {
-			continue
+		if !x.total.Valid || x.status == "amended" {
+			continue // no total, or one a correction replaced
 		}
 		type concept struct {
 			Coding []fhirCoding `json:"coding"`

@@ -78,6 +78,30 @@ func TestRecordAssessment(t *testing.T) {
 			t.Errorf("%d survey observations after the refusals, want 10", n)
 		}
 
+		// A correction keeps the original: it is marked amended, and its
+		// coded observations give way to the correction's.
+		f.clock.add(30e9)
+		fix := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient, AmendsID: phq.ID,
+			Answers: phq9(1, 1, 1, 1, 1, 0, 0, 0, 0), SubmissionKey: "form-1-fix"}
+		must(t, f.db.RecordAssessment(as(f.cm), fix))
+		if n := count("observation WHERE category = 'survey' AND patient_id = 'p1'"); n != 10 {
+			t.Errorf("%d survey observations after the correction, want 10 (the correction's)", n)
+		}
+		must(t, f.db.QueryRowForTest("SELECT value_num FROM observation WHERE code = '44261-6' AND patient_id = 'p1'").Scan(&total))
+		if total != 5 || fix.Status != "final" || len(fix.Findings) != 0 {
+			t.Errorf("after the correction: total %v, status %q, findings %v", total, fix.Status, fix.Findings)
+		}
+		twice := *fix
+		twice.SubmissionKey, twice.AmendsID = "form-1-fix-2", phq.ID
+		wantCode(t, "amending an amended one", f.db.RecordAssessment(as(f.cm), &twice), carepath.ECONFLICT)
+		other := *fix
+		other.SubmissionKey, other.AmendsID, other.Instrument = "form-1-fix-3", fix.ID, "phq-2"
+		other.Answers = map[string][]string{"44250-9": {"LA6568-5"}, "44255-8": {"LA6568-5"}}
+		wantCode(t, "amending with another instrument", f.db.RecordAssessment(as(f.cm), &other), carepath.EINVALID)
+		elsewhere := *fix
+		elsewhere.SubmissionKey, elsewhere.AmendsID, elsewhere.PatientID = "form-1-fix-4", fix.ID, "p2"
+		wantCode(t, "amending another patient's", f.db.RecordAssessment(as(f.cm), &elsewhere), carepath.ENOTFOUND)
+
 		// A social-needs screen: domains, sdoh observations, no total.
 		ahc := &carepath.Assessment{PatientID: "p1", Instrument: "ahc-hrsn", AnsweredBy: carepath.AnsweredByCaregiver, SubmissionKey: "form-8",
 			Answers: map[string][]string{"71802-3": {"LA31994-9"}, "96778-6": {"LA28580-1", "LA32001-2"}, "88122-7": {"LA28398-8"}, "88123-5": {"LA28398-8"},
@@ -117,8 +141,9 @@ func TestRecordAssessment(t *testing.T) {
 
 		list, err := f.db.FindAssessments(as(f.nurse), "p1")
 		must(t, err)
-		if len(list) != 3 || list[0].Instrument != "ahc-hrsn" || list[2].Instrument != "phq-9" || *list[2].Total != 6 || list[2].TaskIDs[0] != phq.TaskIDs[0] ||
-			len(list[2].Points) != 9 || list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
+		if len(list) != 4 || list[0].Instrument != "ahc-hrsn" || list[3].Instrument != "phq-9" || *list[3].Total != 6 || list[3].TaskIDs[0] != phq.TaskIDs[0] ||
+			len(list[3].Points) != 9 || list[3].Status != "amended" || list[2].AmendsID != phq.ID || list[2].Status != "final" ||
+			list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
 			t.Errorf("assessments listed: %+v", list)
 		}
 		_, err = f.db.FindAssessments(as(f.outs), "p1")

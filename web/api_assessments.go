@@ -77,6 +77,8 @@ type apiAssessment struct {
 	AnsweredBy    string                       `json:"answered_by"`
 	Language      string                       `json:"language,omitempty"`
 	SubmissionKey string                       `json:"submission_key"`
+	Status        string                       `json:"status"`
+	Amends        string                       `json:"amends,omitempty"`
 	Answers       map[string][]string          `json:"answers"`
 	Total         *int                         `json:"total,omitempty"`
 	Band          string                       `json:"band,omitempty"`
@@ -91,7 +93,7 @@ type apiAssessment struct {
 
 func toAPIAssessment(a *carepath.Assessment) apiAssessment {
 	return apiAssessment{ID: a.ID, PatientID: a.PatientID, Instrument: a.Instrument, Version: a.Version, AnsweredBy: a.AnsweredBy,
-		Language: a.Language, SubmissionKey: a.SubmissionKey, Answers: a.Answers, Total: a.Total, Band: a.Band, Positive: a.Positive,
+		Language: a.Language, SubmissionKey: a.SubmissionKey, Status: a.Status, Amends: a.AmendsID, Answers: a.Answers, Total: a.Total, Band: a.Band, Positive: a.Positive,
 		Points: a.Points, Findings: a.Findings, Domains: a.Domains, Tasks: a.TaskIDs, CreatedBy: a.CreatedBy, Created: a.Created.UTC()}
 }
 
@@ -103,6 +105,7 @@ func (s *Server) handleAPIRecordAssessment(w http.ResponseWriter, r *http.Reques
 		AnsweredBy    string              `json:"answered_by"`
 		Language      string              `json:"language"`
 		SubmissionKey string              `json:"submission_key"`
+		Amends        string              `json:"amends"`
 		Answers       map[string][]string `json:"answers"`
 	}
 	if err := decodeBody(w, r, "an assessment", &in); err != nil {
@@ -110,7 +113,7 @@ func (s *Server) handleAPIRecordAssessment(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	a := &carepath.Assessment{PatientID: r.PathValue("id"), Instrument: in.Instrument, AnsweredBy: in.AnsweredBy, Language: in.Language,
-		SubmissionKey: in.SubmissionKey, Answers: in.Answers}
+		SubmissionKey: in.SubmissionKey, Answers: in.Answers, AmendsID: in.Amends}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
 		s.writeProblem(w, r, err)
 		return

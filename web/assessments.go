@@ -23,6 +23,9 @@ type assessmentsData struct {
 	SubmissionKey string
 	AnsweredBy    []string
 	Just          string // the assessment just recorded, to open
+	// Amending: the assessment corrected, and its answers to start from.
+	Amends  string
+	Prefill map[string]map[string]bool
 }
 
 // assessmentView is a recorded assessment with its items' words.
@@ -76,6 +79,28 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 		var key [12]byte
 		rand.Read(key[:])
 		d.Form, d.SubmissionKey = in, hex.EncodeToString(key[:])
+		if amends := r.URL.Query().Get("amends"); amends != "" {
+			list, err := s.Assessments.FindAssessments(r.Context(), id)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for _, a := range list {
+				if a.ID == amends && a.Instrument == in.ID {
+					d.Amends, d.Prefill = a.ID, map[string]map[string]bool{}
+					for item, codes := range a.Answers {
+						d.Prefill[item] = map[string]bool{}
+						for _, c := range codes {
+							d.Prefill[item][c] = true
+						}
+					}
+				}
+			}
+			if d.Amends == "" {
+				s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient."))
+				return
+			}
+		}
 		s.render(w, r, http.StatusOK, "assessments.html", in.Name+" · "+p.Name(), d)
 		return
 	}
@@ -109,7 +134,7 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	a := &carepath.Assessment{PatientID: id, Instrument: r.PostFormValue("instrument"), AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
-		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers}
+		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers, AmendsID: r.PostFormValue("amends")}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
 		s.renderError(w, r, err)
 		return

@@ -121,7 +121,23 @@ func TestAssessmentPages(t *testing.T) {
 	}
 	list, err := m.DB.FindAssessments(sys, p)
 	if err != nil || len(list) != 1 {
-		t.Errorf("stored: %d assessments (%v)", len(list), err)
+		t.Fatalf("stored: %d assessments (%v)", len(list), err)
+	}
+
+	// Amend it: the form starts from its answers; the original stays,
+	// marked amended.
+	form, _ = c.get(base + "/patients/" + p + "/assessments?take=phq-2&amends=" + list[0].ID)
+	if !strings.Contains(form, `value="LA6570-1" required checked`) || !strings.Contains(form, `name="amends" value="`+list[0].ID+`"`) {
+		t.Fatalf("the amend form:\n%s", between(form, "<main", "</main>"))
+	}
+	fix := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "submission_key": {between(form, `name="submission_key" value="`, `"`)},
+		"amends": {list[0].ID}, "44250-9": {"LA6569-3"}, "44255-8": {"LA6569-3"}}
+	page, _ = c.post(base+"/patients/"+p+"/assessments", fix)
+	if !strings.Contains(page, `<span class="tag">amended</span>`) || !strings.Contains(page, `<span class="tag">correction</span>`) {
+		t.Errorf("after the amendment:\n%s", between(page, "<main", "</main>"))
+	}
+	if list, _ = m.DB.FindAssessments(sys, p); len(list) != 2 || list[1].Status != "amended" || list[0].AmendsID != list[1].ID || *list[0].Total != 2 {
+		t.Errorf("after the amendment: %+v", list)
 	}
 }
 
