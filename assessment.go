@@ -106,6 +106,14 @@ type AssessmentService interface {
 	RecordAssessment(ctx context.Context, a *Assessment) error
 	// FindAssessments lists a patient's assessments, newest first.
 	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)
+	// SaveAssessmentDraft keeps the answers given so far (a.Instrument,
+	// a.Answers, a.AnsweredBy, a.Language) as the actor's draft for the
+	// patient, replacing an earlier one; the answers given must be valid
+	// (EINVALID), the rest may wait. RecordAssessment removes the draft.
+	SaveAssessmentDraft(ctx context.Context, a *Assessment) error
+	// FindAssessmentDraft returns the actor's draft of an instrument for
+	// the patient, or ENOTFOUND.
+	FindAssessmentDraft(ctx context.Context, patientID, instrument string) (*Assessment, error)
 	// FindHealthConcerns lists a patient's proposed and decided concerns,
 	// proposed first.
 	FindHealthConcerns(ctx context.Context, patientID string) ([]HealthConcern, error)

@@ -33,6 +33,7 @@ const (
 	AuditAssessmentCreate = "assessment.create"
 	AuditAssessmentList   = "assessment.list"
 	AuditConcernDecide    = "health_concern.decide"
+	AuditAssessmentDraft  = "assessment.draft"
 	AuditHolidayChange    = "holiday.change"
 	AuditScheduleChange   = "schedule.change"
 )

@@ -110,7 +110,13 @@ type Result struct {
 // instrument has, with one of its options (one only, unless the item takes
 // several), and every required item answered. Its EINVALID error names
 // each problem.
-func (in *Instrument) Validate(a Answers) error {
+func (in *Instrument) Validate(a Answers) error { return in.check(a, true) }
+
+// ValidatePartial checks the answers given so far, as Validate does, but
+// lets required items wait (a draft).
+func (in *Instrument) ValidatePartial(a Answers) error { return in.check(a, false) }
+
+func (in *Instrument) check(a Answers, complete bool) error {
 	var problems []string
 	for id, codes := range a {
 		item := in.item(id)
@@ -128,7 +134,7 @@ func (in *Instrument) Validate(a Answers) error {
 		}
 	}
 	for _, item := range in.Items {
-		if !item.Optional && len(a[item.ID]) == 0 {
+		if complete && !item.Optional && len(a[item.ID]) == 0 {
 			problems = append(problems, "item "+item.ID+" ("+item.Text+") is not answered")
 		}
 	}

@@ -118,6 +118,10 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		if err := proposeHealthConcerns(ctx, tx, as); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, "DELETE FROM assessment_draft WHERE org_id = ? AND patient_id = ? AND instrument = ? AND user_id = ?",
+			as.OrgID, as.PatientID, as.Instrument, a.ActorID()); err != nil {
+			return err
+		}
 		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{as.PatientID: true}); err != nil {
 			return err
 		}
@@ -449,4 +453,55 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 		docs = append(docs, b)
 	}
 	return docs, nil
+}
+
+// SaveAssessmentDraft implements carepath.AssessmentService.
+func (db *DB) SaveAssessmentDraft(ctx context.Context, d *carepath.Assessment) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, d.PatientID); err != nil {
+			return err
+		}
+		in, ok := instrument.Find(d.Instrument)
+		if !ok {
+			return carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", d.Instrument)
+		}
+		if err := in.ValidatePartial(instrument.Answers(d.Answers)); err != nil {
+			return err
+		}
+		answers, _ := json.Marshal(d.Answers)
+		_, err := tx.Exec(ctx, `INSERT INTO assessment_draft (org_id, patient_id, instrument, user_id, answered_by, language, answers, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, patient_id, instrument, user_id)
+			DO UPDATE SET answered_by = excluded.answered_by, language = excluded.language, answers = excluded.answers, updated_at = excluded.updated_at`,
+			a.OrgID, d.PatientID, d.Instrument, a.ActorID(), d.AnsweredBy, d.Language, string(answers), formatTime(tx.Now))
+		if err != nil {
+			return err
+		}
+		d.Created = tx.Now
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditAssessmentDraft,
+			PatientID: d.PatientID, Object: "Assessment draft/" + d.Instrument, Detail: strconv.Itoa(len(d.Answers)) + " answers so far"}, a)})
+	})
+}
+
+// FindAssessmentDraft implements carepath.AssessmentService.
+func (db *DB) FindAssessmentDraft(ctx context.Context, patientID, instrumentID string) (*carepath.Assessment, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID, Instrument: instrumentID, Status: "draft"}
+	var answers, updated string
+	err = db.queryRow(ctx, `SELECT answered_by, language, answers, updated_at FROM assessment_draft
+		WHERE org_id = ? AND patient_id = ? AND instrument = ? AND user_id = ?`, a.OrgID, patientID, instrumentID, a.ActorID()).
+		Scan(&d.AnsweredBy, &d.Language, &answers, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "No draft.")
+	} else if err != nil {
+		return nil, err
+	}
+	d.Created = parseTime(updated)
+	return d, json.Unmarshal([]byte(answers), &d.Answers)
 }

@@ -150,3 +150,31 @@ func TestRecordAssessment(t *testing.T) {
 		wantCode(t, "another organization's list", err, carepath.ENOTFOUND)
 	})
 }
+
+func TestAssessmentDrafts(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		d := &carepath.Assessment{PatientID: "p1", Instrument: "gad-7", AnsweredBy: "patient", Answers: map[string][]string{"69725-0": {"LA6570-1"}}}
+		must(t, f.db.SaveAssessmentDraft(as(f.cm), d))
+		d.Answers["68509-9"] = []string{"LA6569-3"}
+		must(t, f.db.SaveAssessmentDraft(as(f.cm), d)) // replaces the first
+		got, err := f.db.FindAssessmentDraft(as(f.cm), "p1", "gad-7")
+		must(t, err)
+		if len(got.Answers) != 2 || got.Answers["68509-9"][0] != "LA6569-3" || got.AnsweredBy != "patient" {
+			t.Errorf("the draft: %+v", got)
+		}
+		_, err = f.db.FindAssessmentDraft(as(f.cm2), "p1", "gad-7")
+		wantCode(t, "another user's draft", err, carepath.ENOTFOUND)
+		wantCode(t, "a draft with a bad answer", f.db.SaveAssessmentDraft(as(f.cm), &carepath.Assessment{PatientID: "p1", Instrument: "gad-7",
+			Answers: map[string][]string{"69725-0": {"LA9-3"}}}), carepath.EINVALID)
+		wantCode(t, "another organization's patient", f.db.SaveAssessmentDraft(as(f.outs), &carepath.Assessment{PatientID: "p1", Instrument: "gad-7"}), carepath.ENOTFOUND)
+		wantCode(t, "the auditor", f.db.SaveAssessmentDraft(as(f.auditor), &carepath.Assessment{PatientID: "p1", Instrument: "gad-7"}), carepath.ENOTFOUND)
+		all := map[string][]string{}
+		for _, it := range instrument.GAD7.Items {
+			all[it.ID] = []string{"LA6568-5"}
+		}
+		must(t, f.db.RecordAssessment(as(f.cm), &carepath.Assessment{PatientID: "p1", Instrument: "gad-7", AnsweredBy: "patient", Answers: all, SubmissionKey: "g1"}))
+		_, err = f.db.FindAssessmentDraft(as(f.cm), "p1", "gad-7")
+		wantCode(t, "the draft after the assessment was saved", err, carepath.ENOTFOUND)
+	})
+}

@@ -23,9 +23,12 @@ type assessmentsData struct {
 	SubmissionKey string
 	AnsweredBy    []string
 	Just          string // the assessment just recorded, to open
-	// Amending: the assessment corrected, and its answers to start from.
+	// Amending: the assessment corrected; or resuming: the draft. Either
+	// gives the answers to start from.
 	Amends  string
+	Draft   *carepath.Assessment
 	Prefill map[string]map[string]bool
+	Saved   string // the instrument just saved for later
 }
 
 // assessmentView is a recorded assessment with its items' words.
@@ -69,6 +72,7 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: v.User.Role.CanWriteClinical(), Just: r.URL.Query().Get("just"),
+		Saved:      r.URL.Query().Get("saved"),
 		AnsweredBy: []string{carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff}}
 	if take := r.URL.Query().Get("take"); take != "" {
 		in, ok := instrument.Find(take)
@@ -87,19 +91,18 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 			}
 			for _, a := range list {
 				if a.ID == amends && a.Instrument == in.ID {
-					d.Amends, d.Prefill = a.ID, map[string]map[string]bool{}
-					for item, codes := range a.Answers {
-						d.Prefill[item] = map[string]bool{}
-						for _, c := range codes {
-							d.Prefill[item][c] = true
-						}
-					}
+					d.Amends, d.Prefill = a.ID, prefill(a.Answers)
 				}
 			}
 			if d.Amends == "" {
 				s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient."))
 				return
 			}
+		} else if draft, err := s.Assessments.FindAssessmentDraft(r.Context(), id, in.ID); err == nil {
+			d.Draft, d.Prefill = draft, prefill(draft.Answers)
+		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			s.renderError(w, r, err)
+			return
 		}
 		s.render(w, r, http.StatusOK, "assessments.html", in.Name+" · "+p.Name(), d)
 		return
@@ -135,6 +138,14 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 	}
 	a := &carepath.Assessment{PatientID: id, Instrument: r.PostFormValue("instrument"), AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
 		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers, AmendsID: r.PostFormValue("amends")}
+	if r.PostFormValue("draft") != "" {
+		if err := s.Assessments.SaveAssessmentDraft(r.Context(), a); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?saved="+url.QueryEscape(a.Instrument), http.StatusSeeOther)
+		return
+	}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -151,4 +162,16 @@ func (s *Server) handleDecideConcern(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments#concerns", http.StatusSeeOther)
+}
+
+// prefill is answers as the form's checked options.
+func prefill(answers map[string][]string) map[string]map[string]bool {
+	p := map[string]map[string]bool{}
+	for item, codes := range answers {
+		p[item] = map[string]bool{}
+		for _, c := range codes {
+			p[item][c] = true
+		}
+	}
+	return p
 }

@@ -171,3 +171,46 @@ func TestHealthConcernConfirmation(t *testing.T) {
 		t.Errorf("the confirmed concern: %+v", list[0])
 	}
 }
+
+// TestAssessmentDraft: a PHQ-9 cut short is saved for later with the
+// answers so far (no required answers yet); the same staff member's form
+// resumes from them; saving the assessment removes the draft.
+func TestAssessmentDraft(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	p := firstPatient(t, m)
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-9")
+	key := between(form, `name="submission_key" value="`, `"`)
+	partial := url.Values{"instrument": {"phq-9"}, "answered_by": {"caregiver"}, "language": {"es"}, "submission_key": {key}, "draft": {"1"},
+		"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}
+	if page, resp := c.post(base+"/patients/"+p+"/assessments", partial); resp.StatusCode != 200 || !strings.Contains(page, "Saved for later") {
+		t.Fatalf("save for later: %d\n%s", resp.StatusCode, between(page, "<main", "</main>"))
+	}
+	if list, _ := m.DB.FindAssessments(sys, p); len(list) != 0 {
+		t.Errorf("a draft was stored as an assessment: %+v", list)
+	}
+	bad := url.Values{"instrument": {"phq-9"}, "answered_by": {"patient"}, "submission_key": {key}, "draft": {"1"}, "44250-9": {"LA9-3"}}
+	if _, resp := c.post(base+"/patients/"+p+"/assessments", bad); resp.StatusCode != 400 {
+		t.Errorf("a draft with an answer not offered: %d", resp.StatusCode)
+	}
+	// Another care manager does not see Casey's draft.
+	other := signIn(t, base, "cm2@demo.carepath.example", DemoPassword)
+	if form, _ := other.get(base + "/patients/" + p + "/assessments?take=phq-9"); strings.Contains(form, "Resuming") {
+		t.Error("another care manager resumes Casey's draft")
+	}
+	form, _ = c.get(base + "/patients/" + p + "/assessments?take=phq-9")
+	if !strings.Contains(form, "Resuming the draft") || !strings.Contains(form, `value="LA6570-1" required checked`) ||
+		!strings.Contains(form, `<option value="caregiver" selected>`) || !strings.Contains(form, `<option value="es" selected>`) {
+		t.Fatalf("the resumed form:\n%s", between(form, "<main", "</main>"))
+	}
+	full := url.Values{"instrument": {"phq-9"}, "answered_by": {"caregiver"}, "language": {"es"}, "submission_key": {between(form, `name="submission_key" value="`, `"`)}}
+	for _, item := range []string{"44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"} {
+		full.Set(item, "LA6568-5")
+	}
+	c.post(base+"/patients/"+p+"/assessments", full)
+	if form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-9"); strings.Contains(form, "Resuming") {
+		t.Error("the draft outlived the saved assessment")
+	}
+}
