@@ -141,10 +141,12 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 			if !strings.Contains(title, "(") && lines[0].Unit != "" {
 				title += " (" + lines[0].Unit + ")"
 			}
+			var bands []instrument.Band
 			if in, ok := instrument.ByTotalCode(lines[0].Code.Code); ok {
 				title += scoreTrend(in, lines[0].Points)
+				bands = in.Bands
 			}
-			d.Charts = append(d.Charts, drawSeries(title, lines))
+			d.Charts = append(d.Charts, drawSeries(title, lines, bands...))
 		}
 	}
 	for _, s := range c.Series {
@@ -173,7 +175,10 @@ func scoreTrend(in *instrument.Instrument, points []carepath.ObservationPoint) s
 // drawSeries draws one or two series over time as a small SVG line chart,
 // with its first and last dates, its range, and each point's value on hover
 // (a title element, which screen readers read too).
-func drawSeries(title string, lines []carepath.ObservationSeries) seriesChart {
+//
+// An instrument's score is drawn over its whole range with its bands
+// shaded behind the line (every other band), each named on hover.
+func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instrument.Band) seriesChart {
 	const w, h, left, right, top, bottom = 280.0, 90.0, 34.0, 8.0, 8.0, 18.0
 	var first, last time.Time
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -197,6 +202,9 @@ func drawSeries(title string, lines []carepath.ObservationSeries) seriesChart {
 			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
 		}
 	}
+	if len(bands) > 0 {
+		lo, hi = float64(bands[0].Min), float64(bands[len(bands)-1].Max)
+	}
 	if hi == lo {
 		hi, lo = hi+1, lo-1
 	}
@@ -210,6 +218,13 @@ func drawSeries(title string, lines []carepath.ObservationSeries) seriesChart {
 	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(h-top-bottom) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, h, w, h, html.EscapeString(title))
+	for i, band := range bands {
+		// A band covers its totals: from half a point below its lowest to
+		// half a point above its highest, within the axis.
+		top, bot := y(math.Min(float64(band.Max)+0.5, hi)), y(math.Max(float64(band.Min)-0.5, lo))
+		fmt.Fprintf(&b, `<rect class="band%d" x="%g" y="%.1f" width="%g" height="%.1f"><title>%s: %d-%d</title></rect>`,
+			i%2, left, top, w-left-right, bot-top, html.EscapeString(band.Name), band.Min, band.Max)
+	}
 	fmt.Fprintf(&b, `<line class="axis" x1="%g" y1="%g" x2="%g" y2="%g"/>`, left, h-bottom, w-right, h-bottom)
 	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, top+4, formatValue(hi))
 	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, h-bottom, formatValue(lo))

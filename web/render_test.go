@@ -128,3 +128,19 @@ func sampleTask() *carepath.Task {
 			Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days", Facts: map[string]string{"hospital": "General Hospital"}},
 		History: []carepath.TaskEvent{{Seq: 1, At: time.Now(), Actor: "rule tcm-contact", Action: "created", To: "requested"}}}
 }
+
+// TestScoreChartBands: a score is drawn over its instrument's whole range,
+// each band behind the line and named.
+func TestScoreChartBands(t *testing.T) {
+	s := carepath.ObservationSeries{Code: carepath.Coding{Code: "44261-6", Display: "PHQ-9 total"},
+		Points: []carepath.ObservationPoint{{Effective: "2026-10-01T10:00:00Z", Value: 16}, {Effective: "2026-11-01T10:00:00Z", Value: 7}}}
+	c := drawSeries("PHQ-9", []carepath.ObservationSeries{s}, instrument.PHQ9.Bands...)
+	svg := string(c.SVG)
+	if strings.Count(svg, "<rect ") != 5 || !strings.Contains(svg, "<title>moderately severe: 15-19</title>") ||
+		!strings.Contains(svg, `text-anchor="end">27</text>`) || !strings.Contains(svg, `text-anchor="end">0</text>`) {
+		t.Errorf("the PHQ-9 chart:\n%s", svg)
+	}
+	if strings.Contains(string(drawSeries("Weight", []carepath.ObservationSeries{s}).SVG), "<rect") {
+		t.Error("a chart without bands has bands")
+	}
+}
