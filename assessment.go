@@ -106,6 +106,8 @@ type AssessmentService interface {
 	RecordAssessment(ctx context.Context, a *Assessment) error
 	// FindAssessments lists a patient's assessments, newest first.
 	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)
+	// FindAssessment returns one of a patient's assessments, or ENOTFOUND.
+	FindAssessment(ctx context.Context, patientID, id string) (*Assessment, error)
 	// SaveAssessmentDraft keeps the answers given so far (a.Instrument,
 	// a.Answers, a.AnsweredBy, a.Language) as the actor's draft for the
 	// patient, replacing an earlier one; the answers given must be valid

@@ -32,6 +32,7 @@ const (
 	AuditTaskList         = "task.list" // a worklist listed tasks
 	AuditAssessmentCreate = "assessment.create"
 	AuditAssessmentList   = "assessment.list"
+	AuditAssessmentView   = "assessment.view"
 	AuditConcernDecide    = "health_concern.decide"
 	AuditAssessmentDraft  = "assessment.draft"
 	AuditHolidayChange    = "holiday.change"

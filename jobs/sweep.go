@@ -220,12 +220,24 @@ func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (se
 
 // applyRules runs the rules for one event and says what they did.
 func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e carepath.Event) (result string, created bool, err error) {
+	// Each event kind's rule, and how it plans its task for the patient's
+	// care manager.
 	var rule rules.Rule
+	var plan func(careManager string) (carepath.Task, bool, string)
 	switch e.Kind {
 	case carepath.EventDischarge:
-		rule = rules.PostDischargeContact
+		rule, plan = rules.PostDischargeContact, func(careManager string) (carepath.Task, bool, string) {
+			d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
+				Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
+				CareManagerID: careManager}
+			d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
+			d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
+			return rules.PlanPostDischargeContact(d, cal, s.now())
+		}
 	case carepath.EventVitalSign:
-		rule = rules.VitalSignAlert
+		rule, plan = rules.VitalSignAlert, func(careManager string) (carepath.Task, bool, string) {
+			return rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
+		}
 	default:
 		return "no rule acts on " + e.Kind, false, nil
 	}
@@ -247,25 +259,11 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 			break
 		}
 	}
-	var t carepath.Task
-	var ok bool
-	var why string
-	switch e.Kind {
-	case carepath.EventDischarge:
-		d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
-			Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
-			CareManagerID: careManager}
-		d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
-		d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
-		t, ok, why = rules.PlanPostDischargeContact(d, cal, s.now())
-	case carepath.EventVitalSign:
-		t, ok, why = rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
-	}
+	t, ok, why := plan(careManager)
 	if !ok {
 		return rule.ID + ": no task: " + why, false, nil
 	}
-	created, err = s.Store.CreateTask(ctx, &t)
-	if err != nil {
+	if created, err = s.Store.CreateTask(ctx, &t); err != nil {
 		return "", false, err
 	}
 	return rule.ID + ": task " + t.ID, created, nil

@@ -45,15 +45,41 @@ var (
 		Source: "Carepath practice: overdue work is seen by a supervisor the next business day"}
 )
 
+// SafetyEvaluation acts on an assessment's safety finding (a PHQ-9 item 9
+// answered above "not at all").
+var SafetyEvaluation = Rule{ID: "phq9-item9-safety", Version: 1, Name: "Safety evaluation",
+	Description: "A PHQ-9 whose item 9 (thoughts of being better off dead, or of self-harm) is answered above \"not at " +
+		"all\" makes a stat task, due at once, for the person who took the assessment (who is with the patient), " +
+		"whatever the total.",
+	On:     "assessment",
+	Source: "Kroenke K, Spitzer RL, Williams JB. The PHQ-9. J Gen Intern Med 2001;16(9):606-13: any positive item 9 calls for an immediate suicide risk assessment"}
+
 // BuiltIn lists every built-in rule, for the administrators' page.
-var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, VitalSignAlert, OverdueEscalation}
+var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, VitalSignAlert, SafetyEvaluation, OverdueEscalation}
 
 // TaskKinds the rules make.
 const (
 	KindPostDischarge = "post-discharge-contact"
 	KindCheckIn       = "check-in"
 	KindEscalation    = "escalation"
+	KindSafety        = "safety"
 )
+
+// Kinds are the kinds of task the rules make, for filters.
+var Kinds = []string{KindPostDischarge, KindCheckIn, KindVitalSign, KindSafety, KindEscalation}
+
+// PlanSafetyEvaluation is the task an assessment's safety finding calls
+// for: stat, due now, for ownerID (who took the assessment), or the care
+// managers' queue when the system recorded it.
+func PlanSafetyEvaluation(assessmentID, instrument, patientID, ownerID, why string, now time.Time) carepath.Task {
+	t := carepath.Task{PatientID: patientID, Kind: KindSafety, Title: "Safety evaluation now", Priority: carepath.PriorityStat, Due: now,
+		OwnerID: ownerID, Origin: carepath.TaskOrigin{By: "rule", RuleID: SafetyEvaluation.ID, RuleVersion: SafetyEvaluation.Version,
+			EventKey: "Assessment/" + assessmentID + ":safety", Reason: why, Facts: map[string]string{"assessment": assessmentID, "instrument": instrument}}}
+	if ownerID == "" {
+		t.Queue = carepath.RoleCareManager
+	}
+	return t
+}
 
 // communityDispositions are the discharge dispositions (FHIR
 // discharge-disposition codes) to a community setting.

@@ -92,3 +92,15 @@ func TestPlanVitalSignAlert(t *testing.T) {
 		t.Errorf("facts without a reading: ok %v, %s", ok, why)
 	}
 }
+
+func TestPlanSafetyEvaluation(t *testing.T) {
+	now := time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC)
+	task := PlanSafetyEvaluation("a1", "PHQ-9", "p1", "u1", "item 9 answered", now)
+	if task.OwnerID != "u1" || task.Queue != "" || task.Priority != carepath.PriorityStat || !task.Due.Equal(now) || task.Kind != KindSafety ||
+		task.Origin.RuleID != SafetyEvaluation.ID || task.Origin.EventKey != "Assessment/a1:safety" || task.Origin.Reason != "item 9 answered" {
+		t.Errorf("for the person taking it: %+v", task)
+	}
+	if task := PlanSafetyEvaluation("a1", "PHQ-9", "p1", "", "why", now); task.OwnerID != "" || task.Queue != carepath.RoleCareManager {
+		t.Errorf("recorded by the system: owner %q queue %q", task.OwnerID, task.Queue)
+	}
+}

@@ -10,10 +10,8 @@ import (
 
 	"carepath"
 	"carepath/instrument"
+	"carepath/rules"
 )
-
-// SafetyRuleID is the origin of the task a PHQ-9 item 9 answer makes.
-const SafetyRuleID = "phq9-item9-safety"
 
 // assessmentResult is the result column: what a stored assessment says
 // beyond its total, band and screen.
@@ -85,12 +83,12 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			}
 			// The person taking the assessment is with the patient: the
 			// safety evaluation is theirs, now.
-			t := &carepath.Task{PatientID: as.PatientID, Kind: "safety", Title: "Safety evaluation now", Priority: carepath.PriorityStat,
-				Due: tx.Now, OwnerID: a.ActorID(), Origin: carepath.TaskOrigin{By: "rule", RuleID: SafetyRuleID, RuleVersion: 1,
-					EventKey: "Assessment/" + as.ID + ":safety", Reason: f.Text, Facts: map[string]string{"assessment": as.ID, "instrument": in.Name}}}
-			if a.User == nil {
-				t.OwnerID, t.Queue = "", carepath.RoleCareManager
+			owner := ""
+			if a.User != nil {
+				owner = a.User.ID
 			}
+			plan := rules.PlanSafetyEvaluation(as.ID, in.Name, as.PatientID, owner, f.Text, tx.Now)
+			t := &plan
 			if err := prepareTask(a, t); err != nil {
 				return err
 			}
@@ -221,9 +219,35 @@ func assessmentSummary(in *instrument.Instrument, as *carepath.Assessment) strin
 // FindAssessments implements carepath.AssessmentService. One audit record
 // per list.
 func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepath.Assessment, error) {
+	list, err := db.findAssessments(ctx, patientID, "")
+	if err != nil {
+		return nil, err
+	}
+	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " assessments"})
+}
+
+// FindAssessment implements carepath.AssessmentService.
+func (db *DB) FindAssessment(ctx context.Context, patientID, id string) (*carepath.Assessment, error) {
+	list, err := db.findAssessments(ctx, patientID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Assessment not found.")
+	}
+	return list[0], db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentView, PatientID: patientID, Object: "Assessment/" + id})
+}
+
+// findAssessments reads a patient's assessments, newest first, or the one
+// with id; ENOTFOUND for a patient not of the actor's organization.
+func (db *DB) findAssessments(ctx context.Context, patientID, id string) ([]*carepath.Assessment, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
 		return nil, err
+	}
+	where, args := "org_id = ? AND patient_id = ?", []any{a.OrgID, patientID}
+	if id != "" {
+		where, args = where+" AND id = ?", append(args, id)
 	}
 	var list []*carepath.Assessment
 	err = db.inReadTx(ctx, func(r *readTx) error {
@@ -234,7 +258,7 @@ func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepat
 			return err
 		}
 		rows, err := r.query(ctx, `SELECT id, instrument, version, answered_by, language, answers, total, band, positive, result, submission_key,
-			created_by, created_at, status, amends_id FROM assessment WHERE org_id = ? AND patient_id = ? ORDER BY created_at DESC, id DESC`, a.OrgID, patientID)
+			created_by, created_at, status, amends_id FROM assessment WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
 		list, err = collect(rows, err, func(scan func(...any) error) (*carepath.Assessment, error) {
 			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID}
 			var answers, result, created string
@@ -261,10 +285,7 @@ func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepat
 		})
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " assessments"})
+	return list, err
 }
 
 // proposeHealthConcerns proposes a concern for each positive domain of a
@@ -328,9 +349,6 @@ func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, no
 		}
 		if _, err := tx.Exec(ctx, "UPDATE health_concern SET status = ?, decided_by = ?, decided_at = ?, note = ? WHERE org_id = ? AND id = ? AND status = 'proposed'",
 			status, a.ActorID(), formatTime(tx.Now), strings.TrimSpace(note), a.OrgID, id); err != nil {
-			return err
-		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConcernDecide,

@@ -7,7 +7,7 @@ import (
 	"carepath"
 	"carepath/instrument"
 	"carepath/internal/testdb"
-	"carepath/store"
+	"carepath/rules"
 )
 
 // phq9 answers the PHQ-9 with these points (0-3) per item.
@@ -39,7 +39,7 @@ func TestRecordAssessment(t *testing.T) {
 		}
 		task, err := f.db.FindTaskByID(as(f.cm), phq.TaskIDs[0])
 		must(t, err)
-		if task.Priority != carepath.PriorityStat || task.OwnerID != f.cm.ID || task.Origin.RuleID != store.SafetyRuleID ||
+		if task.Priority != carepath.PriorityStat || task.OwnerID != f.cm.ID || task.Origin.RuleID != rules.SafetyEvaluation.ID ||
 			!strings.Contains(task.Origin.Reason, "item 9") || !task.Due.Equal(f.clock.now()) {
 			t.Errorf("safety task: %+v", task)
 		}
@@ -146,6 +146,12 @@ func TestRecordAssessment(t *testing.T) {
 			list[0].Domains[0].Domain != instrument.DomainHousing || !list[0].Domains[0].Positive {
 			t.Errorf("assessments listed: %+v", list)
 		}
+		one, err := f.db.FindAssessment(as(f.nurse), "p1", phq.ID)
+		if err != nil || one.ID != phq.ID || one.Status != "amended" || *one.Total != 6 {
+			t.Errorf("one assessment: %+v %v", one, err)
+		}
+		_, err = f.db.FindAssessment(as(f.cm), "p2", phq.ID)
+		wantCode(t, "an assessment under another patient", err, carepath.ENOTFOUND)
 		_, err = f.db.FindAssessments(as(f.outs), "p1")
 		wantCode(t, "another organization's list", err, carepath.ENOTFOUND)
 	})

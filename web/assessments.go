@@ -84,20 +84,15 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 		rand.Read(key[:])
 		d.Form, d.SubmissionKey = in, hex.EncodeToString(key[:])
 		if amends := r.URL.Query().Get("amends"); amends != "" {
-			list, err := s.Assessments.FindAssessments(r.Context(), id)
+			a, err := s.Assessments.FindAssessment(r.Context(), id, amends)
+			if err == nil && a.Instrument != in.ID {
+				err = carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend is not a %s.", in.Name)
+			}
 			if err != nil {
 				s.renderError(w, r, err)
 				return
 			}
-			for _, a := range list {
-				if a.ID == amends && a.Instrument == in.ID {
-					d.Amends, d.Prefill = a.ID, prefill(a.Answers)
-				}
-			}
-			if d.Amends == "" {
-				s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient."))
-				return
-			}
+			d.Amends, d.Prefill = a.ID, prefill(a.Answers)
 		} else if draft, err := s.Assessments.FindAssessmentDraft(r.Context(), id, in.ID); err == nil {
 			d.Draft, d.Prefill = draft, prefill(draft.Answers)
 		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {

@@ -10,6 +10,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/rules"
 )
 
 // taskRow is one task as a worklist row or the task page shows it, with
@@ -128,8 +129,8 @@ func sortOptions(chosen carepath.TaskSort, team bool) []sortOption {
 // workPerPage is how many tasks a worklist page shows.
 const workPerPage = 50
 
-// taskKinds are the kinds the filter offers.
-var taskKinds = []string{"post-discharge-contact", "check-in", "vital-sign-alert", "safety", "escalation", "general"}
+// taskKinds are the kinds the filter offers: the rules' and people's.
+var taskKinds = append(append([]string{}, rules.Kinds...), "general")
 
 // handleWork is "My work" (the viewer's own tasks, then their role's queue)
 // or, for supervisors and administrators, the team's (?view=team, overdue

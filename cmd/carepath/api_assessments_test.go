@@ -104,11 +104,7 @@ func TestAssessmentPages(t *testing.T) {
 	_, sys := demoOrg(t, m)
 	p := firstPatient(t, m)
 	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
-	form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-2")
-	key := between(form, `name="submission_key" value="`, `"`)
-	if len(key) < 16 {
-		t.Fatalf("the form has no submission key:\n%s", form)
-	}
+	_, key := openAssessmentForm(t, c, base, p, "phq-2")
 	answers := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "language": {"es"}, "submission_key": {key},
 		"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}
 	page, resp := c.post(base+"/patients/"+p+"/assessments", answers)
@@ -126,11 +122,11 @@ func TestAssessmentPages(t *testing.T) {
 
 	// Amend it: the form starts from its answers; the original stays,
 	// marked amended.
-	form, _ = c.get(base + "/patients/" + p + "/assessments?take=phq-2&amends=" + list[0].ID)
+	form, fixKey := openAssessmentForm(t, c, base, p, "phq-2&amends="+list[0].ID)
 	if !strings.Contains(form, `value="LA6570-1" required checked`) || !strings.Contains(form, `name="amends" value="`+list[0].ID+`"`) {
 		t.Fatalf("the amend form:\n%s", between(form, "<main", "</main>"))
 	}
-	fix := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "submission_key": {between(form, `name="submission_key" value="`, `"`)},
+	fix := url.Values{"instrument": {"phq-2"}, "answered_by": {"patient"}, "submission_key": {fixKey},
 		"amends": {list[0].ID}, "44250-9": {"LA6569-3"}, "44255-8": {"LA6569-3"}}
 	page, _ = c.post(base+"/patients/"+p+"/assessments", fix)
 	if !strings.Contains(page, `<span class="tag">amended</span>`) || !strings.Contains(page, `<span class="tag">correction</span>`) {
@@ -181,8 +177,7 @@ func TestAssessmentDraft(t *testing.T) {
 	_, sys := demoOrg(t, m)
 	p := firstPatient(t, m)
 	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
-	form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-9")
-	key := between(form, `name="submission_key" value="`, `"`)
+	_, key := openAssessmentForm(t, c, base, p, "phq-9")
 	partial := url.Values{"instrument": {"phq-9"}, "answered_by": {"caregiver"}, "language": {"es"}, "submission_key": {key}, "draft": {"1"},
 		"44250-9": {"LA6570-1"}, "44255-8": {"LA6569-3"}}
 	if page, resp := c.post(base+"/patients/"+p+"/assessments", partial); resp.StatusCode != 200 || !strings.Contains(page, "Saved for later") {
@@ -200,12 +195,12 @@ func TestAssessmentDraft(t *testing.T) {
 	if form, _ := other.get(base + "/patients/" + p + "/assessments?take=phq-9"); strings.Contains(form, "Resuming") {
 		t.Error("another care manager resumes Casey's draft")
 	}
-	form, _ = c.get(base + "/patients/" + p + "/assessments?take=phq-9")
+	form, fullKey := openAssessmentForm(t, c, base, p, "phq-9")
 	if !strings.Contains(form, "Resuming the draft") || !strings.Contains(form, `value="LA6570-1" required checked`) ||
 		!strings.Contains(form, `<option value="caregiver" selected>`) || !strings.Contains(form, `<option value="es" selected>`) {
 		t.Fatalf("the resumed form:\n%s", between(form, "<main", "</main>"))
 	}
-	full := url.Values{"instrument": {"phq-9"}, "answered_by": {"caregiver"}, "language": {"es"}, "submission_key": {between(form, `name="submission_key" value="`, `"`)}}
+	full := url.Values{"instrument": {"phq-9"}, "answered_by": {"caregiver"}, "language": {"es"}, "submission_key": {fullKey}}
 	for _, item := range []string{"44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"} {
 		full.Set(item, "LA6568-5")
 	}
@@ -213,4 +208,15 @@ func TestAssessmentDraft(t *testing.T) {
 	if form, _ := c.get(base + "/patients/" + p + "/assessments?take=phq-9"); strings.Contains(form, "Resuming") {
 		t.Error("the draft outlived the saved assessment")
 	}
+}
+
+// openAssessmentForm opens a patient's form for take (an instrument, with
+// any further query) and returns it with its submission key.
+func openAssessmentForm(t *testing.T, c *client, base, patient, take string) (form, key string) {
+	t.Helper()
+	form, _ = c.get(base + "/patients/" + patient + "/assessments?take=" + take)
+	if key = between(form, `name="submission_key" value="`, `"`); len(key) < 16 {
+		t.Fatalf("the %s form has no submission key:\n%s", take, form)
+	}
+	return form, key
 }
