@@ -1,6 +1,7 @@
 package instrument
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -34,7 +35,7 @@ func ahcFood() []Option {
 // screening tool, its 10 core items. A domain is positive by its answers;
 // interpersonal safety when its four items (1-5 each) sum to 11 or more.
 // It has no total.
-var AHCHRSN = &Instrument{ID: "ahc-hrsn", Name: "AHC HRSN screening (core)", Version: "1", Code: "96777-8",
+var AHCHRSN = &Instrument{ID: "ahc-hrsn", Name: "AHC HRSN screening (core)", Version: "1", Code: "96777-8", Category: "sdoh",
 	Source: "CMS Center for Medicare and Medicaid Innovation, The Accountable Health Communities Health-Related Social Needs " +
 		"Screening Tool (Billioux A, Verlander K, Anthony S, Alley D; NAM Perspectives 2017). LOINC 96777-8.",
 	Items: []Item{
@@ -73,29 +74,41 @@ var AHCHRSN = &Instrument{ID: "ahc-hrsn", Name: "AHC HRSN screening (core)", Ver
 const ahcSafetyPositiveAt = 11
 
 func scoreAHCDomains(in *Instrument, r *Result, a Answers) {
-	for _, domain := range []string{DomainHousing, DomainFood, DomainTransportation, DomainUtilities, DomainSafety} {
-		d := DomainResult{Domain: domain}
-		var why []string
-		sum := 0
-		for _, item := range in.Items {
-			if item.Domain != domain {
+	screenDomains(in, r, a, []string{DomainHousing, DomainFood, DomainTransportation, DomainUtilities})
+	sum := 0
+	for _, item := range in.Items {
+		if item.Domain == DomainSafety {
+			for _, c := range a[item.ID] {
+				sum += item.option(c).Points
+			}
+		}
+	}
+	d := DomainResult{Domain: DomainSafety, Positive: sum >= ahcSafetyPositiveAt,
+		Why: fmt.Sprintf("safety items sum to %d (positive at %d or more)", sum, ahcSafetyPositiveAt)}
+	r.Positive = r.Positive || d.Positive
+	r.Domains = append(r.Domains, d)
+}
+
+// screenDomains adds a result per domain, in order: positive when any
+// answer is a risk for it (the option's domain, or else its item's), with
+// those answers as the reason.
+func screenDomains(in *Instrument, r *Result, a Answers, domains []string) {
+	why := map[string][]string{}
+	for _, item := range in.Items {
+		if item.Value() {
+			continue
+		}
+		for _, c := range a[item.ID] {
+			o := item.option(c)
+			if o == nil || !o.Risk {
 				continue
 			}
-			for _, c := range a[item.ID] {
-				o := item.option(c)
-				sum += o.Points
-				if o.Risk {
-					why = append(why, fmt.Sprintf("%q: %s", item.Text, o.Display))
-				}
-			}
+			d := cmp.Or(o.Domain, item.Domain)
+			why[d] = append(why[d], fmt.Sprintf("%q: %s", item.Text, o.Display))
 		}
-		if domain == DomainSafety {
-			d.Positive = sum >= ahcSafetyPositiveAt
-			d.Why = fmt.Sprintf("safety items sum to %d (positive at %d or more)", sum, ahcSafetyPositiveAt)
-		} else if len(why) > 0 {
-			d.Positive = true
-			d.Why = strings.Join(why, "; ")
-		}
+	}
+	for _, domain := range domains {
+		d := DomainResult{Domain: domain, Positive: len(why[domain]) > 0, Why: strings.Join(why[domain], "; ")}
 		r.Positive = r.Positive || d.Positive
 		r.Domains = append(r.Domains, d)
 	}

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"carepath"
 )
@@ -20,19 +22,42 @@ type Option struct {
 	Display string
 	Points  int  // what the answer adds to the total, for scored items
 	Risk    bool // for screening items: this answer is a positive screen
+	// Domain is the need a risk answer screens, when it is not its item's
+	// (one "which of these" item can screen several).
+	Domain string
 }
+
+// Item types: what an answer is. An item is a choice among its Options
+// unless it says otherwise; the other types take one typed-in value.
+const (
+	Choice  = ""        // one of the Options' codes (several, if Multiple)
+	Integer = "integer" // a whole number between Min and Max
+	Decimal = "decimal" // a number between Min and Max
+	Text    = "text"    // words, up to MaxTextLength runes
+)
+
+// MaxTextLength is the longest text answer, in runes.
+const MaxTextLength = 2000
 
 // Item is one question.
 type Item struct {
 	ID      string // the item's code (LOINC, or the instrument's CodeSystem): also its linkId
 	Text    string // as read to the patient
+	Section string // the heading it comes under, for instruments in parts
 	Domain  string // the need or area it screens, when the instrument has domains
+	Type    string // Choice, Integer, Decimal or Text
 	Options []Option
 	// Multiple: several options may be chosen ("select all that apply").
 	Multiple bool
 	// Optional items may be left unanswered; the others are required.
 	Optional bool
+	// Min and Max bound a number; Unit names it (UCUM where it has one).
+	Min, Max float64
+	Unit     string
 }
+
+// Value reports whether the item takes a typed-in value, not a choice.
+func (it *Item) Value() bool { return it.Type != Choice }
 
 // Band is a named range of totals, both ends included.
 type Band struct {
@@ -50,10 +75,13 @@ type Instrument struct {
 	Code       string
 	TotalCode  string
 	CodeSystem string
-	Source     string // where the items and scoring come from
-	Intro      string // what the person is asked, before the items
-	Items      []Item
-	Bands      []Band
+	// Category is its observations' FHIR category: "survey" unless it says
+	// "sdoh" (a social-needs screen).
+	Category string
+	Source   string // where the items and scoring come from
+	Intro    string // what the person is asked, before the items
+	Items    []Item
+	Bands    []Band
 	// PositiveAt is the total from which the screen is positive; 0 for
 	// instruments positive by domain instead.
 	PositiveAt int
@@ -63,8 +91,35 @@ type Instrument struct {
 }
 
 // Answers are the chosen option codes per item ID (one for a single
-// choice).
+// choice), or for a value item its one value as typed ("3", "12500.50",
+// words).
 type Answers map[string][]string
+
+// Clean is the answers as a form or a client may send them made plain:
+// blank values dropped and text trimmed, so that an empty box is an
+// unanswered item, and numbers written one way ("1e3" and "+1000.0" are
+// "1000"). It does not validate.
+func (in *Instrument) Clean(a Answers) Answers {
+	out := Answers{}
+	for id, values := range a {
+		var kept []string
+		for _, v := range values {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			if it := in.item(id); it != nil {
+				if n, ok := it.Number(v); ok && !math.IsNaN(n) && !math.IsInf(n, 0) {
+					v = formatNumber(n)
+				}
+			}
+			kept = append(kept, v)
+		}
+		if len(kept) > 0 {
+			out[id] = kept
+		}
+	}
+	return out
+}
 
 // ItemPoints says what one answer contributed.
 type ItemPoints struct {
@@ -126,6 +181,12 @@ func (in *Instrument) check(a Answers, complete bool) error {
 			continue
 		case len(codes) > 1 && !item.Multiple:
 			problems = append(problems, "item "+id+" takes one answer")
+			continue
+		case item.Value() && len(codes) == 1:
+			if p := item.checkValue(codes[0]); p != "" {
+				problems = append(problems, "item "+id+" "+p)
+			}
+			continue
 		}
 		for _, c := range codes {
 			if item.option(c) == nil {
@@ -153,6 +214,12 @@ func (in *Instrument) Score(a Answers) (Result, error) {
 	r := Result{Instrument: in.ID, Version: in.Version}
 	total := 0
 	for _, item := range in.Items {
+		if item.Value() {
+			if v := a[item.ID]; len(v) > 0 {
+				r.Points = append(r.Points, ItemPoints{ItemID: item.ID, Answer: item.Display(v[0])})
+			}
+			continue
+		}
 		for _, c := range a[item.ID] {
 			o := item.option(c)
 			r.Points = append(r.Points, ItemPoints{ItemID: item.ID, Answer: o.Display, Points: o.Points})
@@ -183,6 +250,63 @@ func (in *Instrument) item(id string) *Item {
 	return nil
 }
 
+// checkValue says what is wrong with a typed-in answer, or "".
+func (it *Item) checkValue(v string) string {
+	switch it.Type {
+	case Integer, Decimal:
+		n, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil || math.IsNaN(n) || math.IsInf(n, 0):
+			return fmt.Sprintf("takes a number, not %q", clip(v))
+		case it.Type == Integer && n != math.Trunc(n):
+			return fmt.Sprintf("takes a whole number, not %s", v)
+		case n < it.Min || n > it.Max:
+			return fmt.Sprintf("takes a number from %s to %s, not %s", formatNumber(it.Min), formatNumber(it.Max), v)
+		}
+	case Text:
+		if strings.TrimSpace(v) == "" {
+			return "is empty"
+		}
+		if !utf8.ValidString(v) {
+			return "is not valid text"
+		}
+		if n := utf8.RuneCountInString(v); n > MaxTextLength {
+			return fmt.Sprintf("is %d characters long; the most is %d", n, MaxTextLength)
+		}
+	default:
+		return "has an unknown type " + it.Type
+	}
+	return ""
+}
+
+// Display is a typed-in answer as shown: a number with its unit.
+func (it *Item) Display(v string) string {
+	if it.Unit != "" && (it.Type == Integer || it.Type == Decimal) {
+		return v + " " + it.Unit
+	}
+	return v
+}
+
+// Number is a number item's answer as a number (false for other items, or
+// an answer that is not one).
+func (it *Item) Number(v string) (float64, bool) {
+	if it.Type != Integer && it.Type != Decimal {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	return n, err == nil
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// clip shortens a value quoted back in an error.
+func clip(v string) string {
+	if r := []rune(v); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return v
+}
+
 func (it *Item) option(code string) *Option {
 	for i := range it.Options {
 		if it.Options[i].Code == code {
@@ -195,6 +319,19 @@ func (it *Item) option(code string) *Option {
 // LOINC is the code system of most instruments' items and answers.
 const LOINC = "http://loinc.org"
 
+// ObservationCategory is the FHIR observation category of its results.
+func (in *Instrument) ObservationCategory() string {
+	if in.Category != "" {
+		return in.Category
+	}
+	return "survey"
+}
+
+// Screening reports whether a result is positive or negative: it has a
+// total or rules of its own. A conversation such as What matters is
+// neither.
+func (in *Instrument) Screening() bool { return in.TotalCode != "" || in.rules != nil }
+
 // System is the code system of the instrument's item and total codes.
 func (in *Instrument) System() string {
 	if in.CodeSystem != "" {
@@ -204,7 +341,7 @@ func (in *Instrument) System() string {
 }
 
 // All are the instruments Carepath ships, in the order offered.
-var All = []*Instrument{PHQ2, PHQ9, GAD7, AHCHRSN, KatzADL, LawtonIADL, CaregiverStrain}
+var All = []*Instrument{WhatMatters, PHQ2, PHQ9, GAD7, AHCHRSN, PRAPARE, KatzADL, LawtonIADL, CaregiverStrain}
 
 // Find returns an instrument by its ID.
 func Find(id string) (*Instrument, bool) {

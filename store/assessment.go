@@ -47,7 +47,8 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		if as.SubmissionKey == "" {
 			return carepath.Errorf(carepath.EINVALID, "A submission needs a key, so that sending it twice stores it once.")
 		}
-		r, err := in.Score(instrument.Answers(as.Answers))
+		as.Answers = in.Clean(as.Answers)
+		r, err := in.Score(as.Answers)
 		if err != nil {
 			return err
 		}
@@ -154,45 +155,52 @@ func amendAssessment(ctx context.Context, tx *Tx, as *carepath.Assessment) error
 }
 
 // insertAssessmentObservations writes an assessment's coded observations:
-// each answer (with its points, for scored items) and the total, in the
-// survey category (sdoh for social-needs screens), as LOINC codes them.
+// each answer (a coded choice with its points, for scored items; or the
+// number or text given) and the total, in the instrument's category.
 func insertAssessmentObservations(ctx context.Context, tx *Tx, in *instrument.Instrument, as *carepath.Assessment) error {
-	category := "survey"
-	if in.TotalCode == "" {
-		category = "sdoh"
-	}
+	category := in.ObservationCategory()
 	stmt, err := tx.Prepare(ctx, `INSERT INTO observation (org_id, patient_id, id, encounter_id, status, category, code_system, code, display,
-		effective, value_num, unit, value_text, value_code_system, value_code, value_display) VALUES (?, ?, ?, '', 'final', ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)`)
+		effective, value_num, unit, value_text, value_code_system, value_code, value_display) VALUES (?, ?, ?, '', 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	at := formatTime(as.Created)
 	for _, item := range in.Items {
-		for i, code := range as.Answers[item.ID] {
-			var display string
-			var points *int
-			for _, o := range item.Options {
-				if o.Code == code {
-					display = o.Display
-					if in.TotalCode != "" {
-						p := o.Points
-						points = &p
+		for i, answer := range as.Answers[item.ID] {
+			var num *float64
+			var text, system, code, display string
+			switch {
+			case item.Type == instrument.Text:
+				text = answer
+			case item.Value():
+				n, _ := item.Number(answer)
+				num = &n
+			default:
+				system, code = in.System(), answer
+				for _, o := range item.Options {
+					if o.Code == answer {
+						display = o.Display
+						if in.TotalCode != "" {
+							p := float64(o.Points)
+							num = &p
+						}
 					}
 				}
 			}
 			id := as.ID + "-" + item.ID
 			if i > 0 {
-				id += "-" + code
+				id += "-" + answer
 			}
-			if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, id, category, in.System(), item.ID, item.Text, at, points, "", in.System(), code, display); err != nil {
+			if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, id, category, in.System(), item.ID, item.Text, at, num, item.Unit,
+				text, system, code, display); err != nil {
 				return err
 			}
 		}
 	}
 	if as.Total != nil {
 		if _, err := stmt.ExecContext(ctx, as.OrgID, as.PatientID, as.ID+"-total", category, in.System(), in.TotalCode, in.Name+" total score", at,
-			*as.Total, "{score}", "", "", as.Band); err != nil {
+			*as.Total, "{score}", "", "", "", as.Band); err != nil {
 			return err
 		}
 	}
@@ -362,8 +370,33 @@ type fhirCoding struct {
 	Display string `json:"display,omitempty"`
 }
 
+// fhirAnswer is a QuestionnaireResponse answer: one of its values.
 type fhirAnswer struct {
-	ValueCoding fhirCoding `json:"valueCoding"`
+	ValueCoding  *fhirCoding `json:"valueCoding,omitempty"`
+	ValueInteger *int64      `json:"valueInteger,omitempty"`
+	ValueDecimal *float64    `json:"valueDecimal,omitempty"`
+	ValueString  string      `json:"valueString,omitempty"`
+}
+
+// answerOf is an answer as FHIR has it: the option's coding, or the value
+// typed in.
+func answerOf(in *instrument.Instrument, it *instrument.Item, answer string) (fhirAnswer, bool) {
+	switch it.Type {
+	case instrument.Text:
+		return fhirAnswer{ValueString: answer}, true
+	case instrument.Integer:
+		n, err := strconv.ParseInt(answer, 10, 64)
+		return fhirAnswer{ValueInteger: &n}, err == nil
+	case instrument.Decimal:
+		n, ok := it.Number(answer)
+		return fhirAnswer{ValueDecimal: &n}, ok
+	}
+	for _, o := range it.Options {
+		if o.Code == answer {
+			return fhirAnswer{ValueCoding: &fhirCoding{System: in.System(), Code: o.Code, Display: o.Display}}, true
+		}
+	}
+	return fhirAnswer{}, false
 }
 
 type fhirQRItem struct {
@@ -422,13 +455,12 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 		if x.amends != "" {
 			qr.Status = "amended" // a correction of an earlier response, which stays in the record
 		}
-		for _, it := range in.Items {
+		for i := range in.Items {
+			it := &in.Items[i]
 			item := fhirQRItem{LinkID: it.ID, Text: it.Text}
-			for _, code := range answers[it.ID] {
-				for _, o := range it.Options {
-					if o.Code == code {
-						item.Answer = append(item.Answer, fhirAnswer{fhirCoding{System: in.System(), Code: o.Code, Display: o.Display}})
-					}
+			for _, answer := range answers[it.ID] {
+				if fa, ok := answerOf(in, it, answer); ok {
+					item.Answer = append(item.Answer, fa)
 				}
 			}
 			if len(item.Answer) > 0 {
@@ -459,7 +491,7 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 			Interpretation []concept `json:"interpretation,omitempty"`
 			DerivedFrom    []fhirRef `json:"derivedFrom"`
 		}{ResourceType: "Observation", ID: x.id + "-total", Status: "final",
-			Category: []concept{{Coding: []fhirCoding{{System: "http://terminology.hl7.org/CodeSystem/observation-category", Code: "survey", Display: "Survey"}}}},
+			Category: []concept{{Coding: []fhirCoding{{System: "http://terminology.hl7.org/CodeSystem/observation-category", Code: in.ObservationCategory()}}}},
 			Code:     concept{Coding: []fhirCoding{{System: in.System(), Code: in.TotalCode, Display: in.Name + " total score"}}},
 			Subject:  subject, Effective: x.created, ValueInteger: x.total.Int64, DerivedFrom: []fhirRef{{Reference: "QuestionnaireResponse/" + x.id}}}
 		if x.band != "" {
@@ -487,7 +519,8 @@ func (db *DB) SaveAssessmentDraft(ctx context.Context, d *carepath.Assessment) e
 		if !ok {
 			return carepath.Errorf(carepath.EINVALID, "There is no instrument %q.", d.Instrument)
 		}
-		if err := in.ValidatePartial(instrument.Answers(d.Answers)); err != nil {
+		d.Answers = in.Clean(d.Answers)
+		if err := in.ValidatePartial(d.Answers); err != nil {
 			return err
 		}
 		answers, _ := json.Marshal(d.Answers)

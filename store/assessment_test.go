@@ -184,3 +184,74 @@ func TestAssessmentDrafts(t *testing.T) {
 		wantCode(t, "the draft after the assessment was saved", err, carepath.ENOTFOUND)
 	})
 }
+
+// TestTypedAnswers: numbers and words are stored as given (cleaned), as
+// observations with a number or text value, and exported as FHIR values;
+// a PRAPARE need the AHC already proposed is not proposed twice.
+func TestTypedAnswers(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		prapare := &carepath.Assessment{PatientID: "p1", Instrument: "prapare", AnsweredBy: carepath.AnsweredByPatient, Language: "es", SubmissionKey: "p-1",
+			Answers: map[string][]string{"56051-6": {"LA33-6"}, "32624-9": {"LA4457-3", "LA46-8"}, "93035-4": {"LA32-8"}, "93034-7": {"LA32-8"},
+				"54899-0": {"LA30188-9"}, "63512-8": {" 3 "}, "71802-3": {"LA30190-5"}, "93033-9": {"LA30122-8"}, "56799-0": {"  Car on 5th St  "},
+				"82589-3": {"LA30192-1"}, "67875-5": {"LA17956-6"}, "76437-3": {"LA17849-3"}, "63586-2": {"1.25e4"}, "93031-3": {"LA30125-1", "LA30129-3"},
+				"93030-5": {"LA32-8"}, "93029-7": {"LA30131-9"}, "93038-8": {"LA13914-9"}, "93028-9": {""}}}
+		must(t, f.db.RecordAssessment(as(f.cm), prapare))
+		var positive []string
+		for _, d := range prapare.Domains {
+			if d.Positive {
+				positive = append(positive, d.Domain)
+			}
+		}
+		if got := strings.Join(positive, ","); got != "housing,food,material security,stress,employment" {
+			t.Errorf("PRAPARE needs %s", got)
+		}
+		var household, income float64
+		var unit, address string
+		must(t, f.db.QueryRowForTest("SELECT value_num, unit FROM observation WHERE code = '63512-8' AND patient_id = 'p1' AND category = 'sdoh'").Scan(&household, &unit))
+		must(t, f.db.QueryRowForTest("SELECT value_num FROM observation WHERE code = '63586-2' AND patient_id = 'p1'").Scan(&income))
+		must(t, f.db.QueryRowForTest("SELECT value_text FROM observation WHERE code = '56799-0' AND patient_id = 'p1'").Scan(&address))
+		if household != 3 || unit != "people" || income != 12500 || address != "Car on 5th St" {
+			t.Errorf("stored household %v %s, income %v, address %q", household, unit, income, address)
+		}
+		if prapare.Answers["93028-9"] != nil {
+			t.Errorf("a blank answer was kept: %q", prapare.Answers["93028-9"])
+		}
+
+		// Housing again from the AHC: already proposed, not twice; food is.
+		f.clock.add(60e9)
+		ahc := &carepath.Assessment{PatientID: "p1", Instrument: "ahc-hrsn", AnsweredBy: carepath.AnsweredByPatient, SubmissionKey: "a-1",
+			Answers: map[string][]string{"71802-3": {"LA31995-6"}, "96778-6": {"LA9-3"}, "88122-7": {"LA6729-3"}, "88123-5": {"LA28398-8"},
+				"93030-5": {"LA32-8"}, "96779-4": {"LA32-8"}, "95618-5": {"LA6270-8"}, "95617-7": {"LA6270-8"}, "95616-9": {"LA6270-8"}, "95615-1": {"LA6270-8"}}}
+		must(t, f.db.RecordAssessment(as(f.cm), ahc))
+		concerns, err := f.db.FindHealthConcerns(as(f.cm), "p1")
+		must(t, err)
+		if len(concerns) != 5 {
+			t.Errorf("%d concerns proposed, want 5 (housing and food once each): %+v", len(concerns), concerns)
+		}
+
+		// What matters: words, in the survey category.
+		wm := &carepath.Assessment{PatientID: "p1", Instrument: "what-matters", AnsweredBy: carepath.AnsweredByPatient, SubmissionKey: "w-1",
+			Answers: map[string][]string{"what-matters-most": {"My granddaughter's wedding in June"}, "values": {"connecting"},
+				"goal-1": {"Walk down the aisle with her, without stopping"}, "goal-2": {"  "}}}
+		must(t, f.db.RecordAssessment(as(f.cm), wm))
+		var goal string
+		must(t, f.db.QueryRowForTest("SELECT value_text FROM observation WHERE code = 'goal-1' AND category = 'survey' AND patient_id = 'p1'").Scan(&goal))
+		if goal != "Walk down the aisle with her, without stopping" || wm.Positive || len(wm.Domains) != 0 {
+			t.Errorf("what matters: goal %q, %+v", goal, wm)
+		}
+		bad := &carepath.Assessment{PatientID: "p1", Instrument: "prapare", AnsweredBy: carepath.AnsweredByPatient, SubmissionKey: "p-2",
+			Answers: map[string][]string{"63512-8": {"lots"}}}
+		wantCode(t, "a household of words", f.db.RecordAssessment(as(f.cm), bad), carepath.EINVALID)
+
+		b, err := f.db.ExportPatientRecord(as(f.cm), "p1")
+		must(t, err)
+		for _, want := range []string{`"questionnaire":"http://loinc.org/q/93025-5"`, `"language":"es"`, `{"linkId":"63512-8"`, `"answer":[{"valueInteger":3}]`,
+			`"answer":[{"valueDecimal":12500}]`, `"answer":[{"valueString":"Car on 5th St"}]`,
+			`"answer":[{"valueString":"Walk down the aisle with her, without stopping"}]`} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("the export lacks %s", want)
+			}
+		}
+	})
+}

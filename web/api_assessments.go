@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -12,15 +13,23 @@ type apiOption struct {
 	Code    string `json:"code"`
 	Display string `json:"display"`
 	Points  *int   `json:"points,omitempty"`
+	Domain  string `json:"domain,omitempty"` // the need it screens, when not the item's
 }
 
 type apiItem struct {
-	ID       string      `json:"id"` // its LOINC code
-	Text     string      `json:"text"`
-	Domain   string      `json:"domain,omitempty"`
+	ID      string `json:"id"` // its LOINC code
+	Text    string `json:"text"`
+	Section string `json:"section,omitempty"`
+	Domain  string `json:"domain,omitempty"`
+	// Type is "choice" (one of options, or several when multiple), or an
+	// answer typed in: "integer" or "decimal" (from min to max), "text".
+	Type     string      `json:"type"`
 	Multiple bool        `json:"multiple,omitempty"`
 	Required bool        `json:"required"`
-	Options  []apiOption `json:"options"`
+	Options  []apiOption `json:"options,omitempty"`
+	Min      *float64    `json:"min,omitempty"`
+	Max      *float64    `json:"max,omitempty"`
+	Unit     string      `json:"unit,omitempty"`
 }
 
 type apiBand struct {
@@ -51,9 +60,13 @@ func (s *Server) handleAPIInstruments(w http.ResponseWriter, r *http.Request) {
 	for _, in := range instrument.All {
 		ai := apiInstrument{ID: in.ID, Name: in.Name, Version: in.Version, Code: in.Code, TotalCode: in.TotalCode, CodeSystem: in.System(), Source: in.Source, Intro: in.Intro}
 		for _, it := range in.Items {
-			item := apiItem{ID: it.ID, Text: it.Text, Domain: it.Domain, Multiple: it.Multiple, Required: !it.Optional}
+			item := apiItem{ID: it.ID, Text: it.Text, Section: it.Section, Domain: it.Domain, Type: cmp.Or(it.Type, "choice"), Multiple: it.Multiple,
+				Required: !it.Optional, Unit: it.Unit}
+			if it.Type == instrument.Integer || it.Type == instrument.Decimal {
+				item.Min, item.Max = &it.Min, &it.Max
+			}
 			for _, o := range it.Options {
-				opt := apiOption{Code: o.Code, Display: o.Display}
+				opt := apiOption{Code: o.Code, Display: o.Display, Domain: o.Domain}
 				if in.TotalCode != "" || o.Points != 0 {
 					opt.Points = &o.Points
 				}

@@ -28,20 +28,22 @@ type assessmentsData struct {
 	Amends  string
 	Draft   *carepath.Assessment
 	Prefill map[string]map[string]bool
-	Saved   string // the instrument just saved for later
+	Values  map[string]string // typed-in answers to start from
+	Saved   string            // the instrument just saved for later
 }
 
 // assessmentView is a recorded assessment with its items' words.
 type assessmentView struct {
 	*carepath.Assessment
-	Name  string
-	Lines []assessmentLine
+	Name string
+	// Screening: positive or negative is said; Scored: points are.
+	Screening, Scored bool
+	Lines             []assessmentLine
 }
 
 type assessmentLine struct {
 	Text, Answer string
 	Points       int
-	Scored       bool
 }
 
 func viewAssessment(a *carepath.Assessment) assessmentView {
@@ -50,13 +52,13 @@ func viewAssessment(a *carepath.Assessment) assessmentView {
 	if !ok {
 		return v
 	}
-	v.Name = in.Name
+	v.Name, v.Screening, v.Scored = in.Name, in.Screening(), in.TotalCode != ""
 	text := map[string]string{}
 	for _, it := range in.Items {
 		text[it.ID] = it.Text
 	}
 	for _, p := range a.Points {
-		v.Lines = append(v.Lines, assessmentLine{Text: text[p.ItemID], Answer: p.Answer, Points: p.Points, Scored: in.TotalCode != ""})
+		v.Lines = append(v.Lines, assessmentLine{Text: text[p.ItemID], Answer: p.Answer, Points: p.Points})
 	}
 	return v
 }
@@ -92,9 +94,11 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 				s.renderError(w, r, err)
 				return
 			}
-			d.Amends, d.Prefill = a.ID, prefill(a.Answers)
+			d.Amends = a.ID
+			d.Prefill, d.Values = prefill(in, a.Answers)
 		} else if draft, err := s.Assessments.FindAssessmentDraft(r.Context(), id, in.ID); err == nil {
-			d.Draft, d.Prefill = draft, prefill(draft.Answers)
+			d.Draft = draft
+			d.Prefill, d.Values = prefill(in, draft.Answers)
 		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
 			s.renderError(w, r, err)
 			return
@@ -159,14 +163,21 @@ func (s *Server) handleDecideConcern(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments#concerns", http.StatusSeeOther)
 }
 
-// prefill is answers as the form's checked options.
-func prefill(answers map[string][]string) map[string]map[string]bool {
-	p := map[string]map[string]bool{}
-	for item, codes := range answers {
-		p[item] = map[string]bool{}
+// prefill is answers as the form's checked options and typed-in values.
+func prefill(in *instrument.Instrument, answers map[string][]string) (checked map[string]map[string]bool, values map[string]string) {
+	checked, values = map[string]map[string]bool{}, map[string]string{}
+	for _, it := range in.Items {
+		codes := answers[it.ID]
+		if it.Value() {
+			if len(codes) > 0 {
+				values[it.ID] = codes[0]
+			}
+			continue
+		}
+		checked[it.ID] = map[string]bool{}
 		for _, c := range codes {
-			p[item][c] = true
+			checked[it.ID][c] = true
 		}
 	}
-	return p
+	return checked, values
 }

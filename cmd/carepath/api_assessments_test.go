@@ -34,7 +34,12 @@ func TestAssessmentAPI(t *testing.T) {
 	if resp, body := apiSend(t, "GET", base+"/api/v1/instruments", cm, "", &instruments); resp.StatusCode != 200 || len(instruments.Instruments) != len(instrument.All) {
 		t.Fatalf("instruments: %d %.300s", resp.StatusCode, body)
 	}
-	phq9 := instruments.Instruments[1]
+	var phq9 = instruments.Instruments[0]
+	for _, in := range instruments.Instruments {
+		if in.ID == "phq-9" {
+			phq9 = in
+		}
+	}
 	if phq9.ID != "phq-9" || len(phq9.Items) != 9 || phq9.Items[8].ID != "44260-8" || *phq9.Items[8].Options[3].Points != 3 {
 		t.Errorf("PHQ-9 as listed: %+v", phq9)
 	}
@@ -219,4 +224,49 @@ func openAssessmentForm(t *testing.T, c *client, base, patient, take string) (fo
 		t.Fatalf("the %s form has no submission key:\n%s", take, form)
 	}
 	return form, key
+}
+
+// TestTypedAnswerForms: the What matters conversation and PRAPARE take
+// words and numbers in the form, keep them in a draft, and show them back.
+func TestTypedAnswerForms(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	p := firstPatient(t, m)
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+
+	form, key := openAssessmentForm(t, c, base, p, "what-matters")
+	if !strings.Contains(form, `<textarea name="goal-1" rows="2" maxlength="2000" aria-label="What is the one thing you most want to be able to do, or to work on, in the coming months?" required>`) {
+		t.Fatalf("the What matters form:\n%s", between(form, "<main", "</main>"))
+	}
+	// A browser sends the empty boxes too.
+	page, resp := c.post(base+"/patients/"+p+"/assessments", url.Values{"instrument": {"what-matters"}, "answered_by": {"patient"}, "language": {"en"},
+		"submission_key": {key}, "what-matters-most": {"Getting back to my garden"}, "values": {"functioning", "enjoying-life"},
+		"goal-1": {"Kneel and weed the tomatoes by spring"}, "goal-2": {""}, "goal-3": {""}, "worries": {"Falling when nobody is home"},
+		"care-preferences": {""}, "support": {""}})
+	result := between(page, `<article class="assessment-result"`, "</article>")
+	if resp.StatusCode != 200 || !strings.Contains(result, "Kneel and weed the tomatoes by spring") || !strings.Contains(result, "Falling when nobody is home") ||
+		strings.Contains(result, "negative") || strings.Contains(result, "positive") || strings.Count(result, "<tr>") != 5 {
+		t.Fatalf("after What matters (%d):\n%s", resp.StatusCode, result)
+	}
+
+	// PRAPARE in parts, its numbers kept in a draft and given back.
+	form, key = openAssessmentForm(t, c, base, p, "prapare")
+	if !strings.Contains(form, `<h2 class="section">Family and home</h2>`) || !strings.Contains(form, `<input type="number" name="63512-8" min="1" max="99" step="1" value=""`) {
+		t.Fatalf("the PRAPARE form:\n%s", between(form, "<main", "</main>"))
+	}
+	_, resp = c.post(base+"/patients/"+p+"/assessments", url.Values{"instrument": {"prapare"}, "answered_by": {"patient"}, "language": {"en"},
+		"submission_key": {key}, "draft": {"1"}, "63512-8": {"4"}, "56799-0": {"12 Elm St"}, "63586-2": {""}, "71802-3": {"LA30189-7"}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("saving the PRAPARE draft: %d", resp.StatusCode)
+	}
+	form, _ = openAssessmentForm(t, c, base, p, "prapare")
+	if !strings.Contains(form, `name="63512-8" min="1" max="99" step="1" value="4"`) || !strings.Contains(form, `aria-label="What address do you live at?">12 Elm St</textarea>`) ||
+		!strings.Contains(form, `value="LA30189-7" required checked`) {
+		t.Errorf("the resumed PRAPARE form:\n%s", between(form, "<main", "</main>"))
+	}
+	page, resp = c.post(base+"/patients/"+p+"/assessments", url.Values{"instrument": {"prapare"}, "answered_by": {"patient"}, "submission_key": {key},
+		"63512-8": {"four"}})
+	if resp.StatusCode != 400 || !strings.Contains(page, `item 63512-8 takes a number, not &#34;four&#34;`) {
+		t.Errorf("a household of words: %d\n%s", resp.StatusCode, between(page, "<main", "</main>"))
+	}
 }

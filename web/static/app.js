@@ -93,9 +93,12 @@
   // focus; a single-choice question then hands the focus to the next one
   // (or to the save button after the last).
   function answerByNumber(e) {
-    var item = e.target.closest && e.target.closest("fieldset.item");
+    var t = e.target;
+    var item = t.closest && t.closest("fieldset.item");
     if (!item || !/^[1-9]$/.test(e.key)) return false;
-    var inputs = item.querySelectorAll("input");
+    // In a box for a number or words, a digit is typed.
+    if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox")) return false;
+    var inputs = item.querySelectorAll("input[type=radio], input[type=checkbox]");
     var input = inputs[Number(e.key) - 1];
     if (!input) return false;
     if (input.type === "checkbox") {
@@ -106,7 +109,7 @@
     input.checked = true;
     var items = Array.prototype.slice.call(document.querySelectorAll("fieldset.item"));
     var next = items[items.indexOf(item) + 1];
-    var target = next ? (next.querySelector("input:checked") || next.querySelector("input")) : document.getElementById("score");
+    var target = next ? (next.querySelector("input:checked") || next.querySelector("input, textarea")) : document.getElementById("score");
     if (target) {
       target.focus();
       if (next) next.scrollIntoView({ block: "nearest" });
