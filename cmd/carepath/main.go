@@ -36,6 +36,7 @@ Commands:
   token      issue and revoke API tokens
   audit      verify and list the audit trail
   sweep      run the work rules once (schedules, escalations, events)
+  instruments  list the assessment instruments; check them against FHIR Questionnaires
   version    print the version
 
 Run "carepath <command> --help" for a command's flags.
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAudit(ctx, rest, stdout, stderr)
 	case "sweep":
 		err = runSweep(ctx, rest, stdout, stderr)
+	case "instruments":
+		err = runInstruments(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "carepath", version())
 		return 0

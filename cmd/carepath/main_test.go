@@ -298,3 +298,26 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(after, end)
 	return v
 }
+
+func TestInstrumentsCheck(t *testing.T) {
+	dir := filepath.Join(dataDir, "sdoh-questionnaires-mycareplanner")
+	code, out, _ := runCmd(t, "instruments")
+	if code != 0 || !strings.Contains(out, "prapare") || !strings.Contains(out, "http://loinc.org 93025-5, 21 items") {
+		t.Errorf("instruments: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd(t, "instruments", "check", filepath.Join(dir, "AHC-questionnaire.json"))
+	if code != 0 || !strings.Contains(out, "ahc-hrsn matches AHC Health Related Social Needs Screening item for item (10 items)") {
+		t.Errorf("check AHC: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd(t, "instruments", "check", filepath.Join(dir, "PRAPARE-questionnaire.json"), filepath.Join(dir, "PHQ-4-questionnaire.json"))
+	if code != 1 || !strings.Contains(out, "item 93031-3: several answers true, the standard's false") || !strings.Contains(out, "name one with --as") {
+		t.Errorf("check PRAPARE and PHQ-4: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := runCmd(t, "instruments", "check", "--as", "phq-10", filepath.Join(dir, "PHQ-4-questionnaire.json")); code != 1 ||
+		!strings.Contains(stderr, `there is no instrument "phq-10"`) {
+		t.Errorf("check --as phq-10: exit %d\n%s", code, stderr)
+	}
+	if code, _, _ := runCmd(t, "instruments", "check"); code != 2 {
+		t.Errorf("check with no file: exit %d, want 2", code)
+	}
+}
