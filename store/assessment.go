@@ -64,10 +64,15 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			as.Domains = append(as.Domains, carepath.AssessmentDomain{Domain: d.Domain, Positive: d.Positive, Why: d.Why})
 		}
 		as.ID, as.CreatedBy, as.Created, as.TaskIDs, as.Status = newTimeID(tx.Now), a.ActorID(), tx.Now, nil, "final"
+		// The tasks the corrected assessment made are the correction's: a
+		// safety evaluation is made once for a sitting, however often its
+		// record is corrected.
+		var amendedTasks []string
 		if as.AmendsID != "" {
-			if err := amendAssessment(ctx, tx, as); err != nil {
+			if amendedTasks, err = amendAssessment(ctx, tx, as); err != nil {
 				return err
 			}
+			as.TaskIDs = amendedTasks
 		}
 		var one int
 		err = tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
@@ -80,6 +85,9 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			Object: "Assessment/" + as.ID, Detail: assessmentSummary(in, as)}, a)}
 		for _, f := range as.Findings {
 			if f.Kind != instrument.FindingSafety {
+				continue
+			}
+			if len(amendedTasks) > 0 {
 				continue
 			}
 			// The person taking the assessment is with the patient: the
@@ -130,28 +138,32 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 
 // amendAssessment marks the assessment as amends as amended, and removes
 // its coded observations (derived data: the original's answers and result
-// stay in its row), in tx.
-func amendAssessment(ctx context.Context, tx *Tx, as *carepath.Assessment) error {
-	var instrumentID, status string
-	err := tx.QueryRow(ctx, "SELECT instrument, status FROM assessment WHERE org_id = ? AND patient_id = ? AND id = ?", as.OrgID, as.PatientID, as.AmendsID).
-		Scan(&instrumentID, &status)
+// stay in its row), in tx. It returns the tasks the original made.
+func amendAssessment(ctx context.Context, tx *Tx, as *carepath.Assessment) ([]string, error) {
+	var instrumentID, status, result string
+	err := tx.QueryRow(ctx, "SELECT instrument, status, result FROM assessment WHERE org_id = ? AND patient_id = ? AND id = ?", as.OrgID, as.PatientID, as.AmendsID).
+		Scan(&instrumentID, &status, &result)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient.")
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend was not found for this patient.")
 	case err != nil:
-		return err
+		return nil, err
 	case instrumentID != as.Instrument:
-		return carepath.Errorf(carepath.EINVALID, "An amendment is of the same instrument (%s).", instrumentID)
+		return nil, carepath.Errorf(carepath.EINVALID, "An amendment is of the same instrument (%s).", instrumentID)
 	case status != "final":
-		return carepath.Errorf(carepath.ECONFLICT, "That assessment was amended already; amend the newer one.")
+		return nil, carepath.Errorf(carepath.ECONFLICT, "That assessment was amended already; amend the newer one.")
+	}
+	var original assessmentResult
+	if err := json.Unmarshal([]byte(result), &original); err != nil {
+		return nil, err
 	}
 	if _, err := tx.Exec(ctx, "UPDATE assessment SET status = 'amended' WHERE org_id = ? AND id = ? AND status = 'final'", as.OrgID, as.AmendsID); err != nil {
-		return err
+		return nil, err
 	}
 	// Its observations' ids are the assessment's id, a dash, and more.
 	_, err = tx.Exec(ctx, "DELETE FROM observation WHERE org_id = ? AND patient_id = ? AND id > ? AND id < ?",
 		as.OrgID, as.PatientID, as.AmendsID+"-", as.AmendsID+".")
-	return err
+	return original.TaskIDs, err
 }
 
 // insertAssessmentObservations writes an assessment's coded observations:

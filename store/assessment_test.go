@@ -255,3 +255,35 @@ func TestTypedAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestCorrectionMakesNoSecondSafetyTask: a PHQ-9 whose item 9 made a
+// safety task, corrected (item 9 taken back, then given again), still has
+// the one task; the corrections carry it.
+func TestCorrectionMakesNoSecondSafetyTask(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		tasks := func() int {
+			var n int
+			must(t, f.db.QueryRowForTest("SELECT COUNT(*) FROM task WHERE patient_id = 'p1'").Scan(&n))
+			return n
+		}
+		before := tasks()
+		first := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient, SubmissionKey: "s-1",
+			Answers: phq9(1, 1, 1, 1, 1, 0, 0, 0, 2)}
+		must(t, f.db.RecordAssessment(as(f.cm), first))
+		last := first
+		for i, item9 := range []int{0, 1} {
+			f.clock.add(60e9)
+			fix := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient, AmendsID: last.ID,
+				SubmissionKey: "s-fix-" + string(rune('a'+i)), Answers: phq9(1, 1, 1, 1, 1, 0, 0, 0, item9)}
+			must(t, f.db.RecordAssessment(as(f.cm), fix))
+			if len(fix.TaskIDs) != 1 || fix.TaskIDs[0] != first.TaskIDs[0] {
+				t.Errorf("correction %d: tasks %v, want the first's %v", i+1, fix.TaskIDs, first.TaskIDs)
+			}
+			last = fix
+		}
+		if n := tasks() - before; n != 1 {
+			t.Errorf("%d safety tasks for one sitting, want 1", n)
+		}
+	})
+}
