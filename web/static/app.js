@@ -88,6 +88,18 @@
   }
 
   var pendingG = false;
+  // The "/" that focused the search box, until its key is done: its
+  // character must not land in the box. (A browser drops it with the
+  // keydown's default; a key sent as separate down and char events, as
+  // by remote control, brings it after the focus has moved.)
+  var slashKey = false;
+  document.addEventListener("beforeinput", function (e) {
+    if (slashKey && e.data === "/") e.preventDefault();
+    slashKey = false;
+  }, true);
+  document.addEventListener("keyup", function (e) {
+    if (e.key === "/") slashKey = false;
+  }, true);
 
   // In an assessment, a number chooses that answer of the question in
   // focus; a single-choice question then hands the focus to the next one
@@ -148,6 +160,7 @@
       var q = document.getElementById("q");
       if (q) {
         // Focus after this key is done, so that the "/" never lands in the box.
+        slashKey = true;
         setTimeout(function () { q.focus(); q.select(); }, 0);
         done = true;
       }
