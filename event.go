@@ -44,8 +44,10 @@ const (
 	ScheduleStopped = "stopped"
 )
 
-// Schedule is a patient's recurring check-in: occurrence Seq is made when
-// the last one (LastTaskID, due LastDue) is closed or due, due NextDue.
+// Schedule is a patient's recurring check-in or screening: occurrence Seq
+// is made when the last one (LastTaskID, due LastDue) is closed or due,
+// due NextDue. A screening's schedule also knows when it was last done
+// (LastDone; zero for never), and waits for that rather than for its task.
 type Schedule struct {
 	OrgID      string
 	ID         string
@@ -57,15 +59,23 @@ type Schedule struct {
 	NextDue    time.Time
 	LastTaskID string
 	LastDue    time.Time
+	LastDone   time.Time
 	// Filled in by FindDueSchedules: the patient's primary care manager.
 	CareManagerID string
 }
 
 // ConditionMatch selects patients by an active condition: one of the SNOMED
-// CT codes, or an ICD-10 code starting with ICD10Prefix.
+// CT codes, or an ICD-10 code starting with one of ICD10Prefixes.
 type ConditionMatch struct {
-	SNOMED      []string
-	ICD10Prefix string
+	SNOMED        []string
+	ICD10Prefixes []string
+}
+
+// ScreeningCandidate is a patient a screening rule may enroll, and when
+// the screening was last done (zero: never on record).
+type ScreeningCandidate struct {
+	PatientID string
+	LastDone  time.Time
 }
 
 // Holiday is a day an organization closes besides the federal holidays.
@@ -86,6 +96,16 @@ type WorkStateService interface {
 	// condition and no schedule of the rule one, first due firstDue; it
 	// returns how many it made.
 	EnsureSchedules(ctx context.Context, ruleID string, m ConditionMatch, everyDays int, firstDue time.Time) (int, error)
+	// FindScreeningCandidates returns the living patients on a care
+	// manager's caseload (with a matching active condition, when m is not
+	// nil) without a schedule of rule ruleID, each with its last screening:
+	// the latest assessment of one of the instruments, or imported
+	// observation with one of the codes.
+	FindScreeningCandidates(ctx context.Context, ruleID string, m *ConditionMatch, instruments, codes []string) ([]ScreeningCandidate, error)
+	// AddSchedules adds schedules (RuleID, PatientID, EveryDays, NextDue,
+	// LastDone), each made next at its NextDue; a patient's schedule of a
+	// rule is added once. It returns how many it added.
+	AddSchedules(ctx context.Context, schedules []Schedule) (int, error)
 	// FindDueSchedules returns active schedules whose next occurrence is to
 	// be made at now: never made one, or the last one is closed or due.
 	// (A schedule learns that its last one closed in the transaction that
@@ -118,6 +138,10 @@ type WorkStateService interface {
 type ScheduledTask struct {
 	Schedule Schedule
 	Task     *Task
+	// Hold: the schedule makes no other occurrence until this task closes
+	// or the screening is recorded (a screening), instead of at the task's
+	// deadline (a check-in).
+	Hold bool
 }
 
 // Escalation is a late task and the supervisors' task about it.

@@ -64,9 +64,11 @@ func (s *Sweeper) enrollDue(org string, now time.Time) bool {
 type Report struct {
 	Events      int // events the rules looked at
 	Tasks       int // tasks made from events
-	Enrolled    int // patients given a schedule
+	Enrolled    int // patients given a check-in schedule
 	CheckIns    int // check-in tasks made
 	Escalations int // late tasks escalated
+	// Patients given a screening schedule, and screening tasks made.
+	ScreeningsEnrolled, Screenings int
 
 	// How long each step took.
 	EventsTook, SchedulesTook, EscalationsTook time.Duration
@@ -74,12 +76,12 @@ type Report struct {
 
 // Did reports whether the sweep changed anything.
 func (r Report) Did() bool {
-	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations > 0
+	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings > 0
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d escalations (steps: %s, %s, %s)",
-		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.Escalations,
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d escalations (steps: %s, %s, %s)",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.Escalations,
 		r.EventsTook.Round(time.Millisecond), r.SchedulesTook.Round(time.Millisecond), r.EscalationsTook.Round(time.Millisecond))
 }
 
@@ -89,6 +91,8 @@ func (r *Report) add(o Report) {
 	r.Enrolled += o.Enrolled
 	r.CheckIns += o.CheckIns
 	r.Escalations += o.Escalations
+	r.ScreeningsEnrolled += o.ScreeningsEnrolled
+	r.Screenings += o.Screenings
 	r.EventsTook += o.EventsTook
 	r.SchedulesTook += o.SchedulesTook
 	r.EscalationsTook += o.EscalationsTook
@@ -141,7 +145,7 @@ func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organizat
 		return r, fmt.Errorf("events: %w", err)
 	}
 	start = time.Now()
-	r.Enrolled, r.CheckIns, err = s.runSchedules(ctx, cal)
+	err = s.runSchedules(ctx, cal, &r)
 	r.SchedulesTook = time.Since(start)
 	if err != nil {
 		return r, fmt.Errorf("schedules: %w", err)
@@ -269,24 +273,27 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	return rule.ID + ": task " + t.ID, created, nil
 }
 
-// runSchedules enrolls patients in the heart-failure check-in and makes
-// every check-in that is due.
-func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enrolled, made int, err error) {
+// runSchedules enrolls patients in the heart-failure check-in and the
+// screenings, and makes every check-in and screening task that is due.
+func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar, r *Report) error {
 	now := s.now()
 	if s.enrollDue(carepath.ActorFromContext(ctx).OrgID, now) {
-		first := cal.BusinessDaysAfter(now, 2)
-		hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefix: "I50"}
-		if enrolled, err = s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, first); err != nil {
-			return 0, 0, err
+		if err := s.enroll(ctx, cal, now, r); err != nil {
+			return err
 		}
 	}
 	for {
 		due, err := s.Store.FindDueSchedules(ctx, now, s.batch())
 		if err != nil || len(due) == 0 {
-			return enrolled, made, err
+			return err
 		}
-		var firings []carepath.ScheduledTask
+		var checkIns, screenings []carepath.ScheduledTask
 		for _, sc := range due {
+			if screening, ok := rules.FindScreening(sc.RuleID); ok {
+				t := screening.Plan(sc, cal, now)
+				screenings = append(screenings, carepath.ScheduledTask{Schedule: sc, Task: &t, Hold: true})
+				continue
+			}
 			if sc.RuleID != rules.HeartFailureCheckIn.ID {
 				continue
 			}
@@ -298,22 +305,62 @@ func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar) (enr
 				next = soonest
 			}
 			t := rules.PlanCheckIn(sc.ID, sc.PatientID, sc.CareManagerID, sc.Seq, next, cal)
-			firings = append(firings, carepath.ScheduledTask{Schedule: sc, Task: &t})
+			checkIns = append(checkIns, carepath.ScheduledTask{Schedule: sc, Task: &t})
 		}
-		if len(firings) == 0 {
-			return enrolled, made, nil // due schedules of rules this sweep does not run
+		if len(checkIns)+len(screenings) == 0 {
+			return nil // due schedules of rules this sweep does not run
 		}
-		// One transaction per batch: a task and its schedule's move on
-		// commit together, and a thousand check-ins cost one commit.
-		n, err := s.Store.FireSchedules(ctx, firings)
-		if err != nil {
-			return enrolled, made, err
+		// One transaction per batch and kind: a task and its schedule's
+		// move on commit together, and a thousand check-ins cost one commit.
+		for _, f := range []struct {
+			firings []carepath.ScheduledTask
+			made    *int
+		}{{checkIns, &r.CheckIns}, {screenings, &r.Screenings}} {
+			if len(f.firings) == 0 {
+				continue
+			}
+			n, err := s.Store.FireSchedules(ctx, f.firings)
+			*f.made += n
+			if err != nil {
+				return err
+			}
 		}
-		made += n
 		if len(due) < s.batch() {
-			return enrolled, made, nil
+			return nil
 		}
 	}
+}
+
+// enroll gives every patient the schedules the rules call for: the
+// heart-failure check-in, and each screening (first due by the rule, from
+// the patient's last one).
+func (s *Sweeper) enroll(ctx context.Context, cal *calendar.Calendar, now time.Time, r *Report) error {
+	hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefixes: []string{"I50"}}
+	n, err := s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, cal.BusinessDaysAfter(now, 2))
+	r.Enrolled += n
+	if err != nil {
+		return err
+	}
+	for _, screening := range rules.Screenings {
+		candidates, err := s.Store.FindScreeningCandidates(ctx, screening.ID, screening.Condition, screening.Instruments, screening.Codes)
+		if err != nil {
+			return err
+		}
+		if len(candidates) == 0 {
+			continue
+		}
+		schedules := make([]carepath.Schedule, len(candidates))
+		for i, c := range candidates {
+			schedules[i] = carepath.Schedule{PatientID: c.PatientID, RuleID: screening.ID, EveryDays: screening.EveryDays,
+				NextDue: screening.FirstDue(c.PatientID, c.LastDone, now, cal.Location()), LastDone: c.LastDone}
+		}
+		n, err := s.Store.AddSchedules(ctx, schedules)
+		r.ScreeningsEnrolled += n
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // escalate sends tasks more than the margin late to the supervisors and

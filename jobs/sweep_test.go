@@ -112,7 +112,7 @@ func TestSweep(t *testing.T) {
 			PeriodStart: friday.Add(-2 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: friday.Add(-time.Hour).UTC().Format(time.RFC3339)}))
 
 		// Two events (e1, e2), one task; Ana enrolled and her first check-in made.
-		f.run(t, jobs.Report{Events: 2, Tasks: 1, Enrolled: 1, CheckIns: 1})
+		f.run(t, jobs.Report{Events: 2, Tasks: 1, Enrolled: 1, CheckIns: 1, ScreeningsEnrolled: 1}) // p1 is on a caseload: social needs
 		contact := f.tasks(t, rules.KindPostDischarge)
 		if len(contact) != 1 || contact[0].OwnerID != f.cm.ID || contact[0].PatientID != "p1" ||
 			contact[0].Due.In(f.ny).Format("2006-01-02 15:04") != "2026-05-27 23:59" ||
@@ -221,11 +221,14 @@ func TestSweepResumesAfterACrash(t *testing.T) {
 func TestSchedulePauseAndStop(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
 		f := newFixture(t, e)
-		f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
+		f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1, ScreeningsEnrolled: 1})
 		id := rules.HeartFailureCheckIn.ID + ":p1"
 		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.SchedulePaused))
 		f.clock.add(30 * 24 * time.Hour)
-		f.run(t, jobs.Report{Escalations: 1}) // the first check-in is late; no new ones while paused
+		// The first check-in is late; no new ones while paused. (The social
+		// needs screening, spread over the first 91 days, falls due, and
+		// goes late with the next 30 days.)
+		f.run(t, jobs.Report{Escalations: 1, Screenings: 1})
 		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.ScheduleActive))
 		f.run(t, jobs.Report{CheckIns: 1})
 		must(t, f.db.SetScheduleStatus(f.sys, id, carepath.ScheduleStopped))
@@ -233,7 +236,7 @@ func TestSchedulePauseAndStop(t *testing.T) {
 			t.Errorf("a stopped schedule restarted: %v", err)
 		}
 		f.clock.add(30 * 24 * time.Hour)
-		f.run(t, jobs.Report{Escalations: 1})
+		f.run(t, jobs.Report{Escalations: 2})
 	})
 }
 
@@ -254,7 +257,7 @@ func TestEnrollmentByICD10(t *testing.T) {
 		_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
 			dead, other, icd("i1", "p2", "I50.22"), icd("i2", "p3", "I50.9"), icd("i3", "p4", "I51.7")}}})
 		must(t, err)
-		f.run(t, jobs.Report{Enrolled: 2, CheckIns: 2}) // p1 (SNOMED) and p2 (I50.22)
+		f.run(t, jobs.Report{Enrolled: 2, CheckIns: 2, ScreeningsEnrolled: 1}) // p1 (SNOMED) and p2 (I50.22); p1 on a caseload
 		for _, c := range f.tasks(t, rules.KindCheckIn) {
 			if c.PatientID != "p1" && c.PatientID != "p2" {
 				t.Errorf("check-in for %s", c.PatientID)
@@ -270,7 +273,7 @@ func TestEnrollEvery(t *testing.T) {
 	db := testdb.Engines(t)[0]
 	f := newFixture(t, db)
 	f.sweep.EnrollEvery = time.Hour
-	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})
+	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1, ScreeningsEnrolled: 1})
 	hf := &carepath.Condition{ID: "c2", PatientID: "p2", ClinicalStatus: "active",
 		Code: carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}}
 	_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
@@ -306,7 +309,7 @@ func TestVitalSignAlert(t *testing.T) {
 		}
 		load(bp("o1", "p1", now.Add(-7*time.Hour), 185, 95), bp("o2", "p1", now.Add(-6*time.Hour), 128, 82),
 			bp("o3", "p2", now.Add(-8*24*time.Hour), 200, 125))
-		f.run(t, jobs.Report{Events: 1, Tasks: 1, Enrolled: 1, CheckIns: 1})
+		f.run(t, jobs.Report{Events: 1, Tasks: 1, Enrolled: 1, CheckIns: 1, ScreeningsEnrolled: 1})
 		got := f.tasks(t, rules.KindVitalSign)
 		if len(got) != 1 {
 			t.Fatalf("vital-sign tasks: %d, want 1", len(got))

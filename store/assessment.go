@@ -125,6 +125,11 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		if err := proposeHealthConcerns(ctx, tx, as); err != nil {
 			return err
 		}
+		closed, err := completeScreenings(ctx, tx, a, in, as.PatientID, as.ID)
+		if err != nil {
+			return err
+		}
+		audits = append(audits, closed...)
 		if _, err := tx.Exec(ctx, "DELETE FROM assessment_draft WHERE org_id = ? AND patient_id = ? AND instrument = ? AND user_id = ?",
 			as.OrgID, as.PatientID, as.Instrument, a.ActorID()); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/rules"
 )
 
 const taskColumns = `t.org_id, t.id, t.patient_id, t.kind, t.title, t.status, t.priority, t.owner_id, t.queue, t.program, t.due_at,
@@ -429,9 +430,17 @@ func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c car
 	}
 	if !t.Status.Open() && t.Origin.RuleID != "" {
 		// A check-in closed before its deadline: its schedule makes the
-		// next one at the next sweep rather than at the deadline.
-		if _, err := tx.Exec(ctx, "UPDATE schedule SET fire_at = ?, updated_at = ? WHERE org_id = ? AND last_task_id = ? AND fire_at > ?",
-			formatTime(tx.Now), formatTime(tx.Now), t.OrgID, t.ID, formatTime(tx.Now)); err != nil {
+		// next one at the next sweep rather than at the deadline. A
+		// screening closed without one (declined, unreachable): the next
+		// falls due a full interval on; recording the screening moves it
+		// on from the screening instead (completeScreenings).
+		set, args := "fire_at = ?", []any{formatTime(tx.Now)}
+		if s, ok := rules.FindScreening(t.Origin.RuleID); ok {
+			next := formatTime(tx.Now.AddDate(0, 0, s.EveryDays))
+			set, args = "fire_at = ?, next_due = ?", []any{next, next}
+		}
+		if _, err := tx.Exec(ctx, "UPDATE schedule SET "+set+", updated_at = ? WHERE org_id = ? AND last_task_id = ? AND fire_at > ?",
+			append(args, formatTime(tx.Now), t.OrgID, t.ID, formatTime(tx.Now))...); err != nil {
 			return nil, none, err
 		}
 	}

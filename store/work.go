@@ -102,36 +102,17 @@ func (db *DB) EnsureSchedules(ctx context.Context, ruleID string, m carepath.Con
 	if err != nil {
 		return 0, err
 	}
-	if len(m.SNOMED) == 0 && m.ICD10Prefix == "" {
-		return 0, carepath.Errorf(carepath.EINVALID, "A schedule rule needs conditions to match.")
+	matches, args, err := conditionMatchQuery(a.OrgID, m)
+	if err != nil {
+		return 0, err
 	}
 	var n int64
 	err = db.RunInTx(ctx, func(tx *Tx) error {
-		// The patients come from the condition-code index, one range per
-		// kind of code: a scan of every patient's conditions took 1.5 s per
-		// sweep at 100,000 patients.
-		active := " AND c.clinical_status IN ('active', 'recurrence', 'relapse')"
-		var matches []string
-		var args []any
-		if len(m.SNOMED) > 0 {
-			matches = append(matches, "SELECT c.patient_id FROM condition c WHERE c.org_id = ? AND c.code IN ("+placeholders(len(m.SNOMED))+")"+active)
-			args = append(args, a.OrgID)
-			for _, c := range m.SNOMED {
-				args = append(args, c)
-			}
-		}
-		if m.ICD10Prefix != "" {
-			// Codes from the prefix up to the next prefix: I50, I50.1... but not I51.
-			next := m.ICD10Prefix[:len(m.ICD10Prefix)-1] + string(m.ICD10Prefix[len(m.ICD10Prefix)-1]+1)
-			matches = append(matches, "SELECT c.patient_id FROM condition c WHERE c.org_id = ? AND c.code >= ? AND c.code < ?"+
-				" AND c.code_system LIKE '%icd-10%'"+active)
-			args = append(args, a.OrgID, m.ICD10Prefix, next)
-		}
 		// The id is derived from the patient, so that it is stable and needs
 		// no per-row call into Go.
 		q := `INSERT INTO schedule (org_id, id, patient_id, rule_id, every_days, seq, next_due, created_at, updated_at)
 			SELECT p.org_id, ? || ':' || p.id, p.id, ?, ?, 1, ?, ?, ?
-			FROM (` + strings.Join(matches, " UNION ") + `) m JOIN patient p ON p.org_id = ? AND p.id = m.patient_id
+			FROM (` + matches + `) m JOIN patient p ON p.org_id = ? AND p.id = m.patient_id
 			WHERE NOT p.deceased
 			AND NOT EXISTS (SELECT 1 FROM schedule s WHERE s.org_id = p.org_id AND s.patient_id = p.id AND s.rule_id = ?)`
 		res, err := tx.Exec(ctx, q, append(append(append([]any{ruleID, ruleID, everyDays, formatTime(firstDue), formatTime(tx.Now), formatTime(tx.Now)},
@@ -145,24 +126,59 @@ func (db *DB) EnsureSchedules(ctx context.Context, ruleID string, m carepath.Con
 	return int(n), err
 }
 
+// conditionMatchQuery is a query of the patient_id of every patient with an
+// active condition m matches. The patients come from the condition-code
+// index, one range per kind of code: a scan of every patient's conditions
+// took 1.5 s per sweep at 100,000 patients.
+func conditionMatchQuery(org string, m carepath.ConditionMatch) (string, []any, error) {
+	if len(m.SNOMED) == 0 && len(m.ICD10Prefixes) == 0 {
+		return "", nil, carepath.Errorf(carepath.EINVALID, "A schedule rule needs conditions to match.")
+	}
+	active := " AND c.clinical_status IN ('active', 'recurrence', 'relapse')"
+	var matches []string
+	var args []any
+	if len(m.SNOMED) > 0 {
+		matches = append(matches, "SELECT c.patient_id FROM condition c WHERE c.org_id = ? AND c.code IN ("+placeholders(len(m.SNOMED))+")"+active)
+		args = append(args, org)
+		for _, c := range m.SNOMED {
+			args = append(args, c)
+		}
+	}
+	for _, prefix := range m.ICD10Prefixes {
+		if prefix == "" {
+			return "", nil, carepath.Errorf(carepath.EINVALID, "An ICD-10 prefix is not empty.")
+		}
+		// Codes from the prefix up to the next prefix: I50, I50.1... but not I51.
+		next := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
+		matches = append(matches, "SELECT c.patient_id FROM condition c WHERE c.org_id = ? AND c.code >= ? AND c.code < ?"+
+			" AND c.code_system LIKE '%icd-10%'"+active)
+		args = append(args, org, prefix, next)
+	}
+	return strings.Join(matches, " UNION "), args, nil
+}
+
 // FindDueSchedules implements carepath.WorkStateService.
 func (db *DB) FindDueSchedules(ctx context.Context, now time.Time, limit int) ([]carepath.Schedule, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, `SELECT s.id, s.patient_id, s.rule_id, s.every_days, s.status, s.seq, s.next_due, s.last_task_id, s.last_due,
+	rows, err := db.query(ctx, `SELECT s.id, s.patient_id, s.rule_id, s.every_days, s.status, s.seq, s.next_due, s.last_task_id, s.last_due, s.last_done,
 		COALESCE((SELECT m.user_id FROM care_team_member m WHERE m.org_id = s.org_id AND m.patient_id = s.patient_id AND m.role = ? ORDER BY m.since LIMIT 1), '')
 		FROM schedule s WHERE s.org_id = ? AND s.status = 'active' AND s.fire_at <= ?
 		ORDER BY s.fire_at, s.id LIMIT `+strconv.Itoa(limit), carepath.CareTeamPrimaryCareManager, a.OrgID, formatTime(now))
 	return collect(rows, err, func(scan func(...any) error) (carepath.Schedule, error) {
 		s := carepath.Schedule{OrgID: a.OrgID}
-		var next, last string
-		err := scan(&s.ID, &s.PatientID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last, &s.CareManagerID)
-		s.NextDue, s.LastDue = parseTime(next), parseTime(last)
+		var next, last, done string
+		err := scan(&s.ID, &s.PatientID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last, &done, &s.CareManagerID)
+		s.NextDue, s.LastDue, s.LastDone = parseTime(next), parseTime(last), parseTime(done)
 		return s, err
 	})
 }
+
+// holdFire is the fire_at of a schedule that waits on its task: after any
+// time, so never due until the task's closing sets it.
+const holdFire = "9999-12-31T00:00:00Z"
 
 // FireSchedules implements carepath.WorkStateService.
 func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTask) (int, error) {
@@ -188,10 +204,19 @@ func (db *DB) FireSchedules(ctx context.Context, firings []carepath.ScheduledTas
 			// closes (changeTask marks it); one already closed (made by a
 			// sweep before) fires again at once.
 			fireAt := formatTime(f.Task.Due)
-			if !f.Task.Status.Open() {
+			switch {
+			case !f.Task.Status.Open():
 				fireAt = formatTime(tx.Now)
+			case f.Hold:
+				fireAt = holdFire // until the task closes or the screening is recorded
 			}
-			if _, err := update.ExecContext(ctx, f.Task.ID, formatTime(f.Task.Due), fireAt, formatTime(f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)),
+			// A check-in's next is an interval after this one; a held
+			// screening is due by this task's deadline until it is done.
+			nextDue := f.Task.Due.AddDate(0, 0, f.Schedule.EveryDays)
+			if f.Hold {
+				nextDue = f.Task.Due
+			}
+			if _, err := update.ExecContext(ctx, f.Task.ID, formatTime(f.Task.Due), fireAt, formatTime(nextDue),
 				formatTime(tx.Now), a.OrgID, f.Schedule.ID, f.Schedule.Seq); err != nil {
 				return nil, err
 			}
@@ -284,13 +309,13 @@ func (db *DB) FindPatientSchedules(ctx context.Context, patientID string) ([]car
 
 // patientSchedules reads a patient's schedules through db.
 func patientSchedules(ctx context.Context, db querier, org, patientID string) ([]carepath.Schedule, error) {
-	rows, err := db.query(ctx, `SELECT id, rule_id, every_days, status, seq, next_due, last_task_id, last_due FROM schedule
+	rows, err := db.query(ctx, `SELECT id, rule_id, every_days, status, seq, next_due, last_task_id, last_due, last_done FROM schedule
 		WHERE org_id = ? AND patient_id = ? ORDER BY rule_id`, org, patientID)
 	return collect(rows, err, func(scan func(...any) error) (carepath.Schedule, error) {
 		s := carepath.Schedule{OrgID: org, PatientID: patientID}
-		var next, last string
-		err := scan(&s.ID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last)
-		s.NextDue, s.LastDue = parseTime(next), parseTime(last)
+		var next, last, done string
+		err := scan(&s.ID, &s.RuleID, &s.EveryDays, &s.Status, &s.Seq, &next, &s.LastTaskID, &last, &done)
+		s.NextDue, s.LastDue, s.LastDone = parseTime(next), parseTime(last), parseTime(done)
 		return s, err
 	})
 }
