@@ -91,16 +91,7 @@ func TestPHQ9SafetyFindingSaysWhy(t *testing.T) {
 func TestAHCDomains(t *testing.T) {
 	none := Answers{"71802-3": {"LA31993-1"}, "96778-6": {"LA9-3"}, "88122-7": {"LA28398-8"}, "88123-5": {"LA28398-8"},
 		"93030-5": {"LA32-8"}, "96779-4": {"LA32-8"}, "95618-5": {"LA6270-8"}, "95617-7": {"LA6270-8"}, "95616-9": {"LA6270-8"}, "95615-1": {"LA6270-8"}}
-	with := func(changes Answers) Answers {
-		a := Answers{}
-		for k, v := range none {
-			a[k] = v
-		}
-		for k, v := range changes {
-			a[k] = v
-		}
-		return a
-	}
+	with := func(changes Answers) Answers { return withChanges(none, changes) }
 	for _, c := range []struct {
 		name     string
 		answers  Answers
@@ -125,17 +116,8 @@ func TestAHCDomains(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		var pos []string
-		for _, d := range r.Domains {
-			if d.Positive {
-				pos = append(pos, d.Domain)
-				if d.Why == "" {
-					t.Errorf("%s: domain %s is positive without saying why", c.name, d.Domain)
-				}
-			}
-		}
-		if strings.Join(pos, ",") != c.positive || r.Positive != (c.positive != "") || r.Total != nil {
-			t.Errorf("%s: positive domains %q (screen %v, total %v), want %q", c.name, strings.Join(pos, ","), r.Positive, r.Total, c.positive)
+		if pos := positiveDomains(t, c.name, r); pos != c.positive || r.Positive != (c.positive != "") || r.Total != nil {
+			t.Errorf("%s: positive domains %q (screen %v, total %v), want %q", c.name, pos, r.Positive, r.Total, c.positive)
 		}
 	}
 }

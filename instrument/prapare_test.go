@@ -14,14 +14,36 @@ func prapareNone() Answers {
 		"93031-3": {"LA30122-8"}, "93030-5": {"LA32-8"}, "93029-7": {"LA30132-7"}, "93038-8": {"LA6568-5"}}
 }
 
-func TestPRAPARENeeds(t *testing.T) {
-	with := func(changes Answers) Answers {
-		a := prapareNone()
-		for k, v := range changes {
-			a[k] = v
-		}
-		return a
+// withChanges is base with some answers changed.
+func withChanges(base, changes Answers) Answers {
+	a := Answers{}
+	for k, v := range base {
+		a[k] = v
 	}
+	for k, v := range changes {
+		a[k] = v
+	}
+	return a
+}
+
+// positiveDomains names a result's positive domains, in order, and fails
+// the test for one that does not say why.
+func positiveDomains(t *testing.T, name string, r Result) string {
+	t.Helper()
+	var pos []string
+	for _, d := range r.Domains {
+		if d.Positive {
+			pos = append(pos, d.Domain)
+			if d.Why == "" {
+				t.Errorf("%s: domain %s is positive without saying why", name, d.Domain)
+			}
+		}
+	}
+	return strings.Join(pos, ",")
+}
+
+func TestPRAPARENeeds(t *testing.T) {
+	with := func(changes Answers) Answers { return withChanges(prapareNone(), changes) }
 	for _, c := range []struct {
 		name     string
 		answers  Answers
@@ -55,17 +77,8 @@ func TestPRAPARENeeds(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		var pos []string
-		for _, d := range r.Domains {
-			if d.Positive {
-				pos = append(pos, d.Domain)
-				if d.Why == "" {
-					t.Errorf("%s: domain %s is positive without saying why", c.name, d.Domain)
-				}
-			}
-		}
-		if strings.Join(pos, ",") != c.positive || r.Positive != (c.positive != "") || r.Total != nil || len(r.Domains) != 11 {
-			t.Errorf("%s: positive needs %q (screen %v, %d domains), want %q", c.name, strings.Join(pos, ","), r.Positive, len(r.Domains), c.positive)
+		if pos := positiveDomains(t, c.name, r); pos != c.positive || r.Positive != (c.positive != "") || r.Total != nil || len(r.Domains) != 11 {
+			t.Errorf("%s: positive needs %q (screen %v, %d domains), want %q", c.name, pos, r.Positive, len(r.Domains), c.positive)
 		}
 	}
 	if len(PRAPARE.Items) != 21 || PRAPARE.ObservationCategory() != "sdoh" {
@@ -74,13 +87,7 @@ func TestPRAPARENeeds(t *testing.T) {
 }
 
 func TestValueAnswers(t *testing.T) {
-	with := func(changes Answers) Answers {
-		a := prapareNone()
-		for k, v := range changes {
-			a[k] = v
-		}
-		return a
-	}
+	with := func(changes Answers) Answers { return withChanges(prapareNone(), changes) }
 	for _, c := range []struct {
 		name string
 		a    Answers
