@@ -23,8 +23,9 @@ func TestAssessmentAPI(t *testing.T) {
 		Instruments []struct {
 			ID    string
 			Items []struct {
-				ID      string
-				Options []struct {
+				ID, Type string
+				Min, Max float64
+				Options  []struct {
 					Code   string
 					Points *int
 				}
@@ -97,6 +98,28 @@ func TestAssessmentAPI(t *testing.T) {
 	if resp, out := apiSend(t, "GET", base+"/api/v1/patients/"+patient+"/assessments", auditor, "", &list); resp.StatusCode != 200 ||
 		len(list.Assessments) != 1 || list.Assessments[0].ID != got.ID {
 		t.Errorf("list after the refusals: %d %s", resp.StatusCode, out)
+	}
+
+	// Words and numbers: the instrument list says each item's type, and
+	// typed answers go in as strings.
+	for _, in := range instruments.Instruments {
+		if in.ID == "prapare" && (len(in.Items) != 21 || in.Items[5].Type != "integer" || in.Items[5].Min != 1 || in.Items[5].Max != 99 || in.Items[8].Type != "text") {
+			t.Errorf("PRAPARE as listed: %+v", in.Items[5:9])
+		}
+	}
+	var wm struct {
+		Points []struct{ ItemID, Answer string } `json:"points"`
+	}
+	body = `{"instrument": "what-matters", "answered_by": "caregiver", "submission_key": "wm-1",
+		"answers": {"what-matters-most": ["Staying in her own home"], "goal-1": ["  Get up the stairs without help  "]}}`
+	if resp, out := apiSend(t, "POST", base+"/api/v1/patients/"+patient+"/assessments", cm, body, &wm); resp.StatusCode != 201 || len(wm.Points) != 2 ||
+		wm.Points[1].Answer != "Get up the stairs without help" {
+		t.Errorf("What matters by API: %d %s", resp.StatusCode, out)
+	}
+	body = `{"instrument": "prapare", "answered_by": "patient", "submission_key": "pr-1", "answers": {"63512-8": ["0"]}}`
+	if resp, out := apiSend(t, "POST", base+"/api/v1/patients/"+patient+"/assessments", cm, body, nil); resp.StatusCode != 400 ||
+		!strings.Contains(out, "item 63512-8 takes a number from 1 to 99, not 0") {
+		t.Errorf("a household of none by API: %d %s", resp.StatusCode, out)
 	}
 }
 
