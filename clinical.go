@@ -263,9 +263,9 @@ type Immunization struct {
 	Occurrence  string
 }
 
-// CarePlan is a care plan as a source sent it. Carepath's own living care
-// plans are a later, richer model; these are kept and shown as sent.
-type CarePlan struct {
+// SourceCarePlan is a care plan as a source sent it (kept and shown as sent;
+// Carepath's own living plan is CarePlan).
+type SourceCarePlan struct {
 	OrgID       string
 	ID          string
 	PatientID   string
@@ -277,17 +277,17 @@ type CarePlan struct {
 	PeriodEnd   string
 	Addresses   []string // Condition ids
 	GoalIDs     []string
-	Activities  []CarePlanActivity
+	Activities  []SourceCarePlanActivity
 }
 
-// CarePlanActivity is one planned action in a source care plan.
-type CarePlanActivity struct {
+// SourceCarePlanActivity is one planned action in a source care plan.
+type SourceCarePlanActivity struct {
 	Code   Coding
 	Status string
 }
 
-// Goal is a goal as a source sent it.
-type Goal struct {
+// SourceGoal is a goal as a source sent it.
+type SourceGoal struct {
 	OrgID             string
 	ID                string
 	PatientID         string
@@ -418,8 +418,8 @@ type Chart struct {
 	Allergies   []Allergy
 	Encounters  []Encounter         // latest first, at most ChartEncounters
 	Series      []ObservationSeries // numeric vitals and labs, one per code
-	CarePlans   []CarePlan
-	Goals       []Goal
+	CarePlans   []SourceCarePlan
+	Goals       []SourceGoal
 	Tasks       []*Task    // the patient's open work (snoozed too), by deadline, at most ChartTasks
 	Schedules   []Schedule // the patient's recurring check-ins
 }

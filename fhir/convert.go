@@ -73,9 +73,9 @@ func recordPatient(rec any) (string, bool) {
 		return r.PatientID, true
 	case *carepath.Immunization:
 		return r.PatientID, true
-	case *carepath.CarePlan:
+	case *carepath.SourceCarePlan:
 		return r.PatientID, true
-	case *carepath.Goal:
+	case *carepath.SourceGoal:
 		return r.PatientID, true
 	}
 	return "", false
@@ -580,7 +580,7 @@ func (c *converter) carePlan() (any, error) {
 	c.require(r.Status != "", "status")
 	c.require(r.Intent != "", "intent")
 	c.require(r.Subject != nil && r.Subject.Reference != "", "subject")
-	cp := &carepath.CarePlan{ID: c.e.id, PatientID: ref(r.Subject, "Patient"), Status: r.Status, Intent: r.Intent, Title: r.Title}
+	cp := &carepath.SourceCarePlan{ID: c.e.id, PatientID: ref(r.Subject, "Patient"), Status: r.Status, Intent: r.Intent, Title: r.Title}
 	if len(r.Category) > 0 {
 		cp.Category = firstCoding(&r.Category[len(r.Category)-1])
 	}
@@ -598,7 +598,7 @@ func (c *converter) carePlan() (any, error) {
 		}
 	}
 	for _, a := range r.Activity {
-		var act carepath.CarePlanActivity
+		var act carepath.SourceCarePlanActivity
 		switch {
 		case a.Detail != nil:
 			act.Code, act.Status = firstCoding(a.Detail.Code), a.Detail.Status
@@ -620,7 +620,7 @@ func (c *converter) goal() (any, error) {
 	c.require(r.LifecycleStatus != "", "lifecycleStatus")
 	c.require(hasConcept(r.Description), "description")
 	c.require(r.Subject != nil && r.Subject.Reference != "", "subject")
-	g := &carepath.Goal{ID: c.e.id, PatientID: ref(r.Subject, "Patient"), LifecycleStatus: r.LifecycleStatus,
+	g := &carepath.SourceGoal{ID: c.e.id, PatientID: ref(r.Subject, "Patient"), LifecycleStatus: r.LifecycleStatus,
 		AchievementStatus: code(r.AchievementStatus), Description: conceptText(r.Description),
 		Priority: code(r.Priority), Start: c.date("startDate", r.StartDate)}
 	if r.Description != nil && r.Description.Text != "" {

@@ -91,10 +91,10 @@ func TestHL7Examples(t *testing.T) {
 		case *carepath.Encounter:
 			pairs = []pair{{r.Class, str(get(generic, "class", "code"))}, {r.Status, str(generic["status"])},
 				{r.DischargeDisposition.Code, str(get(generic, "hospitalization", "dischargeDisposition", "coding", 0, "code"))}}
-		case *carepath.CarePlan:
+		case *carepath.SourceCarePlan:
 			pairs = []pair{{r.Status, str(generic["status"])}, {r.Intent, str(generic["intent"])},
 				{r.PatientID, refID(get(generic, "subject", "reference"))}}
-		case *carepath.Goal:
+		case *carepath.SourceGoal:
 			pairs = []pair{{r.LifecycleStatus, str(generic["lifecycleStatus"])}}
 		case nil:
 			if converted[typ] {

@@ -138,7 +138,7 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 		func() error {
 			return each(`SELECT id, status, intent, title, category_system, category_code, category_display, period_start, period_end, addresses, goal_ids
 				FROM source_care_plan WHERE org_id = ? AND patient_id = ? ORDER BY status = 'active' DESC, period_start DESC`, func(scan func(...any) error) error {
-				v := carepath.CarePlan{OrgID: org, PatientID: patientID}
+				v := carepath.SourceCarePlan{OrgID: org, PatientID: patientID}
 				var addresses, goals string
 				err := scan(&v.ID, &v.Status, &v.Intent, &v.Title, &v.Category.System, &v.Category.Code, &v.Category.Display,
 					&v.PeriodStart, &v.PeriodEnd, &addresses, &goals)
@@ -151,7 +151,7 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 			return each(`SELECT id, lifecycle_status, achievement_status, description, priority, start_date, target_code_system, target_code,
 				target_display, target_detail, target_due FROM source_goal WHERE org_id = ? AND patient_id = ?
 				ORDER BY lifecycle_status = 'active' DESC, start_date DESC`, func(scan func(...any) error) error {
-				v := carepath.Goal{OrgID: org, PatientID: patientID}
+				v := carepath.SourceGoal{OrgID: org, PatientID: patientID}
 				err := scan(&v.ID, &v.LifecycleStatus, &v.AchievementStatus, &v.Description, &v.Priority, &v.Start,
 					&v.TargetMeasure.System, &v.TargetMeasure.Code, &v.TargetMeasure.Display, &v.TargetDetail, &v.TargetDue)
 				c.Goals = append(c.Goals, v)
@@ -224,11 +224,11 @@ func chartSeries(ctx context.Context, db querier, c *carepath.Chart, org, patien
 
 // carePlanActivities reads the activities of all the patient's source care
 // plans in one query.
-func carePlanActivities(ctx context.Context, db querier, org, patient string, plans []carepath.CarePlan) error {
+func carePlanActivities(ctx context.Context, db querier, org, patient string, plans []carepath.SourceCarePlan) error {
 	if len(plans) == 0 {
 		return nil
 	}
-	byPlan := map[string]*carepath.CarePlan{}
+	byPlan := map[string]*carepath.SourceCarePlan{}
 	for i := range plans {
 		byPlan[plans[i].ID] = &plans[i]
 	}
@@ -243,7 +243,7 @@ func carePlanActivities(ctx context.Context, db querier, org, patient string, pl
 	}
 	return scanAll(rows, func(scan func(...any) error) error {
 		var planID string
-		var a carepath.CarePlanActivity
+		var a carepath.SourceCarePlanActivity
 		if err := scan(&planID, &a.Code.System, &a.Code.Code, &a.Code.Display, &a.Status); err != nil {
 			return err
 		}

@@ -102,7 +102,7 @@ func childTableOf(rec any) *bulkTable {
 		return patientIdentifierTable
 	case *carepath.Observation:
 		return observationComponentTable
-	case *carepath.CarePlan:
+	case *carepath.SourceCarePlan:
 		return carePlanActivityTable
 	}
 	return nil
@@ -175,13 +175,13 @@ func recordRows(org string, rec any, buf map[*bulkTable]*bulkBuffer) (main *bulk
 	case *carepath.Immunization:
 		add(immunizationTable, org, r.PatientID, r.ID, r.EncounterID, r.Status, r.Vaccine.System, r.Vaccine.Code,
 			r.Vaccine.Display, r.Occurrence)
-	case *carepath.CarePlan:
+	case *carepath.SourceCarePlan:
 		add(carePlanTable, org, r.PatientID, r.ID, r.Status, r.Intent, r.Title, r.Category.System, r.Category.Code,
 			r.Category.Display, r.PeriodStart, r.PeriodEnd, strings.Join(r.Addresses, " "), strings.Join(r.GoalIDs, " "))
 		for i, a := range r.Activities {
 			add(carePlanActivityTable, org, r.ID, i, a.Code.System, a.Code.Code, a.Code.Display, a.Status)
 		}
-	case *carepath.Goal:
+	case *carepath.SourceGoal:
 		add(goalTable, org, r.PatientID, r.ID, r.LifecycleStatus, r.AchievementStatus, r.Description, r.Priority, r.Start,
 			r.TargetMeasure.System, r.TargetMeasure.Code, r.TargetMeasure.Display, r.TargetDetail, r.TargetDue)
 	}
