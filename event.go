@@ -96,6 +96,11 @@ type WorkStateService interface {
 	// condition and no schedule of the rule one, first due firstDue; it
 	// returns how many it made.
 	EnsureSchedules(ctx context.Context, ruleID string, m ConditionMatch, everyDays int, firstDue time.Time) (int, error)
+	// LastEnrollment is when the organization's patients were last
+	// enrolled in schedules (zero: never); MarkEnrolled records that they
+	// were at now.
+	LastEnrollment(ctx context.Context) (time.Time, error)
+	MarkEnrolled(ctx context.Context) error
 	// FindScreeningCandidates returns the living patients on a care
 	// manager's caseload (with a matching active condition, when m is not
 	// nil) without a schedule of rule ruleID, each with its last screening:

@@ -266,9 +266,10 @@ func TestEnrollmentByICD10(t *testing.T) {
 	})
 }
 
-// A server enrolls now and then (EnrollEvery), not every minute: a patient
-// found to have heart failure after a sweep is enrolled once the interval
-// has passed.
+// Sweeps enroll now and then (EnrollEvery), not every minute, whichever
+// process runs them: a patient found to have heart failure after a sweep
+// is enrolled once the interval has passed, and a second sweeper (cron's
+// "carepath sweep" beside the server) does not enroll before then either.
 func TestEnrollEvery(t *testing.T) {
 	db := testdb.Engines(t)[0]
 	f := newFixture(t, db)
@@ -280,6 +281,8 @@ func TestEnrollEvery(t *testing.T) {
 		{Type: "Condition", ID: "c2", PatientID: "p2", Hash: "hc2", JSON: []byte(`{"resourceType":"Condition"}`), Record: hf}}}})
 	must(t, err)
 	f.clock.add(30 * time.Minute)
+	f.run(t, jobs.Report{})
+	f.sweep = &jobs.Sweeper{Store: f.db, Now: f.clock.now, Batch: 2, EnrollEvery: time.Hour}
 	f.run(t, jobs.Report{})
 	f.clock.add(31 * time.Minute)
 	f.run(t, jobs.Report{Enrolled: 1, CheckIns: 1})

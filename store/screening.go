@@ -18,31 +18,11 @@ func (db *DB) FindScreeningCandidates(ctx context.Context, ruleID string, m *car
 	if len(instruments) == 0 || len(codes) == 0 {
 		return nil, carepath.Errorf(carepath.EINVALID, "A screening rule names its instruments and codes.")
 	}
-	var args []any
-	for _, in := range instruments {
-		args = append(args, in)
+	q, args, err := screeningCandidatesQuery(a.OrgID, ruleID, m, instruments, codes)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range codes {
-		args = append(args, c)
-	}
-	args = append(args, a.OrgID, carepath.CareTeamPrimaryCareManager)
-	condition := ""
-	if m != nil {
-		matches, margs, err := conditionMatchQuery(a.OrgID, *m)
-		if err != nil {
-			return nil, err
-		}
-		condition, args = " AND p.id IN ("+matches+")", append(args, margs...)
-	}
-	args = append(args, ruleID)
-	// The latest of each from its patient's index range.
-	rows, err := db.query(ctx, `SELECT p.id,
-		COALESCE((SELECT MAX(x.created_at) FROM assessment x WHERE x.org_id = p.org_id AND x.patient_id = p.id AND x.instrument IN (`+placeholders(len(instruments))+`)), ''),
-		COALESCE((SELECT MAX(o.effective) FROM observation o WHERE o.org_id = p.org_id AND o.patient_id = p.id AND o.code IN (`+placeholders(len(codes))+`)), '')
-		FROM patient p WHERE p.org_id = ? AND NOT p.deceased
-		AND EXISTS (SELECT 1 FROM care_team_member t WHERE t.org_id = p.org_id AND t.patient_id = p.id AND t.role = ?)`+condition+`
-		AND NOT EXISTS (SELECT 1 FROM schedule s WHERE s.org_id = p.org_id AND s.patient_id = p.id AND s.rule_id = ?)
-		ORDER BY p.id`, args...)
+	rows, err := db.query(ctx, q, args...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.ScreeningCandidate, error) {
 		var c carepath.ScreeningCandidate
 		var assessed, observed string
@@ -55,6 +35,39 @@ func (db *DB) FindScreeningCandidates(ctx context.Context, ruleID string, m *car
 		}
 		return c, nil
 	})
+}
+
+// screeningCandidatesQuery is FindScreeningCandidates' query and its
+// arguments.
+func screeningCandidatesQuery(org, ruleID string, m *carepath.ConditionMatch, instruments, codes []string) (string, []any, error) {
+	var args []any
+	for _, in := range instruments {
+		args = append(args, in)
+	}
+	for _, c := range codes {
+		args = append(args, c)
+	}
+	args = append(args, org, carepath.CareTeamPrimaryCareManager)
+	condition := ""
+	if m != nil {
+		matches, margs, err := conditionMatchQuery(org, *m)
+		if err != nil {
+			return "", nil, err
+		}
+		condition, args = " AND t.patient_id IN ("+matches+")", append(args, margs...)
+	}
+	args = append(args, ruleID, org)
+	// The caseload from the care team's role index, less those with a
+	// schedule of the rule: nearly everyone, after the first time, so the
+	// patient rows and the latest screenings are read only for the few
+	// left (each from its patient's index range).
+	return `SELECT p.id,
+		COALESCE((SELECT MAX(x.created_at) FROM assessment x WHERE x.org_id = p.org_id AND x.patient_id = p.id AND x.instrument IN (` + placeholders(len(instruments)) + `)), ''),
+		COALESCE((SELECT MAX(o.effective) FROM observation o WHERE o.org_id = p.org_id AND o.patient_id = p.id AND o.code IN (` + placeholders(len(codes)) + `)), '')
+		FROM (SELECT DISTINCT t.patient_id FROM care_team_member t WHERE t.org_id = ? AND t.role = ?` + condition + `
+			AND NOT EXISTS (SELECT 1 FROM schedule s WHERE s.org_id = t.org_id AND s.patient_id = t.patient_id AND s.rule_id = ?)) c
+		JOIN patient p ON p.org_id = ? AND p.id = c.patient_id
+		WHERE NOT p.deceased ORDER BY p.id`, args, nil
 }
 
 // parseInstantOrDay reads a stored FHIR time: an instant, or a day (taken

@@ -126,6 +126,31 @@ func (db *DB) EnsureSchedules(ctx context.Context, ruleID string, m carepath.Con
 	return int(n), err
 }
 
+// LastEnrollment implements carepath.WorkStateService.
+func (db *DB) LastEnrollment(ctx context.Context) (time.Time, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var at string
+	if err := db.queryRow(ctx, "SELECT enrolled_at FROM organization WHERE id = ?", a.OrgID).Scan(&at); err != nil {
+		return time.Time{}, err
+	}
+	return parseTime(at), nil
+}
+
+// MarkEnrolled implements carepath.WorkStateService.
+func (db *DB) MarkEnrolled(ctx context.Context) error {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE organization SET enrolled_at = ? WHERE id = ?", formatTime(tx.Now), a.OrgID)
+		return err
+	})
+}
+
 // conditionMatchQuery is a query of the patient_id of every patient with an
 // active condition m matches. The patients come from the condition-code
 // index, one range per kind of code: a scan of every patient's conditions
