@@ -18,7 +18,11 @@ import (
 func TestDemoDayOfWork(t *testing.T) {
 	m := startDemo(t, 300)
 	base := m.Server.URL()
-	_, sys := demoOrg(t, m)
+	org, sys := demoOrg(t, m)
+	loc, err := time.LoadLocation(org.TimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	code, out, errOut := runCmd(t, "sweep", "--db", m.DB.DSN)
 	if code != 0 || !strings.Contains(out, "patients enrolled") {
@@ -77,6 +81,39 @@ func TestDemoDayOfWork(t *testing.T) {
 	}
 	if chart, _ = cmWeb.get(base + "/patients/" + hfPatient); !strings.Contains(chart, `<span class="tag">paused</span>`) || !strings.Contains(chart, ">Resume<") {
 		t.Errorf("after pausing:\n%s", between(chart, "Recurring check-ins", "</ul>"))
+	}
+
+	// A social needs screening due: the care manager records an AHC HRSN
+	// for the patient, and the task is done by it; the chart shows the
+	// schedule, last done today, next due in a year.
+	var screen *carepath.Task
+	for _, task := range tasks {
+		if task.Kind == rules.KindScreening && task.Origin.RuleID == rules.SocialNeedsScreening.ID {
+			screen = task
+			break
+		}
+	}
+	if screen == nil || !strings.HasPrefix(screen.Origin.Reason, "No social needs screening (AHC HRSN or PRAPARE) on record") {
+		t.Fatalf("no social needs screening task with its reason: %+v", screen)
+	}
+	_, key := openAssessmentForm(t, cmWeb, base, screen.PatientID, "ahc-hrsn")
+	form := url.Values{"instrument": {"ahc-hrsn"}, "answered_by": {"patient"}, "submission_key": {key}}
+	for item, answer := range map[string]string{"71802-3": "LA31993-1", "96778-6": "LA9-3", "88122-7": "LA28398-8", "88123-5": "LA28398-8",
+		"93030-5": "LA32-8", "96779-4": "LA32-8", "95618-5": "LA6270-8", "95617-7": "LA6270-8", "95616-9": "LA6270-8", "95615-1": "LA6270-8"} {
+		form.Set(item, answer)
+	}
+	if _, resp := cmWeb.post(base+"/patients/"+screen.PatientID+"/assessments", form); resp.StatusCode != 200 {
+		t.Fatalf("recording the AHC HRSN: %d", resp.StatusCode)
+	}
+	if done, err := m.DB.FindTaskByID(sys, screen.ID); err != nil || done.Status != carepath.TaskCompleted || !strings.Contains(done.Note, "AHC HRSN") {
+		t.Errorf("the screening task after the screening: %+v %v", done, err)
+	}
+	chart, _ = cmWeb.get(base + "/patients/" + screen.PatientID)
+	today := time.Now().In(loc).Format("2 Jan 2006")
+	nextYear := time.Now().In(loc).AddDate(0, 0, 365).Format("Mon 2 Jan")
+	if list := between(chart, "Recurring check-ins and screenings", "</ul>"); !strings.Contains(list, "Yearly social needs screening: every 365 days") ||
+		!strings.Contains(list, "last done "+today) || !strings.Contains(list, "next due "+nextYear) {
+		t.Errorf("the chart's screening schedule after the screening:\n%s", list)
 	}
 
 	// A discharge reported by the hospital's system: its task is in the
