@@ -55,7 +55,10 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	// The whole walk takes 8-11 s alone; CI runs it beside the other
+	// packages' tests on two cores (one run took past 60 s). Each wait has
+	// its own bound; this one only stops a hang.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(cancelTimeout)
 	return ctx
 }
@@ -131,6 +134,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
+	t.Logf("screenshot %s at %s", name, time.Now().Format("15:04:05.000"))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
