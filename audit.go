@@ -37,6 +37,8 @@ const (
 	AuditAssessmentDraft  = "assessment.draft"
 	AuditHolidayChange    = "holiday.change"
 	AuditScheduleChange   = "schedule.change"
+	AuditCarePlanView     = "care_plan.view"
+	AuditCarePlanUpdate   = "care_plan.update"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -417,6 +417,16 @@ func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
 }
 
+// query and queryRow make a Tx a querier, so that the reads a write
+// checks first are the same functions that serve reads.
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Query(ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.QueryRow(ctx, query, args...)
+}
+
 // maxTxAttempts bounds how often RunInTx retries a transaction that lost a
 // serialization race.
 const maxTxAttempts = 5

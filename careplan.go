@@ -1,0 +1,149 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// Care plan statuses.
+const (
+	PlanDraft     = "draft"
+	PlanActive    = "active"
+	PlanOnHold    = "on-hold"
+	PlanCompleted = "completed"
+)
+
+// CarePlan is a patient's living care plan: the problems it addresses,
+// each with measurable goals and the interventions that work toward them,
+// and the narrative parts of a comprehensive plan. Every change makes a
+// new revision (Revision numbers them from 1) with who, when and why; the
+// billing practitioner signs a revision.
+type CarePlan struct {
+	OrgID     string
+	ID        string
+	PatientID string
+	Status    string
+	Problems  []PlanProblem
+	// The narrative elements of a comprehensive care plan (CMS CCM).
+	Prognosis            string // expected outcome and prognosis
+	SymptomManagement    string
+	MedicationManagement string
+	Environment          string // environmental evaluation
+	CaregiverAssessment  string
+	Coordination         string // with outside resources and practitioners
+	ReviewEveryDays      int    // periodic review
+	// Set by the store.
+	Revision       int
+	Updated        time.Time
+	UpdatedBy      string
+	SignedBy       string
+	SignedAt       time.Time
+	SignedRevision int
+}
+
+// PlanProblem is a problem the plan addresses: one of the problem list
+// (ConditionID), a confirmed social need (ConcernID), or one in words.
+type PlanProblem struct {
+	ID            string
+	Text          string
+	ConditionID   string
+	ConcernID     string
+	Goals         []Goal
+	Interventions []Intervention
+}
+
+// Goal statuses.
+const (
+	GoalActive    = "active"
+	GoalOnHold    = "on-hold"
+	GoalCompleted = "completed"
+	GoalCancelled = "cancelled"
+)
+
+// Goal is a measurable goal, in the patient's words, with its measure (an
+// ID of careplan.Measures) and target, dates (YYYY-MM-DD, the
+// organization's days), a priority agreed with the patient, and the
+// clinician responsible for reviewing it. Its achievement is computed from
+// the patient's measurements each time the plan is read.
+type Goal struct {
+	ID            string
+	Description   string
+	Measure       string
+	TargetOp      string
+	TargetValues  []float64
+	Start         string
+	Due           string
+	ReviewBy      string
+	Priority      string // high, medium, low
+	ResponsibleID string
+	Status        string
+	// Computed on read, not stored: the achievement (careplan.Achievement)
+	// and what produced it.
+	Achievement    string
+	AchievementWhy string
+}
+
+// Intervention statuses.
+const (
+	InterventionPlanned    = "planned"
+	InterventionInProgress = "in-progress"
+	InterventionDone       = "done"
+	InterventionCancelled  = "cancelled"
+)
+
+// Intervention is an action toward a problem's goals (GoalID, optional;
+// "#2" names its problem's second goal, for one new in the same save),
+// with the staff member responsible and a due day; it is worked as a task
+// (TaskID), whose completion completes it.
+type Intervention struct {
+	ID      string
+	GoalID  string
+	Kind    string // education, medication, referral, appointment, check-in, device, social-service, other
+	Text    string
+	OwnerID string
+	Due     string
+	Status  string
+	TaskID  string
+}
+
+// PlanChange says why a plan changed.
+type PlanChange struct {
+	Why string
+	// Substantial: the plan was established or substantially revised (the
+	// complex CCM codes ask for it in the month).
+	Substantial bool
+}
+
+// PlanRevision is one change of a plan: who, when, why, and (when read
+// one by one) the plan as it then stood.
+type PlanRevision struct {
+	Revision    int
+	At          time.Time
+	By          string
+	ByName      string
+	Why         string
+	Substantial bool
+	Plan        *CarePlan
+}
+
+// CarePlanService keeps patients' living care plans. Every method is
+// scoped to the actor's organization (another's patient is ENOTFOUND) and
+// audited.
+type CarePlanService interface {
+	// FindCarePlan returns the patient's plan with each goal's achievement
+	// computed from the patient's measurements now; ENOTFOUND when the
+	// patient has none.
+	FindCarePlan(ctx context.Context, patientID string) (*CarePlan, error)
+	// SaveCarePlan writes the whole plan as its next revision, with why.
+	// plan.Revision must be the plan's current revision (0 for a first
+	// plan): a plan saved from a stale copy is ECONFLICT, not merged.
+	// Problems, goals and interventions keep their IDs; new ones (no ID)
+	// get one. A bad plan is EINVALID naming each problem, and nothing is
+	// written. Clinical writers only. On return plan is as saved.
+	SaveCarePlan(ctx context.Context, plan *CarePlan, change PlanChange) error
+	// FindPlanRevisions lists the plan's revisions, newest first, without
+	// their plans.
+	FindPlanRevisions(ctx context.Context, patientID string) ([]PlanRevision, error)
+	// FindPlanRevision returns one revision with the plan as it stood.
+	FindPlanRevision(ctx context.Context, patientID string, revision int) (*PlanRevision, error)
+}

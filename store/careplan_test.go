@@ -1,0 +1,125 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/internal/testdb"
+)
+
+func TestCarePlan(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e) // 22 May 2026, 14:00 UTC
+		now := f.clock.now()
+		bp := func(id string, at time.Time, sys, dia float64) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
+				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "vital-signs",
+					Code: carepath.Coding{System: "http://loinc.org", Code: "85354-9"}, Effective: at.UTC().Format(time.RFC3339),
+					Components: []carepath.ObservationComponent{{Code: carepath.Coding{Code: "8480-6"}, ValueNum: &sys}, {Code: carepath.Coding{Code: "8462-4"}, ValueNum: &dia}}}}
+		}
+		htn := carepath.ImportResource{Type: "Condition", ID: "htn", PatientID: "p1", Hash: "hhtn", JSON: []byte(`{"resourceType":"Condition"}`),
+			Record: &carepath.Condition{ID: "htn", PatientID: "p1", ClinicalStatus: "active", Code: carepath.Coding{System: "http://snomed.info/sct", Code: "59621000", Display: "Essential hypertension"}}}
+		_, err := f.db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			htn, bp("bp1", now.AddDate(0, -2, 0), 156, 92), bp("bp2", now.AddDate(0, 0, -3), 142, 86)}}})
+		must(t, err)
+
+		_, err = f.db.FindCarePlan(as(f.cm), "p1")
+		wantCode(t, "no plan yet", err, carepath.ENOTFOUND)
+
+		plan := &carepath.CarePlan{PatientID: "p1", Status: carepath.PlanActive, ReviewEveryDays: 90, Prognosis: "Good with treatment",
+			Problems: []carepath.PlanProblem{{ConditionID: "htn",
+				Goals: []carepath.Goal{{Description: "Keep my pressure down so I can keep working", Measure: "bp", TargetOp: "<", TargetValues: []float64{130, 80},
+					Start: "2026-04-01", Due: "2026-11-30", ReviewBy: "2026-08-22", Priority: "high", ResponsibleID: f.cm.ID, Status: carepath.GoalActive}},
+				Interventions: []carepath.Intervention{{Kind: "education", Text: "Teach home blood pressure readings", GoalID: "#1", OwnerID: f.nurse.ID,
+					Due: "2026-06-05", Status: carepath.InterventionPlanned}}}}}
+		must(t, f.db.SaveCarePlan(as(f.cm), plan, carepath.PlanChange{Substantial: true}))
+		pr := plan.Problems[0]
+		if plan.Revision != 1 || plan.ID == "" || pr.ID == "" || pr.Text != "Essential hypertension" || pr.Goals[0].ID == "" ||
+			pr.Interventions[0].GoalID != pr.Goals[0].ID || plan.UpdatedBy != f.cm.ID {
+			t.Fatalf("saved: %+v", plan)
+		}
+
+		// Read back, the goal's achievement from the readings.
+		got, err := f.db.FindCarePlan(as(f.nurse), "p1")
+		must(t, err)
+		g := got.Problems[0].Goals[0]
+		if got.Revision != 1 || g.Achievement != "improving" || !strings.Contains(g.AchievementWhy, "from 156/92") || !strings.Contains(g.AchievementWhy, "to 142/86") ||
+			got.Prognosis != "Good with treatment" || got.Problems[0].Interventions[0].OwnerID != f.nurse.ID {
+			t.Errorf("read back: %+v, goal %+v", got, g)
+		}
+
+		// A second revision: a stale copy is refused, a change needs a why,
+		// and a bad plan writes nothing.
+		f.clock.add(time.Hour)
+		stale := *got
+		stale.Revision = 0
+		wantCode(t, "a stale copy", f.db.SaveCarePlan(as(f.cm), &stale, carepath.PlanChange{Why: "x"}), carepath.ECONFLICT)
+		wantCode(t, "no why", f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{}), carepath.EINVALID)
+		for name, change := range map[string]func(p *carepath.CarePlan){
+			"an unknown measure":      func(p *carepath.CarePlan) { p.Problems[0].Goals[0].Measure = "mood" },
+			"a goal of another plan":  func(p *carepath.CarePlan) { p.Problems[0].Goals[0].ID = "someone-elses" },
+			"an unknown condition":    func(p *carepath.CarePlan) { p.Problems[0].ConditionID = "asthma" },
+			"a user of another org":   func(p *carepath.CarePlan) { p.Problems[0].Interventions[0].OwnerID = f.outs.ID },
+			"an unconfirmed concern":  func(p *carepath.CarePlan) { p.Problems = append(p.Problems, carepath.PlanProblem{ConcernID: "nope"}) },
+			"a day that is no day":    func(p *carepath.CarePlan) { p.Problems[0].Goals[0].Due = "2026-02-30" },
+			"a target of three parts": func(p *carepath.CarePlan) { p.Problems[0].Goals[0].TargetValues = []float64{130, 80, 1} },
+		} {
+			copy := clonePlan(got)
+			change(copy)
+			wantCode(t, name, f.db.SaveCarePlan(as(f.cm), copy, carepath.PlanChange{Why: "test"}), carepath.EINVALID)
+		}
+		wantCode(t, "the auditor writes", f.db.SaveCarePlan(as(f.auditor), clonePlan(got), carepath.PlanChange{Why: "x"}), carepath.ENOTFOUND)
+		wantCode(t, "another organization writes", f.db.SaveCarePlan(as(f.outs), clonePlan(got), carepath.PlanChange{Why: "x"}), carepath.ENOTFOUND)
+		_, err = f.db.FindCarePlan(as(f.outs), "p1")
+		wantCode(t, "another organization reads", err, carepath.ENOTFOUND)
+
+		next := clonePlan(got)
+		next.Problems[0].Goals[0].TargetValues = []float64{140, 90}
+		next.Problems = append(next.Problems, carepath.PlanProblem{Text: "Lives alone, no car",
+			Goals: []carepath.Goal{{Description: "Get to my appointments", Measure: "yes-no", Status: carepath.GoalActive}}})
+		must(t, f.db.SaveCarePlan(as(f.nurse), next, carepath.PlanChange{Why: "Target eased after the visit with Dr. Lee"}))
+		if next.Revision != 2 || next.Problems[0].Goals[0].ID != g.ID {
+			t.Errorf("second revision %d, goal id %s (was %s)", next.Revision, next.Problems[0].Goals[0].ID, g.ID)
+		}
+		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Problems[0].Goals[0].Achievement != "improving" || len(got.Problems) != 2 {
+			t.Errorf("after the second revision: %+v", got)
+		}
+
+		revs, err := f.db.FindPlanRevisions(as(f.auditor), "p1")
+		must(t, err)
+		if len(revs) != 2 || revs[0].Revision != 2 || revs[0].Why != "Target eased after the visit with Dr. Lee" || revs[0].By != f.nurse.ID ||
+			revs[1].Why != "Plan established" || !revs[1].Substantial || revs[0].Substantial {
+			t.Errorf("revisions: %+v", revs)
+		}
+		first, err := f.db.FindPlanRevision(as(f.cm), "p1", 1)
+		must(t, err)
+		if len(first.Plan.Problems) != 1 || first.Plan.Problems[0].Goals[0].TargetValues[0] != 130 {
+			t.Errorf("revision 1 as it stood: %+v", first.Plan)
+		}
+		_, err = f.db.FindPlanRevision(as(f.cm), "p1", 3)
+		wantCode(t, "a revision not made", err, carepath.ENOTFOUND)
+		_, err = f.db.FindPlanRevision(as(f.cm), "p2", 1)
+		wantCode(t, "another patient's revision", err, carepath.ENOTFOUND)
+
+		var audits int
+		must(t, f.db.QueryRowForTest("SELECT COUNT(*) FROM audit_event WHERE action = 'care_plan.update'").Scan(&audits))
+		if audits != 2 {
+			t.Errorf("%d plan updates audited, want 2", audits)
+		}
+	})
+}
+
+// clonePlan copies a plan deep enough to change its problems' goals and
+// interventions.
+func clonePlan(p *carepath.CarePlan) *carepath.CarePlan {
+	c := *p
+	c.Problems = nil
+	for _, pr := range p.Problems {
+		pr.Goals = append([]carepath.Goal(nil), pr.Goals...)
+		pr.Interventions = append([]carepath.Intervention(nil), pr.Interventions...)
+		c.Problems = append(c.Problems, pr)
+	}
+	return &c
+}
