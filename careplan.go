@@ -106,6 +106,10 @@ type Intervention struct {
 	TaskID  string
 }
 
+// TaskKindCarePlan is the kind of the tasks a plan's interventions are
+// worked as.
+const TaskKindCarePlan = "care-plan"
+
 // PlanChange says why a plan changed.
 type PlanChange struct {
 	Why string

@@ -293,71 +293,217 @@ func (db *DB) SaveCarePlan(ctx context.Context, plan *carepath.CarePlan, change 
 		if err := settlePlan(ctx, tx, a.OrgID, plan, current); err != nil {
 			return err
 		}
-		doc, err := json.Marshal(docOf(plan))
+		audits, err := syncInterventionTasks(ctx, tx, a, plan, current)
 		if err != nil {
 			return err
 		}
-		plan.OrgID, plan.ID, plan.Revision, plan.Updated, plan.UpdatedBy = a.OrgID, current.ID, current.Revision+1, tx.Now, a.ActorID()
-		plan.SignedBy, plan.SignedAt, plan.SignedRevision = current.SignedBy, current.SignedAt, current.SignedRevision
-		if current.Revision == 0 {
-			_, err = tx.Exec(ctx, `INSERT INTO care_plan (org_id, id, patient_id, status, revision, document, updated_at, updated_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, plan.ID, plan.PatientID, plan.Status, plan.Revision, string(doc), formatTime(tx.Now), plan.UpdatedBy)
-			if carepath.ErrorCode(mapError(err)) == carepath.ECONFLICT {
-				return carepath.Errorf(carepath.ECONFLICT, "Someone else made this patient's care plan at the same moment. Reload it and make your change again.")
-			}
-		} else {
-			var res sql.Result
-			res, err = tx.Exec(ctx, `UPDATE care_plan SET status = ?, revision = ?, document = ?, updated_at = ?, updated_by = ?
-				WHERE org_id = ? AND id = ? AND revision = ?`, plan.Status, plan.Revision, string(doc), formatTime(tx.Now), plan.UpdatedBy,
-				a.OrgID, plan.ID, current.Revision)
-			if err == nil {
-				if n, _ := res.RowsAffected(); n == 0 {
-					return carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else at the same moment. Reload it and make your change again.")
-				}
-			}
-		}
-		if err != nil {
-			return err
-		}
-		substantial := 0
-		if change.Substantial {
-			substantial = 1
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO care_plan_revision (org_id, plan_id, revision, created_at, created_by, why, substantial, document)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, plan.ID, plan.Revision, formatTime(tx.Now), plan.UpdatedBy, why, substantial, string(doc)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID); err != nil {
-			return err
-		}
-		for _, pr := range plan.Problems {
-			for _, g := range pr.Goals {
-				if _, err := tx.Exec(ctx, `INSERT INTO plan_goal (org_id, id, plan_id, patient_id, status, review_by, responsible_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-					a.OrgID, g.ID, plan.ID, plan.PatientID, g.Status, g.ReviewBy, g.ResponsibleID); err != nil {
-					return err
-				}
-			}
-		}
-		detail := fmt.Sprintf("revision %d: %s", plan.Revision, why)
-		if change.Substantial {
-			detail += " (substantial)"
-		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{plan.PatientID: true}); err != nil {
-			return err
-		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanUpdate,
-			PatientID: plan.PatientID, Object: "CarePlan/" + plan.ID, Detail: detail}, a)})
+		return writePlanRevision(ctx, tx, a, plan, current, why, change.Substantial, audits)
 	})
+}
+
+// writePlanRevision writes plan as the revision after current's, with
+// why, its goals' index rows and the audit records, in tx.
+func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, current *carepath.CarePlan, why string, substantial bool,
+	audits []carepath.AuditEvent) error {
+	doc, err := json.Marshal(docOf(plan))
+	if err != nil {
+		return err
+	}
+	plan.OrgID, plan.ID, plan.Revision, plan.Updated, plan.UpdatedBy = a.OrgID, current.ID, current.Revision+1, tx.Now, a.ActorID()
+	plan.SignedBy, plan.SignedAt, plan.SignedRevision = current.SignedBy, current.SignedAt, current.SignedRevision
+	if current.Revision == 0 {
+		_, err = tx.Exec(ctx, `INSERT INTO care_plan (org_id, id, patient_id, status, revision, document, updated_at, updated_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, plan.ID, plan.PatientID, plan.Status, plan.Revision, string(doc), formatTime(tx.Now), plan.UpdatedBy)
+		if carepath.ErrorCode(mapError(err)) == carepath.ECONFLICT {
+			return carepath.Errorf(carepath.ECONFLICT, "Someone else made this patient's care plan at the same moment. Reload it and make your change again.")
+		}
+	} else {
+		var res sql.Result
+		res, err = tx.Exec(ctx, `UPDATE care_plan SET status = ?, revision = ?, document = ?, updated_at = ?, updated_by = ?
+			WHERE org_id = ? AND id = ? AND revision = ?`, plan.Status, plan.Revision, string(doc), formatTime(tx.Now), plan.UpdatedBy,
+			a.OrgID, plan.ID, current.Revision)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else at the same moment. Reload it and make your change again.")
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	flag := 0
+	if substantial {
+		flag = 1
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO care_plan_revision (org_id, plan_id, revision, created_at, created_by, why, substantial, document)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, plan.ID, plan.Revision, formatTime(tx.Now), plan.UpdatedBy, why, flag, string(doc)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID); err != nil {
+		return err
+	}
+	for _, pr := range plan.Problems {
+		for _, g := range pr.Goals {
+			if _, err := tx.Exec(ctx, `INSERT INTO plan_goal (org_id, id, plan_id, patient_id, status, review_by, responsible_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				a.OrgID, g.ID, plan.ID, plan.PatientID, g.Status, g.ReviewBy, g.ResponsibleID); err != nil {
+				return err
+			}
+		}
+	}
+	detail := fmt.Sprintf("revision %d: %s", plan.Revision, why)
+	if substantial {
+		detail += " (substantial)"
+	}
+	if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{plan.PatientID: true}); err != nil {
+		return err
+	}
+	audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanUpdate, PatientID: plan.PatientID,
+		Object: "CarePlan/" + plan.ID, Detail: detail}, a))
+	return appendAudit(ctx, sqlBatchTx{tx}, audits)
+}
+
+// syncInterventionTasks keeps each intervention's task in step with it,
+// in tx: an open intervention without a task gets one (for its owner, or
+// the care managers' queue; due at the end of its day, or in 7 days); an
+// open one whose owner or day changed moves its task; one marked done or
+// cancelled closes its open task. It returns the tasks' audit records.
+func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan, current *carepath.CarePlan) ([]carepath.AuditEvent, error) {
+	var tz string
+	if err := tx.QueryRow(ctx, "SELECT time_zone FROM organization WHERE id = ?", a.OrgID).Scan(&tz); err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, err
+	}
+	dueOf := func(in *carepath.Intervention) time.Time {
+		if d, err := time.ParseInLocation(time.DateOnly, in.Due, loc); err == nil {
+			return d.AddDate(0, 0, 1).Add(-time.Second)
+		}
+		y, m, d := tx.Now.In(loc).Date()
+		return time.Date(y, m, d+8, 0, 0, 0, 0, loc).Add(-time.Second)
+	}
+	var audits []carepath.AuditEvent
+	for i := range plan.Problems {
+		pr := &plan.Problems[i]
+		goals := map[string]string{}
+		for _, g := range pr.Goals {
+			goals[g.ID] = g.Description
+		}
+		for j := range pr.Interventions {
+			in := &pr.Interventions[j]
+			open := in.Status == carepath.InterventionPlanned || in.Status == carepath.InterventionInProgress
+			if in.TaskID == "" {
+				if !open {
+					continue
+				}
+				reason := "Care plan: " + pr.Text
+				if g := goals[in.GoalID]; g != "" {
+					reason += "; goal: " + g
+				}
+				t := &carepath.Task{PatientID: plan.PatientID, Kind: carepath.TaskKindCarePlan, Title: in.Text, OwnerID: in.OwnerID, Due: dueOf(in),
+					Origin: carepath.TaskOrigin{Reason: reason + " (" + in.Kind + ")"}}
+				if t.OwnerID == "" {
+					t.Queue = carepath.RoleCareManager
+				}
+				if err := prepareTask(a, t); err != nil {
+					return nil, err
+				}
+				if _, err := insertTasks(ctx, tx, a, []*carepath.Task{t}); err != nil {
+					return nil, err
+				}
+				in.TaskID = t.ID
+				audits = append(audits, taskCreatedAudit(a, t))
+				continue
+			}
+			var status string
+			var owner string
+			var due string
+			err := tx.QueryRow(ctx, "SELECT status, owner_id, due_at FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status, &owner, &due)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			if !carepath.TaskStatus(status).Open() {
+				continue
+			}
+			var c carepath.TaskChange
+			switch {
+			case in.Status == carepath.InterventionDone:
+				done := carepath.TaskCompleted
+				c = carepath.TaskChange{Status: &done, Note: "Marked done in the care plan"}
+			case in.Status == carepath.InterventionCancelled:
+				cancelled := carepath.TaskCancelled
+				c = carepath.TaskChange{Status: &cancelled, Note: "Cancelled in the care plan"}
+			default:
+				if in.OwnerID != "" && in.OwnerID != owner {
+					c.OwnerID = &in.OwnerID
+				}
+				if d := dueOf(in); formatTime(d) != due {
+					c.Due = &d
+				}
+				if c.OwnerID == nil && c.Due == nil {
+					continue
+				}
+				c.Note = "Changed in the care plan"
+			}
+			// The plan moves its own tasks, whoever owns them now, on the
+			// word of the person who changed it.
+			c.Note += " by " + a.Name()
+			_, audit, err := changeTask(ctx, tx, carepath.SystemActor(a.OrgID, "care plan", "care plan"), in.TaskID, c)
+			if err != nil {
+				return nil, err
+			}
+			audits = append(audits, audit)
+		}
+	}
+	return audits, nil
+}
+
+// interventionTaskClosed marks the intervention a closed care-plan task
+// was worked for as done (or cancelled, for a task cancelled or failed),
+// as the plan's next revision by the same actor, in tx; nothing when the
+// plan already says so.
+func interventionTaskClosed(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task) error {
+	current, err := currentPlan(ctx, tx, a.OrgID, t.PatientID)
+	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	plan := docOf(current).plan() // a copy to change
+	plan.PatientID = current.PatientID
+	for i := range plan.Problems {
+		for j := range plan.Problems[i].Interventions {
+			in := &plan.Problems[i].Interventions[j]
+			if in.TaskID != t.ID || (in.Status != carepath.InterventionPlanned && in.Status != carepath.InterventionInProgress) {
+				continue
+			}
+			in.Status = carepath.InterventionDone
+			if t.Status != carepath.TaskCompleted {
+				in.Status = carepath.InterventionCancelled
+			}
+			why := fmt.Sprintf("Task %s: %q", t.Status, in.Text)
+			if t.Note != "" {
+				why += " (" + t.Note + ")"
+			}
+			return writePlanRevision(ctx, tx, a, plan, current, why, false, nil)
+		}
+	}
+	return nil
 }
 
 // settlePlan gives new problems, goals and interventions their IDs (those
 // sent with one must be the plan's already: an ID is never taken from
-// another plan), resolves interventions' "#N" goals, and checks what the
+// another plan), keeps interventions' tasks, resolves their "#N" goals,
+// and checks what the
 // plan refers to: the patient's conditions, confirmed concerns, and active
 // users of the organization. A problem of the problem list or a concern
 // takes its words from it when it has none of its own.
 func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath.CarePlan) error {
 	known := map[string]bool{}
+	tasks := map[string]string{} // intervention -> its task
 	for _, pr := range current.Problems {
 		known[pr.ID] = true
 		for _, g := range pr.Goals {
@@ -365,6 +511,7 @@ func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath
 		}
 		for _, in := range pr.Interventions {
 			known[in.ID] = true
+			tasks[in.ID] = in.TaskID
 		}
 	}
 	var problems []string
@@ -388,6 +535,9 @@ func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath
 		for j := range pr.Interventions {
 			in := &pr.Interventions[j]
 			id("intervention", &in.ID)
+			// The link to its task is the store's: kept as it was, whatever
+			// the caller sent.
+			in.TaskID = tasks[in.ID]
 			if n, ok := careplan.GoalRef(in.GoalID); ok {
 				in.GoalID = pr.Goals[n-1].ID
 			}

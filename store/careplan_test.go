@@ -123,3 +123,65 @@ func clonePlan(p *carepath.CarePlan) *carepath.CarePlan {
 	}
 	return &c
 }
+
+// TestInterventionTasks: an intervention is worked as a task: made when the
+// plan is saved, moved when its owner or day changes, closed when the plan
+// says done or cancelled; and completing the task marks the intervention
+// done in the plan's next revision.
+func TestInterventionTasks(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		plan := &carepath.CarePlan{PatientID: "p1", Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: "Type 2 diabetes",
+			Goals: []carepath.Goal{{Description: "A1c under 7 by summer", Measure: "a1c", TargetOp: "<", TargetValues: []float64{7}, Status: carepath.GoalActive}},
+			Interventions: []carepath.Intervention{
+				{Kind: "education", Text: "Teach foot checks", GoalID: "#1", OwnerID: f.nurse.ID, Due: "2026-06-05", Status: carepath.InterventionPlanned, TaskID: "forged"},
+				{Kind: "referral", Text: "Refer to the diabetes educator", Status: carepath.InterventionPlanned}}}}}
+		must(t, f.db.SaveCarePlan(as(f.cm), plan, carepath.PlanChange{}))
+		teach, refer := plan.Problems[0].Interventions[0], plan.Problems[0].Interventions[1]
+		if teach.TaskID == "" || teach.TaskID == "forged" || refer.TaskID == "" {
+			t.Fatalf("intervention tasks: %+v", plan.Problems[0].Interventions)
+		}
+		ny, _ := time.LoadLocation("America/New_York")
+		task, err := f.db.FindTaskByID(as(f.nurse), teach.TaskID)
+		must(t, err)
+		if task.Kind != carepath.TaskKindCarePlan || task.OwnerID != f.nurse.ID || task.Title != "Teach foot checks" ||
+			!task.Due.Equal(time.Date(2026, 6, 5, 23, 59, 59, 0, ny)) || task.Origin.Reason != "Care plan: Type 2 diabetes; goal: A1c under 7 by summer (education)" {
+			t.Errorf("the education task: %+v", task)
+		}
+		queued, err := f.db.FindTaskByID(as(f.cm), refer.TaskID)
+		must(t, err)
+		if queued.Queue != carepath.RoleCareManager || queued.OwnerID != "" || !queued.Due.Equal(time.Date(2026, 5, 29, 23, 59, 59, 0, ny)) {
+			t.Errorf("the referral task (no owner, no day): %+v", queued)
+		}
+
+		// The nurse completes her task: the plan says the intervention is done.
+		done := carepath.TaskCompleted
+		_, err = f.db.UpdateTask(as(f.nurse), teach.TaskID, carepath.TaskChange{Status: &done, Note: "Showed her with a mirror"})
+		must(t, err)
+		got, err := f.db.FindCarePlan(as(f.cm), "p1")
+		must(t, err)
+		if got.Revision != 2 || got.Problems[0].Interventions[0].Status != carepath.InterventionDone {
+			t.Fatalf("after the task: revision %d, %+v", got.Revision, got.Problems[0].Interventions)
+		}
+		revs, _ := f.db.FindPlanRevisions(as(f.cm), "p1")
+		if revs[0].Why != `Task completed: "Teach foot checks" (Showed her with a mirror)` || revs[0].By != f.nurse.ID {
+			t.Errorf("the revision the task made: %+v", revs[0])
+		}
+
+		// The plan moves the referral to the nurse and a later day, then
+		// cancels it: its task follows.
+		got.Problems[0].Interventions[1].OwnerID, got.Problems[0].Interventions[1].Due = f.nurse.ID, "2026-06-12"
+		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "The nurse will call the educator"}))
+		if moved, _ := f.db.FindTaskByID(as(f.cm), refer.TaskID); moved.OwnerID != f.nurse.ID || !moved.Due.Equal(time.Date(2026, 6, 12, 23, 59, 59, 0, ny)) {
+			t.Errorf("the moved referral task: %+v", moved)
+		}
+		got.Problems[0].Interventions[1].Status = carepath.InterventionCancelled
+		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "Patient prefers the group class"}))
+		if closed, _ := f.db.FindTaskByID(as(f.cm), refer.TaskID); closed.Status != carepath.TaskCancelled {
+			t.Errorf("the cancelled referral's task: %s", closed.Status)
+		}
+		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Revision != 4 {
+			t.Errorf("revision %d after two saves and a task, want 4", got.Revision)
+		}
+	})
+}

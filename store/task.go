@@ -364,6 +364,11 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 		if t, audit, err = changeTask(ctx, tx, a, id, c); err != nil {
 			return err
 		}
+		if !t.Status.Open() && t.Kind == carepath.TaskKindCarePlan {
+			if err := interventionTaskClosed(ctx, tx, a, t); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
 			" COALESCE((SELECT family || ', ' || given FROM patient WHERE org_id = ? AND id = ?), '')",
 			a.OrgID, t.OwnerID, a.OrgID, t.PatientID).Scan(&t.OwnerName, &t.PatientName); err != nil {

@@ -43,6 +43,7 @@ type Services struct {
 	WorkState     carepath.WorkStateService
 	Schedules     carepath.ScheduleService
 	Assessments   carepath.AssessmentService
+	CarePlans     carepath.CarePlanService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -178,6 +179,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIAssessments))
 	mux.HandleFunc("POST /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIRecordAssessment))
 	mux.HandleFunc("POST /api/v1/patients/{id}/encounters", s.requireToken(s.handleAPIRecordEncounter))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPICarePlan))
+	mux.HandleFunc("PUT /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPISaveCarePlan))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions", s.requireToken(s.handleAPIPlanRevisions))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
 	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))

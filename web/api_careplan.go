@@ -1,0 +1,193 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"carepath"
+)
+
+// apiCarePlan is a care plan as the API reads and writes it. On PUT,
+// revision is the revision the change was made on (0 for a first plan),
+// why says why (but for a first plan), and goals' achievement is ignored.
+type apiCarePlan struct {
+	ID                   string       `json:"id,omitempty"`
+	PatientID            string       `json:"patient_id,omitempty"`
+	Status               string       `json:"status"`
+	Revision             int          `json:"revision"`
+	Why                  string       `json:"why,omitempty"`
+	Substantial          bool         `json:"substantial,omitempty"`
+	Problems             []apiProblem `json:"problems"`
+	Prognosis            string       `json:"prognosis,omitempty"`
+	SymptomManagement    string       `json:"symptom_management,omitempty"`
+	MedicationManagement string       `json:"medication_management,omitempty"`
+	Environment          string       `json:"environment,omitempty"`
+	CaregiverAssessment  string       `json:"caregiver_assessment,omitempty"`
+	Coordination         string       `json:"coordination,omitempty"`
+	ReviewEveryDays      int          `json:"review_every_days,omitempty"`
+	Updated              *time.Time   `json:"updated,omitempty"`
+	UpdatedBy            string       `json:"updated_by,omitempty"`
+	SignedBy             string       `json:"signed_by,omitempty"`
+	SignedRevision       int          `json:"signed_revision,omitempty"`
+}
+
+type apiProblem struct {
+	ID            string            `json:"id,omitempty"`
+	Text          string            `json:"text,omitempty"`
+	ConditionID   string            `json:"condition_id,omitempty"`
+	ConcernID     string            `json:"concern_id,omitempty"`
+	Goals         []apiGoal         `json:"goals"`
+	Interventions []apiIntervention `json:"interventions"`
+}
+
+type apiGoal struct {
+	ID             string    `json:"id,omitempty"`
+	Description    string    `json:"description"`
+	Measure        string    `json:"measure"`
+	TargetOp       string    `json:"target_op,omitempty"`
+	TargetValues   []float64 `json:"target_values,omitempty"`
+	Start          string    `json:"start,omitempty"`
+	Due            string    `json:"due,omitempty"`
+	ReviewBy       string    `json:"review_by,omitempty"`
+	Priority       string    `json:"priority,omitempty"`
+	ResponsibleID  string    `json:"responsible_id,omitempty"`
+	Status         string    `json:"status"`
+	Achievement    string    `json:"achievement,omitempty"`
+	AchievementWhy string    `json:"achievement_why,omitempty"`
+}
+
+type apiIntervention struct {
+	ID      string `json:"id,omitempty"`
+	GoalID  string `json:"goal_id,omitempty"`
+	Kind    string `json:"kind"`
+	Text    string `json:"text"`
+	OwnerID string `json:"owner_id,omitempty"`
+	Due     string `json:"due,omitempty"`
+	Status  string `json:"status"`
+	TaskID  string `json:"task_id,omitempty"`
+}
+
+func toAPICarePlan(p *carepath.CarePlan) apiCarePlan {
+	out := apiCarePlan{ID: p.ID, PatientID: p.PatientID, Status: p.Status, Revision: p.Revision, Prognosis: p.Prognosis,
+		SymptomManagement: p.SymptomManagement, MedicationManagement: p.MedicationManagement, Environment: p.Environment,
+		CaregiverAssessment: p.CaregiverAssessment, Coordination: p.Coordination, ReviewEveryDays: p.ReviewEveryDays,
+		UpdatedBy: p.UpdatedBy, SignedBy: p.SignedBy, SignedRevision: p.SignedRevision, Problems: []apiProblem{}}
+	if !p.Updated.IsZero() {
+		u := p.Updated.UTC()
+		out.Updated = &u
+	}
+	for _, pr := range p.Problems {
+		ap := apiProblem{ID: pr.ID, Text: pr.Text, ConditionID: pr.ConditionID, ConcernID: pr.ConcernID, Goals: []apiGoal{}, Interventions: []apiIntervention{}}
+		for _, g := range pr.Goals {
+			ap.Goals = append(ap.Goals, apiGoal{ID: g.ID, Description: g.Description, Measure: g.Measure, TargetOp: g.TargetOp, TargetValues: g.TargetValues,
+				Start: g.Start, Due: g.Due, ReviewBy: g.ReviewBy, Priority: g.Priority, ResponsibleID: g.ResponsibleID, Status: g.Status,
+				Achievement: g.Achievement, AchievementWhy: g.AchievementWhy})
+		}
+		for _, in := range pr.Interventions {
+			ap.Interventions = append(ap.Interventions, apiIntervention{ID: in.ID, GoalID: in.GoalID, Kind: in.Kind, Text: in.Text, OwnerID: in.OwnerID,
+				Due: in.Due, Status: in.Status, TaskID: in.TaskID})
+		}
+		out.Problems = append(out.Problems, ap)
+	}
+	return out
+}
+
+func (a apiCarePlan) plan(patientID string) *carepath.CarePlan {
+	p := &carepath.CarePlan{PatientID: patientID, Status: a.Status, Revision: a.Revision, Prognosis: a.Prognosis, SymptomManagement: a.SymptomManagement,
+		MedicationManagement: a.MedicationManagement, Environment: a.Environment, CaregiverAssessment: a.CaregiverAssessment,
+		Coordination: a.Coordination, ReviewEveryDays: a.ReviewEveryDays}
+	for _, ap := range a.Problems {
+		pr := carepath.PlanProblem{ID: ap.ID, Text: ap.Text, ConditionID: ap.ConditionID, ConcernID: ap.ConcernID}
+		for _, g := range ap.Goals {
+			pr.Goals = append(pr.Goals, carepath.Goal{ID: g.ID, Description: g.Description, Measure: g.Measure, TargetOp: g.TargetOp,
+				TargetValues: g.TargetValues, Start: g.Start, Due: g.Due, ReviewBy: g.ReviewBy, Priority: g.Priority, ResponsibleID: g.ResponsibleID,
+				Status: g.Status})
+		}
+		for _, in := range ap.Interventions {
+			// The task is the store's to make and link (task_id is read only).
+			pr.Interventions = append(pr.Interventions, carepath.Intervention{ID: in.ID, GoalID: in.GoalID, Kind: in.Kind, Text: in.Text,
+				OwnerID: in.OwnerID, Due: in.Due, Status: in.Status})
+		}
+		p.Problems = append(p.Problems, pr)
+	}
+	return p
+}
+
+// handleAPICarePlan answers the patient's current plan, each goal with
+// its achievement and why.
+func (s *Server) handleAPICarePlan(w http.ResponseWriter, r *http.Request) {
+	p, err := s.CarePlans.FindCarePlan(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, toAPICarePlan(p))
+}
+
+// handleAPISaveCarePlan writes the whole plan as its next revision and
+// answers it as saved (201 for a first plan).
+func (s *Server) handleAPISaveCarePlan(w http.ResponseWriter, r *http.Request) {
+	var in apiCarePlan
+	if err := decodeBody(w, r, "a care plan", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	p := in.plan(r.PathValue("id"))
+	if err := s.CarePlans.SaveCarePlan(r.Context(), p, carepath.PlanChange{Why: in.Why, Substantial: in.Substantial}); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	saved, err := s.CarePlans.FindCarePlan(r.Context(), p.PatientID)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if saved.Revision == 1 {
+		status = http.StatusCreated
+	}
+	writeJSONStatus(w, status, toAPICarePlan(saved))
+}
+
+type apiPlanRevision struct {
+	Revision    int          `json:"revision"`
+	At          time.Time    `json:"at"`
+	By          string       `json:"by"`
+	ByName      string       `json:"by_name"`
+	Why         string       `json:"why"`
+	Substantial bool         `json:"substantial"`
+	Plan        *apiCarePlan `json:"plan,omitempty"`
+}
+
+// handleAPIPlanRevisions lists the plan's revisions, newest first.
+func (s *Server) handleAPIPlanRevisions(w http.ResponseWriter, r *http.Request) {
+	list, err := s.CarePlans.FindPlanRevisions(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out := struct {
+		Revisions []apiPlanRevision `json:"revisions"`
+	}{Revisions: []apiPlanRevision{}}
+	for _, v := range list {
+		out.Revisions = append(out.Revisions, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial})
+	}
+	writeJSON(w, out)
+}
+
+// handleAPIPlanRevision answers one revision with the plan as it stood.
+func (s *Server) handleAPIPlanRevision(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("rev"))
+	if err != nil || n < 1 {
+		s.writeProblem(w, r, carepath.Errorf(carepath.ENOTFOUND, "No such revision."))
+		return
+	}
+	v, err := s.CarePlans.FindPlanRevision(r.Context(), r.PathValue("id"), n)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	plan := toAPICarePlan(v.Plan)
+	writeJSON(w, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial, Plan: &plan})
+}
