@@ -57,6 +57,16 @@ func TestRoleMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A care plan each.
+	for _, tc := range []struct {
+		ctx           context.Context
+		patient, text string
+	}{{demoCtx, ours, "Lives alone"}, {otherCtx, "other-patient", "Zzyzxotherclinic problem"}} {
+		plan := &carepath.CarePlan{PatientID: tc.patient, Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: tc.text}}}
+		if err := m.DB.SaveCarePlan(tc.ctx, plan, carepath.PlanChange{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// Signed out: pages send to sign-in, the API refuses.
 	for _, path := range []string{"/", "/password", "/patients", "/patients/" + ours, "/patients/" + ours + "/record", "/audit", "/admin/users", "/work", "/tasks/" + ourTask.ID} {
@@ -107,6 +117,12 @@ func TestRoleMatrix(t *testing.T) {
 		{"/api/v1/instruments", true, everyone},
 		{"/api/v1/patients/" + ours + "/assessments", true, everyone},
 		{"/api/v1/patients/other-patient/assessments", true, nobody},
+		{"/api/v1/patients/" + ours + "/careplan", true, everyone},
+		{"/api/v1/patients/other-patient/careplan", true, nobody},
+		{"/api/v1/patients/" + ours + "/careplan/revisions", true, everyone},
+		{"/api/v1/patients/" + ours + "/careplan/revisions/1", true, everyone},
+		{"/api/v1/patients/other-patient/careplan/revisions", true, nobody},
+		{"/api/v1/patients/other-patient/careplan/revisions/1", true, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
@@ -151,6 +167,7 @@ func TestRoleMatrix(t *testing.T) {
 				{"POST", "/api/v1/patients/other-patient/encounters", `{"class": "IMP", "start": "2026-11-01T00:00:00Z"}`},
 				{"POST", "/api/v1/patients/other-patient/assessments", `{"instrument": "phq-2", "answered_by": "patient", "submission_key": "k",
 					"answers": {"44250-9": ["LA6568-5"], "44255-8": ["LA6568-5"]}}`},
+				{"PUT", "/api/v1/patients/other-patient/careplan", `{"status": "active", "revision": 1, "why": "x", "problems": []}`},
 			} {
 				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCarePlanAPI: a plan written whole through the API, read back with
+// its goals' achievement, changed as a second revision, refused from a
+// stale copy or with bad content, and its revisions listed and read.
+func TestCarePlanAPI(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	cm := apiToken(t, m, "cm@demo.carepath.example")
+	auditor := apiToken(t, m, "auditor@demo.carepath.example")
+	patient := firstPatient(t, m)
+	url := base + "/api/v1/patients/" + patient + "/careplan"
+
+	if resp, _ := apiSend(t, "GET", url, cm, "", nil); resp.StatusCode != 404 {
+		t.Errorf("no plan yet: %d", resp.StatusCode)
+	}
+	first := `{"status": "active", "revision": 0, "substantial": true, "problems": [{"text": "High blood pressure",
+		"goals": [{"description": "Keep my pressure down", "measure": "bp", "target_op": "<", "target_values": [130, 80], "priority": "high", "status": "active"}],
+		"interventions": [{"kind": "education", "text": "Teach home readings", "goal_id": "#1", "due": "2030-01-15", "status": "planned"}]}]}`
+	var plan apiCarePlanBody
+	if resp, out := apiSend(t, "PUT", url, cm, first, &plan); resp.StatusCode != 201 || plan.Revision != 1 || len(plan.Problems) != 1 ||
+		plan.Problems[0].Goals[0].ID == "" || plan.Problems[0].Interventions[0].GoalID != plan.Problems[0].Goals[0].ID ||
+		plan.Problems[0].Interventions[0].TaskID == "" || plan.Problems[0].Goals[0].Achievement == "" {
+		t.Fatalf("first plan: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := apiSend(t, "PUT", url, cm, first, nil); resp.StatusCode != 409 || !strings.Contains(out, "revision 1") {
+		t.Errorf("a stale copy: %d %s", resp.StatusCode, out)
+	}
+	bad := strings.Replace(strings.Replace(first, `"revision": 0`, `"revision": 1, "why": "x"`, 1), `"measure": "bp"`, `"measure": "mood"`, 1)
+	if resp, out := apiSend(t, "PUT", url, cm, bad, nil); resp.StatusCode != 400 || !strings.Contains(out, `there is no measure \"mood\"`) {
+		t.Errorf("an unknown measure: %d %s", resp.StatusCode, out)
+	}
+	if resp, _ := apiSend(t, "PUT", url, auditor, strings.Replace(first, `"revision": 0`, `"revision": 1, "why": "x"`, 1), nil); resp.StatusCode != 404 {
+		t.Errorf("the auditor writes a plan: %d", resp.StatusCode)
+	}
+	second := `{"status": "active", "revision": 1, "why": "Added the social need", "problems": [{"id": "` + plan.Problems[0].ID + `", "text": "High blood pressure",
+		"goals": [{"id": "` + plan.Problems[0].Goals[0].ID + `", "description": "Keep my pressure down", "measure": "bp", "target_op": "<", "target_values": [140, 90], "status": "active"}],
+		"interventions": [{"id": "` + plan.Problems[0].Interventions[0].ID + `", "kind": "education", "text": "Teach home readings", "due": "2030-01-15", "status": "planned"}]},
+		{"text": "No car", "goals": [], "interventions": []}]}`
+	if resp, out := apiSend(t, "PUT", url, cm, second, &plan); resp.StatusCode != 200 || plan.Revision != 2 || len(plan.Problems) != 2 ||
+		plan.Problems[0].Interventions[0].TaskID == "" {
+		t.Fatalf("second revision: %d %s", resp.StatusCode, out)
+	}
+	var revs struct {
+		Revisions []struct {
+			Revision    int
+			Why         string
+			Substantial bool
+		}
+	}
+	if resp, out := apiSend(t, "GET", url+"/revisions", auditor, "", &revs); resp.StatusCode != 200 || len(revs.Revisions) != 2 ||
+		revs.Revisions[0].Why != "Added the social need" || !revs.Revisions[1].Substantial {
+		t.Errorf("revisions: %d %s", resp.StatusCode, out)
+	}
+	var one struct {
+		Revision int
+		Plan     apiCarePlanBody
+	}
+	if resp, out := apiSend(t, "GET", url+"/revisions/1", auditor, "", &one); resp.StatusCode != 200 || len(one.Plan.Problems) != 1 ||
+		one.Plan.Problems[0].Goals[0].TargetValues[0] != 130 {
+		t.Errorf("revision 1: %d %s", resp.StatusCode, out)
+	}
+	if resp, _ := apiSend(t, "GET", url+"/revisions/9", auditor, "", nil); resp.StatusCode != 404 {
+		t.Errorf("revision 9: %d", resp.StatusCode)
+	}
+}
+
+// apiCarePlanBody is the part of the API's care plan the tests read.
+type apiCarePlanBody struct {
+	Revision int
+	Problems []struct {
+		ID    string
+		Goals []struct {
+			ID           string
+			Achievement  string
+			TargetValues []float64 `json:"target_values"`
+		}
+		Interventions []struct {
+			ID     string
+			GoalID string `json:"goal_id"`
+			TaskID string `json:"task_id"`
+		}
+	}
+}
