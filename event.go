@@ -2,6 +2,8 @@ package carepath
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -69,6 +71,20 @@ type Schedule struct {
 type ConditionMatch struct {
 	SNOMED        []string
 	ICD10Prefixes []string
+}
+
+// Matches reports whether a condition's code is one the match selects: an
+// ICD-10 code by its prefixes, any other by the SNOMED CT codes.
+func (m ConditionMatch) Matches(c Coding) bool {
+	if sys := strings.ToLower(c.System); strings.Contains(sys, "icd-10") || strings.Contains(sys, "icd10") {
+		for _, p := range m.ICD10Prefixes {
+			if strings.HasPrefix(c.Code, p) {
+				return true
+			}
+		}
+		return false
+	}
+	return slices.Contains(m.SNOMED, c.Code)
 }
 
 // ScreeningCandidate is a patient a screening rule may enroll, and when

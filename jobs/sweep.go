@@ -15,6 +15,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/codeset"
 	"carepath/rules"
 )
 
@@ -336,8 +337,7 @@ func (s *Sweeper) runSchedules(ctx context.Context, cal *calendar.Calendar, r *R
 // heart-failure check-in, and each screening (first due by the rule, from
 // the patient's last one).
 func (s *Sweeper) enroll(ctx context.Context, cal *calendar.Calendar, now time.Time, r *Report) error {
-	hf := carepath.ConditionMatch{SNOMED: rules.HeartFailureCodes(), ICD10Prefixes: []string{"I50"}}
-	n, err := s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, hf, rules.CheckInEvery, cal.BusinessDaysAfter(now, 2))
+	n, err := s.Store.EnsureSchedules(ctx, rules.HeartFailureCheckIn.ID, codeset.HeartFailure, rules.CheckInEvery, cal.BusinessDaysAfter(now, 2))
 	r.Enrolled += n
 	if err != nil {
 		return err

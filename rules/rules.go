@@ -7,7 +7,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"carepath"
@@ -175,32 +174,6 @@ func or(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// heartFailureSNOMED are SNOMED CT heart-failure concepts (84114007 and the
-// descendants sources use most).
-var heartFailureSNOMED = map[string]bool{
-	"84114007": true, "42343007": true, "88805009": true, "85232009": true, "10633002": true,
-	"703272007": true, "446221000": true, "417996009": true, "128404006": true,
-}
-
-// IsHeartFailure reports whether a condition code names heart failure:
-// one of the SNOMED CT concepts above, or ICD-10-CM I50 and its children.
-func IsHeartFailure(c carepath.Coding) bool {
-	if strings.Contains(c.System, "icd-10") || strings.Contains(c.System, "icd10") {
-		return strings.HasPrefix(c.Code, "I50")
-	}
-	return heartFailureSNOMED[c.Code]
-}
-
-// HeartFailureCodes lists the SNOMED CT codes IsHeartFailure knows, for
-// queries that find the patients.
-func HeartFailureCodes() []string {
-	out := make([]string, 0, len(heartFailureSNOMED))
-	for c := range heartFailureSNOMED {
-		out = append(out, c)
-	}
-	return out
 }
 
 // CheckInEvery is the heart-failure check-in's interval.

@@ -93,23 +93,6 @@ func TestPlanPostDischargeContact(t *testing.T) {
 	}
 }
 
-func TestIsHeartFailure(t *testing.T) {
-	for _, tt := range []struct {
-		c    carepath.Coding
-		want bool
-	}{
-		{carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}, true},
-		{carepath.Coding{System: "http://snomed.info/sct", Code: "88805009"}, true},
-		{carepath.Coding{System: "http://hl7.org/fhir/sid/icd-10-cm", Code: "I50.22"}, true},
-		{carepath.Coding{System: "http://hl7.org/fhir/sid/icd-10-cm", Code: "I10"}, false},
-		{carepath.Coding{System: "http://snomed.info/sct", Code: "38341003"}, false}, // hypertension
-	} {
-		if got := IsHeartFailure(tt.c); got != tt.want {
-			t.Errorf("IsHeartFailure(%v) = %v", tt.c, got)
-		}
-	}
-}
-
 func TestPlanCheckInAndEscalation(t *testing.T) {
 	cal := newYork(t)
 	ny := cal.Location()

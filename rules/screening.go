@@ -9,6 +9,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/codeset"
 )
 
 // KindScreening is the kind of the tasks the screening rules make.
@@ -43,14 +44,6 @@ type Screening struct {
 	Title, What string
 }
 
-// depressionSNOMED are SNOMED CT codes of depressive disorders.
-var depressionSNOMED = []string{
-	"35489007",  // Depressive disorder
-	"370143000", // Major depressive disorder
-	"36923009",  // Major depression, single episode
-	"66344007",  // Recurrent major depression
-}
-
 // The screening rules.
 var (
 	SocialNeedsScreening = Screening{
@@ -74,7 +67,7 @@ var (
 			Source: "AIMS Center (University of Washington), Collaborative Care: measurement-based treatment to target, PHQ-9 at least monthly while in treatment; Kroenke 2001"},
 		Instruments: []string{"phq-9"}, Codes: []string{"44261-6"},
 		EveryDays: 28, WindowDays: 5, SpreadDays: 14,
-		Condition: &carepath.ConditionMatch{SNOMED: depressionSNOMED, ICD10Prefixes: []string{"F32", "F33"}}, ConditionName: "active depression",
+		Condition: &codeset.Depression, ConditionName: "active depression",
 		Title: "PHQ-9 due", What: "PHQ-9",
 	}
 )
