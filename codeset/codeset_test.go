@@ -8,7 +8,9 @@ import (
 
 func TestMatches(t *testing.T) {
 	snomed := func(c string) carepath.Coding { return carepath.Coding{System: "http://snomed.info/sct", Code: c} }
-	icd := func(c string) carepath.Coding { return carepath.Coding{System: "http://hl7.org/fhir/sid/icd-10-cm", Code: c} }
+	icd := func(c string) carepath.Coding {
+		return carepath.Coding{System: "http://hl7.org/fhir/sid/icd-10-cm", Code: c}
+	}
 	for _, c := range []struct {
 		name string
 		set  carepath.ConditionMatch
