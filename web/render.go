@@ -9,11 +9,12 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/careplan"
 	"carepath/rules"
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html"}
+var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html", "careplan.html", "careplan_revisions.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
@@ -24,11 +25,27 @@ func (s *Server) parseTemplates() error {
 			}
 			return u, nil
 		},
-		"birth": formatBirth,
-		"value": formatValue,
-		"date":  formatDate,
-		"add":   func(a, b int) int { return a + b },
-		"list":  func(v ...string) []string { return v },
+		"birth":            formatBirth,
+		"value":            formatValue,
+		"date":             formatDate,
+		"add":              func(a, b int) int { return a + b },
+		"list":             func(v ...string) []string { return v },
+		"achievementClass": achievementClass,
+		// day writes a YYYY-MM-DD day as "Fri 21 May 2027".
+		"day": func(s string) string {
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				return s
+			}
+			return d.Format("Mon 2 Jan 2006")
+		},
+		"plural": func(n int, noun string) string {
+			if n == 1 {
+				return "1 " + noun
+			}
+			return strconv.Itoa(n) + " " + noun + "s"
+		},
+		"goalTarget": careplan.GoalTarget,
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
 				if r.ID == id {

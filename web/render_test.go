@@ -11,6 +11,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/careplan"
 	"carepath/instrument"
 	"carepath/rules"
 )
@@ -69,6 +70,27 @@ func TestRenderEveryPage(t *testing.T) {
 			return assessmentsData{Patient: p, Instruments: instrument.All, CanWrite: true, Taken: []assessmentView{viewAssessment(a)}, Just: "a1",
 				Concerns: []carepath.HealthConcern{{ID: "c1", Domain: "housing", Why: "Mold", Status: carepath.ConcernProposed},
 					{ID: "c2", Domain: "food", Status: carepath.ConcernConfirmed, Note: "Wants the pantry list", DecidedAt: time.Now()}}}
+		}(),
+		"careplan.html": func() carePlanData {
+			plan := &carepath.CarePlan{ID: "cp1", PatientID: "p1", Status: carepath.PlanActive, Revision: 2, Updated: time.Now(), UpdatedBy: "u1",
+				ReviewEveryDays: 90, Prognosis: "Stable with treatment",
+				Problems: []carepath.PlanProblem{{ID: "pr1", Text: "High blood pressure", ConditionID: "c1",
+					Goals: []carepath.Goal{{ID: "g1", Description: "Keep my pressure down", Measure: "bp", TargetOp: "<", TargetValues: []float64{130, 80},
+						Due: "2027-01-01", Priority: "high", Status: "active", Achievement: "improving", AchievementWhy: "from 150/92 to 138/84"}},
+					Interventions: []carepath.Intervention{{ID: "i1", Kind: "education", Text: "Home readings", OwnerID: "u1", Due: "2026-12-01",
+						Status: "planned", TaskID: "t1"}, {ID: "i2", Kind: "device", Text: "Cuff", Status: "done"}}}}}
+			return carePlanData{Patient: p, Plan: plan, CanWrite: true, Templates: careplan.Templates, Measures: careplan.Measures,
+				Kinds: careplan.InterventionKinds, Priorities: careplan.Priorities, Team: []carepath.User{*v.User}, Names: map[string]string{"u1": "Casey"},
+				Elements: careplan.Completeness(plan, careplan.Facts{Now: time.Now()}), Missing: 8,
+				Conditions: []carepath.Condition{{ID: "c1", Code: carepath.Coding{Display: "Essential hypertension"}}},
+				Concerns:   []carepath.HealthConcern{{ID: "hc1", Domain: "food", Status: carepath.ConcernConfirmed}}, Saved: "2"}
+		}(),
+		"careplan_revisions.html": func() planRevisionsData {
+			plan := &carepath.CarePlan{Problems: []carepath.PlanProblem{{Text: "No car", Goals: []carepath.Goal{{Description: "Get to appointments", Measure: "yes-no", Status: "active"}}}}}
+			return planRevisionsData{Patient: p, Revisions: []carepath.PlanRevision{{Revision: 2, At: time.Now(), ByName: "Casey", Why: "Eased the target"},
+				{Revision: 1, At: time.Now(), ByName: "Casey", Why: "Plan established", Substantial: true}},
+				Shown: &carepath.PlanRevision{Revision: 1, At: time.Now(), ByName: "Casey", Why: "Plan established", Plan: plan},
+				A:     1, B: 2, Diff: []string{"Goal \"x\", target: a → b"}}
 		}(),
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},

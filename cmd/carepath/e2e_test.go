@@ -357,6 +357,17 @@ func TestBrowser(t *testing.T) {
 	do(t, ctx, chromedp.ScrollIntoView(`#item-63512-8`))
 	screenshot(t, ctx, "assessment-prapare")
 
+	// A care plan from two templates: the goals with their progress, the
+	// interventions with their tasks, the checklist of what it lacks.
+	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID+"/careplan"), chromedp.WaitVisible(`form.templates`),
+		chromedp.Click(`input[name="template"][value="type-2-diabetes"]`), chromedp.Click(`input[name="template"][value="food"]`),
+		chromedp.Click(`form.templates button[type="submit"]`), chromedp.WaitVisible(`section.problem`))
+	if plan := text(t, ctx, `main`); !strings.Contains(plan, "Bring my A1c under 7") || !strings.Contains(plan, "Saved as revision 1") ||
+		!strings.Contains(plan, "of 12 missing") {
+		t.Errorf("the care plan from templates:\n%s", plan)
+	}
+	screenshot(t, ctx, "careplan")
+
 	// The chart draws the PHQ-9 over time, with the latest band.
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID), chromedp.WaitVisible(`.chart-head`))
 	if trends := text(t, ctx, `section[aria-labelledby="h-trends"] .multiples`); !strings.Contains(trends, "PHQ-9 (depression): latest 6, mild") {

@@ -1,0 +1,318 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/careplan"
+)
+
+// carePlanData is a patient's care plan page: the plan with its goals'
+// achievement and the completeness checklist, or, before there is one,
+// the templates to start from; and what the forms offer.
+type carePlanData struct {
+	Patient    *carepath.Patient
+	Plan       *carepath.CarePlan
+	CanWrite   bool
+	Templates  []careplan.Template
+	Conditions []carepath.Condition // active, for a new problem
+	Concerns   []carepath.HealthConcern
+	Measures   []careplan.Measure
+	Kinds      []string
+	Priorities []string
+	Team       []carepath.User // who may own an intervention or review a goal
+	Names      map[string]string
+	Elements   []careplan.Element
+	Missing    int
+	Saved      string
+}
+
+// handleCarePlan shows the patient's care plan.
+func (s *Server) handleCarePlan(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	chart, err := s.Charts.FindChart(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := carePlanData{Patient: chart.Patient, CanWrite: v.User.Role.CanWriteClinical(), Templates: careplan.Templates, Measures: careplan.Measures,
+		Kinds: careplan.InterventionKinds, Priorities: careplan.Priorities, Names: map[string]string{v.User.ID: v.User.Name},
+		Saved: r.URL.Query().Get("saved")}
+	for _, c := range chart.Conditions {
+		if c.ClinicalStatus == "active" || c.ClinicalStatus == "recurrence" || c.ClinicalStatus == "relapse" {
+			d.Conditions = append(d.Conditions, c)
+		}
+	}
+	d.Team = append(d.Team, *v.User)
+	for _, m := range chart.Patient.CareTeam {
+		if m.User != nil && m.UserID != v.User.ID {
+			d.Team = append(d.Team, *m.User)
+			d.Names[m.UserID] = m.User.Name
+		}
+	}
+	concerns, err := s.Assessments.FindHealthConcerns(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	for _, c := range concerns {
+		if c.Status == carepath.ConcernConfirmed {
+			d.Concerns = append(d.Concerns, c)
+		}
+	}
+	d.Plan, err = s.CarePlans.FindCarePlan(r.Context(), id)
+	if err != nil && carepath.ErrorCode(err) != carepath.ENOTFOUND {
+		s.renderError(w, r, err)
+		return
+	}
+	if d.Plan != nil {
+		assessed, err := s.Assessments.FindAssessments(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		facts := careplan.Facts{Now: time.Now(), Loc: v.Loc, LastAssessed: map[string]time.Time{}}
+		for _, a := range assessed {
+			if a.Created.After(facts.LastAssessed[a.Instrument]) {
+				facts.LastAssessed[a.Instrument] = a.Created
+			}
+		}
+		d.Elements = careplan.Completeness(d.Plan, facts)
+		d.Missing = len(careplan.Missing(d.Elements))
+	}
+	s.render(w, r, http.StatusOK, "careplan.html", "Care plan · "+chart.Patient.Name(), d)
+}
+
+// handleChangeCarePlan applies one change from the plan page (do=...) to
+// the plan as the form saw it (revision) and saves it as the next
+// revision, with the why the form gives.
+func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	plan, err := s.CarePlans.FindCarePlan(r.Context(), id)
+	switch {
+	case carepath.ErrorCode(err) == carepath.ENOTFOUND:
+		plan, err = &carepath.CarePlan{PatientID: id, Status: carepath.PlanDraft}, nil
+		if _, perr := s.Patients.FindPatientByID(r.Context(), id); perr != nil {
+			err = perr
+		}
+	case err == nil:
+		if rev, _ := strconv.Atoi(f.Get("revision")); rev != plan.Revision {
+			err = carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else since you opened it (it is at revision %d). Reload it and make your change again.", plan.Revision)
+		}
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	owner := func(who string) string {
+		switch who {
+		case "me":
+			return v.User.ID
+		case "queue", "":
+			return ""
+		}
+		return who
+	}
+	change := carepath.PlanChange{Why: f.Get("why"), Substantial: f.Get("substantial") != ""}
+	problem := func() *carepath.PlanProblem {
+		for i := range plan.Problems {
+			if plan.Problems[i].ID == f.Get("problem") {
+				return &plan.Problems[i]
+			}
+		}
+		return nil
+	}
+	switch f.Get("do") {
+	case "templates":
+		chart, err := s.Charts.FindChart(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		concerns, err := s.Assessments.FindHealthConcerns(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		var names []string
+		for _, tid := range f["template"] {
+			t, ok := careplan.FindTemplate(tid)
+			if !ok {
+				s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "There is no template %q.", tid))
+				return
+			}
+			plan.Problems = append(plan.Problems, t.Apply(chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
+			names = append(names, t.Name)
+		}
+		if len(names) == 0 {
+			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose a template."))
+			return
+		}
+		if change.Why == "" {
+			change.Why = "From the templates: " + strings.Join(names, ", ")
+		}
+		change.Substantial = true
+	case "problem":
+		pr := carepath.PlanProblem{Text: strings.TrimSpace(f.Get("text"))}
+		if src := f.Get("source"); strings.HasPrefix(src, "condition:") {
+			pr.ConditionID = strings.TrimPrefix(src, "condition:")
+		} else if strings.HasPrefix(src, "concern:") {
+			pr.ConcernID = strings.TrimPrefix(src, "concern:")
+		}
+		plan.Problems = append(plan.Problems, pr)
+	case "goal":
+		pr := problem()
+		if pr == nil {
+			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose the problem the goal is for."))
+			return
+		}
+		g := carepath.Goal{Description: strings.TrimSpace(f.Get("description")), Measure: f.Get("measure"), Start: time.Now().In(v.Loc).Format(time.DateOnly),
+			Due: f.Get("due"), ReviewBy: f.Get("review_by"), Priority: f.Get("priority"), ResponsibleID: owner(f.Get("responsible")), Status: carepath.GoalActive}
+		if m, ok := careplan.FindMeasure(g.Measure); ok && m.Numeric() {
+			g.TargetOp = f.Get("target_op")
+			values, err := parseTarget(f.Get("target"))
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			g.TargetValues = values
+		}
+		pr.Goals = append(pr.Goals, g)
+	case "intervention":
+		pr := problem()
+		if pr == nil {
+			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose the problem the intervention is for."))
+			return
+		}
+		pr.Interventions = append(pr.Interventions, carepath.Intervention{Kind: f.Get("kind"), Text: strings.TrimSpace(f.Get("text")), GoalID: f.Get("goal"),
+			OwnerID: owner(f.Get("owner")), Due: f.Get("due"), Status: carepath.InterventionPlanned})
+	case "status":
+		found := false
+		for i := range plan.Problems {
+			for j := range plan.Problems[i].Goals {
+				if g := &plan.Problems[i].Goals[j]; g.ID == f.Get("item") {
+					g.Status, found = f.Get("status"), true
+				}
+			}
+			for j := range plan.Problems[i].Interventions {
+				if in := &plan.Problems[i].Interventions[j]; in.ID == f.Get("item") {
+					in.Status, found = f.Get("status"), true
+				}
+			}
+		}
+		if !found {
+			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That goal or intervention is not in the plan."))
+			return
+		}
+	case "narrative":
+		plan.Status, plan.Prognosis, plan.SymptomManagement = f.Get("status"), f.Get("prognosis"), f.Get("symptom_management")
+		plan.MedicationManagement, plan.Environment = f.Get("medication_management"), f.Get("environment")
+		plan.CaregiverAssessment, plan.Coordination = f.Get("caregiver_assessment"), f.Get("coordination")
+		if plan.ReviewEveryDays, err = strconv.Atoi(strings.TrimSpace(f.Get("review_every_days"))); err != nil && f.Get("review_every_days") != "" {
+			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Review every: a number of days."))
+			return
+		}
+	default:
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do")))
+		return
+	}
+	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, change); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan?saved="+strconv.Itoa(plan.Revision), http.StatusSeeOther)
+}
+
+// careManagerOf is the patient's primary care manager, or the user.
+func careManagerOf(p *carepath.Patient, u *carepath.User) string {
+	for _, m := range p.CareTeam {
+		if m.Role == carepath.CareTeamPrimaryCareManager && m.User != nil && !m.User.Disabled {
+			return m.UserID
+		}
+	}
+	return u.ID
+}
+
+// parseTarget reads a target's values as written: "7", "130/80".
+func parseTarget(s string) ([]float64, error) {
+	var out []float64
+	for _, part := range strings.Split(strings.TrimSpace(s), "/") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil {
+			return nil, carepath.Errorf(carepath.EINVALID, "A target is a number, or two for a blood pressure (130/80), not %q.", s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// planRevisionsData is the plan's history: every revision, and one as it
+// stood or the difference between two.
+type planRevisionsData struct {
+	Patient   *carepath.Patient
+	Revisions []carepath.PlanRevision
+	Shown     *carepath.PlanRevision
+	A, B      int
+	Diff      []string
+}
+
+// handlePlanRevisions lists the plan's revisions; ?rev=N shows one as it
+// stood, ?a=N&b=M what changed from N to M.
+func (s *Server) handlePlanRevisions(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	p, err := s.Patients.FindPatientByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := planRevisionsData{Patient: p}
+	if d.Revisions, err = s.CarePlans.FindPlanRevisions(r.Context(), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	if n, err := strconv.Atoi(q.Get("rev")); err == nil {
+		if d.Shown, err = s.CarePlans.FindPlanRevision(r.Context(), id, n); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	d.A, _ = strconv.Atoi(q.Get("a"))
+	d.B, _ = strconv.Atoi(q.Get("b"))
+	if d.A > 0 && d.B > 0 {
+		a, err := s.CarePlans.FindPlanRevision(r.Context(), id, d.A)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		b, err := s.CarePlans.FindPlanRevision(r.Context(), id, d.B)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		d.Diff = careplan.Diff(a.Plan, b.Plan)
+	}
+	s.render(w, r, http.StatusOK, "careplan_revisions.html", "Care plan revisions · "+p.Name(), d)
+}
+
+// achievementClass is the badge a goal's achievement wears.
+func achievementClass(a string) string {
+	switch a {
+	case string(careplan.Achieved), string(careplan.Improving):
+		return "ok"
+	case string(careplan.Worsening), string(careplan.NotAchieved):
+		return "warn"
+	}
+	return ""
+}
