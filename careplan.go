@@ -130,6 +130,24 @@ type PlanRevision struct {
 	Plan        *CarePlan
 }
 
+// GoalForReview is an active goal whose review day has come, with its
+// achievement computed then, its problem's words and whom it is for.
+type GoalForReview struct {
+	PatientID     string
+	PlanID        string
+	Problem       string
+	Goal          Goal
+	CareManagerID string // the patient's primary care manager
+}
+
+// GoalReviewed is a goal checked on its review day, and the review task it
+// called for (nil when it did not).
+type GoalReviewed struct {
+	GoalID   string
+	ReviewBy string
+	Task     *Task
+}
+
 // CarePlanService keeps patients' living care plans. Every method is
 // scoped to the actor's organization (another's patient is ENOTFOUND) and
 // audited.

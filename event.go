@@ -137,6 +137,15 @@ type WorkStateService interface {
 	// (the next is number Seq+1, due EveryDays after this one's deadline),
 	// all in one transaction. It returns how many tasks it made.
 	FireSchedules(ctx context.Context, firings []ScheduledTask) (int, error)
+	// FindGoalsForReview returns up to limit active care-plan goals whose
+	// review day is today (YYYY-MM-DD, the organization's) or before and
+	// that were not checked for it, with their achievement now.
+	FindGoalsForReview(ctx context.Context, today string, now time.Time, limit int) ([]GoalForReview, error)
+	// MarkGoalsReviewed records the goals as checked for their review
+	// days and makes the review tasks they called for (once per goal and
+	// day: the tasks' rule event keys), in one transaction; it returns how
+	// many tasks it made.
+	MarkGoalsReviewed(ctx context.Context, reviews []GoalReviewed) (int, error)
 	// FindTasksToEscalate returns open tasks due before dueBefore that the
 	// escalation rule ruleID has not yet escalated, most overdue first.
 	FindTasksToEscalate(ctx context.Context, dueBefore time.Time, ruleID string, limit int) ([]*Task, error)

@@ -7,6 +7,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/careplan"
 	"carepath/codeset"
 	"carepath/rules"
 )
@@ -63,19 +65,20 @@ type Report struct {
 	Escalations int // late tasks escalated
 	// Patients given a screening schedule, and screening tasks made.
 	ScreeningsEnrolled, Screenings int
+	GoalReviews                    int // care-plan goals sent for review (treat to target)
 
-	// How long each step took.
+	// How long each step took (the goal reviews count with the schedules).
 	EventsTook, SchedulesTook, EscalationsTook time.Duration
 }
 
 // Did reports whether the sweep changed anything.
 func (r Report) Did() bool {
-	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings > 0
+	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings+r.GoalReviews > 0
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d escalations (steps: %s, %s, %s)",
-		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.Escalations,
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d goal reviews, %d escalations (steps: %s, %s, %s)",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.GoalReviews, r.Escalations,
 		r.EventsTook.Round(time.Millisecond), r.SchedulesTook.Round(time.Millisecond), r.EscalationsTook.Round(time.Millisecond))
 }
 
@@ -87,6 +90,7 @@ func (r *Report) add(o Report) {
 	r.Escalations += o.Escalations
 	r.ScreeningsEnrolled += o.ScreeningsEnrolled
 	r.Screenings += o.Screenings
+	r.GoalReviews += o.GoalReviews
 	r.EventsTook += o.EventsTook
 	r.SchedulesTook += o.SchedulesTook
 	r.EscalationsTook += o.EscalationsTook
@@ -143,6 +147,12 @@ func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organizat
 	r.SchedulesTook = time.Since(start)
 	if err != nil {
 		return r, fmt.Errorf("schedules: %w", err)
+	}
+	start = time.Now()
+	r.GoalReviews, err = s.reviewGoals(ctx, cal)
+	r.SchedulesTook += time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("goals: %w", err)
 	}
 	start = time.Now()
 	r.Escalations, err = s.escalate(ctx, cal)
@@ -369,6 +379,39 @@ func (s *Sweeper) enroll(ctx context.Context, cal *calendar.Calendar, now time.T
 		}
 	}
 	return nil
+}
+
+// reviewGoals checks the care-plan goals whose review day has come, and
+// sends those neither achieved nor improving to their clinician for review
+// (treat to target), a batch per transaction.
+func (s *Sweeper) reviewGoals(ctx context.Context, cal *calendar.Calendar) (int, error) {
+	now := s.now()
+	loc := cal.Location()
+	today := now.In(loc).Format(time.DateOnly)
+	made := 0
+	for {
+		goals, err := s.Store.FindGoalsForReview(ctx, today, now, s.batch())
+		if err != nil || len(goals) == 0 {
+			return made, err
+		}
+		reviews := make([]carepath.GoalReviewed, len(goals))
+		for i, g := range goals {
+			reviews[i] = carepath.GoalReviewed{GoalID: g.Goal.ID, ReviewBy: g.Goal.ReviewBy}
+			day, err := time.ParseInLocation(time.DateOnly, g.Goal.ReviewBy, loc)
+			if err != nil {
+				continue
+			}
+			if careplan.NeedsReview(careplan.Evaluation{Status: careplan.Achievement(g.Goal.Achievement)}, day, now) {
+				t := rules.PlanGoalReview(g, cmp.Or(g.Goal.ResponsibleID, g.CareManagerID), cal, now)
+				reviews[i].Task = &t
+			}
+		}
+		n, err := s.Store.MarkGoalsReviewed(ctx, reviews)
+		made += n
+		if err != nil || len(goals) < s.batch() {
+			return made, err
+		}
+	}
 }
 
 // escalate sends tasks more than the margin late to the supervisors and

@@ -54,7 +54,7 @@ var SafetyEvaluation = Rule{ID: "phq9-item9-safety", Version: 1, Name: "Safety e
 	Source: "Kroenke K, Spitzer RL, Williams JB. The PHQ-9. J Gen Intern Med 2001;16(9):606-13: any positive item 9 calls for an immediate suicide risk assessment"}
 
 // BuiltIn lists every built-in rule, for the administrators' page.
-var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, SocialNeedsScreening.Rule, DepressionMonitoring.Rule, VitalSignAlert, SafetyEvaluation, OverdueEscalation}
+var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, SocialNeedsScreening.Rule, DepressionMonitoring.Rule, VitalSignAlert, SafetyEvaluation, TreatToTarget, OverdueEscalation}
 
 // TaskKinds the rules make.
 const (
@@ -65,7 +65,7 @@ const (
 )
 
 // Kinds are the kinds of task the rules make, for filters.
-var Kinds = []string{KindPostDischarge, KindCheckIn, KindScreening, KindVitalSign, KindSafety, KindEscalation}
+var Kinds = []string{KindPostDischarge, KindCheckIn, KindScreening, KindVitalSign, KindSafety, KindGoalReview, KindEscalation}
 
 // PlanSafetyEvaluation is the task an assessment's safety finding calls
 // for: stat, due now, for ownerID (who took the assessment), or the care

@@ -339,13 +339,27 @@ func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, cur
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, plan.ID, plan.Revision, formatTime(tx.Now), plan.UpdatedBy, why, flag, string(doc)); err != nil {
 		return err
 	}
+	// The goals' rows again; a goal keeps the review day it was checked for.
+	rows, err := tx.Query(ctx, "SELECT id, reviewed_for FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID)
+	reviewed := map[string]string{}
+	if err == nil {
+		err = scanAll(rows, func(scan func(...any) error) error {
+			var id, day string
+			err := scan(&id, &day)
+			reviewed[id] = day
+			return err
+		})
+	}
+	if err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, "DELETE FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID); err != nil {
 		return err
 	}
 	for _, pr := range plan.Problems {
 		for _, g := range pr.Goals {
-			if _, err := tx.Exec(ctx, `INSERT INTO plan_goal (org_id, id, plan_id, patient_id, status, review_by, responsible_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				a.OrgID, g.ID, plan.ID, plan.PatientID, g.Status, g.ReviewBy, g.ResponsibleID); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO plan_goal (org_id, id, plan_id, patient_id, status, review_by, responsible_id, reviewed_for)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.OrgID, g.ID, plan.ID, plan.PatientID, g.Status, g.ReviewBy, g.ResponsibleID, reviewed[g.ID]); err != nil {
 				return err
 			}
 		}
@@ -654,4 +668,68 @@ func (db *DB) FindPlanRevision(ctx context.Context, patientID string, revision i
 	}
 	return v, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditCarePlanView, PatientID: patientID, Object: "CarePlan/" + planID,
 		Detail: "revision " + strconv.Itoa(revision)})
+}
+
+// FindGoalsForReview implements carepath.WorkStateService.
+func (db *DB) FindGoalsForReview(ctx context.Context, today string, now time.Time, limit int) ([]carepath.GoalForReview, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []carepath.GoalForReview
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		rows, err := r.query(ctx, `SELECT g.id, g.patient_id, COALESCE((SELECT m.user_id FROM care_team_member m WHERE m.org_id = g.org_id
+			AND m.patient_id = g.patient_id AND m.role = ? ORDER BY m.since LIMIT 1), '')
+			FROM plan_goal g WHERE g.org_id = ? AND g.status = 'active' AND g.review_by <> '' AND g.review_by <= ? AND g.reviewed_for <> g.review_by
+			ORDER BY g.review_by, g.id LIMIT `+strconv.Itoa(limit), carepath.CareTeamPrimaryCareManager, a.OrgID, today)
+		type due struct{ goal, patient, cm string }
+		list, err := collect(rows, err, func(scan func(...any) error) (due, error) {
+			var d due
+			return d, scan(&d.goal, &d.patient, &d.cm)
+		})
+		if err != nil {
+			return err
+		}
+		plans := map[string]*carepath.CarePlan{}
+		for _, d := range list {
+			p := plans[d.patient]
+			if p == nil {
+				if p, err = currentPlan(ctx, r, a.OrgID, d.patient); err != nil {
+					return err
+				}
+				if err := evaluateGoals(ctx, r, p, now); err != nil {
+					return err
+				}
+				plans[d.patient] = p
+			}
+			for _, pr := range p.Problems {
+				for _, g := range pr.Goals {
+					if g.ID == d.goal {
+						out = append(out, carepath.GoalForReview{PatientID: d.patient, PlanID: p.ID, Problem: pr.Text, Goal: g, CareManagerID: d.cm})
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkGoalsReviewed implements carepath.WorkStateService.
+func (db *DB) MarkGoalsReviewed(ctx context.Context, reviews []carepath.GoalReviewed) (int, error) {
+	var tasks []*carepath.Task
+	for _, r := range reviews {
+		if r.Task != nil {
+			tasks = append(tasks, r.Task)
+		}
+	}
+	return db.insertRuleTasks(ctx, tasks, func(tx *Tx, a *carepath.Actor, _ []bool) ([]carepath.AuditEvent, error) {
+		for _, r := range reviews {
+			if _, err := tx.Exec(ctx, "UPDATE plan_goal SET reviewed_for = ? WHERE org_id = ? AND id = ? AND review_by = ?",
+				r.ReviewBy, a.OrgID, r.GoalID, r.ReviewBy); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
 }
