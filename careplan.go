@@ -163,6 +163,9 @@ type CarePlanService interface {
 	// get one. A bad plan is EINVALID naming each problem, and nothing is
 	// written. Clinical writers only. On return plan is as saved.
 	SaveCarePlan(ctx context.Context, plan *CarePlan, change PlanChange) error
+	// FindGoalPlan returns the plan that holds the goal (as FindCarePlan),
+	// or ENOTFOUND.
+	FindGoalPlan(ctx context.Context, goalID string) (*CarePlan, error)
 	// FindPlanRevisions lists the plan's revisions, newest first, without
 	// their plans.
 	FindPlanRevisions(ctx context.Context, patientID string) ([]PlanRevision, error)

@@ -733,3 +733,19 @@ func (db *DB) MarkGoalsReviewed(ctx context.Context, reviews []carepath.GoalRevi
 		return nil, nil
 	})
 }
+
+// FindGoalPlan implements carepath.CarePlanService.
+func (db *DB) FindGoalPlan(ctx context.Context, goalID string) (*carepath.CarePlan, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var patientID string
+	err = db.queryRow(ctx, "SELECT patient_id FROM plan_goal WHERE org_id = ? AND id = ?", a.OrgID, goalID).Scan(&patientID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, carepath.Errorf(carepath.ENOTFOUND, "Goal not found.")
+	} else if err != nil {
+		return nil, err
+	}
+	return db.FindCarePlan(ctx, patientID)
+}

@@ -80,9 +80,7 @@ func toAPICarePlan(p *carepath.CarePlan) apiCarePlan {
 	for _, pr := range p.Problems {
 		ap := apiProblem{ID: pr.ID, Text: pr.Text, ConditionID: pr.ConditionID, ConcernID: pr.ConcernID, Goals: []apiGoal{}, Interventions: []apiIntervention{}}
 		for _, g := range pr.Goals {
-			ap.Goals = append(ap.Goals, apiGoal{ID: g.ID, Description: g.Description, Measure: g.Measure, TargetOp: g.TargetOp, TargetValues: g.TargetValues,
-				Start: g.Start, Due: g.Due, ReviewBy: g.ReviewBy, Priority: g.Priority, ResponsibleID: g.ResponsibleID, Status: g.Status,
-				Achievement: g.Achievement, AchievementWhy: g.AchievementWhy})
+			ap.Goals = append(ap.Goals, toAPIGoal(g))
 		}
 		for _, in := range pr.Interventions {
 			ap.Interventions = append(ap.Interventions, apiIntervention{ID: in.ID, GoalID: in.GoalID, Kind: in.Kind, Text: in.Text, OwnerID: in.OwnerID,
@@ -91,6 +89,12 @@ func toAPICarePlan(p *carepath.CarePlan) apiCarePlan {
 		out.Problems = append(out.Problems, ap)
 	}
 	return out
+}
+
+func toAPIGoal(g carepath.Goal) apiGoal {
+	return apiGoal{ID: g.ID, Description: g.Description, Measure: g.Measure, TargetOp: g.TargetOp, TargetValues: g.TargetValues,
+		Start: g.Start, Due: g.Due, ReviewBy: g.ReviewBy, Priority: g.Priority, ResponsibleID: g.ResponsibleID, Status: g.Status,
+		Achievement: g.Achievement, AchievementWhy: g.AchievementWhy}
 }
 
 func (a apiCarePlan) plan(patientID string) *carepath.CarePlan {
@@ -190,4 +194,126 @@ func (s *Server) handleAPIPlanRevision(w http.ResponseWriter, r *http.Request) {
 	}
 	plan := toAPICarePlan(v.Plan)
 	writeJSON(w, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial, Plan: &plan})
+}
+
+// goalOf finds a goal in a plan.
+func goalOf(p *carepath.CarePlan, id string) *carepath.Goal {
+	for i := range p.Problems {
+		for j := range p.Problems[i].Goals {
+			if p.Problems[i].Goals[j].ID == id {
+				return &p.Problems[i].Goals[j]
+			}
+		}
+	}
+	return nil
+}
+
+// handleAPIUpdateGoal changes a goal's fields (those sent) as the plan's
+// next revision, with why; revision, when sent, must be the plan's.
+func (s *Server) handleAPIUpdateGoal(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Revision      int        `json:"revision"`
+		Why           string     `json:"why"`
+		Description   *string    `json:"description"`
+		TargetOp      *string    `json:"target_op"`
+		TargetValues  *[]float64 `json:"target_values"`
+		Due           *string    `json:"due"`
+		ReviewBy      *string    `json:"review_by"`
+		Priority      *string    `json:"priority"`
+		ResponsibleID *string    `json:"responsible_id"`
+		Status        *string    `json:"status"`
+	}
+	if err := decodeBody(w, r, "a goal change", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	plan, err := s.CarePlans.FindGoalPlan(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if in.Revision != 0 && in.Revision != plan.Revision {
+		s.writeProblem(w, r, carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d. Reload it and make your change again.", plan.Revision, in.Revision))
+		return
+	}
+	g := goalOf(plan, r.PathValue("id"))
+	for _, f := range []struct {
+		from *string
+		to   *string
+	}{{in.Description, &g.Description}, {in.TargetOp, &g.TargetOp}, {in.Due, &g.Due}, {in.ReviewBy, &g.ReviewBy}, {in.Priority, &g.Priority},
+		{in.ResponsibleID, &g.ResponsibleID}, {in.Status, &g.Status}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	if in.TargetValues != nil {
+		g.TargetValues = *in.TargetValues
+	}
+	id := g.ID
+	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, carepath.PlanChange{Why: in.Why}); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if plan, err = s.CarePlans.FindGoalPlan(r.Context(), id); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, struct {
+		Revision int     `json:"revision"`
+		Goal     apiGoal `json:"goal"`
+	}{plan.Revision, toAPIGoal(*goalOf(plan, id))})
+}
+
+// handleAPIAddGoal adds a goal to one of the plan's problems as its next
+// revision (201, with the goal and its id).
+func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		apiGoal
+		ProblemID string `json:"problem_id"`
+		Revision  int    `json:"revision"`
+		Why       string `json:"why"`
+	}
+	if err := decodeBody(w, r, "a goal", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	plan, err := s.CarePlans.FindCarePlan(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if in.Revision != 0 && in.Revision != plan.Revision {
+		s.writeProblem(w, r, carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d. Reload it and make your change again.", plan.Revision, in.Revision))
+		return
+	}
+	var pr *carepath.PlanProblem
+	for i := range plan.Problems {
+		if plan.Problems[i].ID == in.ProblemID {
+			pr = &plan.Problems[i]
+		}
+	}
+	if pr == nil {
+		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "problem_id names none of the plan's problems."))
+		return
+	}
+	if in.Status == "" {
+		in.Status = carepath.GoalActive
+	}
+	pr.Goals = append(pr.Goals, carepath.Goal{Description: in.Description, Measure: in.Measure, TargetOp: in.TargetOp, TargetValues: in.TargetValues,
+		Start: in.Start, Due: in.Due, ReviewBy: in.ReviewBy, Priority: in.Priority, ResponsibleID: in.ResponsibleID, Status: in.Status})
+	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, carepath.PlanChange{Why: in.Why}); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	// Saving gave the new goal its id, in place.
+	id := pr.Goals[len(pr.Goals)-1].ID
+	saved, err := s.CarePlans.FindGoalPlan(r.Context(), id)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, struct {
+		Revision int     `json:"revision"`
+		Goal     apiGoal `json:"goal"`
+	}{saved.Revision, toAPIGoal(*goalOf(saved, id))})
 }

@@ -185,6 +185,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPICarePlan))
 	mux.HandleFunc("PUT /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPISaveCarePlan))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions", s.requireToken(s.handleAPIPlanRevisions))
+	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/goals", s.requireToken(s.handleAPIAddGoal))
+	mux.HandleFunc("PATCH /api/v1/goals/{id}", s.requireToken(s.handleAPIUpdateGoal))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))

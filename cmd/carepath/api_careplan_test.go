@@ -68,6 +68,36 @@ func TestCarePlanAPI(t *testing.T) {
 	if resp, _ := apiSend(t, "GET", url+"/revisions/9", auditor, "", nil); resp.StatusCode != 404 {
 		t.Errorf("revision 9: %d", resp.StatusCode)
 	}
+
+	// One goal at a time: added to a problem, then changed.
+	var added struct {
+		Revision int
+		Goal     struct {
+			ID, Description, Status string
+			TargetValues            []float64 `json:"target_values"`
+		}
+	}
+	body := `{"problem_id": "` + plan.Problems[1].ID + `", "revision": 2, "why": "Agreed today", "description": "Get a ride to every visit", "measure": "yes-no"}`
+	if resp, out := apiSend(t, "POST", url+"/goals", cm, body, &added); resp.StatusCode != 201 || added.Revision != 3 || added.Goal.ID == "" || added.Goal.Status != "active" {
+		t.Fatalf("POST a goal: %d %s", resp.StatusCode, out)
+	}
+	goalURL := base + "/api/v1/goals/" + plan.Problems[0].Goals[0].ID
+	if resp, out := apiSend(t, "PATCH", goalURL, cm, `{"revision": 3, "why": "Dr. Lee: 130/80 again", "target_values": [130, 80]}`, &added); resp.StatusCode != 200 ||
+		added.Revision != 4 || added.Goal.TargetValues[0] != 130 || added.Goal.Description != "Keep my pressure down" {
+		t.Errorf("PATCH a goal: %d %s", resp.StatusCode, out)
+	}
+	if resp, _ := apiSend(t, "PATCH", goalURL, cm, `{"revision": 3, "why": "x", "status": "completed"}`, nil); resp.StatusCode != 409 {
+		t.Errorf("PATCH from revision 3 at 4: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "PATCH", goalURL, cm, `{"why": "x", "status": "done"}`, nil); resp.StatusCode != 400 {
+		t.Errorf("PATCH to a status goals do not have: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "PATCH", base+"/api/v1/goals/nope", cm, `{"why": "x"}`, nil); resp.StatusCode != 404 {
+		t.Errorf("PATCH an unknown goal: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "PATCH", goalURL, auditor, `{"why": "x", "status": "completed"}`, nil); resp.StatusCode != 404 {
+		t.Errorf("the auditor PATCHes a goal: %d", resp.StatusCode)
+	}
 }
 
 // apiCarePlanBody is the part of the API's care plan the tests read.

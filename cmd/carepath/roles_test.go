@@ -57,15 +57,18 @@ func TestRoleMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A care plan each.
+	// A care plan each, with a goal (the other organization's last).
+	var otherGoal string
 	for _, tc := range []struct {
 		ctx           context.Context
 		patient, text string
 	}{{demoCtx, ours, "Lives alone"}, {otherCtx, "other-patient", "Zzyzxotherclinic problem"}} {
-		plan := &carepath.CarePlan{PatientID: tc.patient, Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: tc.text}}}
+		plan := &carepath.CarePlan{PatientID: tc.patient, Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: tc.text,
+			Goals: []carepath.Goal{{Description: tc.text, Measure: "yes-no", Status: carepath.GoalActive}}}}}
 		if err := m.DB.SaveCarePlan(tc.ctx, plan, carepath.PlanChange{}); err != nil {
 			t.Fatal(err)
 		}
+		otherGoal = plan.Problems[0].Goals[0].ID
 	}
 
 	// Signed out: pages send to sign-in, the API refuses.
@@ -168,6 +171,8 @@ func TestRoleMatrix(t *testing.T) {
 				{"POST", "/api/v1/patients/other-patient/assessments", `{"instrument": "phq-2", "answered_by": "patient", "submission_key": "k",
 					"answers": {"44250-9": ["LA6568-5"], "44255-8": ["LA6568-5"]}}`},
 				{"PUT", "/api/v1/patients/other-patient/careplan", `{"status": "active", "revision": 1, "why": "x", "problems": []}`},
+				{"POST", "/api/v1/patients/other-patient/careplan/goals", `{"problem_id": "x", "why": "x", "description": "x", "measure": "yes-no"}`},
+				{"PATCH", "/api/v1/goals/" + otherGoal, `{"why": "x", "status": "completed"}`},
 			} {
 				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)
