@@ -39,6 +39,7 @@ const (
 	AuditScheduleChange   = "schedule.change"
 	AuditCarePlanView     = "care_plan.view"
 	AuditCarePlanUpdate   = "care_plan.update"
+	AuditCareTeamUpdate   = "care_team.update"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

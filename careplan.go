@@ -148,6 +148,29 @@ type GoalReviewed struct {
 	Task     *Task
 }
 
+// Roles of outside members of a care team.
+var OutsideRoles = []string{"pcp", "specialist", "pharmacist", "therapist", "home-health", "community-organization", "family-caregiver", "other"}
+
+// OutsideMember is a care team member from outside the organization, with
+// how to reach them.
+type OutsideMember struct {
+	ID           string
+	Name         string
+	Role         string // one of OutsideRoles
+	Organization string
+	Phone        string
+	Email        string
+	Note         string
+}
+
+// CareTeam is a patient's roster: the organization's staff (one of them
+// the primary care manager, the central point of contact) and the members
+// from outside.
+type CareTeam struct {
+	Staff   []CareTeamMember
+	Outside []OutsideMember
+}
+
 // CarePlanService keeps patients' living care plans. Every method is
 // scoped to the actor's organization (another's patient is ENOTFOUND) and
 // audited.
@@ -166,6 +189,13 @@ type CarePlanService interface {
 	// FindGoalPlan returns the plan that holds the goal (as FindCarePlan),
 	// or ENOTFOUND.
 	FindGoalPlan(ctx context.Context, goalID string) (*CarePlan, error)
+	// FindCareTeam returns the patient's care team.
+	FindCareTeam(ctx context.Context, patientID string) (*CareTeam, error)
+	// SaveCareTeam replaces the patient's roster with team: staff (active
+	// users, at most one primary care manager) and outside members (a name
+	// and one of OutsideRoles each; new ones without an ID get one). Bad
+	// input is EINVALID naming each problem, and nothing is written.
+	SaveCareTeam(ctx context.Context, patientID string, team *CareTeam) error
 	// FindPlanRevisions lists the plan's revisions, newest first, without
 	// their plans.
 	FindPlanRevisions(ctx context.Context, patientID string) ([]PlanRevision, error)

@@ -185,3 +185,44 @@ func TestInterventionTasks(t *testing.T) {
 		}
 	})
 }
+
+func TestCareTeam(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		must(t, f.db.AddCareTeamMembers(as(f.cm), carepath.CareTeamMember{PatientID: "p1", UserID: f.cm.ID}))
+		team, err := f.db.FindCareTeam(as(f.nurse), "p1")
+		must(t, err)
+		if len(team.Staff) != 1 || team.Staff[0].UserID != f.cm.ID || team.Staff[0].Role != carepath.CareTeamPrimaryCareManager || len(team.Outside) != 0 {
+			t.Fatalf("team: %+v", team)
+		}
+		joined := team.Staff[0].Since
+		f.clock.add(24 * time.Hour)
+		team.Staff = append(team.Staff, carepath.CareTeamMember{UserID: f.nurse.ID, Role: "nurse"})
+		team.Outside = []carepath.OutsideMember{{Name: "Dr. Lee", Role: "pcp", Organization: "Elm Street Family Medicine", Phone: "555-0100"},
+			{Name: "Rosa Rivera", Role: "family-caregiver", Phone: "555-0111", Note: "Daughter; has the patient's consent"}}
+		must(t, f.db.SaveCareTeam(as(f.cm), "p1", team))
+		got, err := f.db.FindCareTeam(as(f.cm), "p1")
+		must(t, err)
+		if len(got.Staff) != 2 || len(got.Outside) != 2 || got.Outside[1].Name != "Dr. Lee" || got.Outside[0].ID == "" {
+			t.Errorf("saved team: %+v", got)
+		}
+		for _, m := range got.Staff {
+			if m.UserID == f.cm.ID && !m.Since.Equal(joined) {
+				t.Errorf("the care manager's day on the team moved from %s to %s", joined, m.Since)
+			}
+		}
+		for name, bad := range map[string]*carepath.CareTeam{
+			"two primary care managers": {Staff: []carepath.CareTeamMember{{UserID: f.cm.ID}, {UserID: f.cm2.ID}}},
+			"a user of another org":     {Staff: []carepath.CareTeamMember{{UserID: f.outs.ID, Role: "nurse"}}},
+			"an outsider without name":  {Outside: []carepath.OutsideMember{{Role: "pcp"}}},
+			"an unknown role":           {Outside: []carepath.OutsideMember{{Name: "X", Role: "wizard"}}},
+		} {
+			wantCode(t, name, f.db.SaveCareTeam(as(f.cm), "p1", bad), carepath.EINVALID)
+		}
+		wantCode(t, "the auditor", f.db.SaveCareTeam(as(f.auditor), "p1", got), carepath.ENOTFOUND)
+		wantCode(t, "another organization", f.db.SaveCareTeam(as(f.outs), "p1", got), carepath.ENOTFOUND)
+		if after, _ := f.db.FindCareTeam(as(f.cm), "p1"); len(after.Staff) != 2 || len(after.Outside) != 2 {
+			t.Errorf("the refusals changed the team: %+v", after)
+		}
+	})
+}

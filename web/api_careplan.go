@@ -317,3 +317,72 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 		Goal     apiGoal `json:"goal"`
 	}{saved.Revision, toAPIGoal(*goalOf(saved, id))})
 }
+
+type apiCareTeam struct {
+	Staff   []apiStaffMember   `json:"staff"`
+	Outside []apiOutsideMember `json:"outside"`
+}
+
+type apiStaffMember struct {
+	UserID string `json:"user_id"`
+	Name   string `json:"name,omitempty"`
+	Role   string `json:"role"`
+}
+
+type apiOutsideMember struct {
+	ID           string `json:"id,omitempty"`
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	Organization string `json:"organization,omitempty"`
+	Phone        string `json:"phone,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Note         string `json:"note,omitempty"`
+}
+
+func toAPICareTeam(t *carepath.CareTeam) apiCareTeam {
+	out := apiCareTeam{Staff: []apiStaffMember{}, Outside: []apiOutsideMember{}}
+	for _, m := range t.Staff {
+		s := apiStaffMember{UserID: m.UserID, Role: m.Role}
+		if m.User != nil {
+			s.Name = m.User.Name
+		}
+		out.Staff = append(out.Staff, s)
+	}
+	for _, m := range t.Outside {
+		out.Outside = append(out.Outside, apiOutsideMember{ID: m.ID, Name: m.Name, Role: m.Role, Organization: m.Organization, Phone: m.Phone,
+			Email: m.Email, Note: m.Note})
+	}
+	return out
+}
+
+// handleAPICareTeam answers the patient's care team.
+func (s *Server) handleAPICareTeam(w http.ResponseWriter, r *http.Request) {
+	team, err := s.CarePlans.FindCareTeam(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, toAPICareTeam(team))
+}
+
+// handleAPISaveCareTeam replaces the patient's roster and answers it.
+func (s *Server) handleAPISaveCareTeam(w http.ResponseWriter, r *http.Request) {
+	var in apiCareTeam
+	if err := decodeBody(w, r, "a care team", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	team := &carepath.CareTeam{}
+	for _, m := range in.Staff {
+		team.Staff = append(team.Staff, carepath.CareTeamMember{UserID: m.UserID, Role: m.Role})
+	}
+	for _, m := range in.Outside {
+		team.Outside = append(team.Outside, carepath.OutsideMember{ID: m.ID, Name: m.Name, Role: m.Role, Organization: m.Organization,
+			Phone: m.Phone, Email: m.Email, Note: m.Note})
+	}
+	if err := s.CarePlans.SaveCareTeam(r.Context(), r.PathValue("id"), team); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	s.handleAPICareTeam(w, r)
+}

@@ -29,6 +29,8 @@ type carePlanData struct {
 	Elements   []careplan.Element
 	Missing    int
 	Saved      string
+	CareTeam   *carepath.CareTeam
+	Roles      []string // of outside members
 }
 
 // handleCarePlan shows the patient's care plan.
@@ -65,6 +67,11 @@ func (s *Server) handleCarePlan(w http.ResponseWriter, r *http.Request) {
 			d.Concerns = append(d.Concerns, c)
 		}
 	}
+	if d.CareTeam, err = s.CarePlans.FindCareTeam(r.Context(), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Roles = carepath.OutsideRoles
 	d.Plan, err = s.CarePlans.FindCarePlan(r.Context(), id)
 	if err != nil && carepath.ErrorCode(err) != carepath.ENOTFOUND {
 		s.renderError(w, r, err)
@@ -232,6 +239,24 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan?saved="+strconv.Itoa(plan.Revision), http.StatusSeeOther)
+}
+
+// handleAddOutsideMember adds someone from outside the organization to
+// the patient's care team.
+func (s *Server) handleAddOutsideMember(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	team, err := s.CarePlans.FindCareTeam(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	team.Outside = append(team.Outside, carepath.OutsideMember{Name: r.PostFormValue("name"), Role: r.PostFormValue("role"),
+		Organization: r.PostFormValue("organization"), Phone: r.PostFormValue("phone"), Note: r.PostFormValue("note")})
+	if err := s.CarePlans.SaveCareTeam(r.Context(), id, team); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan#h-team", http.StatusSeeOther)
 }
 
 // careManagerOf is the patient's primary care manager, or the user.

@@ -83,7 +83,9 @@ func TestRenderEveryPage(t *testing.T) {
 				Kinds: careplan.InterventionKinds, Priorities: careplan.Priorities, Team: []carepath.User{*v.User}, Names: map[string]string{"u1": "Casey"},
 				Elements: careplan.Completeness(plan, careplan.Facts{Now: time.Now()}), Missing: 8,
 				Conditions: []carepath.Condition{{ID: "c1", Code: carepath.Coding{Display: "Essential hypertension"}}},
-				Concerns:   []carepath.HealthConcern{{ID: "hc1", Domain: "food", Status: carepath.ConcernConfirmed}}, Saved: "2"}
+				Concerns:   []carepath.HealthConcern{{ID: "hc1", Domain: "food", Status: carepath.ConcernConfirmed}}, Saved: "2",
+				CareTeam: &carepath.CareTeam{Staff: []carepath.CareTeamMember{{UserID: "u1", Role: carepath.CareTeamPrimaryCareManager, User: v.User}},
+					Outside: []carepath.OutsideMember{{Name: "Dr. Lee", Role: "pcp", Phone: "555-0100"}}}, Roles: carepath.OutsideRoles}
 		}(),
 		"careplan_revisions.html": func() planRevisionsData {
 			plan := &carepath.CarePlan{Problems: []carepath.PlanProblem{{Text: "No car", Goals: []carepath.Goal{{Description: "Get to appointments", Measure: "yes-no", Status: "active"}}}}}

@@ -98,6 +98,29 @@ func TestCarePlanAPI(t *testing.T) {
 	if resp, _ := apiSend(t, "PATCH", goalURL, auditor, `{"why": "x", "status": "completed"}`, nil); resp.StatusCode != 404 {
 		t.Errorf("the auditor PATCHes a goal: %d", resp.StatusCode)
 	}
+
+	// The care team: staff and outside members, replaced whole.
+	teamURL := base + "/api/v1/patients/" + patient + "/careteam"
+	var team struct {
+		Staff []struct {
+			UserID string `json:"user_id"`
+			Role   string
+		}
+		Outside []struct{ ID, Name, Role, Phone string }
+	}
+	if resp, out := apiSend(t, "GET", teamURL, auditor, "", &team); resp.StatusCode != 200 || len(team.Staff) != 1 || team.Staff[0].Role != "primary_care_manager" {
+		t.Fatalf("the demo care team: %d %s", resp.StatusCode, out)
+	}
+	put := `{"staff": [{"user_id": "` + team.Staff[0].UserID + `", "role": "primary_care_manager"}],
+		"outside": [{"name": "Dr. Lee", "role": "pcp", "organization": "Elm Street Family Medicine", "phone": "555-0100"}]}`
+	if resp, out := apiSend(t, "PUT", teamURL, cm, put, &team); resp.StatusCode != 200 || len(team.Outside) != 1 || team.Outside[0].ID == "" ||
+		team.Outside[0].Phone != "555-0100" {
+		t.Errorf("PUT the care team: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := apiSend(t, "PUT", teamURL, cm, `{"staff": [], "outside": [{"name": "X", "role": "wizard"}]}`, nil); resp.StatusCode != 400 ||
+		!strings.Contains(out, `not \"wizard\"`) {
+		t.Errorf("PUT an unknown role: %d %s", resp.StatusCode, out)
+	}
 }
 
 // apiCarePlanBody is the part of the API's care plan the tests read.

@@ -46,6 +46,10 @@ func TestCarePlanPages(t *testing.T) {
 		!strings.Contains(hist, "From the templates: Hypertension, Social need: transportation") {
 		t.Errorf("the revisions page:\n%s", between(hist, "<main", "</main>"))
 	}
+	page, _ = c.post(base+"/patients/"+p+"/careteam", url.Values{"name": {"Dr. Lee"}, "role": {"pcp"}, "phone": {"555-0100"}})
+	if team := between(page, `id="h-team"`, "</section>"); !strings.Contains(team, "Dr. Lee") || !strings.Contains(team, "primary care manager") {
+		t.Errorf("the care team after adding the PCP:\n%s", team)
+	}
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
 	if page, _ := auditor.get(base + "/patients/" + p + "/careplan"); !strings.Contains(page, "Feel well enough to garden") || strings.Contains(page, `name="do"`) {
 		t.Errorf("the auditor's view:\n%s", between(page, "<main", "</main>"))

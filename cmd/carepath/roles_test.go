@@ -126,6 +126,12 @@ func TestRoleMatrix(t *testing.T) {
 		{"/api/v1/patients/" + ours + "/careplan/revisions/1", true, everyone},
 		{"/api/v1/patients/other-patient/careplan/revisions", true, nobody},
 		{"/api/v1/patients/other-patient/careplan/revisions/1", true, nobody},
+		{"/api/v1/patients/" + ours + "/careteam", true, everyone},
+		{"/api/v1/patients/other-patient/careteam", true, nobody},
+		{"/patients/" + ours + "/careplan", false, everyone},
+		{"/patients/" + ours + "/careplan/revisions", false, everyone},
+		{"/patients/other-patient/careplan", false, nobody},
+		{"/patients/other-patient/careplan/revisions", false, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
@@ -173,13 +179,15 @@ func TestRoleMatrix(t *testing.T) {
 				{"PUT", "/api/v1/patients/other-patient/careplan", `{"status": "active", "revision": 1, "why": "x", "problems": []}`},
 				{"POST", "/api/v1/patients/other-patient/careplan/goals", `{"problem_id": "x", "why": "x", "description": "x", "measure": "yes-no"}`},
 				{"PATCH", "/api/v1/goals/" + otherGoal, `{"why": "x", "status": "completed"}`},
+				{"PUT", "/api/v1/patients/other-patient/careteam", `{"staff": [], "outside": []}`},
 			} {
 				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)
 				}
 			}
 			// Changes to another tenant's task or patient: not found, whatever the role.
-			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments", "/patients/other-patient/concerns/x"} {
+			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments", "/patients/other-patient/concerns/x",
+				"/patients/other-patient/careplan"} {
 				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
 				if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
