@@ -40,6 +40,7 @@ const (
 	AuditCarePlanView     = "care_plan.view"
 	AuditCarePlanUpdate   = "care_plan.update"
 	AuditCareTeamUpdate   = "care_team.update"
+	AuditCarePlanSign     = "care_plan.sign"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

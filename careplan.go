@@ -189,6 +189,10 @@ type CarePlanService interface {
 	// FindGoalPlan returns the plan that holds the goal (as FindCarePlan),
 	// or ENOTFOUND.
 	FindGoalPlan(ctx context.Context, goalID string) (*CarePlan, error)
+	// SignCarePlan records the billing practitioner's review and sign-off
+	// of the plan's current revision (revision must be it: ECONFLICT
+	// otherwise). Physicians only (ENOTFOUND for other roles).
+	SignCarePlan(ctx context.Context, patientID string, revision int) error
 	// FindCareTeam returns the patient's care team.
 	FindCareTeam(ctx context.Context, patientID string) (*CareTeam, error)
 	// SaveCareTeam replaces the patient's roster with team: staff (active

@@ -749,3 +749,36 @@ func (db *DB) FindGoalPlan(ctx context.Context, goalID string) (*carepath.CarePl
 	}
 	return db.FindCarePlan(ctx, patientID)
 }
+
+// SignCarePlan implements carepath.CarePlanService.
+func (db *DB) SignCarePlan(ctx context.Context, patientID string, revision int) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Role() != carepath.RolePhysician {
+		return carepath.Errorf(carepath.ENOTFOUND, "Only the billing practitioner (a physician) signs a care plan.")
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		current, err := currentPlan(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		if revision != current.Revision {
+			return carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d: read it again before signing.", current.Revision, revision)
+		}
+		res, err := tx.Exec(ctx, "UPDATE care_plan SET signed_by = ?, signed_at = ?, signed_revision = ? WHERE org_id = ? AND id = ? AND revision = ?",
+			a.ActorID(), formatTime(tx.Now), revision, a.OrgID, current.ID, revision)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return carepath.Errorf(carepath.ECONFLICT, "The care plan changed as you signed it: read it again before signing.")
+		}
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanSign,
+			PatientID: patientID, Object: "CarePlan/" + current.ID, Detail: "revision " + strconv.Itoa(revision)}, a)})
+	})
+}

@@ -226,3 +226,25 @@ func TestCareTeam(t *testing.T) {
 		}
 	})
 }
+
+func TestSignCarePlan(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		doctor := addUser(t, f.db, f.org, "dr@example.org", carepath.RolePhysician)
+		plan := &carepath.CarePlan{PatientID: "p1", Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: "COPD"}}}
+		must(t, f.db.SaveCarePlan(as(f.cm), plan, carepath.PlanChange{}))
+		wantCode(t, "a care manager signs", f.db.SignCarePlan(as(f.cm), "p1", 1), carepath.ENOTFOUND)
+		wantCode(t, "a revision not current", f.db.SignCarePlan(as(doctor), "p1", 2), carepath.ECONFLICT)
+		must(t, f.db.SignCarePlan(as(doctor), "p1", 1))
+		got, _ := f.db.FindCarePlan(as(f.cm), "p1")
+		if got.SignedBy != doctor.ID || got.SignedRevision != 1 || got.SignedAt.IsZero() {
+			t.Errorf("signed: %+v", got)
+		}
+		// A later revision keeps the sign-off of the earlier one, and says so.
+		got.Prognosis = "Stable"
+		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "Prognosis written"}))
+		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Revision != 2 || got.SignedRevision != 1 {
+			t.Errorf("after a revision: revision %d, signed %d", got.Revision, got.SignedRevision)
+		}
+	})
+}

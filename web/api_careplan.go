@@ -386,3 +386,20 @@ func (s *Server) handleAPISaveCareTeam(w http.ResponseWriter, r *http.Request) {
 	}
 	s.handleAPICareTeam(w, r)
 }
+
+// handleAPISignCarePlan records the billing practitioner's sign-off of the
+// revision sent (which must be the plan's current one) and answers the plan.
+func (s *Server) handleAPISignCarePlan(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Revision int `json:"revision"`
+	}
+	if err := decodeBody(w, r, "a sign-off", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if err := s.CarePlans.SignCarePlan(r.Context(), r.PathValue("id"), in.Revision); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	s.handleAPICarePlan(w, r)
+}

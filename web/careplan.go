@@ -31,6 +31,7 @@ type carePlanData struct {
 	Saved      string
 	CareTeam   *carepath.CareTeam
 	Roles      []string // of outside members
+	CanSign    bool     // the billing practitioner, and the current revision unsigned
 }
 
 // handleCarePlan shows the patient's care plan.
@@ -78,6 +79,10 @@ func (s *Server) handleCarePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Plan != nil {
+		d.CanSign = v.User.Role == carepath.RolePhysician && d.Plan.SignedRevision != d.Plan.Revision
+		if d.Plan.SignedBy != "" {
+			d.Names[d.Plan.SignedBy] = nameOf(d.CareTeam, d.Plan.SignedBy, v.User)
+		}
 		assessed, err := s.Assessments.FindAssessments(r.Context(), id)
 		if err != nil {
 			s.renderError(w, r, err)
@@ -257,6 +262,31 @@ func (s *Server) handleAddOutsideMember(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan#h-team", http.StatusSeeOther)
+}
+
+// nameOf names a user from the care team, the viewer, or by id.
+func nameOf(team *carepath.CareTeam, id string, viewer *carepath.User) string {
+	if viewer.ID == id {
+		return viewer.Name
+	}
+	for _, m := range team.Staff {
+		if m.UserID == id && m.User != nil {
+			return m.User.Name
+		}
+	}
+	return id
+}
+
+// handleSignCarePlan records the billing practitioner's sign-off of the
+// revision the page showed.
+func (s *Server) handleSignCarePlan(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rev, _ := strconv.Atoi(r.PostFormValue("revision"))
+	if err := s.CarePlans.SignCarePlan(r.Context(), id, rev); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan", http.StatusSeeOther)
 }
 
 // careManagerOf is the patient's primary care manager, or the user.

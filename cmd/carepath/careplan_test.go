@@ -50,6 +50,19 @@ func TestCarePlanPages(t *testing.T) {
 	if team := between(page, `id="h-team"`, "</section>"); !strings.Contains(team, "Dr. Lee") || !strings.Contains(team, "primary care manager") {
 		t.Errorf("the care team after adding the PCP:\n%s", team)
 	}
+	// The physician signs the revision she read; a care manager cannot.
+	if _, resp := c.post(base+"/patients/"+p+"/careplan/sign", url.Values{"revision": {"3"}}); resp.StatusCode != 404 {
+		t.Errorf("a care manager signs: %d", resp.StatusCode)
+	}
+	doctor := signIn(t, base, "physician@demo.carepath.example", DemoPassword)
+	page, _ = doctor.get(base + "/patients/" + p + "/careplan")
+	if !strings.Contains(page, "I have reviewed revision 3: sign") {
+		t.Fatalf("the physician's view has no sign-off:\n%s", between(page, "<main", "</main>"))
+	}
+	if page, _ = doctor.post(base+"/patients/"+p+"/careplan/sign", url.Values{"revision": {"3"}}); !strings.Contains(page, "(revision 3)") ||
+		strings.Contains(page, ": sign</button>") {
+		t.Errorf("after signing:\n%s", between(page, "<main", "</h2>"))
+	}
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
 	if page, _ := auditor.get(base + "/patients/" + p + "/careplan"); !strings.Contains(page, "Feel well enough to garden") || strings.Contains(page, `name="do"`) {
 		t.Errorf("the auditor's view:\n%s", between(page, "<main", "</main>"))
