@@ -41,6 +41,7 @@ const (
 	AuditCarePlanUpdate   = "care_plan.update"
 	AuditCareTeamUpdate   = "care_team.update"
 	AuditCarePlanSign     = "care_plan.sign"
+	AuditCarePlanCopy     = "care_plan.copy_given"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -39,6 +39,20 @@ type CarePlan struct {
 	SignedBy       string
 	SignedAt       time.Time
 	SignedRevision int
+	// The copies given to the patient, latest first.
+	Copies []PlanCopy
+}
+
+// Ways a copy of the plan reaches the patient.
+var CopyWays = []string{"in-person", "mailed", "portal", "email"}
+
+// PlanCopy records a copy of the plan given to the patient or caregiver.
+type PlanCopy struct {
+	Revision int
+	At       time.Time
+	By       string
+	How      string // one of CopyWays
+	Language string
 }
 
 // PlanProblem is a problem the plan addresses: one of the problem list
@@ -193,6 +207,10 @@ type CarePlanService interface {
 	// of the plan's current revision (revision must be it: ECONFLICT
 	// otherwise). Physicians only (ENOTFOUND for other roles).
 	SignCarePlan(ctx context.Context, patientID string, revision int) error
+	// RecordCopyGiven records that the patient (or caregiver) was given a
+	// copy of the plan's current revision (revision must be it), how
+	// (CopyWays) and in which language.
+	RecordCopyGiven(ctx context.Context, patientID string, revision int, how, language string) error
 	// FindCareTeam returns the patient's care team.
 	FindCareTeam(ctx context.Context, patientID string) (*CareTeam, error)
 	// SaveCareTeam replaces the patient's roster with team: staff (active

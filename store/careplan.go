@@ -145,7 +145,16 @@ func currentPlan(ctx context.Context, db querier, org, patientID string) (*carep
 	p := d.plan()
 	p.OrgID, p.ID, p.PatientID, p.Status, p.Revision = org, id, patientID, status, revision
 	p.Updated, p.UpdatedBy, p.SignedBy, p.SignedAt, p.SignedRevision = parseTime(updated), updatedBy, signedBy, parseTime(signedAt), signedRevision
-	return p, nil
+	rows, err := db.query(ctx, `SELECT revision, given_at, given_by, how, language FROM care_plan_copy WHERE org_id = ? AND plan_id = ?
+		ORDER BY given_at DESC, id DESC LIMIT 10`, org, id)
+	p.Copies, err = collect(rows, err, func(scan func(...any) error) (carepath.PlanCopy, error) {
+		var c carepath.PlanCopy
+		var at string
+		err := scan(&c.Revision, &at, &c.By, &c.How, &c.Language)
+		c.At = parseTime(at)
+		return c, err
+	})
+	return p, err
 }
 
 // evaluateGoals computes each goal's achievement at now from the
@@ -780,5 +789,34 @@ func (db *DB) SignCarePlan(ctx context.Context, patientID string, revision int) 
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanSign,
 			PatientID: patientID, Object: "CarePlan/" + current.ID, Detail: "revision " + strconv.Itoa(revision)}, a)})
+	})
+}
+
+// RecordCopyGiven implements carepath.CarePlanService.
+func (db *DB) RecordCopyGiven(ctx context.Context, patientID string, revision int, how, language string) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		current, err := currentPlan(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(carepath.CopyWays, how) {
+			return carepath.Errorf(carepath.EINVALID, "A copy is given %s, not %q.", strings.Join(carepath.CopyWays, ", "), how)
+		}
+		if revision != current.Revision {
+			return carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d: give the patient the current one.", current.Revision, revision)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO care_plan_copy (org_id, plan_id, id, revision, given_at, given_by, how, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.OrgID, current.ID, newTimeID(tx.Now), revision, formatTime(tx.Now), a.ActorID(), how, language); err != nil {
+			return err
+		}
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanCopy,
+			PatientID: patientID, Object: "CarePlan/" + current.ID, Detail: fmt.Sprintf("revision %d, %s, %s", revision, how, language)}, a)})
 	})
 }

@@ -94,6 +94,16 @@ func TestRenderEveryPage(t *testing.T) {
 				Shown: &carepath.PlanRevision{Revision: 1, At: time.Now(), ByName: "Casey", Why: "Plan established", Plan: plan},
 				A:     1, B: 2, Diff: []string{"Goal \"x\", target: a → b"}}
 		}(),
+		"careplan_copy.html": func() patientCopy {
+			plan := &carepath.CarePlan{Revision: 3, Problems: []carepath.PlanProblem{{Text: "Diabetes",
+				Goals:         []carepath.Goal{{Description: "Bajar mi azúcar", Measure: "a1c", TargetOp: "<", TargetValues: []float64{7}, Due: "2027-05-01", Status: "active"}},
+				Interventions: []carepath.Intervention{{Text: "Clase de diabetes", Due: "2026-12-04", Status: "planned"}}}}}
+			team := &carepath.CareTeam{Staff: []carepath.CareTeamMember{{Role: carepath.CareTeamPrimaryCareManager, User: v.User}},
+				Outside: []carepath.OutsideMember{{Name: "Dr. Lee", Role: "pcp", Phone: "555-0100"}}}
+			c := buildPatientCopy(p, plan, team, nil, "es", time.UTC, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
+			c.Ways, c.CanWrite = carepath.CopyWays, true
+			return c
+		}(),
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,8 +68,63 @@ func TestCarePlanPages(t *testing.T) {
 		strings.Contains(page, ": sign</button>") {
 		t.Errorf("after signing:\n%s", between(page, "<main", "</h2>"))
 	}
+	// The patient's copy, in Spanish: their goals, what we will do, whom to
+	// call; as a page and as a PDF a reader reads back; and its giving,
+	// recorded.
+	copyPage, _ := c.get(base + "/patients/" + p + "/careplan/copy?lang=es")
+	if !strings.Contains(copyPage, "Mis metas") || !strings.Contains(copyPage, "Feel well enough to garden") ||
+		!strings.Contains(copyPage, "Presión arterial menos de 130/80") || !strings.Contains(copyPage, "Dr. Lee: 555-0100") {
+		t.Errorf("the patient's copy:\n%s", between(copyPage, "<main", "</main>"))
+	}
+	resp, err := c.c.Get(base + "/patients/" + p + "/careplan/copy.pdf?lang=es")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfResponse(t, resp); !strings.Contains(text, "Mi plan de cuidado") || !strings.Contains(text, "Feel well enough to garden") ||
+		!strings.Contains(text, "Presión arterial menos de 130/80") {
+		t.Errorf("the PDF's text:\n%s", text)
+	}
+	page, _ = c.post(base+"/patients/"+p+"/careplan/copy", url.Values{"revision": {"3"}, "how": {"in-person"}, "language": {"es"}})
+	if !strings.Contains(page, "The patient's copy: revision 3, in-person (es)") {
+		t.Errorf("the plan after giving the copy:\n%s", between(page, "<main", "</h2>"))
+	}
+	if _, resp := c.post(base+"/patients/"+p+"/careplan/copy", url.Values{"revision": {"3"}, "how": {"carrier pigeon"}}); resp.StatusCode != 400 {
+		t.Errorf("a copy given by pigeon: %d", resp.StatusCode)
+	}
 	auditor := signIn(t, base, "auditor@demo.carepath.example", DemoPassword)
 	if page, _ := auditor.get(base + "/patients/" + p + "/careplan"); !strings.Contains(page, "Feel well enough to garden") || strings.Contains(page, `name="do"`) {
 		t.Errorf("the auditor's view:\n%s", between(page, "<main", "</main>"))
 	}
+}
+
+// pdfResponse is a PDF answer's text.
+func pdfResponse(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("PDF: %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	return pdfText(t, b)
+}
+
+// pdfText is a PDF's text, as poppler's pdftotext reads it (CI installs
+// it): that it reads at all is the check that the PDF renders.
+func pdfText(t *testing.T, b []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "copy.pdf")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext (poppler-utils) is missing: CI installs it")
+		}
+		t.Skip("pdftotext (poppler-utils) is not installed")
+	}
+	out, err := exec.Command("pdftotext", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -367,6 +368,21 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the care plan from templates:\n%s", plan)
 	}
 	screenshot(t, ctx, "careplan")
+
+	// Print the patient's copy: the PDF Chromium makes of it renders, with
+	// the goals and without the staff's form.
+	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID+"/careplan/copy"), chromedp.WaitVisible(`article.patient-copy`))
+	screenshot(t, ctx, "careplan-copy")
+	var pdfBytes []byte
+	do(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		res, err := cdp.Call(ctx, tg, page.PrintToPDF, page.PrintToPDFParams{})
+		pdfBytes = res.Data
+		return err
+	}))
+	if text := pdfText(t, pdfBytes); !strings.Contains(text, "My goals") || !strings.Contains(text, "Bring my A1c under 7") ||
+		strings.Contains(text, "Record that the patient has") || strings.Contains(text, "Demo data") {
+		t.Errorf("the printed copy:\n%s", text)
+	}
 
 	// The chart draws the PHQ-9 over time, with the latest band.
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID), chromedp.WaitVisible(`.chart-head`))

@@ -129,6 +129,15 @@
     return true;
   }
 
+  // A "Print" link prints the page (no inline script: the CSP forbids it).
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.print");
+    if (a) {
+      e.preventDefault();
+      window.print();
+    }
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
