@@ -209,6 +209,21 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		}
 		pr.Interventions = append(pr.Interventions, carepath.Intervention{Kind: f.Get("kind"), Text: strings.TrimSpace(f.Get("text")), GoalID: f.Get("goal"),
 			OwnerID: owner(f.Get("owner")), Due: f.Get("due"), Status: carepath.InterventionPlanned})
+	case "editgoal":
+		g := goalOf(plan, f.Get("item"))
+		if g == nil {
+			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That goal is not in the plan."))
+			return
+		}
+		g.Description, g.Due, g.ReviewBy, g.Priority = strings.TrimSpace(f.Get("description")), f.Get("due"), f.Get("review_by"), f.Get("priority")
+		if f.Has("target") {
+			values, err := parseTarget(f.Get("target"))
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			g.TargetOp, g.TargetValues = f.Get("target_op"), values
+		}
 	case "status":
 		found := false
 		for i := range plan.Problems {

@@ -369,6 +369,15 @@ func TestBrowser(t *testing.T) {
 	}
 	screenshot(t, ctx, "careplan")
 
+	// Edit a goal: the A1c target eased to 8 for this patient.
+	goalRow := `table.goals tr.edit details`
+	do(t, ctx, chromedp.Click(goalRow+` summary`), chromedp.WaitVisible(goalRow+` input[name="target"]`),
+		chromedp.SetValue(goalRow+` input[name="target"]`, "8"), chromedp.SendKeys(goalRow+` input[name="why"]`, "Hypoglycemia on the current plan; target eased"),
+		chromedp.Click(goalRow+` button[type="submit"]`), chromedp.WaitVisible(`p.ok`))
+	if plan := text(t, ctx, `table.goals`); !strings.Contains(plan, "Hemoglobin A1c < 8") {
+		t.Errorf("the goal after the edit:\n%s", plan)
+	}
+
 	// Print the patient's copy: the PDF Chromium makes of it renders, with
 	// the goals and without the staff's form.
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+ps[0].ID+"/careplan/copy"), chromedp.WaitVisible(`article.patient-copy`))
@@ -379,7 +388,7 @@ func TestBrowser(t *testing.T) {
 		pdfBytes = res.Data
 		return err
 	}))
-	if text := pdfText(t, pdfBytes); !strings.Contains(text, "My goals") || !strings.Contains(text, "Bring my A1c under 7") ||
+	if text := pdfText(t, pdfBytes); !strings.Contains(text, "My goals") || !strings.Contains(text, "Hemoglobin A1c under 8") ||
 		strings.Contains(text, "Record that the patient has") || strings.Contains(text, "Demo data") {
 		t.Errorf("the printed copy:\n%s", text)
 	}
