@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type carePlanData struct {
 	CareTeam   *carepath.CareTeam
 	Roles      []string // of outside members
 	CanSign    bool     // the billing practitioner, and the current revision unsigned
+	// Plans and goals sources sent (imported), to adopt into the plan.
+	Sources     []carepath.SourceCarePlan
+	SourceGoals map[string]carepath.SourceGoal
 }
 
 // handleCarePlan shows the patient's care plan.
@@ -50,6 +54,10 @@ func (s *Server) handleCarePlan(w http.ResponseWriter, r *http.Request) {
 		if c.ClinicalStatus == "active" || c.ClinicalStatus == "recurrence" || c.ClinicalStatus == "relapse" {
 			d.Conditions = append(d.Conditions, c)
 		}
+	}
+	d.Sources, d.SourceGoals = chart.CarePlans, map[string]carepath.SourceGoal{}
+	for _, g := range chart.Goals {
+		d.SourceGoals[g.ID] = g
 	}
 	d.Team = append(d.Team, *v.User)
 	for _, m := range chart.Patient.CareTeam {
@@ -175,6 +183,22 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			change.Why = "From the templates: " + strings.Join(names, ", ")
 		}
 		change.Substantial = true
+	case "adopt":
+		chart, err := s.Charts.FindChart(r.Context(), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		i := slices.IndexFunc(chart.CarePlans, func(c carepath.SourceCarePlan) bool { return c.ID == f.Get("source") })
+		if i < 0 {
+			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That imported plan is not this patient's."))
+			return
+		}
+		pr := careplan.Adopt(chart.CarePlans[i], chart.Goals, chart.Conditions)
+		plan.Problems = append(plan.Problems, pr)
+		if change.Why == "" {
+			change.Why = "Adopted the imported plan " + pr.Text + " (CarePlan/" + chart.CarePlans[i].ID + ")"
+		}
 	case "problem":
 		pr := carepath.PlanProblem{Text: strings.TrimSpace(f.Get("text"))}
 		if src := f.Get("source"); strings.HasPrefix(src, "condition:") {

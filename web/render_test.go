@@ -85,7 +85,10 @@ func TestRenderEveryPage(t *testing.T) {
 				Conditions: []carepath.Condition{{ID: "c1", Code: carepath.Coding{Display: "Essential hypertension"}}},
 				Concerns:   []carepath.HealthConcern{{ID: "hc1", Domain: "food", Status: carepath.ConcernConfirmed}}, Saved: "2",
 				CareTeam: &carepath.CareTeam{Staff: []carepath.CareTeamMember{{UserID: "u1", Role: carepath.CareTeamPrimaryCareManager, User: v.User}},
-					Outside: []carepath.OutsideMember{{Name: "Dr. Lee", Role: "pcp", Phone: "555-0100"}}}, Roles: carepath.OutsideRoles}
+					Outside: []carepath.OutsideMember{{Name: "Dr. Lee", Role: "pcp", Phone: "555-0100"}}}, Roles: carepath.OutsideRoles,
+				Sources: []carepath.SourceCarePlan{{ID: "s1", Category: carepath.Coding{Display: "Diabetes self management plan"}, Status: "active",
+					PeriodStart: "2020-01-01", GoalIDs: []string{"sg1"}, Activities: []carepath.SourceCarePlanActivity{{Code: carepath.Coding{Display: "Diabetic diet"}}}}},
+				SourceGoals: map[string]carepath.SourceGoal{"sg1": {ID: "sg1", Description: "A1c under 7", TargetDetail: "< 7 %"}}}
 		}(),
 		"careplan_revisions.html": func() planRevisionsData {
 			plan := &carepath.CarePlan{Problems: []carepath.PlanProblem{{Text: "No car", Goals: []carepath.Goal{{Description: "Get to appointments", Measure: "yes-no", Status: "active"}}}}}

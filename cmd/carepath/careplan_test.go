@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"carepath"
 )
 
 // TestCarePlanPages: a care manager starts a plan from two templates,
@@ -127,4 +129,50 @@ func pdfText(t *testing.T, b []byte) string {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// TestAdoptImportedPlan: a plan the demo's source sent (as Synthea sends
+// them) is shown as imported, and adopted into the living plan as a
+// problem with its goals and activities.
+func TestAdoptImportedPlan(t *testing.T) {
+	m := startDemo(t, 30)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patient string
+	var source carepath.SourceCarePlan
+	for _, p := range ps {
+		chart, err := m.DB.FindChart(sys, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cp := range chart.CarePlans {
+			if len(cp.GoalIDs) > 0 && len(cp.Activities) > 0 {
+				patient, source = p.ID, cp
+			}
+		}
+	}
+	if patient == "" {
+		t.Fatal("no demo patient has an imported plan with goals and activities")
+	}
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	page, _ := c.get(base + "/patients/" + patient + "/careplan")
+	if !strings.Contains(page, "Plans from other sources") || !strings.Contains(page, `name="source" value="`+source.ID+`"`) {
+		t.Fatalf("the imported plan is not shown:\n%s", between(page, "<main", "</main>"))
+	}
+	page, resp := c.post(base+"/patients/"+patient+"/careplan", url.Values{"do": {"adopt"}, "source": {source.ID}, "revision": {"0"}})
+	title := source.Title
+	if title == "" {
+		title = source.Category.Display
+	}
+	if resp.Request.URL.Query().Get("saved") != "1" || !strings.Contains(page, title) || !strings.Contains(page, source.Activities[0].Code.Display) {
+		t.Errorf("after adopting %s (%s):\n%s", source.ID, resp.Request.URL, between(page, "<main", "</main>"))
+	}
+	revs, _ := c.get(base + "/patients/" + patient + "/careplan/revisions")
+	if !strings.Contains(revs, "Adopted the imported plan") || !strings.Contains(revs, "CarePlan/"+source.ID) {
+		t.Errorf("the revision does not say where the plan came from:\n%s", between(revs, "<main", "</main>"))
+	}
 }
