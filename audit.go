@@ -42,6 +42,7 @@ const (
 	AuditCareTeamUpdate   = "care_team.update"
 	AuditCarePlanSign     = "care_plan.sign"
 	AuditCarePlanCopy     = "care_plan.copy_given"
+	AuditTemplateAdd      = "care_plan_template.add"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

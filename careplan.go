@@ -185,6 +185,48 @@ type CareTeam struct {
 	Outside []OutsideMember
 }
 
+// PlanTemplate is a condition's or social need's starting plan: the
+// problem, goals with their measures and targets, and the usual
+// interventions. Carepath ships some (careplan.Templates); an
+// organization's administrators add their own.
+type PlanTemplate struct {
+	ID     string
+	Name   string
+	Source string
+	// Condition is the one it is for: applied to a patient with it on the
+	// problem list, the problem refers to it (nil for a social need).
+	Condition *ConditionMatch
+	// Domain is the social need it is for (a health concern's domain).
+	Domain        string
+	Problem       string
+	Goals         []TemplateGoal
+	Interventions []TemplateIntervention
+	// BuiltIn: shipped with Carepath (not the organization's).
+	BuiltIn bool
+}
+
+// TemplateGoal is a goal as a template proposes it, due and reviewed so
+// many days after it is applied.
+type TemplateGoal struct {
+	Description  string
+	Measure      string
+	TargetOp     string
+	TargetValues []float64
+	DueDays      int
+	ReviewDays   int
+	Priority     string
+}
+
+// TemplateIntervention is an intervention a template proposes, for the
+// patient's primary care manager, due so many days after it is applied.
+// Goal is the 1-based place of the goal it works toward (0 for none).
+type TemplateIntervention struct {
+	Kind    string
+	Text    string
+	Goal    int
+	DueDays int
+}
+
 // CarePlanService keeps patients' living care plans. Every method is
 // scoped to the actor's organization (another's patient is ENOTFOUND) and
 // audited.
@@ -211,6 +253,12 @@ type CarePlanService interface {
 	// copy of the plan's current revision (revision must be it), how
 	// (CopyWays) and in which language.
 	RecordCopyGiven(ctx context.Context, patientID string, revision int, how, language string) error
+	// FindTemplates lists the templates a plan can start from: the
+	// built-in ones and the organization's.
+	FindTemplates(ctx context.Context) ([]PlanTemplate, error)
+	// AddTemplate adds a template of the organization's (administrators
+	// only; EINVALID naming each problem of a bad one). It gets an ID.
+	AddTemplate(ctx context.Context, t *PlanTemplate) error
 	// FindCareTeam returns the patient's care team.
 	FindCareTeam(ctx context.Context, patientID string) (*CareTeam, error)
 	// SaveCareTeam replaces the patient's roster with team: staff (active

@@ -21,7 +21,7 @@ func TestTemplates(t *testing.T) {
 		{ID: "c-food", Domain: "food", Status: carepath.ConcernConfirmed}}
 	links := map[string][2]string{"heart-failure": {"hf", ""}, "type-2-diabetes": {"dm", ""}, "food": {"", "c-food"}, "copd": {"", ""}}
 	for _, tpl := range Templates {
-		p := tpl.Apply(conditions, concerns, "u-cm", today)
+		p := Apply(tpl, conditions, concerns, "u-cm", today)
 		plan := &carepath.CarePlan{Status: carepath.PlanDraft, Problems: []carepath.PlanProblem{p}}
 		if err := Check(plan); err != nil {
 			t.Errorf("%s: %v", tpl.ID, err)
@@ -39,7 +39,7 @@ func TestTemplates(t *testing.T) {
 		}
 	}
 	dm, _ := FindTemplate("type-2-diabetes")
-	p := dm.Apply(conditions, nil, "", today)
+	p := Apply(dm, conditions, nil, "", today)
 	if g := p.Goals[0]; g.Start != "2026-11-20" || g.Due != "2027-05-19" || g.ReviewBy != "2027-02-18" || g.TargetValues[0] != 7 {
 		t.Errorf("diabetes goal: %+v", g)
 	}

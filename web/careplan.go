@@ -19,7 +19,7 @@ type carePlanData struct {
 	Patient    *carepath.Patient
 	Plan       *carepath.CarePlan
 	CanWrite   bool
-	Templates  []careplan.Template
+	Templates  []carepath.PlanTemplate
 	Conditions []carepath.Condition // active, for a new problem
 	Concerns   []carepath.HealthConcern
 	Measures   []careplan.Measure
@@ -47,13 +47,17 @@ func (s *Server) handleCarePlan(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	d := carePlanData{Patient: chart.Patient, CanWrite: v.User.Role.CanWriteClinical(), Templates: careplan.Templates, Measures: careplan.Measures,
+	d := carePlanData{Patient: chart.Patient, CanWrite: v.User.Role.CanWriteClinical(), Measures: careplan.Measures,
 		Kinds: careplan.InterventionKinds, Priorities: careplan.Priorities, Names: map[string]string{v.User.ID: v.User.Name},
 		Saved: r.URL.Query().Get("saved")}
 	for _, c := range chart.Conditions {
 		if c.ClinicalStatus == "active" || c.ClinicalStatus == "recurrence" || c.ClinicalStatus == "relapse" {
 			d.Conditions = append(d.Conditions, c)
 		}
+	}
+	if d.Templates, err = s.CarePlans.FindTemplates(r.Context()); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	d.Sources, d.SourceGoals = chart.CarePlans, map[string]carepath.SourceGoal{}
 	for _, g := range chart.Goals {
@@ -165,14 +169,20 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
+		templates, err := s.CarePlans.FindTemplates(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		var names []string
 		for _, tid := range f["template"] {
-			t, ok := careplan.FindTemplate(tid)
-			if !ok {
+			i := slices.IndexFunc(templates, func(t carepath.PlanTemplate) bool { return t.ID == tid })
+			if i < 0 {
 				s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "There is no template %q.", tid))
 				return
 			}
-			plan.Problems = append(plan.Problems, t.Apply(chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
+			t := templates[i]
+			plan.Problems = append(plan.Problems, careplan.Apply(t, chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
 			names = append(names, t.Name)
 		}
 		if len(names) == 0 {

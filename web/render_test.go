@@ -107,6 +107,8 @@ func TestRenderEveryPage(t *testing.T) {
 			c.Ways, c.CanWrite = carepath.CopyWays, true
 			return c
 		}(),
+		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
+			Form: map[string]string{"goals": "Walk daily | yes-no"}},
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,

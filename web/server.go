@@ -177,6 +177,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}/reset-password", s.requireUser(s.handleResetPassword))
 	mux.HandleFunc("POST /admin/users/{id}/disable", s.requireUser(s.handleDisableUser))
 	mux.HandleFunc("GET /admin/rules", s.requireUser(s.handleRules))
+	mux.HandleFunc("GET /admin/templates", s.requireUser(s.handleTemplates))
+	mux.HandleFunc("POST /admin/templates", s.requireUser(s.handleAddTemplate))
 	mux.HandleFunc("POST /admin/holidays", s.requireUser(s.handleHoliday))
 	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
 	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))

@@ -176,3 +176,34 @@ func TestAdoptImportedPlan(t *testing.T) {
 		t.Errorf("the revision does not say where the plan came from:\n%s", between(revs, "<main", "</main>"))
 	}
 }
+
+// TestAdminTemplates: an administrator adds the organization's own
+// template (a bad one is refused with what is wrong, and kept in the
+// form); care managers then start plans from it; others may not add one.
+func TestAdminTemplates(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	admin := signIn(t, base, "admin@demo.carepath.example", DemoPassword)
+	bad := url.Values{"name": {"CKD stage 3"}, "problem": {"Chronic kidney disease"}, "goals": {"Keep my kidneys working | kidney | < 1"}}
+	if page, resp := admin.post(base+"/admin/templates", bad); resp.StatusCode != 400 || !strings.Contains(page, `there is no measure &#34;kidney&#34;`) ||
+		!strings.Contains(page, "Keep my kidneys working | kidney") {
+		t.Errorf("a bad template: %d\n%s", resp.StatusCode, between(page, "<main", "</main>"))
+	}
+	good := url.Values{"name": {"CKD stage 3"}, "problem": {"Chronic kidney disease"}, "icd10": {"N18.3"}, "source": {"KDIGO 2024"},
+		"goals":         {"Keep my blood pressure under 130/80 | bp | < 130/80 | 180 | 90 | high\nStay off dialysis | yes-no | | 365"},
+		"interventions": {"medication | Review medicines that harm the kidneys | 2 | 14\nreferral | Refer to nephrology | | 30"}}
+	page, resp := admin.post(base+"/admin/templates", good)
+	if resp.Request.URL.Path != "/admin/templates" || !strings.Contains(page, "Template added") || !strings.Contains(page, `CKD stage 3 <span class="tag">ours</span>`) {
+		t.Fatalf("adding a template (%s):\n%s", resp.Request.URL, between(page, "<main", "</main>"))
+	}
+	id := resp.Request.URL.Query().Get("added")
+	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	if _, resp := c.post(base+"/admin/templates", good); resp.StatusCode != 404 {
+		t.Errorf("a care manager adds a template: %d", resp.StatusCode)
+	}
+	p := firstPatient(t, m)
+	page, _ = c.post(base+"/patients/"+p+"/careplan", url.Values{"do": {"templates"}, "revision": {"0"}, "template": {id}})
+	if !strings.Contains(page, "Refer to nephrology") || !strings.Contains(page, "Stay off dialysis") {
+		t.Errorf("a plan from the organization's template:\n%s", between(page, "<main", "</main>"))
+	}
+}

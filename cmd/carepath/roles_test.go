@@ -98,6 +98,7 @@ func TestRoleMatrix(t *testing.T) {
 		{"/audit?patient=other-patient", false, carepath.Role.CanReadAudit},
 		{"/admin/users", false, carepath.Role.CanManageUsers},
 		{"/admin/rules", false, carepath.Role.CanManageUsers},
+		{"/admin/templates", false, carepath.Role.CanManageUsers},
 		{"/work", false, everyone},
 		{"/work?view=team&due=overdue", false, everyone},
 		{"/work/counts", false, everyone},
