@@ -83,14 +83,22 @@ func TestCarePlan(t *testing.T) {
 		if next.Revision != 2 || next.Problems[0].Goals[0].ID != g.ID {
 			t.Errorf("second revision %d, goal id %s (was %s)", next.Revision, next.Problems[0].Goals[0].ID, g.ID)
 		}
-		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Problems[0].Goals[0].Achievement != "improving" || len(got.Problems) != 2 {
+		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Problems[0].Goals[0].Achievement != "improving" || len(got.Problems) != 2 ||
+			got.Problems[1].Goals[0].Achievement != "in-progress" {
 			t.Errorf("after the second revision: %+v", got)
+		}
+		// A yes-or-no goal is achieved when marked completed.
+		done := clonePlan(got)
+		done.Problems[1].Goals[0].Status = carepath.GoalCompleted
+		must(t, f.db.SaveCarePlan(as(f.nurse), done, carepath.PlanChange{Why: "She has rides to every visit now"}))
+		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Problems[1].Goals[0].Achievement != "achieved" {
+			t.Errorf("a completed yes-or-no goal: %+v", got.Problems[1].Goals[0])
 		}
 
 		revs, err := f.db.FindPlanRevisions(as(f.auditor), "p1")
 		must(t, err)
-		if len(revs) != 2 || revs[0].Revision != 2 || revs[0].Why != "Target eased after the visit with Dr. Lee" || revs[0].By != f.nurse.ID ||
-			revs[1].Why != "Plan established" || !revs[1].Substantial || revs[0].Substantial {
+		if len(revs) != 3 || revs[1].Revision != 2 || revs[1].Why != "Target eased after the visit with Dr. Lee" || revs[1].By != f.nurse.ID ||
+			revs[2].Why != "Plan established" || !revs[2].Substantial || revs[1].Substantial {
 			t.Errorf("revisions: %+v", revs)
 		}
 		first, err := f.db.FindPlanRevision(as(f.cm), "p1", 1)
@@ -98,15 +106,15 @@ func TestCarePlan(t *testing.T) {
 		if len(first.Plan.Problems) != 1 || first.Plan.Problems[0].Goals[0].TargetValues[0] != 130 {
 			t.Errorf("revision 1 as it stood: %+v", first.Plan)
 		}
-		_, err = f.db.FindPlanRevision(as(f.cm), "p1", 3)
+		_, err = f.db.FindPlanRevision(as(f.cm), "p1", 4)
 		wantCode(t, "a revision not made", err, carepath.ENOTFOUND)
 		_, err = f.db.FindPlanRevision(as(f.cm), "p2", 1)
 		wantCode(t, "another patient's revision", err, carepath.ENOTFOUND)
 
 		var audits int
 		must(t, f.db.QueryRowForTest("SELECT COUNT(*) FROM audit_event WHERE action = 'care_plan.update'").Scan(&audits))
-		if audits != 2 {
-			t.Errorf("%d plan updates audited, want 2", audits)
+		if audits != 3 {
+			t.Errorf("%d plan updates audited, want 3", audits)
 		}
 	})
 }
