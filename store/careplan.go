@@ -157,14 +157,19 @@ func currentPlan(ctx context.Context, db querier, org, patientID string) (*carep
 	return p, err
 }
 
+// orgLocation is the organization's time zone: its days are the plan's.
+func orgLocation(ctx context.Context, db querier, org string) (*time.Location, error) {
+	var tz string
+	if err := db.queryRow(ctx, "SELECT time_zone FROM organization WHERE id = ?", org).Scan(&tz); err != nil {
+		return nil, err
+	}
+	return time.LoadLocation(tz)
+}
+
 // evaluateGoals computes each goal's achievement at now from the
 // patient's readings of its measure (the organization's days).
 func evaluateGoals(ctx context.Context, db querier, p *carepath.CarePlan, now time.Time) error {
-	var tz string
-	if err := db.queryRow(ctx, "SELECT time_zone FROM organization WHERE id = ?", p.OrgID).Scan(&tz); err != nil {
-		return err
-	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := orgLocation(ctx, db, p.OrgID)
 	if err != nil {
 		return err
 	}
@@ -396,11 +401,7 @@ func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, cur
 // open one whose owner or day changed moves its task; one marked done or
 // cancelled closes its open task. It returns the tasks' audit records.
 func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan, current *carepath.CarePlan) ([]carepath.AuditEvent, error) {
-	var tz string
-	if err := tx.QueryRow(ctx, "SELECT time_zone FROM organization WHERE id = ?", a.OrgID).Scan(&tz); err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := orgLocation(ctx, tx, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
