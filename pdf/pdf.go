@@ -105,12 +105,8 @@ func escape(s string) string {
 		case r == '(' || r == ')' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r == '•':
-			b.WriteString(`\225`)
-		case r == '–':
-			b.WriteString(`\226`)
-		case r == '’':
-			b.WriteString(`\222`)
+		case winAnsi[r] != "":
+			b.WriteString(winAnsi[r])
 		case r >= 32 && r < 127:
 			b.WriteRune(r)
 		case r >= 160 && r <= 255:
@@ -121,6 +117,11 @@ func escape(s string) string {
 	}
 	return b.String()
 }
+
+// winAnsi is where WinAnsiEncoding puts the punctuation it has beyond
+// Latin-1 (its 0x80-0x9F), as PDF string escapes.
+var winAnsi = map[rune]string{'€': `\200`, '‚': `\202`, '„': `\204`, '…': `\205`, '‘': `\221`, '’': `\222`,
+	'“': `\223`, '”': `\224`, '•': `\225`, '–': `\226`, '—': `\227`, '™': `\231`}
 
 // Bytes is the finished document.
 func (d *Document) Bytes() []byte {

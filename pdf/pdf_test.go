@@ -27,7 +27,9 @@ func TestWrap(t *testing.T) {
 			t.Errorf("wrap(%q, %d) = %q, want %q", c.text, c.n, got, c.want)
 		}
 	}
-	if got := escape("a(b)\\ café • 日本"); got != `a\(b\)\\ caf\351 \225 ??` {
+	// The dash between a goal and its day, and quotes, print as themselves
+	// (an em dash printed as "?" on the first patient copies).
+	if got := escape("a(b)\\ café • 日本 — “x”"); got != `a\(b\)\\ caf\351 \225 ?? \227 \223x\224` {
 		t.Errorf("escape: %s", got)
 	}
 }
@@ -38,7 +40,7 @@ func TestWrap(t *testing.T) {
 func TestDocument(t *testing.T) {
 	d := New("My care plan")
 	d.Heading("My care plan", 20)
-	d.Para("Goals in my own words (mis metas, en mis palabras): caminar a la iglesia.")
+	d.Para("Goals in my own words (mis metas, en mis palabras): caminar a la iglesia — by Friday.")
 	for i := range 80 {
 		d.Bullet("Line " + strconv.Itoa(i) + " of a long list that runs onto a second page")
 	}
@@ -74,7 +76,7 @@ func TestDocument(t *testing.T) {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
 	text := string(out)
-	for _, want := range []string{"My care plan", "caminar a la iglesia", "Line 0 of a long list", "Line 79 of a long list"} {
+	for _, want := range []string{"My care plan", "caminar a la iglesia —", "Line 0 of a long list", "Line 79 of a long list"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}
