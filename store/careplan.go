@@ -399,7 +399,8 @@ func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, cur
 // in tx: an open intervention without a task gets one (for its owner, or
 // the care managers' queue; due at the end of its day, or in 7 days); an
 // open one whose owner or day changed moves its task; one marked done or
-// cancelled closes its open task. It returns the tasks' audit records.
+// cancelled, or taken out of the plan, closes its open task. It returns
+// the tasks' audit records.
 func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan, current *carepath.CarePlan) ([]carepath.AuditEvent, error) {
 	loc, err := orgLocation(ctx, tx, a.OrgID)
 	if err != nil {
@@ -413,6 +414,37 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 		return time.Date(y, m, d+8, 0, 0, 0, 0, loc).Add(-time.Second)
 	}
 	var audits []carepath.AuditEvent
+	// An intervention taken out of the plan takes its open task with it.
+	kept := map[string]bool{}
+	for _, pr := range plan.Problems {
+		for _, in := range pr.Interventions {
+			kept[in.ID] = true
+		}
+	}
+	for _, pr := range current.Problems {
+		for _, in := range pr.Interventions {
+			if kept[in.ID] || in.TaskID == "" {
+				continue
+			}
+			var status string
+			if err := tx.QueryRow(ctx, "SELECT status FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					continue
+				}
+				return nil, err
+			}
+			if !carepath.TaskStatus(status).Open() {
+				continue
+			}
+			cancelled := carepath.TaskCancelled
+			_, audit, err := changeTask(ctx, tx, carepath.SystemActor(a.OrgID, "care plan", "care plan"), in.TaskID,
+				carepath.TaskChange{Status: &cancelled, Note: "Taken out of the care plan by " + a.Name()})
+			if err != nil {
+				return nil, err
+			}
+			audits = append(audits, audit)
+		}
+	}
 	for i := range plan.Problems {
 		pr := &plan.Problems[i]
 		goals := map[string]string{}

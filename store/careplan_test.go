@@ -191,6 +191,17 @@ func TestInterventionTasks(t *testing.T) {
 		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Revision != 4 {
 			t.Errorf("revision %d after two saves and a task, want 4", got.Revision)
 		}
+
+		// An intervention taken out of the plan cancels its open task.
+		got.Problems[0].Interventions = append(got.Problems[0].Interventions, carepath.Intervention{Kind: "other", Text: "Call the pharmacy",
+			Status: carepath.InterventionPlanned})
+		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "Pharmacy call"}))
+		call := got.Problems[0].Interventions[2].TaskID
+		got.Problems[0].Interventions = got.Problems[0].Interventions[:2]
+		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "The pharmacy called us"}))
+		if gone, _ := f.db.FindTaskByID(as(f.cm), call); gone.Status != carepath.TaskCancelled || !strings.Contains(gone.Note, "Taken out of the care plan") {
+			t.Errorf("the task of an intervention taken out: %s %q", gone.Status, gone.Note)
+		}
 	})
 }
 
