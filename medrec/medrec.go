@@ -1,0 +1,119 @@
+// Package medrec compares medication lists for reconciliation after a
+// discharge: what the patient took before the admission against what the
+// discharge orders say, each line new, changed, stopped or unchanged, with
+// how the two were matched. It is pure: the decisions on each line
+// (continue, stop, clarify with the prescriber) and who made them are the
+// episode's, kept by the store.
+package medrec
+
+import (
+	"strings"
+	"unicode"
+
+	"carepath"
+)
+
+// Kinds of line.
+const (
+	New       = "new"       // on the discharge list only
+	Changed   = "changed"   // on both, with another strength, form or dosage
+	Stopped   = "stopped"   // on the list before only
+	Unchanged = "unchanged" // the same code and dosage on both
+)
+
+// Line is one medicine in the comparison.
+type Line struct {
+	Kind   string
+	Before *carepath.Medication // nil for a new one
+	After  *carepath.Medication // nil for a stopped one
+	Why    string               // how the two were matched, or why not
+}
+
+// Compare lines up the lists: first by the same code (an RxNorm concept),
+// then, for those left, by the same ingredient (the name before the
+// strength, "lisinopril" in "Lisinopril 10 MG Oral Tablet"), so that a new
+// strength is a change, not a stop and a start. Lines come in the order
+// of the discharge list, then the stopped ones.
+func Compare(before, after []carepath.Medication) []Line {
+	usedBefore := make([]bool, len(before))
+	var lines []Line
+	match := func(a *carepath.Medication, same func(b *carepath.Medication) bool) int {
+		for i := range before {
+			if !usedBefore[i] && same(&before[i]) {
+				return i
+			}
+		}
+		return -1
+	}
+	pending := make([]bool, len(after))
+	lineOf := make([]Line, len(after))
+	for j := range after {
+		a := &after[j]
+		if i := match(a, func(b *carepath.Medication) bool { return b.Code.Code != "" && b.Code.Code == a.Code.Code }); i >= 0 {
+			usedBefore[i] = true
+			b := &before[i]
+			if normalize(b.Dosage) == normalize(a.Dosage) {
+				lineOf[j] = Line{Kind: Unchanged, Before: b, After: a, Why: "the same medicine and dosage (code " + a.Code.Code + ")"}
+			} else {
+				lineOf[j] = Line{Kind: Changed, Before: b, After: a, Why: "the same medicine (code " + a.Code.Code + "), the dosage changed"}
+			}
+			continue
+		}
+		pending[j] = true
+	}
+	for j := range after {
+		if !pending[j] {
+			continue
+		}
+		a := &after[j]
+		ing := ingredient(a.Code.Display)
+		if i := match(a, func(b *carepath.Medication) bool { return ing != "" && ingredient(b.Code.Display) == ing }); i >= 0 {
+			usedBefore[i] = true
+			lineOf[j] = Line{Kind: Changed, Before: &before[i], After: a, Why: "the same ingredient (" + ing + "), another strength or form"}
+			continue
+		}
+		lineOf[j] = Line{Kind: New, After: a, Why: "not on the list before the admission"}
+	}
+	lines = append(lines, lineOf...)
+	for i := range before {
+		if !usedBefore[i] {
+			lines = append(lines, Line{Kind: Stopped, Before: &before[i], Why: "not on the discharge list"})
+		}
+	}
+	return lines
+}
+
+// ingredient is the name of a medicine's ingredient, lower case: the words
+// of its name before the strength ("insulin glargine" in "Insulin glargine
+// 100 UNT/ML Injectable Solution", "lisinopril" in "Lisinopril 10 MG Oral
+// Tablet"), after a leading release time ("24 HR").
+func ingredient(name string) string {
+	words := strings.Fields(strings.ToLower(name))
+	for len(words) > 1 && (startsWithDigit(words[0]) || words[0] == "hr") {
+		words = words[1:]
+	}
+	var out []string
+	for _, w := range words {
+		if startsWithDigit(w) || w == "(" {
+			break
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+func startsWithDigit(w string) bool { return w != "" && unicode.IsDigit(rune(w[0])) }
+
+func normalize(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+// Count is how many lines of each kind.
+func Count(lines []Line) map[string]int {
+	out := map[string]int{}
+	for _, l := range lines {
+		out[l.Kind]++
+	}
+	return out
+}
+
+// Kinds lists the kinds in the order a reconciliation shows them.
+var Kinds = []string{New, Changed, Stopped, Unchanged}

@@ -1,0 +1,66 @@
+package medrec
+
+import (
+	"strings"
+	"testing"
+
+	"carepath"
+)
+
+func med(id, code, name, dosage string) carepath.Medication {
+	return carepath.Medication{ID: id, Code: carepath.Coding{System: "http://www.nlm.nih.gov/research/umls/rxnorm", Code: code, Display: name}, Dosage: dosage}
+}
+
+func TestCompare(t *testing.T) {
+	before := []carepath.Medication{
+		med("b1", "314076", "Lisinopril 10 MG Oral Tablet", "1 tablet daily"),
+		med("b2", "860975", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet", "1 tablet daily"),
+		med("b3", "197361", "Amlodipine 5 MG Oral Tablet", "1 tablet daily"),
+		med("b4", "310798", "Hydrochlorothiazide 25 MG Oral Tablet", "1 tablet daily"),
+	}
+	after := []carepath.Medication{
+		med("a1", "314077", "Lisinopril 20 MG Oral Tablet", "1 tablet daily"),               // new strength: changed
+		med("a2", "197361", "Amlodipine 5 MG Oral Tablet", "1 tablet  DAILY"),               // same: unchanged
+		med("a3", "200031", "Carvedilol 6.25 MG Oral Tablet", "1 tablet twice daily"),       // new
+		med("a4", "310798", "Hydrochlorothiazide 25 MG Oral Tablet", "half a tablet daily"), // same code, dosage: changed
+	}
+	lines := Compare(before, after)
+	var got []string
+	for _, l := range lines {
+		id := ""
+		if l.Before != nil {
+			id += l.Before.ID
+		}
+		id += ">"
+		if l.After != nil {
+			id += l.After.ID
+		}
+		got = append(got, l.Kind+" "+id)
+	}
+	want := []string{"changed b1>a1", "unchanged b3>a2", "new >a3", "changed b4>a4", "stopped b2>"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("lines %v, want %v", got, want)
+	}
+	if lines[0].Why != "the same ingredient (lisinopril), another strength or form" || lines[3].Why != "the same medicine (code 310798), the dosage changed" {
+		t.Errorf("why: %q, %q", lines[0].Why, lines[3].Why)
+	}
+	if c := Count(lines); c[New] != 1 || c[Changed] != 2 || c[Stopped] != 1 || c[Unchanged] != 1 {
+		t.Errorf("counts %v", c)
+	}
+	// Two insulins: a new strength of glargine changes glargine, not
+	// lispro, though both names begin "Insulin".
+	two := Compare([]carepath.Medication{med("x2", "2", "Insulin lispro 100 UNT/ML Injectable Solution", ""), med("x1", "1", "Insulin glargine 100 UNT/ML Injectable Solution", "")},
+		[]carepath.Medication{med("y1", "3", "Insulin glargine 300 UNT/ML Injectable Solution", "")})
+	if len(two) != 2 || two[0].Kind != Changed || two[0].Before.ID != "x1" || two[1].Kind != Stopped || two[1].Before.ID != "x2" {
+		t.Errorf("insulins: %+v", two)
+	}
+	for name, want := range map[string]string{"24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet": "metformin hydrochloride",
+		"Lisinopril 10 MG Oral Tablet": "lisinopril", "Insulin glargine 100 UNT/ML": "insulin glargine", "": ""} {
+		if got := ingredient(name); got != want {
+			t.Errorf("ingredient(%q) = %q, want %q", name, got, want)
+		}
+	}
+	if len(Compare(nil, nil)) != 0 {
+		t.Error("two empty lists")
+	}
+}
