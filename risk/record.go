@@ -1,0 +1,146 @@
+package risk
+
+import (
+	"fmt"
+	"time"
+
+	"carepath"
+)
+
+// LOINC codes of the labs HOSPITAL reads.
+const (
+	LOINCHemoglobin = "718-7"  // Hemoglobin [Mass/volume] in Blood
+	LOINCSodium     = "2951-2" // Sodium [Moles/volume] in Serum or Plasma
+)
+
+// Record is what the scores read of a patient's record about one stay.
+type Record struct {
+	Stay       carepath.Encounter
+	Encounters []carepath.Encounter // the patient's others (any class)
+	Labs       []carepath.Observation
+	Procedures []carepath.Procedure
+	Conditions []carepath.Condition
+	BirthDate  string // YYYY-MM-DD, "" when unknown
+}
+
+// Assessment is the three scores of a stay, computed from its record.
+type Assessment struct {
+	LACE, HOSPITAL, Charlson Score
+	Survival10y              float64 // Charlson's estimate
+}
+
+// Assess computes LACE, HOSPITAL and Charlson for the stay from the
+// record, each fact named. How a fact is read:
+//   - length of stay: from the stay's start to its end;
+//   - admitted through the emergency department: the admit source "emd",
+//     or an emergency visit that began in the 24 hours before the
+//     admission (that visit is not counted among the prior ones);
+//   - emergency visits in the 6 months, and stays in the 12 months, that
+//     began before the admission;
+//   - hemoglobin and sodium: the last of each taken during the stay;
+//   - a procedure: one performed during the stay;
+//   - comorbidities: the conditions not resolved at the discharge;
+//   - age: at the discharge.
+//
+// What the record cannot say (the discharging service; labs, times or a
+// birth date not on record) is missing, not 0.
+func Assess(r Record) Assessment {
+	admitted, errA := parseTime(r.Stay.PeriodStart)
+	discharged, errD := parseTime(r.Stay.PeriodEnd)
+	stayKnown := errA == nil && errD == nil && !discharged.Before(admitted)
+	var los Number
+	if stayKnown {
+		los = Known(discharged.Sub(admitted).Hours()/24, r.Stay.ID)
+	}
+	emergent := Flag{}
+	indexED := ""
+	switch code := r.Stay.AdmitSource.Code; {
+	case code == "emd":
+		emergent = Yes(r.Stay.ID)
+	default:
+		if errA == nil {
+			for _, e := range r.Encounters {
+				start, err := parseTime(e.PeriodStart)
+				if e.Class == carepath.EncounterEmergency && err == nil && !start.After(admitted) && admitted.Sub(start) <= 24*time.Hour {
+					emergent, indexED = Yes(e.ID), e.ID
+				}
+			}
+		}
+		if !emergent.Known && (code != "" || errA == nil) {
+			// A recorded admit source other than the ED, or no emergency
+			// visit before the admission in a record that has the visits.
+			emergent = No(r.Stay.ID)
+		}
+	}
+	var ed, admissions Number
+	if errA == nil {
+		n, m := 0, 0
+		var edFacts, stayFacts []string
+		for _, e := range r.Encounters {
+			start, err := parseTime(e.PeriodStart)
+			if err != nil || !start.Before(admitted) || e.ID == r.Stay.ID || e.ID == indexED {
+				continue
+			}
+			if e.Class == carepath.EncounterEmergency && start.After(admitted.AddDate(0, -6, 0)) {
+				n++
+				edFacts = append(edFacts, e.ID)
+			}
+			if carepath.IsStay(e.Class) && start.After(admitted.AddDate(-1, 0, 0)) {
+				m++
+				stayFacts = append(stayFacts, e.ID)
+			}
+		}
+		ed, admissions = Known(float64(n), edFacts...), Known(float64(m), stayFacts...)
+	}
+	lab := func(code string) Number {
+		var best Number
+		var at time.Time
+		for _, o := range r.Labs {
+			t, err := parseTime(o.Effective)
+			if o.Code.Code != code || o.ValueNum == nil || err != nil || !stayKnown || t.Before(admitted) || t.After(discharged) || t.Before(at) {
+				continue
+			}
+			best, at = Known(*o.ValueNum, o.ID), t
+		}
+		return best
+	}
+	procedure := Flag{}
+	if stayKnown {
+		procedure = No(r.Stay.ID)
+		for _, p := range r.Procedures {
+			t, err := parseTime(p.PerformedStart)
+			if (err == nil && !t.Before(admitted) && !t.After(discharged)) || p.EncounterID == r.Stay.ID {
+				procedure = Yes(p.ID)
+				break
+			}
+		}
+	}
+	found := Comorbidities(r.Conditions)
+	var age Number
+	if birth, err := time.Parse(time.DateOnly, r.BirthDate); err == nil && errD == nil {
+		years := discharged.Year() - birth.Year()
+		if discharged.Month() < birth.Month() || discharged.Month() == birth.Month() && discharged.Day() < birth.Day() {
+			years--
+		}
+		age = Known(float64(years), "birth date "+r.BirthDate)
+	}
+	a := Assessment{
+		LACE: LACE(LACEInput{LengthOfStayDays: los, Emergent: emergent, Comorbidities: found, EDVisits6Months: ed}),
+		HOSPITAL: HOSPITAL(HOSPITALInput{Hemoglobin: lab(LOINCHemoglobin), Sodium: lab(LOINCSodium), Procedure: procedure, Urgent: emergent,
+			AdmissionsPrior12mo: admissions, LengthOfStayDays: los, Oncology: Flag{}}),
+	}
+	a.Charlson, a.Survival10y = Charlson(found, age)
+	return a
+}
+
+// parseTime reads a FHIR instant or day.
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return t, fmt.Errorf("not a time: %q", s)
+	}
+	return t, nil
+}

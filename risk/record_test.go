@@ -1,0 +1,60 @@
+package risk
+
+import (
+	"strings"
+	"testing"
+
+	"carepath"
+)
+
+// TestAssess reads a stay's record as the scores need it: the ED visit
+// just before the admission makes it emergent and is not a prior visit;
+// the labs of the stay, its procedure, the stays and visits before, the
+// conditions and the age at discharge.
+func TestAssess(t *testing.T) {
+	v := func(x float64) *float64 { return &x }
+	enc := func(id, class, start, end string) carepath.Encounter {
+		return carepath.Encounter{ID: id, Class: class, PeriodStart: start, PeriodEnd: end}
+	}
+	stay := enc("stay", "IMP", "2026-05-18T20:00:00Z", "2026-05-23T15:00:00Z") // 4.8 days
+	r := Record{Stay: stay, BirthDate: "1951-05-24",                           // 74 at discharge, the day before the birthday
+		Encounters: []carepath.Encounter{stay,
+			enc("ed-index", "EMER", "2026-05-18T14:00:00Z", "2026-05-18T19:30:00Z"),
+			enc("ed-1", "EMER", "2026-03-02T10:00:00Z", ""), enc("ed-2", "EMER", "2026-01-20T10:00:00Z", ""),
+			enc("ed-old", "EMER", "2025-10-01T10:00:00Z", ""), // more than 6 months before
+			enc("stay-1", "IMP", "2025-12-01T10:00:00Z", "2025-12-04T10:00:00Z"), enc("stay-2", "OBSENC", "2026-02-10T10:00:00Z", "2026-02-11T10:00:00Z"),
+			enc("stay-old", "IMP", "2025-04-01T10:00:00Z", "2025-04-03T10:00:00Z"), // more than 12 months
+			enc("later", "AMB", "2026-06-01T10:00:00Z", "")},
+		Labs: []carepath.Observation{
+			{ID: "hb-1", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-19T06:00:00Z", ValueNum: v(10.2)},
+			{ID: "hb-2", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-23T06:00:00Z", ValueNum: v(12.4)},
+			{ID: "hb-after", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-30T06:00:00Z", ValueNum: v(9)},
+			{ID: "na-1", Code: carepath.Coding{Code: LOINCSodium}, Effective: "2026-05-22T06:00:00Z", ValueNum: v(133)}},
+		Procedures: []carepath.Procedure{{ID: "echo", PerformedStart: "2026-05-19T10:00:00Z"}},
+		Conditions: []carepath.Condition{icd("hf", "I50.23"), icd("copd", "J44.1")},
+	}
+	a := Assess(r)
+	// LACE: L 4 (4.8 days) + A 3 (the ED visit 6 hours before) + C 4 (heart
+	// failure 2 + pulmonary 2 scores 5) + E 2 (two visits in 6 months).
+	if a.LACE.Total != 4+3+5+2 || !a.LACE.Complete() || strings.Join(a.LACE.Components[1].Facts, ",") != "ed-index" ||
+		strings.Join(a.LACE.Components[3].Facts, ",") != "ed-1,ed-2" {
+		t.Errorf("LACE %d: %+v", a.LACE.Total, a.LACE.Components)
+	}
+	// HOSPITAL: Hb 12.4 (the last of the stay) 0, oncology missing, Na 133
+	// 1, procedure 1, urgent 1, 2 stays in 12 months 2, stay under 5 days 0.
+	if a.HOSPITAL.Total != 5 || strings.Join(a.HOSPITAL.Missing(), ",") != "O: discharge from oncology" || a.HOSPITAL.Components[0].Facts[0] != "hb-2" ||
+		strings.Join(a.HOSPITAL.Components[5].Facts, ",") != "stay-1,stay-2" {
+		t.Errorf("HOSPITAL %d: %+v", a.HOSPITAL.Total, a.HOSPITAL.Components)
+	}
+	// Charlson: heart failure 1, pulmonary 1, age 74: 3.
+	if a.Charlson.Total != 5 || a.Charlson.Components[2].Why != "74 years" {
+		t.Errorf("Charlson %d: %+v", a.Charlson.Total, a.Charlson.Components)
+	}
+
+	// An elective admission (admit source recorded), no times, no birth date.
+	bare := Assess(Record{Stay: carepath.Encounter{ID: "s", Class: "IMP", AdmitSource: carepath.Coding{Code: "hosp-trans"}}})
+	if bare.LACE.Complete() || strings.Join(bare.LACE.Missing(), ",") != "L: length of stay,E: emergency visits in the prior 6 months" ||
+		bare.LACE.Components[1].Why != "elective admission" || bare.Charlson.Complete() {
+		t.Errorf("a bare record: LACE %+v, Charlson %+v", bare.LACE, bare.Charlson)
+	}
+}
