@@ -25,13 +25,7 @@ func newYork(t *testing.T) *calendar.Calendar {
 func TestPlanPostDischargeContact(t *testing.T) {
 	cal := newYork(t)
 	ny := cal.Location()
-	at := func(s string) time.Time {
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, ny)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	at := timesIn(t, ny)
 	home := Discharge{EncounterID: "e1", PatientID: "p1", Class: "IMP", Facility: "General Hospital", DispositionCode: "home",
 		Admitted: at("2026-05-18 20:00"), Discharged: at("2026-05-22 11:00"), CareManagerID: "cm1"}
 	now := at("2026-05-22 16:00")

@@ -9,13 +9,7 @@ import (
 func TestTCMClock(t *testing.T) {
 	cal := newYork(t)
 	ny := cal.Location()
-	at := func(s string) time.Time {
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, ny)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
+	at := timesIn(t, ny)
 	day := func(tm time.Time) string { return tm.In(ny).Format("Mon 2006-01-02 15:04:05") }
 	for _, c := range []struct {
 		name                             string
@@ -41,10 +35,7 @@ func TestTCMClock(t *testing.T) {
 func TestTCMCode(t *testing.T) {
 	cal := newYork(t)
 	ny := cal.Location()
-	at := func(s string) time.Time {
-		v, _ := time.ParseInLocation("2006-01-02 15:04", s, ny)
-		return v
-	}
+	at := timesIn(t, ny)
 	clock := NewTCMClock(at("2026-09-04 15:00"), cal) // contact due Wed 9 Sep; day 7 Thu 10 Sep; day 14 Thu 17 Sep
 	for _, c := range []struct {
 		name string
@@ -76,5 +67,17 @@ func TestTCMCode(t *testing.T) {
 		if code != c.code || !strings.Contains(elements[len(elements)-1], c.why) || len(elements) != 5 {
 			t.Errorf("%s: %q\n%s", c.name, code, strings.Join(elements, "\n"))
 		}
+	}
+}
+
+// timesIn reads "2006-01-02 15:04" times in loc.
+func timesIn(t *testing.T, loc *time.Location) func(string) time.Time {
+	return func(s string) time.Time {
+		t.Helper()
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }
