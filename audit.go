@@ -43,6 +43,7 @@ const (
 	AuditCarePlanSign     = "care_plan.sign"
 	AuditCarePlanCopy     = "care_plan.copy_given"
 	AuditTemplateAdd      = "care_plan_template.add"
+	AuditRiskScore        = "risk.score"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

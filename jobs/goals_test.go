@@ -89,3 +89,45 @@ func TestTreatToTarget(t *testing.T) {
 		}
 	})
 }
+
+// TestDischargeScores: a discharge's stay is scored when the sweep sees
+// it: LACE, HOSPITAL and Charlson stored with their components, what the
+// record lacks said as missing; a second sweep scores nothing again.
+func TestDischargeScores(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e) // Ana (p1) has heart failure
+		f.discharge(t, "stay1", "p1", f.clock.now().Add(-2*time.Hour), "home")
+		_, err := f.sweep.RunOnce(t.Context())
+		must(t, err)
+		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org, Source: "web"})
+		scores, err := f.db.FindRiskScores(cm, "p1")
+		must(t, err)
+		byName := map[string]carepath.RiskScore{}
+		for _, s := range scores {
+			byName[s.Name] = s
+		}
+		lace := byName["LACE"]
+		// 4 days (4), no emergency visit before (0), heart failure (2), no
+		// prior visits (0).
+		if len(scores) != 3 || lace.Total != 6 || lace.Band != "moderate" || !lace.Complete || lace.EncounterID != "stay1" ||
+			!strings.Contains(lace.Components[2].Why, "heart failure 2") || lace.Components[2].Facts[0] != "c1" {
+			t.Fatalf("scores: %+v", scores)
+		}
+		if h := byName["HOSPITAL"]; h.Complete || h.Total != 0 || len(h.Components) != 7 || !h.Components[0].Missing {
+			t.Errorf("HOSPITAL without labs: %+v", h)
+		}
+		if c := byName["Charlson"]; c.Complete || c.Total != 1 {
+			t.Errorf("Charlson without a birth date: %+v", c)
+		}
+		f.clock.add(time.Minute)
+		_, err = f.sweep.RunOnce(t.Context())
+		must(t, err)
+		if again, _ := f.db.FindRiskScores(cm, "p1"); len(again) != 3 || !again[0].Computed.Equal(scores[0].Computed) {
+			t.Errorf("a second sweep scored again: %+v", again)
+		}
+		_, err = f.db.FindRiskScores(cm, "nobody")
+		if carepath.ErrorCode(err) != carepath.ENOTFOUND {
+			t.Errorf("another patient: %v", err)
+		}
+	})
+}

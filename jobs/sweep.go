@@ -18,6 +18,7 @@ import (
 	"carepath/calendar"
 	"carepath/careplan"
 	"carepath/codeset"
+	"carepath/risk"
 	"carepath/rules"
 )
 
@@ -27,6 +28,7 @@ type Store interface {
 	carepath.WorkStateService
 	carepath.TaskService
 	carepath.PatientService
+	carepath.RiskService
 }
 
 // Sweeper runs the rules. Now is its clock (tests set one).
@@ -260,6 +262,11 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	if p.Deceased {
 		return "no task: the patient has died", false, nil
 	}
+	if e.Kind == carepath.EventDischarge {
+		if err := s.scoreStay(ctx, e.PatientID, e.Facts["encounter"]); err != nil {
+			return "", false, err
+		}
+	}
 	var careManager string
 	for _, m := range p.CareTeam {
 		if m.Role == carepath.CareTeamPrimaryCareManager && !m.User.Disabled {
@@ -275,6 +282,19 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 		return "", false, err
 	}
 	return rule.ID + ": task " + t.ID, created, nil
+}
+
+// scoreStay computes the readmission and comorbidity scores of a
+// discharged stay from its record (LACE, HOSPITAL, Charlson) and stores
+// them; a stay scored again keeps the latest.
+func (s *Sweeper) scoreStay(ctx context.Context, patientID, encounterID string) error {
+	rec, err := s.Store.FindStayRecord(ctx, patientID, encounterID)
+	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+		return nil // the stay's record is not here (yet): nothing to score
+	} else if err != nil {
+		return err
+	}
+	return s.Store.RecordRiskScores(ctx, risk.Assess(*rec).Scores(patientID, encounterID, s.now()))
 }
 
 // runSchedules enrolls patients in the heart-failure check-in and the

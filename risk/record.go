@@ -14,14 +14,7 @@ const (
 )
 
 // Record is what the scores read of a patient's record about one stay.
-type Record struct {
-	Stay       carepath.Encounter
-	Encounters []carepath.Encounter // the patient's others (any class)
-	Labs       []carepath.Observation
-	Procedures []carepath.Procedure
-	Conditions []carepath.Condition
-	BirthDate  string // YYYY-MM-DD, "" when unknown
-}
+type Record = carepath.StayRecord
 
 // Assessment is the three scores of a stay, computed from its record.
 type Assessment struct {
@@ -143,4 +136,19 @@ func parseTime(s string) (time.Time, error) {
 		return t, fmt.Errorf("not a time: %q", s)
 	}
 	return t, nil
+}
+
+// For is the score as stored for a patient's stay, computed at.
+func (s Score) For(patientID, encounterID string, at time.Time) carepath.RiskScore {
+	out := carepath.RiskScore{PatientID: patientID, EncounterID: encounterID, Name: s.Name, Variant: s.Variant, Version: s.Version,
+		Source: s.Source, Total: s.Total, Band: s.Band, Complete: s.Complete(), Computed: at}
+	for _, c := range s.Components {
+		out.Components = append(out.Components, carepath.RiskComponent(c))
+	}
+	return out
+}
+
+// Scores are the assessment's three scores as stored.
+func (a Assessment) Scores(patientID, encounterID string, at time.Time) []carepath.RiskScore {
+	return []carepath.RiskScore{a.LACE.For(patientID, encounterID, at), a.HOSPITAL.For(patientID, encounterID, at), a.Charlson.For(patientID, encounterID, at)}
 }

@@ -62,6 +62,30 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 
 // readChartSections reads every section of a chart but the patient's own
 // record through db (a read transaction) into c.
+// The columns of a condition and of an encounter, as scanCondition and
+// scanEncounter read them.
+const (
+	conditionColumns = "id, encounter_id, code_system, code, display, category, clinical_status, verification_status, onset, abatement, recorded"
+	encounterColumns = `id, status, class, type_system, type_code, type_display, period_start, period_end, admit_source_code,
+		admit_source_display, discharge_disposition_code, discharge_disposition_display, reason_system, reason_code, reason_display,
+		service_provider_id, service_provider_name`
+)
+
+func scanCondition(scan func(...any) error, org, patientID string) (carepath.Condition, error) {
+	v := carepath.Condition{OrgID: org, PatientID: patientID}
+	err := scan(&v.ID, &v.EncounterID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.Category, &v.ClinicalStatus,
+		&v.VerificationStatus, &v.Onset, &v.Abatement, &v.Recorded)
+	return v, err
+}
+
+func scanEncounter(scan func(...any) error, org, patientID string) (carepath.Encounter, error) {
+	v := carepath.Encounter{OrgID: org, PatientID: patientID}
+	err := scan(&v.ID, &v.Status, &v.Class, &v.Type.System, &v.Type.Code, &v.Type.Display, &v.PeriodStart, &v.PeriodEnd,
+		&v.AdmitSource.Code, &v.AdmitSource.Display, &v.DischargeDisposition.Code, &v.DischargeDisposition.Display,
+		&v.Reason.System, &v.Reason.Code, &v.Reason.Display, &v.ServiceProviderID, &v.ServiceProviderName)
+	return v, err
+}
+
 func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, patientID string) error {
 	k := []any{org, patientID}
 	each := func(query string, row func(scan func(...any) error) error) error {
@@ -91,12 +115,9 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 			})
 		},
 		func() error {
-			return each(`SELECT id, encounter_id, code_system, code, display, category, clinical_status, verification_status, onset, abatement, recorded
-				FROM condition WHERE org_id = ? AND patient_id = ?
+			return each(`SELECT `+conditionColumns+` FROM condition WHERE org_id = ? AND patient_id = ?
 				ORDER BY clinical_status IN ('active', 'recurrence', 'relapse') DESC, onset DESC, display`, func(scan func(...any) error) error {
-				v := carepath.Condition{OrgID: org, PatientID: patientID}
-				err := scan(&v.ID, &v.EncounterID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.Category, &v.ClinicalStatus,
-					&v.VerificationStatus, &v.Onset, &v.Abatement, &v.Recorded)
+				v, err := scanCondition(scan, org, patientID)
 				c.Conditions = append(c.Conditions, v)
 				return err
 			})
@@ -122,14 +143,9 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 			})
 		},
 		func() error {
-			return each(`SELECT id, status, class, type_system, type_code, type_display, period_start, period_end, admit_source_code,
-				admit_source_display, discharge_disposition_code, discharge_disposition_display, reason_system, reason_code, reason_display,
-				service_provider_id, service_provider_name FROM encounter WHERE org_id = ? AND patient_id = ?
+			return each(`SELECT `+encounterColumns+` FROM encounter WHERE org_id = ? AND patient_id = ?
 				ORDER BY period_start DESC LIMIT `+strconv.Itoa(carepath.ChartEncounters), func(scan func(...any) error) error {
-				v := carepath.Encounter{OrgID: org, PatientID: patientID}
-				err := scan(&v.ID, &v.Status, &v.Class, &v.Type.System, &v.Type.Code, &v.Type.Display, &v.PeriodStart, &v.PeriodEnd,
-					&v.AdmitSource.Code, &v.AdmitSource.Display, &v.DischargeDisposition.Code, &v.DischargeDisposition.Display,
-					&v.Reason.System, &v.Reason.Code, &v.Reason.Display, &v.ServiceProviderID, &v.ServiceProviderName)
+				v, err := scanEncounter(scan, org, patientID)
 				c.Encounters = append(c.Encounters, v)
 				return err
 			})

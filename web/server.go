@@ -44,6 +44,7 @@ type Services struct {
 	Schedules     carepath.ScheduleService
 	Assessments   carepath.AssessmentService
 	CarePlans     carepath.CarePlanService
+	Risk          carepath.RiskService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -196,6 +197,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/goals", s.requireToken(s.handleAPIAddGoal))
 	mux.HandleFunc("PATCH /api/v1/goals/{id}", s.requireToken(s.handleAPIUpdateGoal))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPICareTeam))
+	mux.HandleFunc("GET /api/v1/patients/{id}/risk", s.requireToken(s.handleAPIRisk))
 	mux.HandleFunc("PUT /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPISaveCareTeam))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))

@@ -129,6 +129,8 @@ func TestRoleMatrix(t *testing.T) {
 		{"/api/v1/patients/other-patient/careplan/revisions/1", true, nobody},
 		{"/api/v1/patients/" + ours + "/careteam", true, everyone},
 		{"/api/v1/patients/other-patient/careteam", true, nobody},
+		{"/api/v1/patients/" + ours + "/risk", true, everyone},
+		{"/api/v1/patients/other-patient/risk", true, nobody},
 		{"/patients/" + ours + "/careplan", false, everyone},
 		{"/patients/" + ours + "/careplan/revisions", false, everyone},
 		{"/patients/other-patient/careplan", false, nobody},

@@ -154,6 +154,22 @@ func TestDemoDayOfWork(t *testing.T) {
 		t.Fatalf("reported discharge: %d %s", resp.StatusCode, body)
 	}
 	t.Logf("discharge to visible task: %s", took)
+	// The stay is scored when the discharge is seen: LACE, HOSPITAL,
+	// Charlson, each with its components.
+	var risk struct {
+		Scores []struct {
+			Name        string
+			EncounterID string `json:"encounter_id"`
+			Total       int
+			Components  []struct{ Name, Why string }
+		}
+	}
+	// The scores come by name: Charlson, HOSPITAL, LACE.
+	if resp, body := apiSend(t, "GET", base+"/api/v1/patients/"+patient.ID+"/risk", token, "", &risk); resp.StatusCode != 200 || len(risk.Scores) != 3 ||
+		risk.Scores[2].Name != "LACE" || risk.Scores[2].EncounterID != "adt-123" || len(risk.Scores[2].Components) != 4 ||
+		risk.Scores[2].Components[0].Why != "3 days" || risk.Scores[1].Name != "HOSPITAL" || len(risk.Scores[1].Components) != 7 {
+		t.Errorf("the stay's scores: %d %s", resp.StatusCode, body)
+	}
 	// Reported again (a retried call): no second task.
 	resp, body = apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token,
 		`{"id": "adt-123", "class": "IMP", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital", "disposition": "home"}`, &answer)
