@@ -420,8 +420,9 @@ type Chart struct {
 	Series      []ObservationSeries // numeric vitals and labs, one per code
 	CarePlans   []SourceCarePlan
 	Goals       []SourceGoal
-	Tasks       []*Task    // the patient's open work (snoozed too), by deadline, at most ChartTasks
-	Schedules   []Schedule // the patient's recurring check-ins
+	Tasks       []*Task     // the patient's open work (snoozed too), by deadline, at most ChartTasks
+	Schedules   []Schedule  // the patient's recurring check-ins
+	Risk        []RiskScore // the latest of each score computed at a discharge, by name
 }
 
 // ChartEncounters bounds the encounters a chart lists; ChartPoints the

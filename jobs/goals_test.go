@@ -96,10 +96,16 @@ func TestTreatToTarget(t *testing.T) {
 func TestDischargeScores(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
 		f := newFixture(t, e) // Ana (p1) has heart failure
+		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org, Source: "web"})
 		f.discharge(t, "stay1", "p1", f.clock.now().Add(-2*time.Hour), "home")
+		if chart, err := f.db.FindChart(cm, "p1"); err != nil || len(chart.Risk) != 0 { // and cached, with the stay
+			t.Fatalf("the chart before: %v %+v", err, chart.Risk)
+		}
 		_, err := f.sweep.RunOnce(t.Context())
 		must(t, err)
-		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org, Source: "web"})
+		if chart, err := f.db.FindChart(cm, "p1"); err != nil || len(chart.Risk) != 3 || chart.Risk[2].Name != "LACE" || chart.Risk[2].Total != 6 {
+			t.Errorf("the chart after the scoring (its cache refreshed): %v %+v", err, chart.Risk)
+		}
 		scores, err := f.db.FindRiskScores(cm, "p1")
 		must(t, err)
 		byName := map[string]carepath.RiskScore{}

@@ -180,6 +180,10 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 			return err
 		}
 	}
+	var err error
+	if c.Risk, err = latestRiskScores(ctx, db, org, patientID); err != nil {
+		return err
+	}
 	return carePlanActivities(ctx, db, org, patientID, c.CarePlans)
 }
 

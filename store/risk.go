@@ -94,6 +94,7 @@ func (db *DB) RecordRiskScores(ctx context.Context, scores []carepath.RiskScore)
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		var audits []carepath.AuditEvent
+		patients := map[string]bool{}
 		for _, s := range scores {
 			docs := make([]riskComponentDoc, len(s.Components))
 			for i, c := range s.Components {
@@ -118,6 +119,11 @@ func (db *DB) RecordRiskScores(ctx context.Context, scores []carepath.RiskScore)
 			}
 			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditRiskScore, PatientID: s.PatientID,
 				Object: "Encounter/" + s.EncounterID, Detail: fmt.Sprintf("%s %d %s", s.Name, s.Total, s.Band)}, a))
+			patients[s.PatientID] = true
+		}
+		// The chart shows the latest scores: its cached copy is out of date.
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
@@ -134,26 +140,7 @@ func (db *DB) FindRiskScores(ctx context.Context, patientID string) ([]carepath.
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		rows, err := r.query(ctx, `SELECT s.encounter_id, s.name, s.variant, s.version, s.source, s.total, s.band, s.complete, s.components, s.computed_at
-			FROM risk_score s WHERE s.org_id = ? AND s.patient_id = ? AND s.computed_at = (SELECT MAX(l.computed_at) FROM risk_score l
-			WHERE l.org_id = s.org_id AND l.patient_id = s.patient_id AND l.name = s.name) ORDER BY s.name`, a.OrgID, patientID)
-		out, err = collect(rows, err, func(scan func(...any) error) (carepath.RiskScore, error) {
-			s := carepath.RiskScore{PatientID: patientID}
-			var complete int
-			var components, computed string
-			if err := scan(&s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed); err != nil {
-				return s, err
-			}
-			s.Complete, s.Computed = complete == 1, parseTime(computed)
-			var docs []riskComponentDoc
-			if err := json.Unmarshal([]byte(components), &docs); err != nil {
-				return s, err
-			}
-			for _, d := range docs {
-				s.Components = append(s.Components, carepath.RiskComponent(d))
-			}
-			return s, nil
-		})
+		out, err = latestRiskScores(ctx, r, a.OrgID, patientID)
 		return err
 	})
 	if err != nil {
@@ -161,4 +148,28 @@ func (db *DB) FindRiskScores(ctx context.Context, patientID string) ([]carepath.
 	}
 	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "RiskScores",
 		Detail: fmt.Sprintf("%d scores", len(out))})
+}
+
+// latestRiskScores reads a patient's latest score of each name, by name.
+func latestRiskScores(ctx context.Context, db querier, org, patientID string) ([]carepath.RiskScore, error) {
+	rows, err := db.query(ctx, `SELECT s.encounter_id, s.name, s.variant, s.version, s.source, s.total, s.band, s.complete, s.components, s.computed_at
+		FROM risk_score s WHERE s.org_id = ? AND s.patient_id = ? AND s.computed_at = (SELECT MAX(l.computed_at) FROM risk_score l
+		WHERE l.org_id = s.org_id AND l.patient_id = s.patient_id AND l.name = s.name) ORDER BY s.name`, org, patientID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.RiskScore, error) {
+		s := carepath.RiskScore{PatientID: patientID}
+		var complete int
+		var components, computed string
+		if err := scan(&s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed); err != nil {
+			return s, err
+		}
+		s.Complete, s.Computed = complete == 1, parseTime(computed)
+		var docs []riskComponentDoc
+		if err := json.Unmarshal([]byte(components), &docs); err != nil {
+			return s, err
+		}
+		for _, d := range docs {
+			s.Components = append(s.Components, carepath.RiskComponent(d))
+		}
+		return s, nil
+	})
 }

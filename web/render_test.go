@@ -45,7 +45,10 @@ func TestRenderEveryPage(t *testing.T) {
 			c := &carepath.Chart{Patient: p,
 				Conditions: []carepath.Condition{{Code: carepath.Coding{Display: "Heart failure"}, ClinicalStatus: "active", Onset: "2020-03-01"}},
 				Encounters: []carepath.Encounter{{Class: "IMP", PeriodStart: "2025-05-01T08:00:00Z", PeriodEnd: "2025-05-04T12:00:00Z", DischargeDisposition: carepath.Coding{Display: "Home"}}},
-				Series:     []carepath.ObservationSeries{{Code: carepath.Coding{Code: "8480-6", Display: "Systolic"}, Unit: "mm[Hg]", Points: num}}}
+				Series:     []carepath.ObservationSeries{{Code: carepath.Coding{Code: "8480-6", Display: "Systolic"}, Unit: "mm[Hg]", Points: num}},
+				Risk: []carepath.RiskScore{{Name: "LACE", Total: 13, Band: "high", Complete: true, Computed: time.Now(),
+					Components: []carepath.RiskComponent{{Name: "L: length of stay", Points: 4, Why: "5 days"}}},
+					{Name: "HOSPITAL", Total: 3, Band: "low", Computed: time.Now()}, {Name: "Charlson", Total: 5, Complete: true}}}
 			return chartData{Chart: c, Age: "1 Jan 1950 (76 y)", ActiveProblems: c.Conditions, HospitalStays: 1,
 				Charts: []seriesChart{drawSeries("Blood pressure", c.Series)}, Latest: c.Series}
 		}(),
