@@ -351,6 +351,18 @@ type CareTeamMember struct {
 	User      *User // filled in by reads
 }
 
+// PrimaryCareManager is the member of a care team who is the patient's
+// primary care manager and an active user, or nil: the owner of the work
+// the rules make for the patient, and the first person the patient calls.
+func PrimaryCareManager(team []CareTeamMember) *CareTeamMember {
+	for i, m := range team {
+		if m.Role == CareTeamPrimaryCareManager && m.User != nil && !m.User.Disabled {
+			return &team[i]
+		}
+	}
+	return nil
+}
+
 // CareTeamPrimaryCareManager is the care team role of the care manager who
 // owns a patient's care.
 const CareTeamPrimaryCareManager = "primary_care_manager"

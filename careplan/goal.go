@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -143,14 +144,19 @@ func (t Target) Met(values []float64) bool {
 }
 
 // String is the target as written: "< 7", "< 130/80".
-func (t Target) String() string {
-	parts := make([]string, len(t.Values))
-	for i, v := range t.Values {
-		parts[i] = formatValue(v)
+func (t Target) String() string { return t.Op + " " + FormatValues(t.Values) }
+
+// FormatValues writes a target's values exactly as typed ("6.25",
+// "130/80"), so that what a form shows is what it saves again.
+func FormatValues(values []float64) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	return t.Op + " " + strings.Join(parts, "/")
+	return strings.Join(parts, "/")
 }
 
+// formatValue writes a measured value to one decimal at most.
 func formatValue(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") }
 
 // Reading is one measurement of every part of a measure (a blood pressure

@@ -128,3 +128,20 @@ func TestTargets(t *testing.T) {
 		t.Errorf("target written %q", s)
 	}
 }
+
+// TestTargetWritten: a target is written exactly as typed, so that the
+// edit form saves what it shows (6.25 was written 6.2).
+func TestTargetWritten(t *testing.T) {
+	for _, c := range []struct {
+		t    Target
+		want string
+	}{
+		{Target{Op: "<", Values: []float64{6.25}}, "< 6.25"},
+		{Target{Op: "<", Values: []float64{130, 80}}, "< 130/80"},
+		{Target{Op: ">=", Values: []float64{0.5}}, ">= 0.5"},
+	} {
+		if got := c.t.String(); got != c.want {
+			t.Errorf("%v written %q, want %q", c.t.Values, got, c.want)
+		}
+	}
+}

@@ -25,6 +25,7 @@ var (
 	Hypertension = carepath.ConditionMatch{SNOMED: []string{"38341003", "59621000"}, ICD10Prefixes: []string{"I10"}}
 	// COPD: 13645005, and 185086009 (chronic obstructive bronchitis); J44.
 	COPD = carepath.ConditionMatch{SNOMED: []string{"13645005", "185086009"}, ICD10Prefixes: []string{"J44"}}
-	// Dementia: 52448006, Alzheimer's disease 26929004; F03, G30.
-	Dementia = carepath.ConditionMatch{SNOMED: []string{"52448006", "26929004"}, ICD10Prefixes: []string{"F03", "G30"}}
+	// Dementia: 52448006, Alzheimer's disease 26929004 (and its familial
+	// early onset, 230265002); F03, G30.
+	Dementia = carepath.ConditionMatch{SNOMED: []string{"52448006", "26929004", "230265002"}, ICD10Prefixes: []string{"F03", "G30"}}
 )

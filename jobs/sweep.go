@@ -268,11 +268,8 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 		}
 	}
 	var careManager string
-	for _, m := range p.CareTeam {
-		if m.Role == carepath.CareTeamPrimaryCareManager && !m.User.Disabled {
-			careManager = m.UserID
-			break
-		}
+	if m := carepath.PrimaryCareManager(p.CareTeam); m != nil {
+		careManager = m.UserID
 	}
 	t, ok, why := plan(careManager)
 	if !ok {

@@ -36,8 +36,8 @@ type Line struct {
 // of the discharge list, then the stopped ones.
 func Compare(before, after []carepath.Medication) []Line {
 	usedBefore := make([]bool, len(before))
-	var lines []Line
-	match := func(a *carepath.Medication, same func(b *carepath.Medication) bool) int {
+	// match is the first medicine before not matched yet that is the same.
+	match := func(same func(b *carepath.Medication) bool) int {
 		for i := range before {
 			if !usedBefore[i] && same(&before[i]) {
 				return i
@@ -49,7 +49,7 @@ func Compare(before, after []carepath.Medication) []Line {
 	lineOf := make([]Line, len(after))
 	for j := range after {
 		a := &after[j]
-		if i := match(a, func(b *carepath.Medication) bool { return b.Code.Code != "" && b.Code.Code == a.Code.Code }); i >= 0 {
+		if i := match(func(b *carepath.Medication) bool { return b.Code.Code != "" && b.Code.Code == a.Code.Code }); i >= 0 {
 			usedBefore[i] = true
 			b := &before[i]
 			if normalize(b.Dosage) == normalize(a.Dosage) {
@@ -67,14 +67,14 @@ func Compare(before, after []carepath.Medication) []Line {
 		}
 		a := &after[j]
 		ing := ingredient(a.Code.Display)
-		if i := match(a, func(b *carepath.Medication) bool { return ing != "" && ingredient(b.Code.Display) == ing }); i >= 0 {
+		if i := match(func(b *carepath.Medication) bool { return ing != "" && ingredient(b.Code.Display) == ing }); i >= 0 {
 			usedBefore[i] = true
 			lineOf[j] = Line{Kind: Changed, Before: &before[i], After: a, Why: "the same ingredient (" + ing + "), another strength or form"}
 			continue
 		}
 		lineOf[j] = Line{Kind: New, After: a, Why: "not on the list before the admission"}
 	}
-	lines = append(lines, lineOf...)
+	lines := lineOf
 	for i := range before {
 		if !usedBefore[i] {
 			lines = append(lines, Line{Kind: Stopped, Before: &before[i], Why: "not on the discharge list"})

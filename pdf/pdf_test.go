@@ -2,13 +2,12 @@ package pdf
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"carepath/internal/pdftest"
 )
 
 func TestWrap(t *testing.T) {
@@ -61,27 +60,13 @@ func TestDocument(t *testing.T) {
 	if !bytes.Contains(b, []byte("/Count 2")) {
 		t.Error("80 bullets should make 2 pages")
 	}
-	path := filepath.Join(t.TempDir(), "plan.pdf")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext (poppler-utils) is missing: CI installs it")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	out, err := exec.Command("pdftotext", "-layout", path, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	text := string(out)
+	text := pdftest.Text(t, b)
 	for _, want := range []string{"My care plan", "caminar a la iglesia —", "Line 0 of a long list", "Line 79 of a long list"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}
 	}
-	if info, err := exec.Command("pdfinfo", path).CombinedOutput(); err != nil || !regexp.MustCompile(`Pages:\s+2\n`).Match(info) || strings.Contains(string(info), "Syntax Error") {
-		t.Errorf("pdfinfo: %v\n%s", err, info)
+	if info := pdftest.Info(t, b); !regexp.MustCompile(`Pages:\s+2\n`).MatchString(info) || strings.Contains(info, "Syntax Error") {
+		t.Errorf("pdfinfo:\n%s", info)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"carepath"
+	"carepath/codeset"
 )
 
 // Category is a comorbidity of the Charlson index, with its weights in
@@ -30,7 +31,8 @@ type Category struct {
 
 // CodeSource names where the code sets come from.
 const CodeSource = "ICD-10: Quan H, Sundararajan V, Halfon P, et al. Coding algorithms for defining comorbidities in ICD-9-CM and " +
-	"ICD-10 administrative data. Med Care 2005;43(11):1130-9. SNOMED CT: Carepath's map of the concepts Synthea and US Core examples send."
+	"ICD-10 administrative data. Med Care 2005;43(11):1130-9. SNOMED CT: Carepath's map of the concepts Synthea and US Core examples send " +
+	"(shared with the rules and templates where they name the same condition: package codeset)."
 
 // Categories are the Charlson comorbidities. Weights: Charlson ME et al., J
 // Chronic Dis 1987;40(5):373-83; LACE: van Walraven C et al., CMAJ
@@ -39,15 +41,16 @@ var Categories = []Category{
 	{ID: "mi", Name: "myocardial infarction", Charlson: 1, LACE: 1, ICD10: []string{"I21", "I22", "I25.2"},
 		SNOMED: []string{"22298006", "401303003", "401314000", "399211009"}},
 	{ID: "chf", Name: "heart failure", Charlson: 1, LACE: 2, ICD10: []string{"I09.9", "I11.0", "I13.0", "I13.2", "I25.5", "I42.0", "I42.5", "I42.6", "I42.7", "I42.8", "I42.9", "I43", "I50", "P29.0"},
-		SNOMED: []string{"84114007", "42343007", "88805009", "85232009", "10633002", "703272007", "446221000", "417996009", "128404006"}},
+		SNOMED: codeset.HeartFailure.SNOMED},
 	{ID: "pvd", Name: "peripheral vascular disease", Charlson: 1, LACE: 1, ICD10: []string{"I70", "I71", "I73.1", "I73.8", "I73.9", "I77.1", "I79.0", "I79.2", "K55.1", "K55.8", "K55.9", "Z95.8", "Z95.9"},
 		SNOMED: []string{"400047006", "840580004"}},
 	{ID: "cvd", Name: "cerebrovascular disease", Charlson: 1, LACE: 1, ICD10: []string{"G45", "G46", "H34.0", "I60", "I61", "I62", "I63", "I64", "I65", "I66", "I67", "I68", "I69"},
 		SNOMED: []string{"230690007", "266257000", "422504002"}},
 	{ID: "dementia", Name: "dementia", Charlson: 1, LACE: 3, ICD10: []string{"F00", "F01", "F02", "F03", "F05.1", "G30", "G31.1"},
-		SNOMED: []string{"52448006", "26929004", "230265002"}},
+		SNOMED: codeset.Dementia.SNOMED},
 	{ID: "cpd", Name: "chronic pulmonary disease", Charlson: 1, LACE: 2, ICD10: []string{"I27.8", "I27.9", "J40", "J41", "J42", "J43", "J44", "J45", "J46", "J47", "J60", "J61", "J62", "J63", "J64", "J65", "J66", "J67", "J68.4", "J70.1", "J70.3"},
-		SNOMED: []string{"13645005", "185086009", "87433001", "195967001", "233678006"}},
+		// COPD, and emphysema and asthma, which Charlson counts too.
+		SNOMED: slices.Concat(codeset.COPD.SNOMED, []string{"87433001", "195967001", "233678006"})},
 	{ID: "ctd", Name: "connective tissue disease", Charlson: 1, LACE: 3, ICD10: []string{"M05", "M06", "M31.5", "M32", "M33", "M34", "M35.1", "M35.3", "M36.0"},
 		SNOMED: []string{"69896004", "55464009"}},
 	{ID: "pud", Name: "peptic ulcer disease", Charlson: 1, LACE: 0, ICD10: []string{"K25", "K26", "K27", "K28"}, SNOMED: []string{"13200003"}},
@@ -55,8 +58,9 @@ var Categories = []Category{
 		ICD10:  []string{"B18", "K70.0", "K70.1", "K70.2", "K70.3", "K70.9", "K71.3", "K71.4", "K71.5", "K71.7", "K73", "K74", "K76.0", "K76.2", "K76.3", "K76.4", "K76.8", "K76.9", "Z94.4"},
 		SNOMED: []string{"19943007", "128302006"}},
 	{ID: "diabetes", Name: "diabetes without complications", Charlson: 1, LACE: 1, Group: "diabetes",
-		ICD10:  []string{"E10.0", "E10.1", "E10.6", "E10.8", "E10.9", "E11.0", "E11.1", "E11.6", "E11.8", "E11.9", "E13.0", "E13.1", "E13.6", "E13.8", "E13.9"},
-		SNOMED: []string{"44054006", "46635009", "73211009", "190388001", "313436004"}},
+		ICD10: []string{"E10.0", "E10.1", "E10.6", "E10.8", "E10.9", "E11.0", "E11.1", "E11.6", "E11.8", "E11.9", "E13.0", "E13.1", "E13.6", "E13.8", "E13.9"},
+		// Type 2 diabetes, type 1 (46635009) and unspecified (73211009).
+		SNOMED: slices.Concat(codeset.Type2Diabetes.SNOMED, []string{"46635009", "73211009"})},
 	{ID: "diabetes-complicated", Name: "diabetes with end-organ damage", Charlson: 2, LACE: 2, Group: "diabetes",
 		ICD10:  []string{"E10.2", "E10.3", "E10.4", "E10.5", "E10.7", "E11.2", "E11.3", "E11.4", "E11.5", "E11.7", "E13.2", "E13.3", "E13.4", "E13.5", "E13.7"},
 		SNOMED: []string{"127013003", "4855003", "422034002", "1551000119108", "368581000119106"}},

@@ -364,6 +364,9 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 		if t, audit, err = changeTask(ctx, tx, a, id, c); err != nil {
 			return err
 		}
+		// A care-plan task closed by a person marks its intervention in
+		// the plan. Here, not in changeTask: the plan's own saving closes
+		// tasks through changeTask, and must not write a revision back.
 		if !t.Status.Open() && t.Kind == carepath.TaskKindCarePlan {
 			if err := interventionTaskClosed(ctx, tx, a, t); err != nil {
 				return err

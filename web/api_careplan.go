@@ -196,6 +196,18 @@ func (s *Server) handleAPIPlanRevision(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial, Plan: &plan})
 }
 
+// interventionOf finds an intervention in a plan.
+func interventionOf(p *carepath.CarePlan, id string) *carepath.Intervention {
+	for i := range p.Problems {
+		for j := range p.Problems[i].Interventions {
+			if p.Problems[i].Interventions[j].ID == id {
+				return &p.Problems[i].Interventions[j]
+			}
+		}
+	}
+	return nil
+}
+
 // goalOf finds a goal in a plan.
 func goalOf(p *carepath.CarePlan, id string) *carepath.Goal {
 	for i := range p.Problems {

@@ -259,20 +259,11 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			g.TargetOp, g.TargetValues = f.Get("target_op"), values
 		}
 	case "status":
-		found := false
-		for i := range plan.Problems {
-			for j := range plan.Problems[i].Goals {
-				if g := &plan.Problems[i].Goals[j]; g.ID == f.Get("item") {
-					g.Status, found = f.Get("status"), true
-				}
-			}
-			for j := range plan.Problems[i].Interventions {
-				if in := &plan.Problems[i].Interventions[j]; in.ID == f.Get("item") {
-					in.Status, found = f.Get("status"), true
-				}
-			}
-		}
-		if !found {
+		if g := goalOf(plan, f.Get("item")); g != nil {
+			g.Status = f.Get("status")
+		} else if in := interventionOf(plan, f.Get("item")); in != nil {
+			in.Status = f.Get("status")
+		} else {
 			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That goal or intervention is not in the plan."))
 			return
 		}
@@ -340,10 +331,8 @@ func (s *Server) handleSignCarePlan(w http.ResponseWriter, r *http.Request) {
 
 // careManagerOf is the patient's primary care manager, or the user.
 func careManagerOf(p *carepath.Patient, u *carepath.User) string {
-	for _, m := range p.CareTeam {
-		if m.Role == carepath.CareTeamPrimaryCareManager && m.User != nil && !m.User.Disabled {
-			return m.UserID
-		}
+	if m := carepath.PrimaryCareManager(p.CareTeam); m != nil {
+		return m.UserID
 	}
 	return u.ID
 }

@@ -78,11 +78,7 @@ func buildPatientCopy(p *carepath.Patient, plan *carepath.CarePlan, team *carepa
 				if lang == "es" {
 					name = measureWords[m.ID]
 				}
-				values := make([]string, len(g.TargetValues))
-				for i, v := range g.TargetValues {
-					values[i] = strconv.FormatFloat(v, 'f', -1, 64)
-				}
-				line += fmt.Sprintf(" (%s: %s %s %s)", w["target"], name, w[g.TargetOp], strings.Join(values, "/"))
+				line += fmt.Sprintf(" (%s: %s %s %s)", w["target"], name, w[g.TargetOp], careplan.FormatValues(g.TargetValues))
 			}
 			if g.Due != "" {
 				line += " — " + w["by"] + " " + date(g.Due)
@@ -101,10 +97,8 @@ func buildPatientCopy(p *carepath.Patient, plan *carepath.CarePlan, team *carepa
 		}
 	}
 	call := copySection{Heading: w["call"]}
-	for _, m := range team.Staff {
-		if m.Role == carepath.CareTeamPrimaryCareManager && m.User != nil {
-			call.Lines = append(call.Lines, w["primary"]+": "+m.User.Name)
-		}
+	if m := carepath.PrimaryCareManager(team.Staff); m != nil {
+		call.Lines = append(call.Lines, w["primary"]+": "+m.User.Name)
 	}
 	for _, m := range team.Outside {
 		line := m.Name

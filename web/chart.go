@@ -88,11 +88,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
 	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
-	for i, m := range c.Patient.CareTeam {
-		if m.Role == carepath.CareTeamPrimaryCareManager {
-			d.Primary = &c.Patient.CareTeam[i]
-		}
-	}
+	d.Primary = carepath.PrimaryCareManager(c.Patient.CareTeam)
 	for _, p := range c.Conditions {
 		switch p.ClinicalStatus {
 		case "active", "recurrence", "relapse":

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"carepath"
@@ -40,14 +39,7 @@ func (s *Server) parseTemplates() error {
 			}
 			return d.Format("Mon 2 Jan 2006")
 		},
-		// targetValues writes a target's values as typed: "7", "130/80".
-		"targetValues": func(v []float64) string {
-			parts := make([]string, len(v))
-			for i, x := range v {
-				parts[i] = strconv.FormatFloat(x, 'f', -1, 64)
-			}
-			return strings.Join(parts, "/")
-		},
+		"targetValues": careplan.FormatValues,
 		"plural": func(n int, noun string) string {
 			if n == 1 {
 				return "1 " + noun

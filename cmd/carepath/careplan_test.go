@@ -4,13 +4,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"carepath"
+	"carepath/internal/pdftest"
 )
 
 // TestCarePlanPages: a care manager starts a plan from two templates,
@@ -107,28 +105,7 @@ func pdfResponse(t *testing.T, resp *http.Response) string {
 	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("PDF: %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
 	}
-	return pdfText(t, b)
-}
-
-// pdfText is a PDF's text, as poppler's pdftotext reads it (CI installs
-// it): that it reads at all is the check that the PDF renders.
-func pdfText(t *testing.T, b []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "copy.pdf")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("pdftotext (poppler-utils) is missing: CI installs it")
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	out, err := exec.Command("pdftotext", path, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
+	return pdftest.Text(t, b)
 }
 
 // TestAdoptImportedPlan: a plan the demo's source sent (as Synthea sends

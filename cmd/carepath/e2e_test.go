@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/internal/pdftest"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -388,7 +389,7 @@ func TestBrowser(t *testing.T) {
 		pdfBytes = res.Data
 		return err
 	}))
-	if text := pdfText(t, pdfBytes); !strings.Contains(text, "My goals") || !strings.Contains(text, "Hemoglobin A1c under 8") ||
+	if text := pdftest.Text(t, pdfBytes); !strings.Contains(text, "My goals") || !strings.Contains(text, "Hemoglobin A1c under 8") ||
 		strings.Contains(text, "Record that the patient has") || strings.Contains(text, "Demo data") {
 		t.Errorf("the printed copy:\n%s", text)
 	}
