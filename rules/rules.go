@@ -25,11 +25,12 @@ type Rule struct {
 
 // The built-in rules.
 var (
-	PostDischargeContact = Rule{ID: "post-discharge-contact", Version: 1, Name: "Post-discharge contact",
+	PostDischargeContact = Rule{ID: "post-discharge-contact", Version: 2, Name: "Post-discharge contact",
 		Description: "After an inpatient or observation stay ends with a discharge to a community setting (home, " +
 			"alternative home, or against advice; a discharge without a recorded disposition is taken as home), the " +
 			"patient's care manager contacts the patient within 2 business days. Discharges more than 7 days old " +
-			"(found late, e.g. by an import of old records) make no task.",
+			"(found late, e.g. by an import of old records) make no task. The transition protocol sets its priority by the " +
+			"stay's readmission risk (as soon as possible for a high LACE band, urgent otherwise).",
 		On:     carepath.EventDischarge,
 		Source: "CMS, Transitional Care Management Services (MLN908628): interactive contact within 2 business days of discharge"}
 	HeartFailureCheckIn = Rule{ID: "heart-failure-weekly-check-in", Version: 1, Name: "Weekly heart-failure check-in",
@@ -54,7 +55,7 @@ var SafetyEvaluation = Rule{ID: "phq9-item9-safety", Version: 1, Name: "Safety e
 	Source: "Kroenke K, Spitzer RL, Williams JB. The PHQ-9. J Gen Intern Med 2001;16(9):606-13: any positive item 9 calls for an immediate suicide risk assessment"}
 
 // BuiltIn lists every built-in rule, for the administrators' page.
-var BuiltIn = []Rule{PostDischargeContact, HeartFailureCheckIn, SocialNeedsScreening.Rule, DepressionMonitoring.Rule, VitalSignAlert, SafetyEvaluation, TreatToTarget, OverdueEscalation}
+var BuiltIn = []Rule{PostDischargeContact, TransitionProtocol, HeartFailureCheckIn, SocialNeedsScreening.Rule, DepressionMonitoring.Rule, VitalSignAlert, SafetyEvaluation, TreatToTarget, OverdueEscalation}
 
 // TaskKinds the rules make.
 const (
@@ -65,7 +66,7 @@ const (
 )
 
 // Kinds are the kinds of task the rules make, for filters.
-var Kinds = []string{KindPostDischarge, KindCheckIn, KindScreening, KindVitalSign, KindSafety, KindGoalReview, KindEscalation}
+var Kinds = []string{KindPostDischarge, KindFollowUpVisit, KindMedRec, KindPeriodEnd, KindCheckIn, KindScreening, KindVitalSign, KindSafety, KindGoalReview, KindEscalation}
 
 // PlanSafetyEvaluation is the task an assessment's safety finding calls
 // for: stat, due now, for ownerID (who took the assessment), or the care
