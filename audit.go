@@ -44,6 +44,12 @@ const (
 	AuditCarePlanCopy     = "care_plan.copy_given"
 	AuditTemplateAdd      = "care_plan_template.add"
 	AuditRiskScore        = "risk.score"
+	AuditTransitionOpen   = "transition.open"
+	AuditTransitionView   = "transition.view"
+	AuditTransitionList   = "transition.list" // the transitions board listed episodes
+	AuditTransitionUpdate = "transition.update"
+	// A completed reconciliation made the patient's current medication list.
+	AuditMedicationListUpdate = "medication_list.update"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -10,6 +10,7 @@ import (
 // Event kinds the work rules act on.
 const (
 	EventDischarge = "encounter.discharge" // a stay ended
+	EventAdmission = "encounter.admission" // a stay began (and has not ended)
 	EventVitalSign = "observation.vital"   // a recent vital sign out of range
 )
 

@@ -29,6 +29,7 @@ type Store interface {
 	carepath.TaskService
 	carepath.PatientService
 	carepath.RiskService
+	carepath.TransitionService
 }
 
 // Sweeper runs the rules. Now is its clock (tests set one).
@@ -61,13 +62,14 @@ func (s *Sweeper) enrollDue(ctx context.Context, now time.Time) (bool, error) {
 // Report counts what a sweep did.
 type Report struct {
 	Events      int // events the rules looked at
-	Tasks       int // tasks made from events
+	Tasks       int // events that made work: a task, or a transition episode with its tasks
 	Enrolled    int // patients given a check-in schedule
 	CheckIns    int // check-in tasks made
 	Escalations int // late tasks escalated
 	// Patients given a screening schedule, and screening tasks made.
 	ScreeningsEnrolled, Screenings int
 	GoalReviews                    int // care-plan goals sent for review (treat to target)
+	TransitionsClosed              int // transition episodes whose 30 days ended
 
 	// How long each step took (the goal reviews count with the schedules).
 	EventsTook, SchedulesTook, EscalationsTook time.Duration
@@ -75,12 +77,12 @@ type Report struct {
 
 // Did reports whether the sweep changed anything.
 func (r Report) Did() bool {
-	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings+r.GoalReviews > 0
+	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings+r.GoalReviews+r.TransitionsClosed > 0
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d goal reviews, %d escalations (steps: %s, %s, %s)",
-		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.GoalReviews, r.Escalations,
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d goal reviews, %d escalations, %d transitions closed (steps: %s, %s, %s)",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.GoalReviews, r.Escalations, r.TransitionsClosed,
 		r.EventsTook.Round(time.Millisecond), r.SchedulesTook.Round(time.Millisecond), r.EscalationsTook.Round(time.Millisecond))
 }
 
@@ -93,6 +95,7 @@ func (r *Report) add(o Report) {
 	r.ScreeningsEnrolled += o.ScreeningsEnrolled
 	r.Screenings += o.Screenings
 	r.GoalReviews += o.GoalReviews
+	r.TransitionsClosed += o.TransitionsClosed
 	r.EventsTook += o.EventsTook
 	r.SchedulesTook += o.SchedulesTook
 	r.EscalationsTook += o.EscalationsTook
@@ -156,6 +159,12 @@ func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organizat
 	if err != nil {
 		return r, fmt.Errorf("goals: %w", err)
 	}
+	start = time.Now()
+	r.TransitionsClosed, err = s.Store.CloseEndedTransitions(ctx, s.now())
+	if err != nil {
+		return r, fmt.Errorf("transitions: %w", err)
+	}
+	r.SchedulesTook += time.Since(start)
 	start = time.Now()
 	r.Escalations, err = s.escalate(ctx, cal)
 	r.EscalationsTook = time.Since(start)
@@ -230,24 +239,8 @@ func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (se
 
 // applyRules runs the rules for one event and says what they did.
 func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e carepath.Event) (result string, created bool, err error) {
-	// Each event kind's rule, and how it plans its task for the patient's
-	// care manager.
-	var rule rules.Rule
-	var plan func(careManager string) (carepath.Task, bool, string)
 	switch e.Kind {
-	case carepath.EventDischarge:
-		rule, plan = rules.PostDischargeContact, func(careManager string) (carepath.Task, bool, string) {
-			d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
-				Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
-				CareManagerID: careManager}
-			d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
-			d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
-			return rules.PlanPostDischargeContact(d, cal, s.now())
-		}
-	case carepath.EventVitalSign:
-		rule, plan = rules.VitalSignAlert, func(careManager string) (carepath.Task, bool, string) {
-			return rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
-		}
+	case carepath.EventDischarge, carepath.EventAdmission, carepath.EventVitalSign:
 	default:
 		return "no rule acts on " + e.Kind, false, nil
 	}
@@ -259,39 +252,105 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	} else if err != nil {
 		return "", false, err
 	}
-	if p.Deceased {
-		return "no task: the patient has died", false, nil
-	}
-	if e.Kind == carepath.EventDischarge {
-		if err := s.scoreStay(ctx, e.PatientID, e.Facts["encounter"]); err != nil {
-			return "", false, err
-		}
-	}
 	var careManager string
 	if m := carepath.PrimaryCareManager(p.CareTeam); m != nil {
 		careManager = m.UserID
 	}
-	t, ok, why := plan(careManager)
+	switch e.Kind {
+	case carepath.EventDischarge:
+		return s.discharge(ctx, cal, e, p, careManager)
+	case carepath.EventAdmission:
+		n, err := s.Store.FlagReadmission(ctx, stayOf(e))
+		return fmt.Sprintf("%s: %d episode%s readmitted", rules.TransitionProtocol.ID, n, plural(n)), false, err
+	}
+	if p.Deceased {
+		return "no task: the patient has died", false, nil
+	}
+	t, ok, why := rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
 	if !ok {
-		return rule.ID + ": no task: " + why, false, nil
+		return rules.VitalSignAlert.ID + ": no task: " + why, false, nil
 	}
 	if created, err = s.Store.CreateTask(ctx, &t); err != nil {
 		return "", false, err
 	}
-	return rule.ID + ": task " + t.ID, created, nil
+	return rules.VitalSignAlert.ID + ": task " + t.ID, created, nil
+}
+
+// stayOf is the stay an admission or discharge event reports.
+func stayOf(e carepath.Event) carepath.Encounter {
+	return carepath.Encounter{ID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"], PeriodStart: e.Facts["start"],
+		PeriodEnd: e.Facts["end"], ServiceProviderName: e.Facts["facility"]}
+}
+
+// discharge scores the stay, flags it as the readmission of an earlier
+// episode, and opens its transition episode with the protocol's tasks.
+// The scores and the readmission are kept whatever happens next (a
+// patient who died is still counted); the episode only for a discharge to
+// the community of a living patient.
+func (s *Sweeper) discharge(ctx context.Context, cal *calendar.Calendar, e carepath.Event, p *carepath.Patient, careManager string) (string, bool, error) {
+	d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
+		Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
+		CareManagerID: careManager}
+	d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
+	d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
+	scores, err := s.scoreStay(ctx, e.PatientID, d.EncounterID)
+	if err != nil {
+		return "", false, err
+	}
+	readmitted, err := s.Store.FlagReadmission(ctx, stayOf(e))
+	if err != nil {
+		return "", false, err
+	}
+	rule := rules.TransitionProtocol.ID + ": "
+	if readmitted > 0 {
+		rule += fmt.Sprintf("readmission of %d episode%s; ", readmitted, plural(readmitted))
+	}
+	if p.Deceased {
+		return rule + "no episode: the patient has died", false, nil
+	}
+	var lace *carepath.RiskScore
+	for i := range scores {
+		if scores[i].Name == "LACE" {
+			lace = &scores[i]
+		}
+	}
+	tr, planned, ok, why := rules.PlanTransition(d, lace, cal, s.now())
+	if !ok {
+		return rule + "no episode: " + why, false, nil
+	}
+	tasks := make([]*carepath.Task, len(planned))
+	for i := range planned {
+		tasks[i] = &planned[i]
+	}
+	opened, err := s.Store.OpenTransition(ctx, &tr, tasks)
+	if err != nil {
+		return "", false, err
+	}
+	if !opened {
+		return rule + "no episode: the stay has one already", false, nil
+	}
+	return fmt.Sprintf("%sepisode %s (%s), %d tasks", rule, tr.ID, tr.BandWhy, len(tasks)), true, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // scoreStay computes the readmission and comorbidity scores of a
 // discharged stay from its record (LACE, HOSPITAL, Charlson) and stores
-// them; a stay scored again keeps the latest.
-func (s *Sweeper) scoreStay(ctx context.Context, patientID, encounterID string) error {
+// them; a stay scored again keeps the latest. No record, no scores.
+func (s *Sweeper) scoreStay(ctx context.Context, patientID, encounterID string) ([]carepath.RiskScore, error) {
 	rec, err := s.Store.FindStayRecord(ctx, patientID, encounterID)
 	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
-		return nil // the stay's record is not here (yet): nothing to score
+		return nil, nil // the stay's record is not here (yet): nothing to score
 	} else if err != nil {
-		return err
+		return nil, err
 	}
-	return s.Store.RecordRiskScores(ctx, risk.Assess(*rec).Scores(patientID, encounterID, s.now()))
+	scores := risk.Assess(*rec).Scores(patientID, encounterID, s.now())
+	return scores, s.Store.RecordRiskScores(ctx, scores)
 }
 
 // runSchedules enrolls patients in the heart-failure check-in and the

@@ -67,7 +67,14 @@ func validateEncounter(e *carepath.Encounter) error {
 	if e.PeriodEnd != "" {
 		if end, err := time.Parse(time.RFC3339, e.PeriodEnd); err != nil || end.Before(start) {
 			problems = append(problems, "an end time (RFC 3339) not before the start")
+		} else {
+			// Stored in UTC, as the import stores every instant: the
+			// readmission watch and the stay's record compare them as text.
+			e.PeriodEnd = end.UTC().Format(time.RFC3339)
 		}
+	}
+	if err == nil {
+		e.PeriodStart = start.UTC().Format(time.RFC3339)
 	}
 	if strings.ContainsAny(e.ID, "/ ") {
 		problems = append(problems, "an id without slashes or spaces")

@@ -177,6 +177,8 @@ func importBatch(ctx context.Context, tx batchTx, org string, units []*carepath.
 			case *carepath.Encounter:
 				if ev, ok := dischargeEvent(org, rec, tx.now()); ok {
 					events = append(events, ev)
+				} else if ev, ok := admissionEvent(org, rec, tx.now()); ok {
+					events = append(events, ev)
 				}
 			case *carepath.Observation:
 				if ev, ok := vitalSignEvent(org, rec, tx.now()); ok {

@@ -152,14 +152,19 @@ func (db *DB) FindRiskScores(ctx context.Context, patientID string) ([]carepath.
 
 // latestRiskScores reads a patient's latest score of each name, by name.
 func latestRiskScores(ctx context.Context, db querier, org, patientID string) ([]carepath.RiskScore, error) {
-	rows, err := db.query(ctx, `SELECT s.encounter_id, s.name, s.variant, s.version, s.source, s.total, s.band, s.complete, s.components, s.computed_at
-		FROM risk_score s WHERE s.org_id = ? AND s.patient_id = ? AND s.computed_at = (SELECT MAX(l.computed_at) FROM risk_score l
-		WHERE l.org_id = s.org_id AND l.patient_id = s.patient_id AND l.name = s.name) ORDER BY s.name`, org, patientID)
+	return riskScoresWhere(ctx, db, org, `s.patient_id = ? AND s.computed_at = (SELECT MAX(l.computed_at) FROM risk_score l
+		WHERE l.org_id = s.org_id AND l.patient_id = s.patient_id AND l.name = s.name)`, []any{patientID})
+}
+
+// riskScoresWhere reads the organization's scores matching where, by name.
+func riskScoresWhere(ctx context.Context, db querier, org, where string, args []any) ([]carepath.RiskScore, error) {
+	rows, err := db.query(ctx, `SELECT s.patient_id, s.encounter_id, s.name, s.variant, s.version, s.source, s.total, s.band, s.complete,
+		s.components, s.computed_at FROM risk_score s WHERE s.org_id = ? AND `+where+` ORDER BY s.name`, append([]any{org}, args...)...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.RiskScore, error) {
-		s := carepath.RiskScore{PatientID: patientID}
+		var s carepath.RiskScore
 		var complete int
 		var components, computed string
-		if err := scan(&s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed); err != nil {
+		if err := scan(&s.PatientID, &s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed); err != nil {
 			return s, err
 		}
 		s.Complete, s.Computed = complete == 1, parseTime(computed)

@@ -48,6 +48,22 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 			"facility": e.ServiceProviderName, "disposition": e.DischargeDisposition.Code, "disposition_display": e.DischargeDisposition.Display}}, true
 }
 
+// admissionEvent is the event of a stay that began recently and has not
+// ended (a readmission while an episode is open), or ok false. A stay
+// reported with its end makes a discharge event instead, which the
+// readmission watch reads as well.
+func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.Event, bool) {
+	if !carepath.IsStay(e.Class) || e.PeriodEnd != "" {
+		return carepath.Event{}, false
+	}
+	start, err := time.Parse(time.RFC3339, e.PeriodStart)
+	if err != nil || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
+		return carepath.Event{}, false
+	}
+	return carepath.Event{OrgID: org, Key: "Encounter/" + e.ID + ":admission", Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
+		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "facility": e.ServiceProviderName}}, true
+}
+
 // vitalSignEvent is the event of a recent vital sign that the vital-sign
 // rule finds out of range, or ok false. Only those become events: an
 // import brings thousands of readings, nearly all in range or old.
