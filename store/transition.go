@@ -740,23 +740,27 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 			continue
 		}
 		line := &t.MedRec.Lines[d.Line]
-		if d.PatientTakes != "" {
+		if d.PatientTakes != "" && d.PatientTakes != line.PatientTakes {
 			if !slices.Contains(carepath.PatientTakes, d.PatientTakes) {
 				problems = append(problems, fmt.Sprintf("line %d: what the patient takes must be one of %s", d.Line+1, strings.Join(carepath.PatientTakes, ", ")))
 			}
 			line.PatientTakes = d.PatientTakes
+			what = append(what, fmt.Sprintf("%s: the patient takes it %s", line.Medicine, d.PatientTakes))
 		}
-		if d.Decision == "" {
+		// A decision as it stands (a form sends every line) is no change:
+		// who made it stays.
+		note := strings.TrimSpace(d.Note)
+		if d.Decision == "" || d.Decision == line.Decision && line.DecidedBy != nil && note == line.DecidedBy.Note {
 			continue
 		}
 		if !slices.Contains(carepath.MedDecisions, d.Decision) {
 			problems = append(problems, fmt.Sprintf("line %d: the decision %q is not one of continue, stop, clarify", d.Line+1, d.Decision))
 			continue
 		}
-		if d.Decision == carepath.MedClarify && strings.TrimSpace(d.Note) == "" {
+		if d.Decision == carepath.MedClarify && note == "" {
 			problems = append(problems, fmt.Sprintf("line %d (%s): say what to clarify with the prescriber", d.Line+1, line.Medicine))
 		}
-		line.Decision, line.DecidedBy = d.Decision, by(carepath.TransitionNote{Note: d.Note}, now)
+		line.Decision, line.DecidedBy = d.Decision, by(carepath.TransitionNote{Note: note}, now)
 		what = append(what, fmt.Sprintf("%s: %s", line.Medicine, d.Decision))
 	}
 	if c.Complete {

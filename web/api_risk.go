@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"carepath"
 )
 
 type apiRiskComponent struct {
@@ -38,12 +40,16 @@ func (s *Server) handleAPIRisk(w http.ResponseWriter, r *http.Request) {
 		Scores []apiRiskScore `json:"scores"`
 	}{Scores: []apiRiskScore{}}
 	for _, sc := range scores {
-		a := apiRiskScore{Name: sc.Name, Variant: sc.Variant, Version: sc.Version, Source: sc.Source, EncounterID: sc.EncounterID, Total: sc.Total,
-			Band: sc.Band, Complete: sc.Complete, Computed: sc.Computed.UTC(), Components: []apiRiskComponent{}}
-		for _, c := range sc.Components {
-			a.Components = append(a.Components, apiRiskComponent(c))
-		}
-		out.Scores = append(out.Scores, a)
+		out.Scores = append(out.Scores, toAPIRiskScore(sc))
 	}
 	writeJSON(w, out)
+}
+
+func toAPIRiskScore(sc carepath.RiskScore) apiRiskScore {
+	a := apiRiskScore{Name: sc.Name, Variant: sc.Variant, Version: sc.Version, Source: sc.Source, EncounterID: sc.EncounterID, Total: sc.Total,
+		Band: sc.Band, Complete: sc.Complete, Computed: sc.Computed.UTC(), Components: []apiRiskComponent{}}
+	for _, c := range sc.Components {
+		a.Components = append(a.Components, apiRiskComponent(c))
+	}
+	return a
 }

@@ -110,6 +110,14 @@ func TestRenderEveryPage(t *testing.T) {
 			c.Ways, c.CanWrite = carepath.CopyWays, true
 			return c
 		}(),
+		"transitions.html": func() transitionsData {
+			return transitionsData{Rows: []transitionRow{newTransitionRow(sampleTransition(), time.Now(), time.UTC)}}
+		}(),
+		"transition.html": func() transitionData {
+			return transitionData{transitionRow: newTransitionRow(sampleTransition(), time.Now(), time.UTC), Patient: p, CanWrite: true,
+				Outcomes: []string{carepath.OutcomeNoAnswer}, Complexities: carepath.TransitionComplexities, Decisions: carepath.MedDecisions,
+				PatientTakes: carepath.PatientTakes, Saved: "contact"}
+		}(),
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
 			Form: map[string]string{"goals": "Walk daily | yes-no"}},
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
@@ -185,4 +193,21 @@ func TestScoreChartBands(t *testing.T) {
 	if strings.Contains(string(drawSeries("Weight", []carepath.ObservationSeries{s}).SVG), "<rect") {
 		t.Error("a chart without bands has bands")
 	}
+}
+
+// sampleTransition is an episode with every part filled in.
+func sampleTransition() *carepath.Transition {
+	d := time.Now().Add(-50 * time.Hour)
+	by := &carepath.TransitionNote{At: time.Now(), ByName: "Casey Morgan", Note: "20 or 10 mg?"}
+	return &carepath.Transition{ID: "tr1", PatientID: "p1", PatientName: "Rivera, Emily", EncounterID: "e1", Class: "IMP", Facility: "General Hospital",
+		Admitted: d.Add(-72 * time.Hour), Discharged: d, Status: carepath.TransitionOpen, ContactDue: d.Add(48 * time.Hour), VisitDue: d.Add(72 * time.Hour),
+		VisitDueHigh: d.Add(144 * time.Hour), VisitDueModerate: d.Add(13 * 24 * time.Hour), PeriodEnd: d.Add(29 * 24 * time.Hour),
+		Band: "high", BandWhy: "LACE 12 (high)", Attempts: []carepath.TransitionNote{{At: time.Now(), ByName: "Casey Morgan", Outcome: "no answer"}},
+		MedRec: carepath.MedRec{Lines: []carepath.MedRecLine{{Kind: "changed", Medicine: "lisinopril 20 MG", Before: "10 mg daily", After: "20 mg daily",
+			Decision: carepath.MedClarify, DecidedBy: by}, {Kind: "new", Medicine: "furosemide 20 MG", After: "each morning"}}},
+		Readmission: &carepath.Readmission{EncounterID: "e2", Admitted: time.Now(), Days: 2},
+		Scores: []carepath.RiskScore{{Name: "LACE", Total: 12, Band: "high", Complete: true, Components: []carepath.RiskComponent{{Name: "L: length of stay", Points: 4, Why: "3 days"}}},
+			{Name: "HOSPITAL", Total: 3, Band: "low", Components: []carepath.RiskComponent{{Name: "H: hemoglobin", Missing: true, Why: "none"}}}},
+		Elements: []string{"contact: none yet"}, Tasks: []*carepath.Task{{ID: "t1", Title: "Post-discharge contact", Due: d, Status: carepath.TaskAccepted, OwnerName: "Casey"}},
+		Version: 3}
 }

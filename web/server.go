@@ -45,6 +45,7 @@ type Services struct {
 	Assessments   carepath.AssessmentService
 	CarePlans     carepath.CarePlanService
 	Risk          carepath.RiskService
+	Transitions   carepath.TransitionService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -168,6 +169,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /patients/{id}/careplan/copy.pdf", s.requireUser(s.handlePatientCopy))
 	mux.HandleFunc("POST /patients/{id}/careplan/copy", s.requireUser(s.handleCopyGiven))
 	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
+	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))
+	mux.HandleFunc("GET /transitions/{id}", s.requireUser(s.handleTransition))
+	mux.HandleFunc("POST /transitions/{id}", s.requireUser(s.handleChangeTransition))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
@@ -200,6 +204,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/risk", s.requireToken(s.handleAPIRisk))
 	mux.HandleFunc("PUT /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPISaveCareTeam))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
+	mux.HandleFunc("GET /api/v1/transitions", s.requireToken(s.handleAPITransitions))
+	mux.HandleFunc("GET /api/v1/transitions/{id}", s.requireToken(s.handleAPITransition))
+	mux.HandleFunc("PATCH /api/v1/transitions/{id}", s.requireToken(s.handleAPIUpdateTransition))
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
 	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))

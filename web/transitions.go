@@ -1,0 +1,239 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/rules"
+)
+
+// transitionRow is an episode on the board, its elements in words.
+type transitionRow struct {
+	*carepath.Transition
+	Day                                   int // of 30; the day of discharge is day 1
+	ContactState, MedRecState, VisitState elementState
+	Next                                  string
+	NextOverdue                           bool
+	LACE, HOSPITAL                        *carepath.RiskScore
+	ReadmittedLabel                       string
+	DischargedLabel, Ending               string
+}
+
+// elementState is one element of the clock: done (and when), or due (and
+// whether late).
+type elementState struct {
+	Done  bool
+	Label string
+	Late  bool
+}
+
+func dayOfEpisode(t *carepath.Transition, now time.Time, loc *time.Location) int {
+	y1, m1, d1 := t.Discharged.In(loc).Date()
+	y2, m2, d2 := now.In(loc).Date()
+	a, b := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC), time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours()/24) + 1
+}
+
+func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location) transitionRow {
+	at := func(tm time.Time) string { return tm.In(loc).Format("Mon 2 Jan") }
+	due := func(d time.Time) elementState {
+		return elementState{Label: "due " + at(d), Late: now.After(d)}
+	}
+	r := transitionRow{Transition: t, Day: dayOfEpisode(t, now, loc), DischargedLabel: at(t.Discharged), Ending: at(t.PeriodEnd)}
+	switch {
+	case t.Contact != nil:
+		r.ContactState = elementState{Done: true, Label: "✓ " + at(t.Contact.At)}
+	default:
+		r.ContactState = due(t.ContactDue)
+		if n := len(t.Attempts); n > 0 {
+			r.ContactState.Label += fmt.Sprintf(" · %d attempt%s", n, pluralS(n))
+		}
+	}
+	if t.MedRec.Completed != nil {
+		r.MedRecState = elementState{Done: true, Label: "✓ " + at(t.MedRec.Completed.At)}
+	} else {
+		r.MedRecState = due(t.VisitDue)
+		decided := 0
+		for _, l := range t.MedRec.Lines {
+			if l.Decision != "" {
+				decided++
+			}
+		}
+		r.MedRecState.Label += fmt.Sprintf(" · %d of %d decided", decided, len(t.MedRec.Lines))
+	}
+	if t.Visit != nil {
+		r.VisitState = elementState{Done: true, Label: "✓ " + at(t.Visit.At)}
+	} else {
+		r.VisitState = due(t.VisitDue)
+	}
+	next := t.NextDue()
+	r.Next, r.NextOverdue = at(next), now.After(next)
+	for i := range t.Scores {
+		switch t.Scores[i].Name {
+		case "LACE":
+			r.LACE = &t.Scores[i]
+		case "HOSPITAL":
+			r.HOSPITAL = &t.Scores[i]
+		}
+	}
+	if rd := t.Readmission; rd != nil {
+		r.ReadmittedLabel = fmt.Sprintf("readmitted %s (day %d)", at(rd.Admitted), rd.Days+1)
+	}
+	return r
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// transitionsData is the transitions board.
+type transitionsData struct {
+	Rows   []transitionRow
+	Status string
+	Mine   bool
+}
+
+// handleTransitions shows the board: open episodes by their next deadline
+// and risk band (or the closed ones, latest first), everyone's or the
+// viewer's caseload.
+func (s *Server) handleTransitions(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	q := r.URL.Query()
+	d := transitionsData{Status: q.Get("status"), Mine: q.Get("mine") != ""}
+	f := carepath.TransitionFilter{Status: d.Status, Limit: 500}
+	if d.Mine {
+		f.CareManagerID = v.User.ID
+	}
+	episodes, err := s.Transitions.FindTransitions(r.Context(), f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	now := time.Now()
+	for _, t := range episodes {
+		d.Rows = append(d.Rows, newTransitionRow(t, now, v.Loc))
+	}
+	s.render(w, r, http.StatusOK, "transitions.html", "Transitions of care", d)
+}
+
+// transitionData is one episode's page.
+type transitionData struct {
+	transitionRow
+	Patient      *carepath.Patient
+	CanWrite     bool
+	Outcomes     []string
+	Complexities []string
+	Decisions    []string
+	PatientTakes []string
+	Saved        string
+}
+
+// handleTransition shows an episode: its clock, scores, tasks, and the
+// forms that record contact, visit, complexity and the reconciliation.
+func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	t, err := s.Transitions.FindTransition(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p, err := s.Patients.FindPatientByID(r.Context(), t.PatientID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := transitionData{transitionRow: newTransitionRow(t, time.Now(), v.Loc), Patient: p, CanWrite: v.User.Role.CanWriteClinical() && t.Status == carepath.TransitionOpen,
+		Outcomes: []string{carepath.OutcomeNoAnswer, carepath.OutcomeVoicemail, carepath.OutcomeWrongNum}, Complexities: carepath.TransitionComplexities,
+		Decisions: carepath.MedDecisions, PatientTakes: carepath.PatientTakes, Saved: r.URL.Query().Get("saved")}
+	s.render(w, r, http.StatusOK, "transition.html", "Transition · "+p.Name(), d)
+}
+
+// handleChangeTransition records one form of the episode page (do=...) on
+// the episode as the page saw it (version).
+func (s *Server) handleChangeTransition(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	version, _ := strconv.Atoi(f.Get("version"))
+	c, err := transitionChangeFromForm(f, v.Loc)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	c.Version = version
+	if _, err := s.Transitions.UpdateTransition(r.Context(), id, c); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/transitions/"+id+"?saved="+url.QueryEscape(f.Get("do")), http.StatusSeeOther)
+}
+
+// transitionChangeFromForm reads the change one of the page's forms asks
+// for; times are the organization's (blank: now).
+func transitionChangeFromForm(f url.Values, loc *time.Location) (carepath.TransitionChange, error) {
+	var c carepath.TransitionChange
+	when := func() (time.Time, error) {
+		s := strings.TrimSpace(f.Get("at"))
+		if s == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
+		if err != nil {
+			return t, carepath.Errorf(carepath.EINVALID, "The time %q is not a date and time.", s)
+		}
+		return t, nil
+	}
+	at, err := when()
+	if err != nil {
+		return c, err
+	}
+	note := carepath.TransitionNote{At: at, Outcome: f.Get("outcome"), Note: f.Get("note")}
+	switch f.Get("do") {
+	case "contact":
+		c.Contact = &note
+	case "attempt":
+		c.Attempt = &note
+	case "visit":
+		c.Visit = &note
+	case "complexity":
+		x := f.Get("complexity")
+		c.Complexity = &x
+	case "medrec":
+		for i := 0; ; i++ {
+			key := strconv.Itoa(i)
+			if !f.Has("line" + key) {
+				break
+			}
+			dec := carepath.MedDecision{Line: i, Decision: f.Get("decision" + key), PatientTakes: f.Get("takes" + key), Note: strings.TrimSpace(f.Get("note" + key))}
+			if dec.Decision != "" || dec.PatientTakes != "" {
+				c.Decisions = append(c.Decisions, dec)
+			}
+		}
+		if name := strings.TrimSpace(f.Get("reported")); name != "" {
+			c.Reported = append(c.Reported, carepath.MedRecLine{Medicine: name, Before: f.Get("reported_dosage"), PatientNote: f.Get("reported_note")})
+		}
+		c.Complete = f.Get("complete") != ""
+	case "close":
+		why := f.Get("reason")
+		c.Close = &why
+	default:
+		return c, carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do"))
+	}
+	return c, nil
+}
+
+// transitionKindLabels name the episode's tasks.
+var transitionKindLabels = map[string]string{rules.KindPostDischarge: "Contact", rules.KindMedRec: "Reconciliation",
+	rules.KindFollowUpVisit: "Follow-up visit", rules.KindPeriodEnd: "Period end"}
