@@ -435,6 +435,12 @@ type Chart struct {
 	Tasks       []*Task     // the patient's open work (snoozed too), by deadline, at most ChartTasks
 	Schedules   []Schedule  // the patient's recurring check-ins
 	Risk        []RiskScore // the latest of each score computed at a discharge, by name
+	// Reconciled is the patient's current medication list, when a
+	// reconciliation made one (nil: the record's orders are all there is).
+	Reconciled *MedicationList
+	// Transition is the patient's open transition of care, if any (its
+	// clock and documentation; not its scores or tasks).
+	Transition *Transition
 }
 
 // ChartEncounters bounds the encounters a chart lists; ChartPoints the

@@ -21,6 +21,12 @@ const (
 	MedClarify  = "clarify" // with the prescriber: stays on the list, marked
 )
 
+// MedRecConfirm is the kind of a line when no discharge list is on
+// record: a medicine from before the admission, to confirm (besides
+// medrec's new, changed, stopped, unchanged, and "reported" for one the
+// patient takes that is on neither list).
+const MedRecConfirm = "confirm"
+
 // MedDecisions lists the decisions, in the order offered.
 var MedDecisions = []string{MedContinue, MedStop, MedClarify}
 
@@ -100,7 +106,7 @@ type MedRec struct {
 
 // MedRecLine is one medicine in a reconciliation.
 type MedRecLine struct {
-	Kind     string // new, changed, stopped, unchanged (medrec), or reported (the patient takes it; on neither list)
+	Kind     string // new, changed, stopped, unchanged (medrec); confirm (no discharge list); reported (the patient takes it; on neither list)
 	Medicine string // the name as ordered
 	Code     string // RxNorm, when known
 	Before   string // the dosage before the admission ("" not on that list)

@@ -86,6 +86,8 @@ func (c TCMClock) Code(d TCMDocumentation, loc *time.Location) (code string, ele
 		elements = append(elements, "medication reconciliation: not yet (due by the visit)")
 	case medRecMet:
 		elements = append(elements, "medication reconciliation: "+at(d.MedRecAt)+", by the visit")
+	case d.VisitAt.IsZero():
+		elements = append(elements, "medication reconciliation: "+at(d.MedRecAt)+", before the visit (to come)")
 	default:
 		elements = append(elements, "medication reconciliation: "+at(d.MedRecAt)+", after the visit")
 	}

@@ -43,6 +43,7 @@ func TestTCMCode(t *testing.T) {
 		code string
 		why  string // in the last element
 	}{
+		{"reconciled, no visit yet", TCMDocumentation{ContactAt: at("2026-09-08 10:00"), MedRecAt: at("2026-09-08 11:00")}, "", "no face-to-face visit yet"},
 		{"high complexity, visit on day 7, contact in time", TCMDocumentation{ContactAt: at("2026-09-08 10:00"), VisitAt: at("2026-09-10 14:00"),
 			MedRecAt: at("2026-09-10 14:30"), Complexity: "high"}, TCMHigh, "supports 99496"},
 		{"high complexity, visit on day 8: 99495", TCMDocumentation{ContactAt: at("2026-09-08 10:00"), VisitAt: at("2026-09-11 09:00"),
@@ -67,6 +68,10 @@ func TestTCMCode(t *testing.T) {
 		if code != c.code || !strings.Contains(elements[len(elements)-1], c.why) || len(elements) != 5 {
 			t.Errorf("%s: %q\n%s", c.name, code, strings.Join(elements, "\n"))
 		}
+	}
+	// Reconciled with the visit still to come is not "after the visit".
+	if _, elements := clock.Code(TCMDocumentation{ContactAt: at("2026-09-08 10:00"), MedRecAt: at("2026-09-08 11:00")}, ny); elements[2] != "medication reconciliation: Tue 8 Sep 11:00, before the visit (to come)" {
+		t.Errorf("reconciled before a visit to come: %s", elements[2])
 	}
 }
 

@@ -184,6 +184,14 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 	if c.Risk, err = latestRiskScores(ctx, db, org, patientID); err != nil {
 		return err
 	}
+	if c.Reconciled, err = currentMedicationList(ctx, db, org, patientID); carepath.ErrorCode(err) == carepath.ENOTFOUND {
+		c.Reconciled = nil
+	} else if err != nil {
+		return err
+	}
+	if c.Transition, err = openTransitionOf(ctx, db, org, patientID); err != nil {
+		return err
+	}
 	return carePlanActivities(ctx, db, org, patientID, c.CarePlans)
 }
 

@@ -192,8 +192,17 @@ func medicationLists(ctx context.Context, db querier, org, patientID, encounterI
 }
 
 // reconciliationLines turns the comparison into the episode's lines.
+// Without a discharge list on record nothing can be said stopped: each
+// medicine before the admission is to confirm.
 func reconciliationLines(before, after []carepath.Medication) []carepath.MedRecLine {
 	var lines []carepath.MedRecLine
+	if len(after) == 0 {
+		for _, m := range before {
+			lines = append(lines, carepath.MedRecLine{Kind: carepath.MedRecConfirm, Medicine: m.Code.Display, Code: m.Code.Code,
+				Before: or(m.Dosage, "(no dosage recorded)"), Why: "no discharge list on record: confirm with the patient and the discharge summary"})
+		}
+		return lines
+	}
 	for _, l := range medrec.Compare(before, after) {
 		line := carepath.MedRecLine{Kind: l.Kind, Why: l.Why}
 		if l.Before != nil {
@@ -271,6 +280,10 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 			}
 		}
 		opened = true
+		// The chart shows the open episode: its cached copy is out of date.
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
+			return err
+		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
 	return opened, err
@@ -370,7 +383,9 @@ func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int
 			return err
 		}
 		var audits []carepath.AuditEvent
+		patients := map[string]bool{}
 		for _, t := range episodes {
+			patients[t.PatientID] = true
 			t.Readmission = readmissionOf(t, &stay, loc)
 			t.Updated, t.Version = tx.Now, t.Version+1
 			if err := saveTransition(ctx, tx, t); err != nil {
@@ -379,6 +394,9 @@ func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int
 			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate, PatientID: t.PatientID,
 				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("readmitted: Encounter/%s, %d days after the discharge", stay.ID, t.Readmission.Days)}, a))
 			flagged++
+		}
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
@@ -404,15 +422,20 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 				return err
 			}
 			var audits []carepath.AuditEvent
+			patients := map[string]bool{}
 			for _, t := range episodes {
+				patients[t.PatientID] = true
 				t.Status = carepath.TransitionClosed
 				t.Closed = &carepath.TransitionNote{At: tx.Now, ByName: actorLabel(a), Note: "the 30-day period ended"}
 				t.Updated, t.Version = tx.Now, t.Version+1
 				if err := saveTransition(ctx, tx, t); err != nil {
 					return err
 				}
-				more, err := closeTransitionTasks(ctx, tx, t, "the episode closed: the 30-day period ended", rules.KindPostDischarge,
-					rules.KindFollowUpVisit, rules.KindMedRec, rules.KindPeriodEnd)
+				// What was not done in the period cannot be any more; the
+				// period's end task stays, for someone to check the
+				// documentation and the code.
+				more, err := closeTransitionTasks(ctx, tx, t, "the episode closed: the 30-day period ended", carepath.TaskCancelled,
+					rules.KindPostDischarge, rules.KindFollowUpVisit, rules.KindMedRec)
 				if err != nil {
 					return err
 				}
@@ -420,6 +443,9 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 					Object: "Transition/" + t.ID, Detail: "closed: the 30-day period ended"}, a)), more...)
 			}
 			n = len(episodes)
+			if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+				return err
+			}
 			return appendAudit(ctx, sqlBatchTx{tx}, audits)
 		})
 		if err != nil || n < batch {
@@ -459,24 +485,26 @@ func transitionTasks(ctx context.Context, db querier, t *carepath.Transition) ([
 	return out, nil
 }
 
-// closeTransitionTasks completes the episode's open tasks of the kinds
-// (the system closing them for the person who recorded what they asked
-// for), and returns their audit records.
-func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, why string, kinds ...string) ([]carepath.AuditEvent, error) {
+// closeTransitionTasks closes the episode's open tasks of the kinds with
+// status (completed, for the person who recorded what they asked for; or
+// cancelled), and returns their audit records.
+func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, why string, status carepath.TaskStatus, kinds ...string) ([]carepath.AuditEvent, error) {
 	keys := transitionTaskKeys(t.EncounterID)
 	var audits []carepath.AuditEvent
 	for _, kind := range kinds {
 		k := keys[kind]
-		var id, status string
-		err := tx.queryRow(ctx, "SELECT t.id, t.status FROM task t WHERE "+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan(&id, &status)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !carepath.TaskStatus(status).Open()) {
+		var id, now string
+		err := tx.queryRow(ctx, "SELECT t.id, t.status FROM task t WHERE "+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan(&id, &now)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !carepath.TaskStatus(now).Open()) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		done := carepath.TaskCompleted
-		_, audit, err := changeTask(ctx, tx, carepath.SystemActor(t.OrgID, "transition of care", "transition"), id,
-			carepath.TaskChange{Status: &done, Outcome: carepath.OutcomeDone, Note: why})
+		c := carepath.TaskChange{Status: &status, Note: why}
+		if status == carepath.TaskCompleted {
+			c.Outcome = carepath.OutcomeDone
+		}
+		_, audit, err := changeTask(ctx, tx, carepath.SystemActor(t.OrgID, "transition of care", "transition"), id, c)
 		if err != nil {
 			return nil, err
 		}
@@ -618,6 +646,16 @@ func findTransition(ctx context.Context, db querier, org, id string) (*carepath.
 	return t, err
 }
 
+// openTransitionOf is the patient's latest open episode, or nil.
+func openTransitionOf(ctx context.Context, db querier, org, patientID string) (*carepath.Transition, error) {
+	t, err := scanTransition(db.queryRow(ctx, "SELECT "+transitionColumns+transitionFrom+` WHERE t.org_id = ? AND t.patient_id = ? AND t.status = ?
+		ORDER BY t.discharged_at DESC LIMIT 1`, org, patientID, carepath.TransitionOpen).Scan, org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return t, err
+}
+
 // UpdateTransition implements carepath.TransitionService.
 func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.TransitionChange) (*carepath.Transition, error) {
 	a, err := writerIn(ctx)
@@ -642,8 +680,16 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		}
 		audits := []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate, PatientID: t.PatientID,
 			Object: "Transition/" + t.ID, Detail: strings.Join(what, "; ")}, a)}
-		for kind, why := range closeKinds {
-			more, err := closeTransitionTasks(ctx, tx, t, why+" (recorded by "+actorLabel(a)+")", kind)
+		for _, kind := range []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd} {
+			why, ok := closeKinds[kind]
+			if !ok {
+				continue
+			}
+			status := carepath.TaskCompleted
+			if c.Close != nil && kind != rules.KindPeriodEnd {
+				status = carepath.TaskCancelled // closed before it was done
+			}
+			more, err := closeTransitionTasks(ctx, tx, t, why+" (recorded by "+actorLabel(a)+")", status, kind)
 			if err != nil {
 				return err
 			}
@@ -655,10 +701,11 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 			}
 			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditMedicationListUpdate, PatientID: t.PatientID,
 				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("reconciled list of %d medicines", len(keptLines(t.MedRec.Lines)))}, a))
-			// The chart shows the current list: its cached copy is out of date.
-			if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
-				return err
-			}
+		}
+		// The chart shows the episode and the current list: its cached
+		// copy is out of date.
+		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
+			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, audits)
 	})
@@ -784,7 +831,11 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 		}
 		t.Status, t.Closed = carepath.TransitionClosed, by(carepath.TransitionNote{Note: reason}, now)
 		what = append(what, "closed: "+reason)
-		closeKinds[rules.KindPeriodEnd] = "transition closed: " + reason
+		for _, kind := range []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd} {
+			if _, done := closeKinds[kind]; !done {
+				closeKinds[kind] = "transition closed: " + reason
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, nil, carepath.Errorf(carepath.EINVALID, "This change cannot be recorded: %s.", strings.Join(problems, "; "))

@@ -140,6 +140,7 @@ type medicationRequestJSON struct {
 	Intent                    string   `json:"intent"`
 	MedicationCodeableConcept concept  `json:"medicationCodeableConcept"`
 	Subject                   ref      `json:"subject"`
+	Encounter                 *ref     `json:"encounter,omitempty"`
 	AuthoredOn                string   `json:"authoredOn"`
 	Requester                 ref      `json:"requester"`
 	ReasonReference           []ref    `json:"reasonReference,omitempty"`

@@ -78,6 +78,7 @@ type person struct {
 	birth      time.Time
 	smoker     string // current, former, never
 	conditions []*condState
+	activeMeds []activeMed // the orders left active, for discharge lists
 	has        map[string]bool
 	pcp        *practitionerJSON
 	died       time.Time
@@ -87,6 +88,11 @@ type person struct {
 	sbp0, sbpSlope, bmi, bmiSlope, height, hr float64
 	a1c0, a1cSlope, egfr0, egfrSlope, ldl0    float64
 	phq0, phqSlope                            float64
+}
+
+type activeMed struct {
+	medication
+	authored time.Time
 }
 
 type condState struct {

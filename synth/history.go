@@ -2,7 +2,9 @@ package synth
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"time"
 )
@@ -361,6 +363,9 @@ func (p *person) medications(start time.Time) {
 				status = "stopped"
 			}
 			id := uuid(r)
+			if status == "active" {
+				p.activeMeds = append(p.activeMeds, activeMed{m, authored})
+			}
 			p.put("MedicationRequest", id, &medicationRequestJSON{ResourceType: "MedicationRequest", ID: id, Status: status,
 				Intent:                    "order",
 				MedicationCodeableConcept: concept{Coding: []coding{{System: rxnorm, Code: m.rxnorm, Display: m.display}}, Text: m.display},
@@ -530,6 +535,60 @@ func (p *person) inpatient(at time.Time) {
 	}
 	if disp.code == "exp" {
 		p.died = discharge
+	}
+	if (disp.code == "home" || disp.code == "alt-home" || disp.code == "aadvice") && p.g.asOf.Sub(discharge) < 45*24*time.Hour {
+		p.dischargeMedications(enc, admit, discharge, reason)
+	}
+}
+
+// dischargeNew are medicines a discharge may start, by the condition that
+// brought the patient in.
+var dischargeNew = map[string]medication{
+	"heart_failure": {"313988", "furosemide 40 MG Oral Tablet", "1 tablet by mouth every morning"},
+	"copd":          {"312615", "prednisone 20 MG Oral Tablet", "2 tablets by mouth daily for 5 days"},
+	"":              {"198440", "acetaminophen 500 MG Oral Tablet", "1-2 tablets by mouth every 6 hours as needed for pain"},
+}
+
+// dischargeMedications writes a recent stay's discharge orders, for the
+// reconciliation after it: most of the medicines before the admission
+// continued, some with a new dosage, some left off, and now and then a new
+// one. Its own random stream (from the stay) leaves the rest of the
+// person's history as it was.
+func (p *person) dischargeMedications(enc string, admit, discharge time.Time, reason *condState) {
+	h := fnv.New64a()
+	h.Write([]byte(enc))
+	r := rand.New(rand.NewPCG(p.g.seed, h.Sum64()))
+	order := func(m medication) {
+		id := uuid(r)
+		p.put("MedicationRequest", id, &medicationRequestJSON{ResourceType: "MedicationRequest", ID: id, Status: "active", Intent: "order",
+			MedicationCodeableConcept: concept{Coding: []coding{{System: rxnorm, Code: m.rxnorm, Display: m.display}}, Text: m.display},
+			Subject:                   p.subject(), Encounter: &ref{Reference: urn(enc)}, AuthoredOn: dateTime(discharge.Add(-2 * time.Hour)),
+			Requester: p.share("Practitioner", p.pcp.ID, p.pcp), DosageInstruction: []dosage{{Text: m.dosage}}})
+	}
+	for _, m := range p.activeMeds {
+		if !m.authored.Before(admit) {
+			continue
+		}
+		switch x := r.Float64(); {
+		case x < 0.12:
+			m.dosage = "1 tablet by mouth twice daily"
+			order(m.medication)
+		case x < 0.22:
+			// left off the discharge list
+		default:
+			order(m.medication)
+		}
+	}
+	if r.Float64() < 0.6 {
+		key := ""
+		if reason != nil {
+			key = reason.key
+		}
+		m, ok := dischargeNew[key]
+		if !ok {
+			m = dischargeNew[""]
+		}
+		order(m)
 	}
 }
 

@@ -48,7 +48,10 @@ func TestRenderEveryPage(t *testing.T) {
 				Series:     []carepath.ObservationSeries{{Code: carepath.Coding{Code: "8480-6", Display: "Systolic"}, Unit: "mm[Hg]", Points: num}},
 				Risk: []carepath.RiskScore{{Name: "LACE", Total: 13, Band: "high", Complete: true, Computed: time.Now(),
 					Components: []carepath.RiskComponent{{Name: "L: length of stay", Points: 4, Why: "5 days"}}},
-					{Name: "HOSPITAL", Total: 3, Band: "low", Computed: time.Now()}, {Name: "Charlson", Total: 5, Complete: true}}}
+					{Name: "HOSPITAL", Total: 3, Band: "low", Computed: time.Now()}, {Name: "Charlson", Total: 5, Complete: true}},
+				Transition: sampleTransition(),
+				Reconciled: &carepath.MedicationList{TransitionID: "tr1", Reconciled: carepath.TransitionNote{At: time.Now(), ByName: "Casey Morgan"},
+					Lines: sampleTransition().MedRec.Lines}}
 			return chartData{Chart: c, Age: "1 Jan 1950 (76 y)", ActiveProblems: c.Conditions, HospitalStays: 1,
 				Charts: []seriesChart{drawSeries("Blood pressure", c.Series)}, Latest: c.Series}
 		}(),

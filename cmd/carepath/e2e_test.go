@@ -99,18 +99,20 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
-// waitFor polls a JavaScript condition until it holds (10 s at most).
+// waitFor polls a JavaScript condition until it holds (10 s at most). An
+// evaluation that fails while a page is being replaced (after a form's
+// submission) is tried again.
 func waitFor(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
+		if ok && err == nil {
 			return
 		}
 		if time.Now().After(deadline) {
+			if err != nil {
+				t.Fatalf("waited 10 s for %s: %v", cond, err)
+			}
 			where, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " | focus: " + (document.activeElement && (document.activeElement.id || document.activeElement.tagName)) +
 				" | q: " + (document.getElementById("q") ? document.getElementById("q").value : "-")`))
 			t.Fatalf("waited 10 s for %s (at %s)", cond, where)

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+func TestTransitionsAPI(t *testing.T) {
+	m := startDemo(t, 20)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	token := apiToken(t, m, "cm@demo.carepath.example")
+	auditor := apiToken(t, m, "auditor@demo.carepath.example")
+	ps, _, _ := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 20})
+	var patient *carepath.Patient
+	for _, p := range ps {
+		if !p.Deceased {
+			patient = p
+			break
+		}
+	}
+	end := time.Now().Add(-3 * time.Hour).UTC().Format(time.RFC3339)
+	start := time.Now().Add(-100 * time.Hour).UTC().Format(time.RFC3339)
+	if resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token,
+		`{"id": "api-stay", "class": "OBSENC", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital"}`, nil); resp.StatusCode != 201 {
+		t.Fatalf("discharge: %d %s", resp.StatusCode, body)
+	}
+
+	type episode struct {
+		ID          string
+		EncounterID string `json:"encounter_id"`
+		Status      string
+		Band        string
+		Code        string
+		Elements    []string
+		Clock       struct {
+			ContactDue time.Time `json:"contact_due"`
+			NextDue    time.Time `json:"next_due"`
+		}
+		Attempts []struct{ Outcome, By string }
+		Scores   []struct{ Name string }
+		Tasks    []struct{ Kind, Status string }
+		Version  int
+	}
+	var list struct{ Transitions []episode }
+	if resp, body := apiSend(t, "GET", base+"/api/v1/transitions?status=open", token, "", &list); resp.StatusCode != 200 {
+		t.Fatalf("list: %d %s", resp.StatusCode, body)
+	}
+	var id string
+	for _, e := range list.Transitions {
+		if e.EncounterID == "api-stay" {
+			id = e.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("the episode is not in the open list: %+v", list)
+	}
+	var e episode
+	if resp, body := apiSend(t, "GET", base+"/api/v1/transitions/"+id, token, "", &e); resp.StatusCode != 200 || len(e.Scores) != 3 || len(e.Tasks) != 4 ||
+		e.Band == "" || e.Clock.ContactDue.IsZero() || len(e.Elements) != 5 {
+		t.Fatalf("one episode: %d %s", resp.StatusCode, body)
+	}
+
+	// Two attempts, then bad changes that write nothing.
+	for _, outcome := range []string{carepath.OutcomeNoAnswer, carepath.OutcomeVoicemail} {
+		if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, `{"attempt": {"outcome": "`+outcome+`"}}`, &e); resp.StatusCode != 200 {
+			t.Fatalf("attempt: %d %s", resp.StatusCode, body)
+		}
+	}
+	if len(e.Attempts) != 2 || e.Attempts[1].By != "Casey Morgan" || !strings.Contains(strings.Join(e.Elements, "|"), "2 documented attempts within 2 business days") {
+		t.Errorf("after two attempts: %+v", e)
+	}
+	version := e.Version
+	for _, bad := range []struct {
+		body   string
+		status int
+	}{
+		{`{"complexity": "extreme"}`, 400},
+		{`{"contact": {"at": "` + time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339) + `"}, "complexity": "high"}`, 400},
+		{`{"complete": true}`, 400},
+		{`{"decisions": [{"line": 99, "decision": "stop"}]}`, 400},
+		{`{"visit": {}, "unknown": 1}`, 400},
+		{fmt.Sprintf(`{"version": %d, "complexity": "high"}`, version-1), 409},
+	} {
+		if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, bad.body, nil); resp.StatusCode != bad.status {
+			t.Errorf("PATCH %s: %d, want %d\n%s", bad.body, resp.StatusCode, bad.status, body)
+		}
+	}
+	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions/"+id, token, "", &e); resp.StatusCode != 200 || e.Version != version {
+		t.Errorf("a refused change wrote something: version %d, want %d", e.Version, version)
+	}
+	// The auditor reads, and may not write.
+	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions/"+id, auditor, "", nil); resp.StatusCode != 200 {
+		t.Errorf("auditor read: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, auditor, `{"complexity": "high"}`, nil); resp.StatusCode != 404 {
+		t.Errorf("auditor write: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions?status=pending", token, "", nil); resp.StatusCode != 400 {
+		t.Errorf("bad status: %d", resp.StatusCode)
+	}
+	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions/nope", token, "", nil); resp.StatusCode != 404 {
+		t.Errorf("unknown episode: %d", resp.StatusCode)
+	}
+	// Closed by the care manager: off the open list, on the closed one,
+	// and its tasks closed with it.
+	if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, `{"close": "patient moved out of the area"}`, &e); resp.StatusCode != 200 || e.Status != "closed" {
+		t.Fatalf("close: %d %s", resp.StatusCode, body)
+	}
+	for _, task := range e.Tasks {
+		if task.Kind == "tcm-period-end" && task.Status != "completed" {
+			t.Errorf("the period-end task after closing: %s", task.Status)
+		}
+	}
+	var closed struct{ Transitions []episode }
+	apiSend(t, "GET", base+"/api/v1/transitions?status=closed", token, "", &closed)
+	if len(closed.Transitions) == 0 || closed.Transitions[0].ID != id {
+		t.Errorf("closed list: %+v", closed)
+	}
+}
