@@ -534,3 +534,45 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// ScoreStays scores every ended stay on record of the organization (LACE,
+// HOSPITAL, Charlson) as the rules score each new discharge, storing a
+// batch of stays' scores per transaction; a stay scored again keeps one of
+// each. Progress, when set, hears how many stays are done of how many.
+// It returns how many stays it scored (those whose record is gone, none).
+func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(done, total int)) (int, error) {
+	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "risk scoring", "score"))
+	var after carepath.StayRef
+	done, scored, total := 0, 0, 0
+	for first := true; ; first = false {
+		stays, n, err := s.Store.FindStays(ctx, after, s.batch(), first)
+		if err != nil {
+			return scored, err
+		}
+		if first {
+			total = n
+		}
+		if len(stays) == 0 {
+			return scored, nil
+		}
+		var scores []carepath.RiskScore
+		for _, st := range stays {
+			rec, err := s.Store.FindStayRecord(ctx, st.PatientID, st.EncounterID)
+			if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return scored, err
+			}
+			scores = append(scores, risk.Assess(*rec).Scores(st.PatientID, st.EncounterID, s.now())...)
+			scored++
+		}
+		if err := s.Store.RecordRiskScores(ctx, scores); err != nil {
+			return scored, err
+		}
+		done += len(stays)
+		after = stays[len(stays)-1]
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+}

@@ -77,6 +77,30 @@ func (db *DB) FindStayRecord(ctx context.Context, patientID, encounterID string)
 	return r, err
 }
 
+// FindStays implements carepath.RiskService.
+func (db *DB) FindStays(ctx context.Context, after carepath.StayRef, limit int, count bool) ([]carepath.StayRef, int, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	stays := []any{carepath.EncounterInpatient, carepath.EncounterAcute, carepath.EncounterNonAcute, carepath.EncounterObservation}
+	total := 0
+	if count {
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM encounter WHERE org_id = ? AND class IN (?, ?, ?, ?) AND period_end <> ''",
+			append([]any{a.OrgID}, stays...)...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
+	}
+	rows, err := db.query(ctx, `SELECT patient_id, id FROM encounter WHERE org_id = ? AND class IN (?, ?, ?, ?) AND period_end <> ''
+		AND (patient_id > ? OR (patient_id = ? AND id > ?)) ORDER BY patient_id, id LIMIT `+fmt.Sprint(limit),
+		append(append([]any{a.OrgID}, stays...), after.PatientID, after.PatientID, after.EncounterID)...)
+	out, err := collect(rows, err, func(scan func(...any) error) (carepath.StayRef, error) {
+		var s carepath.StayRef
+		return s, scan(&s.PatientID, &s.EncounterID)
+	})
+	return out, total, err
+}
+
 // riskComponentDoc is a score's component as stored in risk_score.components.
 type riskComponentDoc struct {
 	Name    string   `json:"name"`

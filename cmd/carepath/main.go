@@ -36,6 +36,7 @@ Commands:
   token      issue and revoke API tokens
   audit      verify and list the audit trail
   sweep      run the work rules once (schedules, escalations, events)
+  score      score every stay on record (LACE, HOSPITAL, Charlson)
   instruments  list the assessment instruments; check them against FHIR Questionnaires
   version    print the version
 
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAudit(ctx, rest, stdout, stderr)
 	case "sweep":
 		err = runSweep(ctx, rest, stdout, stderr)
+	case "score":
+		err = runScore(ctx, rest, stdout, stderr)
 	case "instruments":
 		err = runInstruments(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
