@@ -123,7 +123,7 @@ func TestRenderEveryPage(t *testing.T) {
 		}(),
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
 			Form: map[string]string{"goals": "Walk daily | yes-no"}},
-		"rules.html": &rulesData{Rules: rules.BuiltIn, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
+		"rules.html": &rulesData{Rules: rules.BuiltIn, Bands: rules.ProtocolBands, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,
 			LockedUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
@@ -141,6 +141,10 @@ func TestRenderEveryPage(t *testing.T) {
 			t.Fatalf("%s: %d\n%s", name, w.Code, body)
 		}
 		t.Logf("%s rendered %d bytes", name, len(body))
+		// A transition's task shows the stay's readmission risk on the worklist.
+		if name == "work.html" && !strings.Contains(body, `<span class="badge danger" title="Readmission risk at discharge">LACE 12 (high)</span>`) {
+			t.Errorf("the worklist row lacks the LACE badge")
+		}
 	}
 	// Every instrument's form: its items, numbered answers and, where
 	// scored, their points.
@@ -178,7 +182,7 @@ func sampleTask() *carepath.Task {
 		Status: carepath.TaskAccepted, Priority: carepath.PriorityUrgent, OwnerID: "u1", OwnerName: "Casey Morgan", Due: time.Now().Add(-time.Hour),
 		Attempts: 1, Outcome: carepath.OutcomeNoAnswer, Version: 2,
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "Encounter/e1:discharge",
-			Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days", Facts: map[string]string{"hospital": "General Hospital"}},
+			Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days", Facts: map[string]string{"hospital": "General Hospital", "lace": "LACE 12 (high)", "band": "high"}},
 		History: []carepath.TaskEvent{{Seq: 1, At: time.Now(), Actor: "rule tcm-contact", Action: "created", To: "requested"}}}
 }
 

@@ -13,6 +13,7 @@ import (
 // rulesData is the administrators' page of work rules and holidays.
 type rulesData struct {
 	Rules    []rules.Rule
+	Bands    []rules.ProtocolBand
 	Own      []carepath.Holiday
 	Federal  []calendar.Holiday // this year's and next year's, observed
 	Notice   string
@@ -34,6 +35,7 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int,
 		s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "Not found."))
 		return
 	}
+	d.Bands = rules.ProtocolBands
 	own, err := s.WorkState.FindHolidays(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)

@@ -19,7 +19,7 @@ func TestRulesAndHolidays(t *testing.T) {
 	org, sys := demoOrg(t, m)
 	admin := signIn(t, base, "admin@demo.carepath.example", DemoPassword)
 	page, resp := admin.get(base + "/admin/rules")
-	for _, want := range []string{"Post-discharge contact", "Weekly heart-failure check-in", "Overdue escalation", "MLN908628", "Juneteenth"} {
+	for _, want := range []string{"Post-discharge contact", "Transition of care by readmission risk", "within 3 business days after the discharge", "Weekly heart-failure check-in", "Overdue escalation", "MLN908628", "Juneteenth"} {
 		if resp.StatusCode != 200 || !strings.Contains(page, want) {
 			t.Errorf("rules page lacks %q (%d)", want, resp.StatusCode)
 		}
