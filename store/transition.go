@@ -160,6 +160,13 @@ func scanTransition(scan func(...any) error, org string) (*carepath.Transition, 
 	return t, nil
 }
 
+// transitionsWhere reads the organization's episodes matching where
+// (which may end in ORDER BY and LIMIT), with their patients' names.
+func transitionsWhere(ctx context.Context, db querier, org, where string, args ...any) ([]*carepath.Transition, error) {
+	rows, err := db.query(ctx, "SELECT "+transitionColumns+transitionFrom+" WHERE t.org_id = ? AND "+where, append([]any{org}, args...)...)
+	return collect(rows, err, func(scan func(...any) error) (*carepath.Transition, error) { return scanTransition(scan, org) })
+}
+
 // readmissionWindow is how long after a discharge a new admission is a
 // readmission.
 const readmissionWindow = 30 * 24 * time.Hour
@@ -289,34 +296,36 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 	return opened, err
 }
 
-func insertTransition(ctx context.Context, tx *Tx, t *carepath.Transition) error {
-	doc, err := json.Marshal(transitionToDoc(t))
-	if err != nil {
-		return err
-	}
-	readmitted := ""
+// encodeTransition is what an episode's row stores besides its fixed
+// columns: the document, and the readmission's time ("" none).
+func encodeTransition(t *carepath.Transition) (doc, readmitted string, err error) {
+	b, err := json.Marshal(transitionToDoc(t))
 	if t.Readmission != nil {
 		readmitted = formatTime(t.Readmission.Admitted)
+	}
+	return string(b), readmitted, err
+}
+
+func insertTransition(ctx context.Context, tx *Tx, t *carepath.Transition) error {
+	doc, readmitted, err := encodeTransition(t)
+	if err != nil {
+		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO transition (org_id, id, patient_id, encounter_id, status, admitted_at, discharged_at, band, next_due,
 		period_end, readmitted_at, doc, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.OrgID, t.ID, t.PatientID, t.EncounterID, t.Status, formatTime(t.Admitted), formatTime(t.Discharged), t.Band,
-		formatTime(t.NextDue()), formatTime(t.PeriodEnd), readmitted, string(doc), formatTime(t.Created), formatTime(t.Updated), t.Version)
+		formatTime(t.NextDue()), formatTime(t.PeriodEnd), readmitted, doc, formatTime(t.Created), formatTime(t.Updated), t.Version)
 	return err
 }
 
 // saveTransition writes a changed episode over version t.Version-1.
 func saveTransition(ctx context.Context, tx *Tx, t *carepath.Transition) error {
-	doc, err := json.Marshal(transitionToDoc(t))
+	doc, readmitted, err := encodeTransition(t)
 	if err != nil {
 		return err
 	}
-	readmitted := ""
-	if t.Readmission != nil {
-		readmitted = formatTime(t.Readmission.Admitted)
-	}
 	res, err := tx.Exec(ctx, `UPDATE transition SET status = ?, next_due = ?, readmitted_at = ?, doc = ?, updated_at = ?, version = ?
-		WHERE org_id = ? AND id = ? AND version = ?`, t.Status, formatTime(t.NextDue()), readmitted, string(doc), formatTime(t.Updated),
+		WHERE org_id = ? AND id = ? AND version = ?`, t.Status, formatTime(t.NextDue()), readmitted, doc, formatTime(t.Updated),
 		t.Version, t.OrgID, t.ID, t.Version-1)
 	if err != nil {
 		return err
@@ -368,10 +377,8 @@ func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int
 	}
 	flagged := 0
 	err = db.RunInTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, "SELECT "+transitionColumns+transitionFrom+` WHERE t.org_id = ? AND t.patient_id = ? AND t.encounter_id <> ?
-			AND t.discharged_at < ? AND t.discharged_at >= ? AND t.readmitted_at = ''`, a.OrgID, stay.PatientID, stay.ID,
-			formatTime(admitted), formatTime(admitted.Add(-readmissionWindow)))
-		episodes, err := collect(rows, err, func(scan func(...any) error) (*carepath.Transition, error) { return scanTransition(scan, a.OrgID) })
+		episodes, err := transitionsWhere(ctx, tx, a.OrgID, `t.patient_id = ? AND t.encounter_id <> ? AND t.discharged_at < ?
+			AND t.discharged_at >= ? AND t.readmitted_at = ''`, stay.PatientID, stay.ID, formatTime(admitted), formatTime(admitted.Add(-readmissionWindow)))
 		if err != nil {
 			return err
 		}
@@ -415,9 +422,8 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 	for {
 		n := 0
 		err := db.RunInTx(ctx, func(tx *Tx) error {
-			rows, err := tx.query(ctx, "SELECT "+transitionColumns+transitionFrom+` WHERE t.org_id = ? AND t.status = ? AND t.period_end < ?
-				ORDER BY t.period_end LIMIT `+strconv.Itoa(batch), a.OrgID, carepath.TransitionOpen, formatTime(now))
-			episodes, err := collect(rows, err, func(scan func(...any) error) (*carepath.Transition, error) { return scanTransition(scan, a.OrgID) })
+			episodes, err := transitionsWhere(ctx, tx, a.OrgID, "t.status = ? AND t.period_end < ? ORDER BY t.period_end LIMIT "+strconv.Itoa(batch),
+				carepath.TransitionOpen, formatTime(now))
 			if err != nil {
 				return err
 			}
@@ -527,7 +533,7 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 	if limit <= 0 || limit > 500 {
 		limit = 500
 	}
-	where, args := "t.org_id = ? AND t.status = ?", []any{a.OrgID, status}
+	where, args := "t.status = ?", []any{status}
 	if f.PatientID != "" {
 		where, args = where+" AND t.patient_id = ?", append(args, f.PatientID)
 	}
@@ -542,8 +548,7 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 	}
 	var out []*carepath.Transition
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		rows, err := r.query(ctx, "SELECT "+transitionColumns+transitionFrom+" WHERE "+where+order+" LIMIT "+strconv.Itoa(limit), args...)
-		if out, err = collect(rows, err, func(scan func(...any) error) (*carepath.Transition, error) { return scanTransition(scan, a.OrgID) }); err != nil {
+		if out, err = transitionsWhere(ctx, r, a.OrgID, where+order+" LIMIT "+strconv.Itoa(limit), args...); err != nil {
 			return err
 		}
 		return fillTransitions(ctx, r, out, false)
@@ -639,21 +644,22 @@ func (db *DB) FindTransition(ctx context.Context, id string) (*carepath.Transiti
 }
 
 func findTransition(ctx context.Context, db querier, org, id string) (*carepath.Transition, error) {
-	t, err := scanTransition(db.queryRow(ctx, "SELECT "+transitionColumns+transitionFrom+" WHERE t.org_id = ? AND t.id = ?", org, id).Scan, org)
-	if errors.Is(err, sql.ErrNoRows) {
+	ts, err := transitionsWhere(ctx, db, org, "t.id = ?", id)
+	if err == nil && len(ts) == 0 {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Transition not found.")
+	} else if err != nil {
+		return nil, err
 	}
-	return t, err
+	return ts[0], nil
 }
 
 // openTransitionOf is the patient's latest open episode, or nil.
 func openTransitionOf(ctx context.Context, db querier, org, patientID string) (*carepath.Transition, error) {
-	t, err := scanTransition(db.queryRow(ctx, "SELECT "+transitionColumns+transitionFrom+` WHERE t.org_id = ? AND t.patient_id = ? AND t.status = ?
-		ORDER BY t.discharged_at DESC LIMIT 1`, org, patientID, carepath.TransitionOpen).Scan, org)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	ts, err := transitionsWhere(ctx, db, org, "t.patient_id = ? AND t.status = ? ORDER BY t.discharged_at DESC LIMIT 1", patientID, carepath.TransitionOpen)
+	if err != nil || len(ts) == 0 {
+		return nil, err
 	}
-	return t, err
+	return ts[0], nil
 }
 
 // UpdateTransition implements carepath.TransitionService.
