@@ -222,3 +222,27 @@ func TestTransitionReadmissionSameEvening(t *testing.T) {
 		}
 	})
 }
+
+// The contact task worked from a worklist documents the episode: an
+// unanswered call is an attempt, the call that reaches the patient the
+// contact.
+func TestTransitionContactFromWorklist(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		f.discharge(t, "e1", "p1", f.clock.now().Add(-2*time.Hour), "home")
+		_, err := f.sweep.RunOnce(t.Context())
+		must(t, err)
+		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
+		contact := f.tasks(t, rules.KindPostDischarge)[0]
+		_, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer})
+		must(t, err)
+		done := carepath.TaskCompleted
+		_, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeReached, Status: &done, Note: "doing well"})
+		must(t, err)
+		ep := f.transitions(t, "")[0]
+		if len(ep.Attempts) != 1 || ep.Attempts[0].Outcome != carepath.OutcomeNoAnswer || ep.Contact == nil || ep.Contact.Note != "doing well" ||
+			ep.Contact.ByName != "Casey Morgan" {
+			t.Errorf("the episode after the task's calls: attempts %+v, contact %+v", ep.Attempts, ep.Contact)
+		}
+	})
+}

@@ -372,6 +372,13 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 				return err
 			}
 		}
+		// A transition's contact task worked from a worklist documents the
+		// contact (or the attempt) on the episode, as its page would.
+		if t.Kind == rules.KindPostDischarge && t.Origin.RuleID == rules.PostDischargeContact.ID && (c.Attempt != "" || t.Status == carepath.TaskCompleted) {
+			if err := contactTaskWorked(ctx, tx, a, t, c); err != nil {
+				return err
+			}
+		}
 		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
 			" COALESCE((SELECT family || ', ' || given FROM patient WHERE org_id = ? AND id = ?), '')",
 			a.OrgID, t.OwnerID, a.OrgID, t.PatientID).Scan(&t.OwnerName, &t.PatientName); err != nil {

@@ -653,6 +653,41 @@ func findTransition(ctx context.Context, db querier, org, id string) (*carepath.
 	return ts[0], nil
 }
 
+// contactTaskWorked records on the stay's open episode what was done on
+// its contact task t (change c): an attempt that reached the patient, or
+// the task completed as reached or done, is the interactive contact;
+// another attempt, or a completion with another outcome, an attempt.
+// Nothing when the episode is closed or has its contact already.
+func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) error {
+	encounter, ok := strings.CutSuffix(strings.TrimPrefix(t.Origin.EventKey, "Encounter/"), ":discharge")
+	if !ok {
+		return nil
+	}
+	ts, err := transitionsWhere(ctx, tx, a.OrgID, "t.encounter_id = ? AND t.status = ?", encounter, carepath.TransitionOpen)
+	if err != nil || len(ts) == 0 || ts[0].Contact != nil {
+		return err
+	}
+	tr := ts[0]
+	note := carepath.TransitionNote{At: tx.Now, ByID: a.ActorID(), ByName: actorLabel(a), Outcome: t.Outcome, Note: strings.TrimSpace(c.Note)}
+	what := "contact, from its task"
+	if t.Outcome == carepath.OutcomeReached || t.Outcome == carepath.OutcomeDone && t.Status == carepath.TaskCompleted {
+		note.Outcome = ""
+		tr.Contact = &note
+	} else {
+		tr.Attempts = append(tr.Attempts, note)
+		what = "contact attempt, from its task: " + t.Outcome
+	}
+	tr.Updated, tr.Version = tx.Now, tr.Version+1
+	if err := saveTransition(ctx, tx, tr); err != nil {
+		return err
+	}
+	if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{tr.PatientID: true}); err != nil {
+		return err
+	}
+	return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate,
+		PatientID: tr.PatientID, Object: "Transition/" + tr.ID, Detail: what + " (Task/" + t.ID + ")"}, a)})
+}
+
 // openTransitionOf is the patient's latest open episode, or nil.
 func openTransitionOf(ctx context.Context, db querier, org, patientID string) (*carepath.Transition, error) {
 	ts, err := transitionsWhere(ctx, db, org, "t.patient_id = ? AND t.status = ? ORDER BY t.discharged_at DESC LIMIT 1", patientID, carepath.TransitionOpen)
