@@ -55,11 +55,11 @@ type RiskService interface {
 	// FindRiskScores returns the patient's latest score of each name, and
 	// audits the read.
 	FindRiskScores(ctx context.Context, patientID string) ([]RiskScore, error)
-	// FindStays lists up to limit of the organization's ended inpatient
-	// and observation stays after the cursor (a patient and encounter id;
-	// "" from the start), in that order, and counts them all when count is
-	// true. For scoring every discharge on record.
-	FindStays(ctx context.Context, after StayRef, limit int, count bool) ([]StayRef, int, error)
+	// FindStays lists the organization's ended inpatient and observation
+	// stays, by patient and encounter id. For scoring every discharge on
+	// record (a few hundred thousand at most: one read, not pages, since a
+	// page by patient would walk every encounter of the organization).
+	FindStays(ctx context.Context) ([]StayRef, error)
 }
 
 // StayRef names a stay: its patient and encounter.

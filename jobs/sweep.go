@@ -542,21 +542,15 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 // It returns how many stays it scored (those whose record is gone, none).
 func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(done, total int)) (int, error) {
 	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "risk scoring", "score"))
-	var after carepath.StayRef
-	done, scored, total := 0, 0, 0
-	for first := true; ; first = false {
-		stays, n, err := s.Store.FindStays(ctx, after, s.batch(), first)
-		if err != nil {
-			return scored, err
-		}
-		if first {
-			total = n
-		}
-		if len(stays) == 0 {
-			return scored, nil
-		}
+	stays, err := s.Store.FindStays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	scored := 0
+	for done := 0; done < len(stays); {
+		batch := stays[done:min(done+s.batch(), len(stays))]
 		var scores []carepath.RiskScore
-		for _, st := range stays {
+		for _, st := range batch {
 			rec, err := s.Store.FindStayRecord(ctx, st.PatientID, st.EncounterID)
 			if carepath.ErrorCode(err) == carepath.ENOTFOUND {
 				continue
@@ -569,10 +563,10 @@ func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(do
 		if err := s.Store.RecordRiskScores(ctx, scores); err != nil {
 			return scored, err
 		}
-		done += len(stays)
-		after = stays[len(stays)-1]
+		done += len(batch)
 		if progress != nil {
-			progress(done, total)
+			progress(done, len(stays))
 		}
 	}
+	return scored, nil
 }

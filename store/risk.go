@@ -1,11 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"carepath"
@@ -77,28 +80,24 @@ func (db *DB) FindStayRecord(ctx context.Context, patientID, encounterID string)
 	return r, err
 }
 
-// FindStays implements carepath.RiskService.
-func (db *DB) FindStays(ctx context.Context, after carepath.StayRef, limit int, count bool) ([]carepath.StayRef, int, error) {
+// FindStays implements carepath.RiskService, from the index by class.
+func (db *DB) FindStays(ctx context.Context) ([]carepath.StayRef, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	stays := []any{carepath.EncounterInpatient, carepath.EncounterAcute, carepath.EncounterNonAcute, carepath.EncounterObservation}
-	total := 0
-	if count {
-		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM encounter WHERE org_id = ? AND class IN (?, ?, ?, ?) AND period_end <> ''",
-			append([]any{a.OrgID}, stays...)...).Scan(&total); err != nil {
-			return nil, 0, err
-		}
-	}
-	rows, err := db.query(ctx, `SELECT patient_id, id FROM encounter WHERE org_id = ? AND class IN (?, ?, ?, ?) AND period_end <> ''
-		AND (patient_id > ? OR (patient_id = ? AND id > ?)) ORDER BY patient_id, id LIMIT `+fmt.Sprint(limit),
-		append(append([]any{a.OrgID}, stays...), after.PatientID, after.PatientID, after.EncounterID)...)
-	out, err := collect(rows, err, func(scan func(...any) error) (carepath.StayRef, error) {
+	// Sorted here: an ORDER BY makes SQLite walk every encounter by its
+	// key to save the sort (14 s of a 35 s scoring at 100,000 patients).
+	rows, err := db.query(ctx, `SELECT patient_id, id FROM encounter WHERE org_id = ? AND class IN (?, ?, ?, ?) AND period_end <> ''`,
+		a.OrgID, carepath.EncounterInpatient, carepath.EncounterAcute, carepath.EncounterNonAcute, carepath.EncounterObservation)
+	stays, err := collect(rows, err, func(scan func(...any) error) (carepath.StayRef, error) {
 		var s carepath.StayRef
 		return s, scan(&s.PatientID, &s.EncounterID)
 	})
-	return out, total, err
+	slices.SortFunc(stays, func(x, y carepath.StayRef) int {
+		return cmp.Or(strings.Compare(x.PatientID, y.PatientID), strings.Compare(x.EncounterID, y.EncounterID))
+	})
+	return stays, err
 }
 
 // riskComponentDoc is a score's component as stored in risk_score.components.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"carepath"
 )
 
 // "carepath score" scores the history the rules leave alone: every ended
@@ -13,9 +11,10 @@ import (
 func TestScoreCommand(t *testing.T) {
 	m := startDemo(t, 60)
 	_, sys := demoOrg(t, m)
-	stays, total, err := m.DB.FindStays(sys, carepath.StayRef{}, 1000, true)
-	if err != nil || total == 0 || len(stays) != total {
-		t.Fatalf("stays on record: %d of %d, %v", len(stays), total, err)
+	stays, err := m.DB.FindStays(sys)
+	total := len(stays)
+	if err != nil || total == 0 {
+		t.Fatalf("stays on record: %d, %v", total, err)
 	}
 	code, out, errOut := runCmd(t, "score", "--db", m.DB.DSN)
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("demo-health: scored %d stays in ", total)) || !strings.Contains(errOut, fmt.Sprintf("%d/%d stays (100%%)", total, total)) {
