@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"carepath"
@@ -538,35 +540,95 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 // ScoreStays scores every ended stay on record of the organization (LACE,
 // HOSPITAL, Charlson) as the rules score each new discharge, storing a
 // batch of stays' scores per transaction; a stay scored again keeps one of
-// each. Progress, when set, hears how many stays are done of how many.
-// It returns how many stays it scored (those whose record is gone, none).
+// each. Stays' records are read by several readers at once, while the
+// batch before is written. Progress, when set, hears how many stays are
+// done of how many. It returns how many stays it scored (those whose
+// record is gone, none).
 func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(done, total int)) (int, error) {
 	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "risk scoring", "score"))
 	stays, err := s.Store.FindStays(ctx)
 	if err != nil {
 		return 0, err
 	}
-	scored := 0
-	for done := 0; done < len(stays); {
-		batch := stays[done:min(done+s.batch(), len(stays))]
-		var scores []carepath.RiskScore
-		for _, st := range batch {
-			rec, err := s.Store.FindStayRecord(ctx, st.PatientID, st.EncounterID)
-			if carepath.ErrorCode(err) == carepath.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return scored, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type batch struct {
+		scores []carepath.RiskScore
+		stays  int
+	}
+	written := make(chan batch, 1)
+	writeErr := make(chan error, 1)
+	go func() {
+		done := 0
+		for b := range written {
+			if err := s.Store.RecordRiskScores(ctx, b.scores); err != nil {
+				cancel()
+				writeErr <- err
+				for range written {
+				}
+				return
 			}
-			scores = append(scores, risk.Assess(*rec).Scores(st.PatientID, st.EncounterID, s.now())...)
-			scored++
+			done += b.stays
+			if progress != nil {
+				progress(done, len(stays))
+			}
 		}
-		if err := s.Store.RecordRiskScores(ctx, scores); err != nil {
-			return scored, err
+		writeErr <- nil
+	}()
+	scored := 0
+	for from := 0; from < len(stays) && ctx.Err() == nil; from += s.batch() {
+		part := stays[from:min(from+s.batch(), len(stays))]
+		scores, n, err := s.assessStays(ctx, part)
+		if err != nil {
+			close(written)
+			return scored, errors.Join(err, <-writeErr)
 		}
-		done += len(batch)
-		if progress != nil {
-			progress(done, len(stays))
+		scored += n
+		written <- batch{scores, len(part)}
+	}
+	close(written)
+	return scored, <-writeErr
+}
+
+// assessStays reads and scores stays, by as many readers as there are
+// processors, keeping the stays' order; it returns the scores and how
+// many stays had a record.
+func (s *Sweeper) assessStays(ctx context.Context, stays []carepath.StayRef) ([]carepath.RiskScore, int, error) {
+	each := make([][]carepath.RiskScore, len(stays))
+	errs := make([]error, len(stays))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(runtime.GOMAXPROCS(0), 2) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rec, err := s.Store.FindStayRecord(ctx, stays[i].PatientID, stays[i].EncounterID)
+				if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+					continue
+				} else if err != nil {
+					errs[i] = err
+					continue
+				}
+				each[i] = risk.Assess(*rec).Scores(stays[i].PatientID, stays[i].EncounterID, s.now())
+			}
+		}()
+	}
+	for i := range stays {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var scores []carepath.RiskScore
+	n := 0
+	for i := range stays {
+		if errs[i] != nil {
+			return nil, 0, errs[i]
+		}
+		if each[i] != nil {
+			scores = append(scores, each[i]...)
+			n++
 		}
 	}
-	return scored, nil
+	return scores, n, nil
 }
