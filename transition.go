@@ -162,7 +162,8 @@ type TransitionFilter struct {
 	Status        string // "" open
 	CareManagerID string // the patient's primary care manager ("" any)
 	PatientID     string
-	Limit         int
+	Limit         int // at most 500
+	Offset        int
 }
 
 // TransitionChange is what a person records on an episode; nil fields
@@ -207,9 +208,11 @@ type TransitionService interface {
 	// CloseEndedTransitions closes the open episodes whose period ended
 	// before now, and their open tasks. For the work rules.
 	CloseEndedTransitions(ctx context.Context, now time.Time) (int, error)
-	// FindTransitions lists episodes for the board, the earliest next
-	// deadline first, the higher band first among equals; audited.
-	FindTransitions(ctx context.Context, f TransitionFilter) ([]*Transition, error)
+	// FindTransitions lists a page of episodes for the board, the
+	// earliest next deadline first, the higher band first among equals
+	// (closed ones: the latest discharge first), and how many match in
+	// all; audited.
+	FindTransitions(ctx context.Context, f TransitionFilter) ([]*Transition, int, error)
 	// FindTransition returns an episode with its scores, tasks and clock
 	// reading, or ENOTFOUND; audited.
 	FindTransition(ctx context.Context, id string) (*Transition, error)

@@ -12,8 +12,11 @@ import (
 
 func (f *fixture) transitions(t *testing.T, status string) []*carepath.Transition {
 	t.Helper()
-	ts, err := f.db.FindTransitions(f.sys, carepath.TransitionFilter{Status: status})
+	ts, n, err := f.db.FindTransitions(f.sys, carepath.TransitionFilter{Status: status})
 	must(t, err)
+	if n != len(ts) {
+		t.Fatalf("%d episodes listed, %d counted", len(ts), n)
+	}
 	return ts
 }
 

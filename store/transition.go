@@ -296,6 +296,17 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 	return opened, err
 }
 
+// bandRank orders bands on the board, the highest risk first.
+func bandRank(band string) int {
+	switch band {
+	case "high":
+		return 0
+	case "moderate":
+		return 1
+	}
+	return 2
+}
+
 // encodeTransition is what an episode's row stores besides its fixed
 // columns: the document, and the readmission's time ("" none).
 func encodeTransition(t *carepath.Transition) (doc, readmitted string, err error) {
@@ -311,9 +322,9 @@ func insertTransition(ctx context.Context, tx *Tx, t *carepath.Transition) error
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO transition (org_id, id, patient_id, encounter_id, status, admitted_at, discharged_at, band, next_due,
-		period_end, readmitted_at, doc, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.OrgID, t.ID, t.PatientID, t.EncounterID, t.Status, formatTime(t.Admitted), formatTime(t.Discharged), t.Band,
+	_, err = tx.Exec(ctx, `INSERT INTO transition (org_id, id, patient_id, encounter_id, status, admitted_at, discharged_at, band, band_rank, next_due,
+		period_end, readmitted_at, doc, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.OrgID, t.ID, t.PatientID, t.EncounterID, t.Status, formatTime(t.Admitted), formatTime(t.Discharged), t.Band, bandRank(t.Band),
 		formatTime(t.NextDue()), formatTime(t.PeriodEnd), readmitted, doc, formatTime(t.Created), formatTime(t.Updated), t.Version)
 	return err
 }
@@ -520,14 +531,14 @@ func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, w
 }
 
 // FindTransitions implements carepath.TransitionService.
-func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) ([]*carepath.Transition, error) {
+func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) ([]*carepath.Transition, int, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	status := or(f.Status, carepath.TransitionOpen)
 	if status != carepath.TransitionOpen && status != carepath.TransitionClosed {
-		return nil, carepath.Errorf(carepath.EINVALID, "Unknown status %q: use open or closed.", f.Status)
+		return nil, 0, carepath.Errorf(carepath.EINVALID, "Unknown status %q: use open or closed.", f.Status)
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
@@ -542,22 +553,26 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 			AND c.user_id = ? AND c.role = ?)`
 		args = append(args, f.CareManagerID, carepath.CareTeamPrimaryCareManager)
 	}
-	order := " ORDER BY t.next_due, CASE t.band WHEN 'high' THEN 0 WHEN 'moderate' THEN 1 ELSE 2 END, t.discharged_at, t.id"
+	order := " ORDER BY t.next_due, t.band_rank, t.discharged_at, t.id"
 	if status == carepath.TransitionClosed {
 		order = " ORDER BY t.discharged_at DESC, t.id"
 	}
 	var out []*carepath.Transition
+	total := 0
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		if out, err = transitionsWhere(ctx, r, a.OrgID, where+order+" LIMIT "+strconv.Itoa(limit), args...); err != nil {
+		if err := r.queryRow(ctx, "SELECT COUNT(*) FROM transition t WHERE t.org_id = ? AND "+where, append([]any{a.OrgID}, args...)...).Scan(&total); err != nil {
+			return err
+		}
+		if out, err = transitionsWhere(ctx, r, a.OrgID, where+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...); err != nil {
 			return err
 		}
 		return fillTransitions(ctx, r, out, false)
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditTransitionList, Object: "Transitions",
-		Detail: fmt.Sprintf("%s: %d episodes", status, len(out))})
+	return out, total, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditTransitionList, Object: "Transitions",
+		Detail: fmt.Sprintf("%s: %d of %d episodes", status, len(out), total)})
 }
 
 // fillTransitions reads each episode's stay scores and reads its clock

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"carepath"
@@ -115,7 +116,8 @@ func toAPITransition(t *carepath.Transition) apiTransition {
 }
 
 // handleAPITransitions lists episodes (?status=open, the default, or
-// closed; ?care_manager=ID for a caseload), the next deadline first.
+// closed; ?care_manager=ID for a caseload; ?limit= and ?offset= for
+// pages), the next deadline first, with how many there are in all.
 func (s *Server) handleAPITransitions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := apiLimit(q.Get("limit"), 100)
@@ -123,15 +125,17 @@ func (s *Server) handleAPITransitions(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	ts, err := s.Transitions.FindTransitions(r.Context(), carepath.TransitionFilter{Status: q.Get("status"), CareManagerID: q.Get("care_manager"),
-		PatientID: q.Get("patient"), Limit: limit})
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	ts, total, err := s.Transitions.FindTransitions(r.Context(), carepath.TransitionFilter{Status: q.Get("status"), CareManagerID: q.Get("care_manager"),
+		PatientID: q.Get("patient"), Limit: limit, Offset: offset})
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
 	out := struct {
+		Total       int             `json:"total"`
 		Transitions []apiTransition `json:"transitions"`
-	}{Transitions: []apiTransition{}}
+	}{Total: total, Transitions: []apiTransition{}}
 	for _, t := range ts {
 		out.Transitions = append(out.Transitions, toAPITransition(t))
 	}

@@ -114,7 +114,8 @@ func TestRenderEveryPage(t *testing.T) {
 			return c
 		}(),
 		"transitions.html": func() transitionsData {
-			return transitionsData{Rows: []transitionRow{newTransitionRow(sampleTransition(), time.Now(), time.UTC)}}
+			return transitionsData{Rows: []transitionRow{newTransitionRow(sampleTransition(), time.Now(), time.UTC)}, Total: 120, From: 51, To: 100,
+				PrevURL: "/transitions", NextURL: "/transitions?offset=100"}
 		}(),
 		"transition.html": func() transitionData {
 			return transitionData{transitionRow: newTransitionRow(sampleTransition(), time.Now(), time.UTC), Patient: p, CanWrite: true,

@@ -94,25 +94,32 @@ func pluralS(n int) string {
 	return "s"
 }
 
-// transitionsData is the transitions board.
+// transitionsData is the transitions board, a page at a time.
 type transitionsData struct {
-	Rows   []transitionRow
-	Status string
-	Mine   bool
+	Rows             []transitionRow
+	Status           string
+	Mine             bool
+	Total, From, To  int
+	PrevURL, NextURL string
 }
+
+// transitionsPage is how many episodes the board shows at once.
+const transitionsPage = 50
 
 // handleTransitions shows the board: open episodes by their next deadline
 // and risk band (or the closed ones, latest first), everyone's or the
-// viewer's caseload.
+// viewer's caseload, 50 at a time.
 func (s *Server) handleTransitions(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
 	q := r.URL.Query()
 	d := transitionsData{Status: q.Get("status"), Mine: q.Get("mine") != ""}
-	f := carepath.TransitionFilter{Status: d.Status, Limit: 500}
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	offset = max(offset, 0)
+	f := carepath.TransitionFilter{Status: d.Status, Limit: transitionsPage, Offset: offset}
 	if d.Mine {
 		f.CareManagerID = v.User.ID
 	}
-	episodes, err := s.Transitions.FindTransitions(r.Context(), f)
+	episodes, total, err := s.Transitions.FindTransitions(r.Context(), f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -120,6 +127,29 @@ func (s *Server) handleTransitions(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	for _, t := range episodes {
 		d.Rows = append(d.Rows, newTransitionRow(t, now, v.Loc))
+	}
+	d.Total, d.From, d.To = total, offset+1, offset+len(episodes)
+	page := func(o int) string {
+		u := url.Values{}
+		if d.Status != "" {
+			u.Set("status", d.Status)
+		}
+		if d.Mine {
+			u.Set("mine", "1")
+		}
+		if o > 0 {
+			u.Set("offset", strconv.Itoa(o))
+		}
+		if len(u) == 0 {
+			return "/transitions"
+		}
+		return "/transitions?" + u.Encode()
+	}
+	if offset > 0 {
+		d.PrevURL = page(max(offset-transitionsPage, 0))
+	}
+	if d.To < total {
+		d.NextURL = page(d.To)
 	}
 	s.render(w, r, http.StatusOK, "transitions.html", "Transitions of care", d)
 }
