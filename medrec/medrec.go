@@ -29,11 +29,13 @@ type Line struct {
 	Why    string               // how the two were matched, or why not
 }
 
-// Compare lines up the lists: first by the same code (an RxNorm concept),
-// then, for those left, by the same ingredient (the name before the
-// strength, "lisinopril" in "Lisinopril 10 MG Oral Tablet"), so that a new
-// strength is a change, not a stop and a start. Lines come in the order
-// of the discharge list, then the stopped ones.
+// Compare lines up the lists: first the same code (an RxNorm concept)
+// with the same dosage, then the same code, then, for those left, the
+// same ingredient (the name before the strength, "lisinopril" in
+// "Lisinopril 10 MG Oral Tablet"), so that a new strength is a change, not
+// a stop and a start, and a medicine ordered twice at discharge (the old
+// dosage continued, another added) is matched by its dosage. Lines come in
+// the order of the discharge list, then the stopped ones.
 func Compare(before, after []carepath.Medication) []Line {
 	usedBefore := make([]bool, len(before))
 	// match is the first medicine before not matched yet that is the same.
@@ -45,34 +47,41 @@ func Compare(before, after []carepath.Medication) []Line {
 		}
 		return -1
 	}
-	pending := make([]bool, len(after))
+	matched := make([]bool, len(after))
 	lineOf := make([]Line, len(after))
-	for j := range after {
-		a := &after[j]
-		if i := match(func(b *carepath.Medication) bool { return b.Code.Code != "" && b.Code.Code == a.Code.Code }); i >= 0 {
-			usedBefore[i] = true
-			b := &before[i]
-			if normalize(b.Dosage) == normalize(a.Dosage) {
-				lineOf[j] = Line{Kind: Unchanged, Before: b, After: a, Why: "the same medicine and dosage (code " + a.Code.Code + ")"}
-			} else {
-				lineOf[j] = Line{Kind: Changed, Before: b, After: a, Why: "the same medicine (code " + a.Code.Code + "), the dosage changed"}
+	passes := []func(b, a *carepath.Medication) (bool, Line){
+		func(b, a *carepath.Medication) (bool, Line) {
+			return b.Code.Code != "" && b.Code.Code == a.Code.Code && normalize(b.Dosage) == normalize(a.Dosage),
+				Line{Kind: Unchanged, Why: "the same medicine and dosage (code " + a.Code.Code + ")"}
+		},
+		func(b, a *carepath.Medication) (bool, Line) {
+			return b.Code.Code != "" && b.Code.Code == a.Code.Code, Line{Kind: Changed, Why: "the same medicine (code " + a.Code.Code + "), the dosage changed"}
+		},
+		func(b, a *carepath.Medication) (bool, Line) {
+			ing := ingredient(a.Code.Display)
+			return ing != "" && ingredient(b.Code.Display) == ing, Line{Kind: Changed, Why: "the same ingredient (" + ing + "), another strength or form"}
+		},
+	}
+	for _, pass := range passes {
+		for j := range after {
+			if matched[j] {
+				continue
 			}
-			continue
+			a := &after[j]
+			i := match(func(b *carepath.Medication) bool { ok, _ := pass(b, a); return ok })
+			if i < 0 {
+				continue
+			}
+			usedBefore[i], matched[j] = true, true
+			_, line := pass(&before[i], a)
+			line.Before, line.After = &before[i], a
+			lineOf[j] = line
 		}
-		pending[j] = true
 	}
 	for j := range after {
-		if !pending[j] {
-			continue
+		if !matched[j] {
+			lineOf[j] = Line{Kind: New, After: &after[j], Why: "not on the list before the admission"}
 		}
-		a := &after[j]
-		ing := ingredient(a.Code.Display)
-		if i := match(func(b *carepath.Medication) bool { return ing != "" && ingredient(b.Code.Display) == ing }); i >= 0 {
-			usedBefore[i] = true
-			lineOf[j] = Line{Kind: Changed, Before: &before[i], After: a, Why: "the same ingredient (" + ing + "), another strength or form"}
-			continue
-		}
-		lineOf[j] = Line{Kind: New, After: a, Why: "not on the list before the admission"}
 	}
 	lines := lineOf
 	for i := range before {

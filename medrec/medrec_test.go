@@ -60,6 +60,14 @@ func TestCompare(t *testing.T) {
 			t.Errorf("ingredient(%q) = %q, want %q", name, got, want)
 		}
 	}
+	// A medicine ordered twice at discharge, the old dosage continued and
+	// another added: the continued one is unchanged, the other new.
+	twice := Compare([]carepath.Medication{med("p1", "198440", "Acetaminophen 500 MG Oral Tablet", "2 tablets every 8 hours")},
+		[]carepath.Medication{med("d1", "198440", "Acetaminophen 500 MG Oral Tablet", "1-2 tablets every 6 hours"),
+			med("d2", "198440", "Acetaminophen 500 MG Oral Tablet", "2 tablets every 8 hours")})
+	if len(twice) != 2 || twice[0].Kind != New || twice[1].Kind != Unchanged || twice[1].Before.ID != "p1" {
+		t.Errorf("ordered twice: %s %s", twice[0].Kind, twice[1].Kind)
+	}
 	if len(Compare(nil, nil)) != 0 {
 		t.Error("two empty lists")
 	}

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 )
@@ -588,7 +589,10 @@ func (p *person) dischargeMedications(enc string, admit, discharge time.Time, re
 		if !ok {
 			m = dischargeNew[""]
 		}
-		order(m)
+		// Not one the patient takes already.
+		if !slices.ContainsFunc(p.activeMeds, func(a activeMed) bool { return a.rxnorm == m.rxnorm }) {
+			order(m)
+		}
 	}
 }
 
