@@ -37,6 +37,8 @@ func TestTransitionEpisodes(t *testing.T) {
 		f := newFixture(t, e)
 		friday := f.clock.now() // Fri 22 May 2026 16:00; Memorial Day on Monday 25
 		admitted := friday.Add(-5*time.Hour - 4*24*time.Hour)
+		// An older order of the same lisinopril, which the later one renews.
+		f.medication(t, "m-before-0", "", "314076", "lisinopril 10 MG Oral Tablet", "2 tablets daily", admitted.AddDate(-1, 0, 0))
 		f.medication(t, "m-before-1", "", "314076", "lisinopril 10 MG Oral Tablet", "1 tablet daily", admitted.AddDate(0, -6, 0))
 		f.medication(t, "m-before-2", "", "197361", "amlodipine 5 MG Oral Tablet", "1 tablet daily", admitted.AddDate(0, -3, 0))
 		f.medication(t, "m-after-1", "e1", "314077", "lisinopril 20 MG Oral Tablet", "1 tablet daily", friday.Add(-6*time.Hour))
@@ -84,7 +86,7 @@ func TestTransitionEpisodes(t *testing.T) {
 		for _, l := range ep.MedRec.Lines {
 			kinds = append(kinds, l.Kind+" "+strings.Fields(l.Medicine)[0])
 		}
-		if strings.Join(kinds, ", ") != "new furosemide, changed lisinopril, stopped amlodipine" {
+		if strings.Join(kinds, ", ") != "new furosemide, changed lisinopril, stopped amlodipine" || ep.MedRec.Lines[1].Before != "1 tablet daily" {
 			t.Errorf("reconciliation lines: %v", kinds)
 		}
 

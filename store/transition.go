@@ -172,8 +172,8 @@ func transitionsWhere(ctx context.Context, db querier, org, where string, args .
 const readmissionWindow = 30 * 24 * time.Hour
 
 // medicationLists reads what reconciliation compares: the medicines the
-// patient was on before the admission (active, or ordered before it and
-// not stopped before it) and the discharge list (the stay's own orders).
+// patient was on before the admission (active orders from before it) and
+// the discharge list (the stay's own orders).
 func medicationLists(ctx context.Context, db querier, org, patientID, encounterID string, admitted time.Time) (before, after []carepath.Medication, err error) {
 	rows, err := db.query(ctx, `SELECT resource_type, id, encounter_id, status, intent, code_system, code, display, authored, requester_id, dosage, reason
 		FROM medication WHERE org_id = ? AND patient_id = ? AND status NOT IN ('entered-in-error', 'cancelled', 'draft')
@@ -186,12 +186,21 @@ func medicationLists(ctx context.Context, db querier, org, patientID, encounterI
 	if err != nil {
 		return nil, nil, err
 	}
+	// Before the admission, the latest order of each medicine: an earlier
+	// discharge's orders, or a renewal, supersede the ones they repeat.
 	admittedAt := formatTime(admitted)
+	latest := map[string]int{}
 	for _, m := range meds {
 		switch {
 		case m.EncounterID == encounterID:
 			after = append(after, m)
 		case m.Status == "active" && m.Authored < admittedAt:
+			key := or(m.Code.Code, strings.ToLower(m.Code.Display))
+			if i, ok := latest[key]; ok {
+				before[i] = m // meds come oldest first
+				continue
+			}
+			latest[key] = len(before)
 			before = append(before, m)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -571,8 +572,8 @@ func (p *person) dischargeMedications(enc string, admit, discharge time.Time, re
 			continue
 		}
 		switch x := r.Float64(); {
-		case x < 0.12:
-			m.dosage = "1 tablet by mouth twice daily"
+		case x < 0.12 && strings.Contains(m.dosage, "tablet by mouth daily"):
+			m.dosage = strings.Replace(m.dosage, "daily", "twice daily", 1)
 			order(m.medication)
 		case x < 0.22:
 			// left off the discharge list
