@@ -219,3 +219,26 @@ func sampleTransition() *carepath.Transition {
 		Elements: []string{"contact: none yet"}, Tasks: []*carepath.Task{{ID: "t1", Title: "Post-discharge contact", Due: d, Status: carepath.TaskAccepted, OwnerName: "Casey"}},
 		Version: 3}
 }
+
+// The board's visit deadline moves to TCM's day 7, then day 14, once the
+// protocol's day has passed.
+func TestTransitionRowVisitDeadline(t *testing.T) {
+	d := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC) // a Monday
+	tr := &carepath.Transition{Discharged: d, ContactDue: d.Add(48 * time.Hour), VisitDue: d.Add(72 * time.Hour),
+		VisitDueHigh: d.Add(6 * 24 * time.Hour), VisitDueModerate: d.Add(13 * 24 * time.Hour), PeriodEnd: d.Add(29 * 24 * time.Hour)}
+	for _, c := range []struct {
+		now  time.Time
+		want string
+		late bool
+	}{
+		{d.Add(time.Hour), "due Thu 5 Nov", false},
+		{d.Add(4 * 24 * time.Hour), "due Sun 8 Nov (day 7)", false},
+		{d.Add(8 * 24 * time.Hour), "due Sun 15 Nov (day 14)", false},
+		{d.Add(20 * 24 * time.Hour), "due Sun 15 Nov (day 14)", true},
+	} {
+		r := newTransitionRow(tr, c.now, time.UTC)
+		if r.VisitState.Label != c.want || r.VisitState.Late != c.late {
+			t.Errorf("at %s: %+v, want %q late %v", c.now, r.VisitState, c.want, c.late)
+		}
+	}
+}

@@ -54,10 +54,19 @@ func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location)
 			r.ContactState.Label += fmt.Sprintf(" · %d attempt%s", n, pluralS(n))
 		}
 	}
+	// The visit (and the reconciliation by it) is due by the protocol's
+	// day; once that has passed, by TCM's day 7, then day 14, while they
+	// still count.
+	visitDue := t.VisitDue
+	for _, d := range []time.Time{t.VisitDueHigh, t.VisitDueModerate} {
+		if now.After(visitDue) && d.After(visitDue) {
+			visitDue = d
+		}
+	}
 	if t.MedRec.Completed != nil {
 		r.MedRecState = elementState{Done: true, Label: "✓ " + at(t.MedRec.Completed.At)}
 	} else {
-		r.MedRecState = due(t.VisitDue)
+		r.MedRecState = due(visitDue)
 		decided := 0
 		for _, l := range t.MedRec.Lines {
 			if l.Decision != "" {
@@ -69,7 +78,13 @@ func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location)
 	if t.Visit != nil {
 		r.VisitState = elementState{Done: true, Label: "✓ " + at(t.Visit.At)}
 	} else {
-		r.VisitState = due(t.VisitDue)
+		r.VisitState = due(visitDue)
+		switch {
+		case visitDue.Equal(t.VisitDueHigh) && !visitDue.Equal(t.VisitDue):
+			r.VisitState.Label += " (day 7)"
+		case visitDue.Equal(t.VisitDueModerate) && !visitDue.Equal(t.VisitDue):
+			r.VisitState.Label += " (day 14)"
+		}
 	}
 	next := t.NextDue()
 	r.Next, r.NextOverdue = at(next), now.After(next)
