@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -195,7 +196,7 @@ func medicationLists(ctx context.Context, db querier, org, patientID, encounterI
 		case m.EncounterID == encounterID:
 			after = append(after, m)
 		case m.Status == "active" && m.Authored < admittedAt:
-			key := or(m.Code.Code, strings.ToLower(m.Code.Display))
+			key := cmp.Or(m.Code.Code, strings.ToLower(m.Code.Display))
 			if i, ok := latest[key]; ok {
 				before[i] = m // meds come oldest first
 				continue
@@ -215,28 +216,21 @@ func reconciliationLines(before, after []carepath.Medication) []carepath.MedRecL
 	if len(after) == 0 {
 		for _, m := range before {
 			lines = append(lines, carepath.MedRecLine{Kind: carepath.MedRecConfirm, Medicine: m.Code.Display, Code: m.Code.Code,
-				Before: or(m.Dosage, "(no dosage recorded)"), Why: "no discharge list on record: confirm with the patient and the discharge summary"})
+				Before: cmp.Or(m.Dosage, "(no dosage recorded)"), Why: "no discharge list on record: confirm with the patient and the discharge summary"})
 		}
 		return lines
 	}
 	for _, l := range medrec.Compare(before, after) {
 		line := carepath.MedRecLine{Kind: l.Kind, Why: l.Why}
 		if l.Before != nil {
-			line.Medicine, line.Code, line.Before = l.Before.Code.Display, l.Before.Code.Code, or(l.Before.Dosage, "(no dosage recorded)")
+			line.Medicine, line.Code, line.Before = l.Before.Code.Display, l.Before.Code.Code, cmp.Or(l.Before.Dosage, "(no dosage recorded)")
 		}
 		if l.After != nil {
-			line.Medicine, line.Code, line.After = l.After.Code.Display, l.After.Code.Code, or(l.After.Dosage, "(no dosage recorded)")
+			line.Medicine, line.Code, line.After = l.After.Code.Display, l.After.Code.Code, cmp.Or(l.After.Dosage, "(no dosage recorded)")
 		}
 		lines = append(lines, line)
 	}
 	return lines
-}
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // OpenTransition implements carepath.TransitionService.
@@ -545,7 +539,7 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 	if err != nil {
 		return nil, 0, err
 	}
-	status := or(f.Status, carepath.TransitionOpen)
+	status := cmp.Or(f.Status, carepath.TransitionOpen)
 	if status != carepath.TransitionOpen && status != carepath.TransitionClosed {
 		return nil, 0, carepath.Errorf(carepath.EINVALID, "Unknown status %q: use open or closed.", f.Status)
 	}

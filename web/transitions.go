@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"carepath"
-	"carepath/rules"
 )
 
 // transitionRow is an episode on the board, its elements in words.
@@ -278,7 +277,3 @@ func transitionChangeFromForm(f url.Values, loc *time.Location) (carepath.Transi
 	}
 	return c, nil
 }
-
-// transitionKindLabels name the episode's tasks.
-var transitionKindLabels = map[string]string{rules.KindPostDischarge: "Contact", rules.KindMedRec: "Reconciliation",
-	rules.KindFollowUpVisit: "Follow-up visit", rules.KindPeriodEnd: "Period end"}
