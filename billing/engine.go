@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"carepath"
 )
 
 // Month is a calendar month in an organization's time zone: its minutes
@@ -126,34 +128,13 @@ type PatientMonth struct {
 	QMB               bool
 }
 
-// Line is a billable line: a code, its units, the practitioner who bills
-// it, the minutes and entries behind it, and the rule's words and source.
-type Line struct {
-	Program        string
-	Code           string
-	Units          int
-	PractitionerID string
-	Minutes        int
-	Entries        []string
-	Why            string
-	Source         string
-}
-
-// NotBilled is something that is not billed, and why.
-type NotBilled struct {
-	Program string
-	Code    string // "" for the whole program
-	Minutes int
-	Why     string
-}
-
-// Result is a patient-month's billing.
-type Result struct {
-	Lines     []Line
-	NotBilled []NotBilled
-	// Counted is the minutes that counted, by program.
-	Counted map[string]int
-}
+// Line is a billable line; NotBilled something not billed, and why;
+// Result a patient-month's billing (the domain's types).
+type (
+	Line      = carepath.BillingLine
+	NotBilled = carepath.NotBilled
+	Result    = carepath.PatientMonthBill
+)
 
 // programMonth is what the engine gathers for one program.
 type programMonth struct {
@@ -172,7 +153,7 @@ func (p *programMonth) total() int { return p.staff + p.pract }
 // exclusions between programs by the same practitioner apply (CCM or PCM,
 // CoCM or general BHI, APCM bundling CCM, PCM and TCM).
 func Bill(pm PatientMonth) Result {
-	r := Result{Counted: map[string]int{}}
+	r := Result{PatientID: pm.PatientID, Month: pm.Month.String(), Counted: map[string]int{}}
 	programs := map[string]*programMonth{}
 	get := func(program string) *programMonth {
 		p := programs[program]

@@ -1,0 +1,186 @@
+package carepath
+
+import (
+	"context"
+	"time"
+)
+
+// Care management programs (the billing package holds their codes).
+const (
+	ProgramCCM  = "CCM"
+	ProgramPCM  = "PCM"
+	ProgramTCM  = "TCM"
+	ProgramBHI  = "BHI"
+	ProgramCoCM = "CoCM"
+	ProgramRPM  = "RPM"
+	ProgramAPCM = "APCM"
+)
+
+// EnrollablePrograms are the programs a patient is enrolled in (TCM comes
+// from transition episodes, without enrollment).
+var EnrollablePrograms = []string{ProgramCCM, ProgramPCM, ProgramBHI, ProgramCoCM, ProgramRPM, ProgramAPCM}
+
+// Staff kinds of time: whose minutes they are for billing.
+const (
+	StaffClinical     = "clinical staff"
+	StaffPractitioner = "practitioner" // physician or other qualified health care professional, personally
+)
+
+// StaffKind is the kind of time a role spends: a physician's is the
+// practitioner's own; everyone else's is clinical staff time.
+func StaffKind(r Role) string {
+	if r == RolePhysician {
+		return StaffPractitioner
+	}
+	return StaffClinical
+}
+
+// Enrollment is a patient's enrollment in a program, billed by a
+// practitioner, over calendar days in the organization's time zone
+// (YYYY-MM-DD; End "" while it lasts).
+type Enrollment struct {
+	OrgID          string
+	ID             string
+	PatientID      string
+	Program        string
+	PractitionerID string
+	Start, End     string
+	// Eligibility is why the patient qualified, in words, as computed when
+	// enrolled; EndReason why the enrollment ended.
+	Eligibility string
+	EndReason   string
+	ByID        string
+	Created     time.Time
+	// Filled in by reads.
+	PractitionerName string
+}
+
+// Consent methods.
+const (
+	ConsentVerbal  = "verbal"
+	ConsentWritten = "written"
+)
+
+// Consent is a patient's consent to a program, with the disclosures the
+// program requires (cost-sharing; one practitioner may bill it a month;
+// the right to stop, effective at the end of the month), until revoked.
+type Consent struct {
+	OrgID           string
+	ID              string
+	PatientID       string
+	Program         string
+	Method          string // verbal or written
+	Given           time.Time
+	ObtainedByID    string
+	ObtainedByName  string
+	CostSharing     bool
+	OnePractitioner bool
+	RightToStop     bool
+	Note            string
+	Revoked         time.Time // zero: in force
+	RevokedByName   string
+	RevokeReason    string
+}
+
+// TimeActivities are what time is spent on.
+var TimeActivities = []string{"care plan", "medication management", "call with patient", "call with caregiver",
+	"coordination with provider", "community resources", "review of data", "education", "other"}
+
+// TimeEntry is time a person spent on a patient for a program. Staff is
+// whose time it is for billing (StaffKind of the person's role). A
+// person's minute is spent once: entries of one person do not overlap.
+type TimeEntry struct {
+	OrgID       string
+	ID          string
+	PatientID   string
+	Program     string
+	UserID      string
+	UserName    string
+	Staff       string
+	Start       time.Time
+	Minutes     int
+	Activity    string
+	Note        string
+	Interactive bool // a live interaction with the patient
+	Created     time.Time
+}
+
+// End is when the entry's time ends.
+func (e *TimeEntry) End() time.Time { return e.Start.Add(time.Duration(e.Minutes) * time.Minute) }
+
+// PatientPrograms is a patient's programs: enrollments (latest first),
+// consents, and the time of a month.
+type PatientPrograms struct {
+	PatientID   string
+	Enrollments []Enrollment
+	Consents    []Consent
+	Time        []TimeEntry // the month's, latest first
+}
+
+// ProgramService keeps enrollments, consents and time. Writes need a role
+// that may change clinical data (ENOTFOUND otherwise) and are audited.
+type ProgramService interface {
+	// FindPatientPrograms returns a patient's enrollments and consents and
+	// the time logged in month (YYYY-MM, the organization's), audited.
+	FindPatientPrograms(ctx context.Context, patientID, month string) (*PatientPrograms, error)
+	// Enroll enrolls a patient in a program from e.Start with the billing
+	// practitioner (a physician of the organization). EINVALID for an
+	// unknown program, a bad day, or an enrollment in the program already
+	// in force on that day.
+	Enroll(ctx context.Context, e *Enrollment) error
+	// EndEnrollment ends an enrollment on a day with a reason (CCM's at the
+	// end of that day's month, as the patient was told).
+	EndEnrollment(ctx context.Context, id, day, reason string) (*Enrollment, error)
+	// RecordConsent records a consent: the method, when, who obtained it
+	// (the actor) and the disclosures. EINVALID for an unknown program or
+	// method, a time in the future.
+	RecordConsent(ctx context.Context, c *Consent) error
+	// RevokeConsent revokes a consent from now, with the reason.
+	RevokeConsent(ctx context.Context, id, reason string) (*Consent, error)
+	// AddTimeEntry logs the actor's time (or, for an administrator, the
+	// named user's) on a patient. EINVALID for a bad program, activity,
+	// minutes (1-240) or a time in the future; ECONFLICT when it overlaps
+	// another entry of the same person, on any patient: a minute is spent
+	// once. Concurrent overlapping entries: one is stored, the others get
+	// ECONFLICT.
+	AddTimeEntry(ctx context.Context, e *TimeEntry) error
+}
+
+// BillingLine is a billable line of a patient's month: a code, its units,
+// the practitioner who bills it, the minutes and entries (or episode)
+// behind it, and the rule's words and source.
+type BillingLine struct {
+	Program        string
+	Code           string
+	Units          int
+	PractitionerID string
+	Minutes        int
+	Entries        []string
+	Why            string
+	Source         string
+}
+
+// NotBilled is something of a patient's month that is not billed, and
+// why (Code "" for a whole program).
+type NotBilled struct {
+	Program string
+	Code    string
+	Minutes int
+	Why     string
+}
+
+// PatientMonthBill is a patient's month as the billing engine reads it.
+type PatientMonthBill struct {
+	PatientID string
+	Month     string // YYYY-MM
+	Lines     []BillingLine
+	NotBilled []NotBilled
+	Counted   map[string]int // minutes that counted, by program
+}
+
+// BillingService bills patients' months.
+type BillingService interface {
+	// BillPatientMonth bills a patient's month (YYYY-MM, in the
+	// organization's time zone) from the record as it stands, audited.
+	BillPatientMonth(ctx context.Context, patientID, month string) (*PatientMonthBill, error)
+}
