@@ -50,6 +50,9 @@ const (
 	AuditTransitionUpdate = "transition.update"
 	// A completed reconciliation made the patient's current medication list.
 	AuditMedicationListUpdate = "medication_list.update"
+	AuditEnrollment           = "enrollment.change" // enrolled, or an enrollment ended
+	AuditConsent              = "consent.change"    // a consent recorded or revoked
+	AuditTimeEntry            = "time.add"
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

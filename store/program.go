@@ -1,0 +1,364 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/billing"
+)
+
+// Programs and billing (migration 0023): enrollments, consents, time.
+
+// FindPatientPrograms implements carepath.ProgramService.
+func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) (*carepath.PatientPrograms, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &carepath.PatientPrograms{PatientID: patientID}
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		loc, err := orgLocation(ctx, r, a.OrgID)
+		if err != nil {
+			return err
+		}
+		m, err := billing.ParseMonth(month, loc)
+		if err != nil {
+			return carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
+		}
+		if out.Enrollments, err = enrollmentsOf(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		if out.Consents, err = consentsOf(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		out.Time, err = timeEntriesWhere(ctx, r, a.OrgID, "e.patient_id = ? AND e.start_at >= ? AND e.start_at < ? ORDER BY e.start_at DESC",
+			patientID, formatTime(m.Start()), formatTime(m.End()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Programs",
+		Detail: fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s", len(out.Enrollments), len(out.Consents), len(out.Time), month)})
+}
+
+func enrollmentsOf(ctx context.Context, db querier, org, patientID string) ([]carepath.Enrollment, error) {
+	rows, err := db.query(ctx, `SELECT e.id, e.program, e.practitioner_id, e.start_day, e.end_day, e.eligibility, e.end_reason, e.by_id, e.created_at,
+		COALESCE(NULLIF(u.name, ''), u.email, '') FROM enrollment e LEFT JOIN app_user u ON u.org_id = e.org_id AND u.id = e.practitioner_id
+		WHERE e.org_id = ? AND e.patient_id = ? ORDER BY e.start_day DESC, e.id`, org, patientID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Enrollment, error) {
+		e := carepath.Enrollment{OrgID: org, PatientID: patientID}
+		var created string
+		err := scan(&e.ID, &e.Program, &e.PractitionerID, &e.Start, &e.End, &e.Eligibility, &e.EndReason, &e.ByID, &created, &e.PractitionerName)
+		e.Created = parseTime(created)
+		return e, err
+	})
+}
+
+func consentsOf(ctx context.Context, db querier, org, patientID string) ([]carepath.Consent, error) {
+	rows, err := db.query(ctx, `SELECT c.id, c.program, c.method, c.given_at, c.obtained_by, COALESCE(NULLIF(u.name, ''), u.email, ''), c.cost_sharing, c.one_practitioner,
+		c.right_to_stop, c.note, c.revoked_at, c.revoked_by, c.revoke_reason FROM consent c LEFT JOIN app_user u ON u.org_id = c.org_id AND u.id = c.obtained_by
+		WHERE c.org_id = ? AND c.patient_id = ? ORDER BY c.given_at DESC, c.id`, org, patientID)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Consent, error) {
+		c := carepath.Consent{OrgID: org, PatientID: patientID}
+		var given, revoked string
+		var cost, one, stop int
+		err := scan(&c.ID, &c.Program, &c.Method, &given, &c.ObtainedByID, &c.ObtainedByName, &cost, &one, &stop, &c.Note, &revoked, &c.RevokedByName, &c.RevokeReason)
+		c.Given, c.Revoked = parseTime(given), parseOptionalTime(revoked)
+		c.CostSharing, c.OnePractitioner, c.RightToStop = cost == 1, one == 1, stop == 1
+		return c, err
+	})
+}
+
+func parseOptionalTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	return parseTime(s)
+}
+
+// timeEntriesWhere reads the organization's time entries matching where
+// (on alias e), with their people's names.
+func timeEntriesWhere(ctx context.Context, db querier, org, where string, args ...any) ([]carepath.TimeEntry, error) {
+	rows, err := db.query(ctx, `SELECT e.id, e.patient_id, e.program, e.user_id, COALESCE(NULLIF(u.name, ''), u.email, ''), e.staff, e.start_at, e.minutes, e.activity,
+		e.note, e.interactive, e.created_at FROM time_entry e LEFT JOIN app_user u ON u.org_id = e.org_id AND u.id = e.user_id
+		WHERE e.org_id = ? AND `+where, append([]any{org}, args...)...)
+	return collect(rows, err, func(scan func(...any) error) (carepath.TimeEntry, error) {
+		e := carepath.TimeEntry{OrgID: org}
+		var start, created string
+		var interactive int
+		err := scan(&e.ID, &e.PatientID, &e.Program, &e.UserID, &e.UserName, &e.Staff, &start, &e.Minutes, &e.Activity, &e.Note, &interactive, &created)
+		e.Start, e.Created, e.Interactive = parseTime(start), parseTime(created), interactive == 1
+		return e, err
+	})
+}
+
+// validDay checks a YYYY-MM-DD day.
+func validDay(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// Enroll implements carepath.ProgramService.
+func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
+		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+	}
+	if !validDay(e.Start) {
+		problems = append(problems, "a start day (YYYY-MM-DD)")
+	}
+	if e.PractitionerID == "" {
+		problems = append(problems, "the billing practitioner")
+	}
+	if len(problems) > 0 {
+		return carepath.Errorf(carepath.EINVALID, "An enrollment needs: %s.", strings.Join(problems, "; "))
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := findPatient(ctx, tx, a.OrgID, e.PatientID); err != nil {
+			return err
+		}
+		var role string
+		err := tx.queryRow(ctx, "SELECT role FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, e.PractitionerID).Scan(&role)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && carepath.Role(role) != carepath.RolePhysician) {
+			return carepath.Errorf(carepath.EINVALID, "The billing practitioner must be an active physician or other billing practitioner of this organization.")
+		} else if err != nil {
+			return err
+		}
+		var since string
+		err = tx.queryRow(ctx, `SELECT start_day FROM enrollment WHERE org_id = ? AND patient_id = ? AND program = ? AND (end_day = '' OR end_day >= ?)
+			ORDER BY start_day LIMIT 1`, a.OrgID, e.PatientID, e.Program, e.Start).Scan(&since)
+		if err == nil {
+			return carepath.Errorf(carepath.EINVALID, "The patient is enrolled in %s already (since %s); end that enrollment first.", e.Program, since)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		e.OrgID, e.ID, e.ByID, e.Created, e.End, e.EndReason = a.OrgID, newID(), a.ActorID(), tx.Now, "", ""
+		if _, err := tx.Exec(ctx, `INSERT INTO enrollment (org_id, id, patient_id, program, practitioner_id, start_day, eligibility, by_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.PractitionerID, e.Start, e.Eligibility, e.ByID, formatTime(tx.Now)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+			PatientID: e.PatientID, Object: "Enrollment/" + e.ID, Detail: fmt.Sprintf("%s from %s, billed by %s", e.Program, e.Start, e.PractitionerID)}, a)})
+	})
+}
+
+// EndEnrollment implements carepath.ProgramService.
+func (db *DB) EndEnrollment(ctx context.Context, id, day, reason string) (*carepath.Enrollment, error) {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if !validDay(day) || reason == "" {
+		return nil, carepath.Errorf(carepath.EINVALID, "Ending an enrollment needs the day (YYYY-MM-DD) and the reason.")
+	}
+	var out *carepath.Enrollment
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		var patientID string
+		if err := tx.queryRow(ctx, "SELECT patient_id FROM enrollment WHERE org_id = ? AND id = ?", a.OrgID, id).Scan(&patientID); errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Enrollment not found.")
+		} else if err != nil {
+			return err
+		}
+		all, err := enrollmentsOf(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(e carepath.Enrollment) bool { return e.ID == id })
+		e := all[i]
+		if e.End != "" {
+			return carepath.Errorf(carepath.EINVALID, "This enrollment ended on %s already.", e.End)
+		}
+		end := day
+		if e.Program == carepath.ProgramCCM {
+			// As the patient was told: a stop takes effect at the end of
+			// the month.
+			d, _ := time.Parse(time.DateOnly, day)
+			end = time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		}
+		if end < e.Start {
+			return carepath.Errorf(carepath.EINVALID, "The enrollment began on %s; it cannot end before.", e.Start)
+		}
+		e.End, e.EndReason = end, reason
+		if _, err := tx.Exec(ctx, "UPDATE enrollment SET end_day = ?, end_reason = ? WHERE org_id = ? AND id = ?", end, reason, a.OrgID, id); err != nil {
+			return err
+		}
+		out = &e
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+			PatientID: patientID, Object: "Enrollment/" + id, Detail: fmt.Sprintf("%s ends %s: %s", e.Program, end, reason)}, a)})
+	})
+	return out, err
+}
+
+// RecordConsent implements carepath.ProgramService.
+func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	if c.Given.IsZero() {
+		c.Given = now
+	}
+	var problems []string
+	if !slices.Contains(carepath.EnrollablePrograms, c.Program) {
+		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", c.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+	}
+	if c.Method != carepath.ConsentVerbal && c.Method != carepath.ConsentWritten {
+		problems = append(problems, "how it was given (verbal or written)")
+	}
+	if c.Given.After(now.Add(5 * time.Minute)) {
+		problems = append(problems, "a time that is not in the future")
+	}
+	if len(problems) > 0 {
+		return carepath.Errorf(carepath.EINVALID, "A consent needs: %s.", strings.Join(problems, "; "))
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := findPatient(ctx, tx, a.OrgID, c.PatientID); err != nil {
+			return err
+		}
+		c.OrgID, c.ID, c.ObtainedByID, c.ObtainedByName = a.OrgID, newID(), a.ActorID(), actorLabel(a)
+		c.Note = strings.TrimSpace(c.Note)
+		if _, err := tx.Exec(ctx, `INSERT INTO consent (org_id, id, patient_id, program, method, given_at, obtained_by, cost_sharing, one_practitioner,
+			right_to_stop, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.OrgID, c.ID, c.PatientID, c.Program, c.Method, formatTime(c.Given),
+			c.ObtainedByID, boolInt(c.CostSharing), boolInt(c.OnePractitioner), boolInt(c.RightToStop), c.Note, formatTime(tx.Now)); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s, %s, %s", c.Program, c.Method, c.Given.UTC().Format(time.RFC3339))
+		if !c.CostSharing || !c.OnePractitioner || !c.RightToStop {
+			detail += "; disclosures incomplete: time will not be billed"
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
+			PatientID: c.PatientID, Object: "Consent/" + c.ID, Detail: detail}, a)})
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// RevokeConsent implements carepath.ProgramService.
+func (db *DB) RevokeConsent(ctx context.Context, id, reason string) (*carepath.Consent, error) {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return nil, carepath.Errorf(carepath.EINVALID, "Say why the consent is revoked.")
+	}
+	var out *carepath.Consent
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		var patientID string
+		if err := tx.queryRow(ctx, "SELECT patient_id FROM consent WHERE org_id = ? AND id = ?", a.OrgID, id).Scan(&patientID); errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Consent not found.")
+		} else if err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, "UPDATE consent SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE org_id = ? AND id = ? AND revoked_at = ''",
+			formatTime(tx.Now), actorLabel(a), reason, a.OrgID, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return carepath.Errorf(carepath.EINVALID, "This consent was revoked already.")
+		}
+		all, err := consentsOf(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		c := all[slices.IndexFunc(all, func(c carepath.Consent) bool { return c.ID == id })]
+		out = &c
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
+			PatientID: patientID, Object: "Consent/" + id, Detail: c.Program + " revoked: " + reason}, a)})
+	})
+	return out, err
+}
+
+// maxEntryMinutes bounds one time entry (4 hours).
+const maxEntryMinutes = 240
+
+// AddTimeEntry implements carepath.ProgramService.
+func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	var problems []string
+	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
+		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+	}
+	if !slices.Contains(carepath.TimeActivities, e.Activity) {
+		problems = append(problems, fmt.Sprintf("the activity %q is not one of %s", e.Activity, strings.Join(carepath.TimeActivities, ", ")))
+	}
+	if e.Minutes < 1 || e.Minutes > maxEntryMinutes {
+		problems = append(problems, fmt.Sprintf("minutes from 1 to %d (%d given)", maxEntryMinutes, e.Minutes))
+	}
+	if e.Start.IsZero() || e.End().After(now.Add(5*time.Minute)) {
+		problems = append(problems, "a start whose time has passed")
+	}
+	if len(problems) > 0 {
+		return carepath.Errorf(carepath.EINVALID, "A time entry needs: %s.", strings.Join(problems, "; "))
+	}
+	if e.UserID == "" || e.UserID == a.ActorID() || !a.Role().CanManageUsers() {
+		e.UserID = a.ActorID() // only an administrator logs another person's time
+	}
+	e.Note = strings.TrimSpace(e.Note)
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := findPatient(ctx, tx, a.OrgID, e.PatientID); err != nil {
+			return err
+		}
+		var role, name, email string
+		err := tx.queryRow(ctx, "SELECT role, name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, e.UserID).Scan(&role, &name, &email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.EINVALID, "The time must be an active user's of this organization.")
+		} else if err != nil {
+			return err
+		}
+		// The person's lock row first: concurrent entries of one person
+		// queue here (a row lock on PostgreSQL; SQLite has one writer),
+		// so that each sees the others before it checks for overlap.
+		if _, err := tx.Exec(ctx, `INSERT INTO time_lock (org_id, user_id, seq) VALUES (?, ?, 1)
+			ON CONFLICT (org_id, user_id) DO UPDATE SET seq = time_lock.seq + 1`, a.OrgID, e.UserID); err != nil {
+			return err
+		}
+		var otherStart string
+		var otherMinutes int
+		err = tx.queryRow(ctx, `SELECT start_at, minutes FROM time_entry WHERE org_id = ? AND user_id = ? AND start_at < ? AND end_at > ? LIMIT 1`,
+			a.OrgID, e.UserID, formatTime(e.End()), formatTime(e.Start)).Scan(&otherStart, &otherMinutes)
+		if err == nil {
+			return carepath.Errorf(carepath.ECONFLICT, "This time overlaps another entry of %s (%d minutes from %s UTC): a minute is spent once.",
+				cmp.Or(name, email), otherMinutes, parseTime(otherStart).UTC().Format("2 Jan 15:04"))
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		e.OrgID, e.ID, e.Staff, e.UserName, e.Created = a.OrgID, newID(), carepath.StaffKind(carepath.Role(role)), cmp.Or(name, email), tx.Now
+		if _, err := tx.Exec(ctx, `INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, minutes, activity, note,
+			interactive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.UserID, e.Staff,
+			formatTime(e.Start), formatTime(e.End()), e.Minutes, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
+			PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %d minutes of %s by %s", e.Program, e.Minutes, e.Activity, e.UserName)}, a)})
+	})
+}

@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"carepath"
+	"carepath/internal/testdb"
+)
+
+func TestProgramsAndBilling(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e) // 22 May 2026, 14:00 UTC
+		db := f.db
+		dr := addUser(t, db, f.org, "dr@example.org", carepath.RolePhysician)
+		now := f.clock.now()
+
+		// Enrollment: bad input names every problem; the practitioner must
+		// be a physician; one enrollment in a program at a time.
+		err := db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: "p1", Program: "XYZ", Start: "May 1"})
+		wantCode(t, "bad enrollment", err, carepath.EINVALID)
+		if !strings.Contains(err.Error(), `the program "XYZ"`) || !strings.Contains(err.Error(), "a start day") || !strings.Contains(err.Error(), "billing practitioner") {
+			t.Errorf("the problems: %v", err)
+		}
+		wantCode(t, "a care manager as practitioner", db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM,
+			Start: "2026-05-01", PractitionerID: f.cm.ID}), carepath.EINVALID)
+		wantCode(t, "the auditor", db.Enroll(as(f.auditor), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM,
+			Start: "2026-05-01", PractitionerID: dr.ID}), carepath.ENOTFOUND)
+		wantCode(t, "another organization's patient", db.Enroll(as(f.outs), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM,
+			Start: "2026-05-01", PractitionerID: dr.ID}), carepath.ENOTFOUND)
+		ccm := &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM, Start: "2026-05-01", PractitionerID: dr.ID, Eligibility: "2 chronic conditions"}
+		must(t, db.Enroll(as(f.cm), ccm))
+		wantCode(t, "enrolled twice", db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM,
+			Start: "2026-05-10", PractitionerID: dr.ID}), carepath.EINVALID)
+
+		// Time before the consent is kept, and not billed.
+		entry := func(by *carepath.User, patient string, start time.Time, minutes int) error {
+			return db.AddTimeEntry(as(by), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Minutes: minutes,
+				Activity: "call with patient", Note: "checked weights"})
+		}
+		must(t, entry(f.cm, "p1", now.Add(-48*time.Hour), 15)) // 20 May
+		wantCode(t, "a bad entry", db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM,
+			Start: now.Add(time.Hour), Minutes: 0, Activity: "chatting"}), carepath.EINVALID)
+		wantCode(t, "the auditor logs no time", entry(f.auditor, "p1", now.Add(-5*time.Hour), 10), carepath.ENOTFOUND)
+
+		c := &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: carepath.ConsentVerbal, Given: now.Add(-24 * time.Hour),
+			CostSharing: true, OnePractitioner: true, RightToStop: true}
+		wantCode(t, "a bad consent", db.RecordConsent(as(f.cm), &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: "telepathy"}), carepath.EINVALID)
+		must(t, db.RecordConsent(as(f.cm), c))
+		must(t, entry(f.cm, "p1", now.Add(-6*time.Hour), 25))
+		must(t, entry(f.nurse, "p1", now.Add(-6*time.Hour), 20)) // another person at the same time: counts
+
+		// A minute is spent once: an overlapping entry of the same person,
+		// on this patient or another, is refused.
+		wantCode(t, "overlapping, same patient", entry(f.cm, "p1", now.Add(-6*time.Hour+10*time.Minute), 10), carepath.ECONFLICT)
+		wantCode(t, "overlapping, another patient", entry(f.cm, "p2", now.Add(-6*time.Hour+24*time.Minute), 10), carepath.ECONFLICT)
+		must(t, entry(f.cm, "p2", now.Add(-6*time.Hour+25*time.Minute), 10)) // right after: fine
+
+		bill, err := db.BillPatientMonth(as(f.cm), "p1", "2026-05")
+		must(t, err)
+		var lines []string
+		for _, l := range bill.Lines {
+			lines = append(lines, fmt.Sprintf("%s x%d by %v (%d min)", l.Code, l.Units, l.PractitionerID == dr.ID, l.Minutes))
+		}
+		if strings.Join(lines, ", ") != "99490 x1 by true (45 min), 99439 x1 by true (45 min)" {
+			t.Errorf("lines: %v", lines)
+		}
+		if len(bill.NotBilled) == 0 || !strings.Contains(bill.NotBilled[0].Why, "before the consent of") || bill.NotBilled[0].Minutes != 15 {
+			t.Errorf("not billed: %+v", bill.NotBilled)
+		}
+
+		progs, err := db.FindPatientPrograms(as(f.nurse), "p1", "2026-05")
+		must(t, err)
+		if len(progs.Enrollments) != 1 || progs.Enrollments[0].PractitionerName == "" || len(progs.Consents) != 1 || progs.Consents[0].ObtainedByName == "" ||
+			len(progs.Time) != 3 || progs.Time[0].Staff != carepath.StaffClinical {
+			t.Errorf("programs: %+v", progs)
+		}
+
+		// The consent revoked: the later time is not billed; CCM's
+		// enrollment ends with the month.
+		f.clock.add(time.Hour)
+		_, err = db.RevokeConsent(as(f.cm), c.ID, "")
+		wantCode(t, "a revocation needs its reason", err, carepath.EINVALID)
+		revoked, err := db.RevokeConsent(as(f.cm), c.ID, "patient declined further calls")
+		must(t, err)
+		if revoked.Revoked.IsZero() || revoked.RevokeReason != "patient declined further calls" {
+			t.Errorf("revoked: %+v", revoked)
+		}
+		f.clock.add(time.Hour)
+		must(t, entry(f.cm, "p1", f.clock.now().Add(-30*time.Minute), 20))
+		bill, err = db.BillPatientMonth(as(f.cm), "p1", "2026-05")
+		must(t, err)
+		if len(bill.Lines) != 2 || !strings.Contains(fmt.Sprint(bill.NotBilled), "after the consent was revoked") {
+			t.Errorf("after the revocation: %+v / %+v", bill.Lines, bill.NotBilled)
+		}
+		ended, err := db.EndEnrollment(as(f.cm), ccm.ID, "2026-05-22", "patient declined")
+		must(t, err)
+		if ended.End != "2026-05-31" {
+			t.Errorf("CCM ends at the end of the month, not %s", ended.End)
+		}
+		_, err = db.BillPatientMonth(as(f.cm), "p1", "May 2026")
+		wantCode(t, "a bad month", err, carepath.EINVALID)
+	})
+}
+
+// Concurrent overlapping entries of one person: exactly one is stored.
+func TestTimeEntryOnceUnderConcurrency(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		start := f.clock.now().Add(-3 * time.Hour)
+		// A first round, days apart, opens the connections, so that the
+		// second round's transactions run at the same moment.
+		var warm sync.WaitGroup
+		for i := range 16 {
+			warm.Add(1)
+			go func() {
+				defer warm.Done()
+				must(t, f.db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM,
+					Start: start.AddDate(0, 0, -1-i), Minutes: 5, Activity: "care plan"}))
+			}()
+		}
+		warm.Wait()
+		var wg sync.WaitGroup
+		results := make([]error, 16)
+		ready := make(chan struct{})
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-ready // all at once
+				patient := []string{"p1", "p2"}[i%2]
+				results[i] = f.db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM,
+					Start: start.Add(time.Duration(i) * time.Minute), Minutes: 30, Activity: "care plan"})
+			}()
+		}
+		close(ready)
+		wg.Wait()
+		stored, conflicts := 0, 0
+		for _, err := range results {
+			switch {
+			case err == nil:
+				stored++
+			case carepath.ErrorCode(err) == carepath.ECONFLICT:
+				conflicts++
+			default:
+				t.Errorf("unexpected: %v", err)
+			}
+		}
+		if stored != 1 || conflicts != len(results)-1 {
+			t.Errorf("%d stored, %d conflicts; want 1 and %d", stored, conflicts, len(results)-1)
+		}
+	})
+}
