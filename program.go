@@ -137,6 +137,9 @@ type ProgramService interface {
 	RecordConsent(ctx context.Context, c *Consent) error
 	// RevokeConsent revokes a consent from now, with the reason.
 	RevokeConsent(ctx context.Context, id, reason string) (*Consent, error)
+	// FindPractitioners lists the organization's active billing
+	// practitioners (physicians), by name, for the enrollment form.
+	FindPractitioners(ctx context.Context) ([]*User, error)
 	// AddTimeEntry logs the actor's time (or, for an administrator, the
 	// named user's) on a patient. EINVALID for a bad program, activity,
 	// minutes (1-240) or a time in the future; ECONFLICT when it overlaps

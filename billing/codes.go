@@ -124,3 +124,39 @@ func FindCode(code string) (Code, bool) {
 	}
 	return Code{}, false
 }
+
+// progressCodes are the codes whose thresholds a program's minutes are
+// shown against: its clinical staff base code and add-on.
+var progressCodes = map[string][2]string{CCM: {"99490", "99439"}, PCM: {"99426", "99427"}, BHI: {"99484", ""},
+	CoCM: {"99493", "99494"}, RPM: {"99457", "99458"}}
+
+// Progress is where a program's minutes of a month stand: the next
+// threshold (minutes) and the code it reaches, or done when the last
+// billable threshold is passed. CoCM's first month counts toward 99492.
+func Progress(program string, minutes int, m Month, firstMonth bool) (next int, code string, done bool) {
+	pair, ok := progressCodes[program]
+	if !ok {
+		return 0, "", true
+	}
+	if program == CoCM && firstMonth {
+		pair[0] = "99492"
+	}
+	base, _ := FindCode(pair[0])
+	if minutes < base.First {
+		return base.First, base.Code, false
+	}
+	add, ok := FindCode(pair[1])
+	if !ok || !add.InEffect(m) {
+		return 0, "", true
+	}
+	full := base.First
+	if program == CoCM {
+		full = map[string]int{"99492": 70, "99493": 60}[base.Code] // the full times the midpoints halve
+	}
+	for unit := 1; add.MaxUnits == 0 || unit <= add.MaxUnits; unit++ {
+		if at := full + add.First + (unit-1)*add.Each; minutes < at {
+			return at, add.Code, false
+		}
+	}
+	return 0, "", true
+}

@@ -402,3 +402,32 @@ func TestParseMonth(t *testing.T) {
 		t.Error("month 13")
 	}
 }
+
+func TestProgress(t *testing.T) {
+	for _, c := range []struct {
+		program string
+		minutes int
+		first   bool
+		next    int
+		code    string
+		done    bool
+	}{
+		{CCM, 0, false, 20, "99490", false},
+		{CCM, 19, false, 20, "99490", false},
+		{CCM, 20, false, 40, "99439", false},
+		{CCM, 45, false, 60, "99439", false},
+		{CCM, 60, false, 0, "", true},
+		{PCM, 31, false, 60, "99427", false},
+		{BHI, 25, false, 0, "", true},
+		{CoCM, 10, true, 36, "99492", false},
+		{CoCM, 40, true, 86, "99494", false},
+		{CoCM, 40, false, 76, "99494", false},
+		{RPM, 25, false, 40, "99458", false},
+		{TCM, 10, false, 0, "", true},
+	} {
+		next, code, done := Progress(c.program, c.minutes, nov2026, c.first)
+		if next != c.next || code != c.code || done != c.done {
+			t.Errorf("%s %d: %d %s %v, want %d %s %v", c.program, c.minutes, next, code, done, c.next, c.code, c.done)
+		}
+	}
+}

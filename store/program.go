@@ -294,6 +294,17 @@ func (db *DB) RevokeConsent(ctx context.Context, id, reason string) (*carepath.C
 	return out, err
 }
 
+// FindPractitioners implements carepath.ProgramService.
+func (db *DB) FindPractitioners(ctx context.Context) ([]*carepath.User, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, "SELECT "+userColumns+" FROM app_user WHERE org_id = ? AND role = ? AND NOT disabled ORDER BY name, email",
+		a.OrgID, string(carepath.RolePhysician))
+	return collect(rows, err, scanUser)
+}
+
 // maxEntryMinutes bounds one time entry (4 hours).
 const maxEntryMinutes = 240
 

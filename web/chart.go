@@ -30,6 +30,9 @@ type chartData struct {
 	CanWrite                      bool            // may add tasks
 	Queues                        []carepath.Role // a new task's queues
 	DefaultDue                    string          // YYYY-MM-DD
+	// Programs are the patient's enrolled programs with this month's
+	// minutes toward their next threshold.
+	Programs []programRow
 }
 
 // seriesChart is one small multiple: an SVG and its text alternative.
@@ -88,6 +91,12 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
 	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
+	if s.Programs != nil && s.Billing != nil {
+		if d.Programs, err = s.monthPrograms(r, c, now); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	d.Primary = carepath.PrimaryCareManager(c.Patient.CareTeam)
 	for _, p := range c.Conditions {
 		switch p.ClinicalStatus {

@@ -14,7 +14,7 @@ import (
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html", "careplan.html", "careplan_revisions.html", "careplan_copy.html", "templates.html", "transitions.html", "transition.html"}
+var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html", "careplan.html", "careplan_revisions.html", "careplan_copy.html", "templates.html", "transitions.html", "transition.html", "programs.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
@@ -46,7 +46,8 @@ func (s *Server) parseTemplates() error {
 			}
 			return strconv.Itoa(n) + " " + noun + "s"
 		},
-		"goalTarget": careplan.GoalTarget,
+		"goalTarget":   careplan.GoalTarget,
+		"programLabel": programLabel,
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
 				if r.ID == id {

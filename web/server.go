@@ -46,6 +46,8 @@ type Services struct {
 	CarePlans     carepath.CarePlanService
 	Risk          carepath.RiskService
 	Transitions   carepath.TransitionService
+	Programs      carepath.ProgramService
+	Billing       carepath.BillingService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -169,6 +171,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /patients/{id}/careplan/copy.pdf", s.requireUser(s.handlePatientCopy))
 	mux.HandleFunc("POST /patients/{id}/careplan/copy", s.requireUser(s.handleCopyGiven))
 	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
+	mux.HandleFunc("GET /patients/{id}/programs", s.requireUser(s.handlePrograms))
+	mux.HandleFunc("POST /patients/{id}/programs", s.requireUser(s.handleChangePrograms))
 	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))
 	mux.HandleFunc("GET /transitions/{id}", s.requireUser(s.handleTransition))
 	mux.HandleFunc("POST /transitions/{id}", s.requireUser(s.handleChangeTransition))
@@ -204,6 +208,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/risk", s.requireToken(s.handleAPIRisk))
 	mux.HandleFunc("PUT /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPISaveCareTeam))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
+	mux.HandleFunc("GET /api/v1/programs", s.requireToken(s.handleAPIPrograms))
+	mux.HandleFunc("POST /api/v1/patients/{id}/enrollments", s.requireToken(s.handleAPIEnroll))
+	mux.HandleFunc("POST /api/v1/patients/{id}/consents", s.requireToken(s.handleAPIConsent))
+	mux.HandleFunc("POST /api/v1/time-entries", s.requireToken(s.handleAPITimeEntry))
+	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.requireToken(s.handleAPIPatientBilling))
 	mux.HandleFunc("GET /api/v1/transitions", s.requireToken(s.handleAPITransitions))
 	mux.HandleFunc("GET /api/v1/transitions/{id}", s.requireToken(s.handleAPITransition))
 	mux.HandleFunc("PATCH /api/v1/transitions/{id}", s.requireToken(s.handleAPIUpdateTransition))

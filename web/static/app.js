@@ -215,4 +215,64 @@
       b.addEventListener("click", showKeys);
     }
   });
+
+  // The time tracker on a patient's programs page: start, pause, resume,
+  // stop. Its state lives in the browser's storage under the patient, so
+  // that it survives a reload; stopping fills the time form (the first
+  // start, as an instant, and the minutes counted) and submits it.
+  function timer() {
+    var box = document.getElementById("timer");
+    if (!box) return;
+    var key = "carepath.timer." + box.dataset.patient;
+    var shown = document.getElementById("timer-elapsed");
+    var start = document.getElementById("timer-start");
+    var pause = document.getElementById("timer-pause");
+    var stop = document.getElementById("timer-stop");
+    function load() {
+      try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
+    }
+    function save(t) {
+      if (t) localStorage.setItem(key, JSON.stringify(t)); else localStorage.removeItem(key);
+    }
+    function elapsed(t) {
+      return t ? t.counted + (t.since ? Date.now() - t.since : 0) : 0;
+    }
+    function draw() {
+      var t = load(), ms = elapsed(t), s = Math.floor(ms / 1000);
+      shown.textContent = Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+      start.textContent = t && !t.since ? "Resume" : "Start";
+      start.disabled = !!(t && t.since);
+      pause.disabled = !(t && t.since);
+      stop.disabled = !t;
+      box.classList.toggle("running", !!(t && t.since));
+    }
+    start.addEventListener("click", function () {
+      var t = load() || { first: Date.now(), counted: 0, since: null };
+      t.since = Date.now();
+      save(t);
+      draw();
+    });
+    pause.addEventListener("click", function () {
+      var t = load();
+      if (!t) return;
+      t.counted = elapsed(t);
+      t.since = null;
+      save(t);
+      draw();
+    });
+    stop.addEventListener("click", function () {
+      var t = load();
+      if (!t) return;
+      var form = document.getElementById("time-form");
+      form.elements.minutes.value = Math.max(1, Math.round(elapsed(t) / 60000));
+      form.elements.start_epoch.value = Math.floor(t.first / 1000);
+      form.elements.program.value = document.getElementById("timer-program").value;
+      save(null);
+      form.submit();
+    });
+    draw();
+    setInterval(draw, 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", timer);
 })();

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+func TestProgramsAPI(t *testing.T) {
+	m := startDemo(t, 20)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	loc, _ := time.LoadLocation(org.TimeZone)
+	token := apiToken(t, m, "cm@demo.carepath.example")
+	dr, _ := m.DB.FindUserByEmail(sys, "physician@demo.carepath.example")
+	ps, _, _ := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 20})
+	patient := ps[0]
+
+	var programs struct {
+		Programs []struct {
+			Program string
+			Codes   []struct{ Code, From, Source string }
+		}
+	}
+	if resp, body := apiSend(t, "GET", base+"/api/v1/programs", token, "", &programs); resp.StatusCode != 200 || len(programs.Programs) != 7 {
+		t.Fatalf("programs: %d %s", resp.StatusCode, body)
+	}
+	for _, p := range programs.Programs {
+		for _, c := range p.Codes {
+			if c.Source == "" || c.From == "" {
+				t.Errorf("%s %s without its source or date", p.Program, c.Code)
+			}
+		}
+	}
+
+	// The entries' month is the organization's month of their start (which,
+	// in a month's first hour, is the month before).
+	start := time.Now().Add(-55 * time.Minute).UTC()
+	month := start.In(loc).Format("2006-01")
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/api/v1/patients/" + patient.ID + "/enrollments", `{"program": "CCM", "practitioner_id": "` + dr.ID + `", "start": "` + start.In(loc).AddDate(0, 0, -1).Format(time.DateOnly) + `"}`, 201},
+		{"POST", "/api/v1/patients/" + patient.ID + "/enrollments", `{"program": "CCM", "practitioner_id": "` + dr.ID + `", "start": "` + start.In(loc).Format(time.DateOnly) + `"}`, 400},
+		{"POST", "/api/v1/patients/" + patient.ID + "/consents", `{"program": "CCM", "method": "verbal", "given": "` + start.Add(-time.Minute).Format(time.RFC3339) + `", "cost_sharing": true, "one_practitioner": true, "right_to_stop": true}`, 201},
+		{"POST", "/api/v1/time-entries", fmt.Sprintf(`{"patient_id": %q, "program": "CCM", "start": %q, "minutes": 25, "activity": "call with patient"}`, patient.ID, start.Format(time.RFC3339)), 201},
+		{"POST", "/api/v1/time-entries", fmt.Sprintf(`{"patient_id": %q, "program": "CCM", "start": %q, "minutes": 10, "activity": "care plan"}`, patient.ID, start.Add(10*time.Minute).Format(time.RFC3339)), 409},
+		{"POST", "/api/v1/time-entries", fmt.Sprintf(`{"patient_id": %q, "program": "CCM", "start": %q, "minutes": 20, "activity": "care plan"}`, patient.ID, start.Add(30*time.Minute).Format(time.RFC3339)), 201},
+		{"POST", "/api/v1/time-entries", fmt.Sprintf(`{"patient_id": %q, "program": "CCM", "start": %q, "minutes": 999, "activity": "gossip"}`, patient.ID, start.Format(time.RFC3339)), 400},
+	} {
+		if resp, body := apiSend(t, c.method, base+c.path, token, c.body, nil); resp.StatusCode != c.status {
+			t.Errorf("%s %s %s: %d, want %d\n%s", c.method, c.path, c.body, resp.StatusCode, c.status, body)
+		}
+	}
+	var bill struct {
+		Counted map[string]int `json:"minutes_counted"`
+		Lines   []struct {
+			Code, Why, Source string
+			Units             int
+			Evidence          []string
+		}
+	}
+	if resp, body := apiSend(t, "GET", base+"/api/v1/billing/"+month+"/patients/"+patient.ID, token, "", &bill); resp.StatusCode != 200 ||
+		bill.Counted["CCM"] != 45 || len(bill.Lines) != 2 || bill.Lines[0].Code != "99490" || bill.Lines[1].Code != "99439" || len(bill.Lines[0].Evidence) != 2 {
+		t.Errorf("billing: %d %s", resp.StatusCode, body)
+	}
+	// The chart's header shows the month's minutes toward the next threshold.
+	cmWeb := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	chart, _ := cmWeb.get(base + "/patients/" + patient.ID)
+	if month == time.Now().In(loc).Format("2006-01") && !strings.Contains(chart, "CCM</a> 45 min of 60 (99439)") {
+		t.Errorf("the chart's program minutes: %s", between(chart, "This month:", "</p>"))
+	}
+	page, resp := cmWeb.get(base + "/patients/" + patient.ID + "/programs")
+	if resp.StatusCode != 200 || !strings.Contains(page, "99490") || !strings.Contains(page, "chronic condition") {
+		t.Errorf("programs page: %d", resp.StatusCode)
+	}
+}

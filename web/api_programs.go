@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"carepath"
+	"carepath/billing"
+)
+
+// handleAPIPrograms lists the programs and their codes, each with its
+// thresholds, dates in effect and source.
+func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
+	type code struct {
+		Code     string `json:"code"`
+		Name     string `json:"name"`
+		Staff    string `json:"staff,omitempty"`
+		First    int    `json:"first_minutes,omitempty"`
+		Each     int    `json:"each_minutes,omitempty"`
+		AddOnTo  string `json:"add_on_to,omitempty"`
+		MaxUnits int    `json:"max_units,omitempty"`
+		From     string `json:"from"`
+		Until    string `json:"until,omitempty"`
+		Source   string `json:"source"`
+	}
+	type program struct {
+		Program    string `json:"program"`
+		Name       string `json:"name"`
+		Enrollable bool   `json:"enrollable"`
+		Codes      []code `json:"codes"`
+	}
+	out := struct {
+		Programs []program `json:"programs"`
+	}{}
+	for _, p := range billing.Programs {
+		pr := program{Program: p, Name: programLabel(p), Codes: []code{}}
+		for _, e := range carepath.EnrollablePrograms {
+			pr.Enrollable = pr.Enrollable || e == p
+		}
+		for _, c := range billing.Codes {
+			if c.Program == p {
+				pr.Codes = append(pr.Codes, code{c.Code, c.Name, string(c.Staff), c.First, c.Each, c.AddOnTo, c.MaxUnits, c.From, c.Until, c.Source})
+			}
+		}
+		out.Programs = append(out.Programs, pr)
+	}
+	writeJSON(w, out)
+}
+
+// handleAPIEnroll enrolls a patient: {"program", "practitioner_id",
+// "start"}; the eligibility's words are recorded with it.
+func (s *Server) handleAPIEnroll(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Program        string `json:"program"`
+		PractitionerID string `json:"practitioner_id"`
+		Start          string `json:"start"`
+	}
+	if err := decodeBody(w, r, "an enrollment", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	e := &carepath.Enrollment{PatientID: r.PathValue("id"), Program: in.Program, PractitionerID: in.PractitionerID, Start: in.Start}
+	chart, err := s.Charts.FindChart(r.Context(), e.PatientID)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	for _, el := range billing.Eligible(chart.Conditions) {
+		if el.Program == e.Program {
+			e.Eligibility = el.Why
+		}
+	}
+	if err := s.Programs.Enroll(r.Context(), e); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "program": e.Program, "practitioner_id": e.PractitionerID,
+		"start": e.Start, "eligibility": e.Eligibility})
+}
+
+// handleAPIConsent records a consent: {"program", "method", "given",
+// "cost_sharing", "one_practitioner", "right_to_stop", "note"}.
+func (s *Server) handleAPIConsent(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Program         string    `json:"program"`
+		Method          string    `json:"method"`
+		Given           time.Time `json:"given"`
+		CostSharing     bool      `json:"cost_sharing"`
+		OnePractitioner bool      `json:"one_practitioner"`
+		RightToStop     bool      `json:"right_to_stop"`
+		Note            string    `json:"note"`
+	}
+	if err := decodeBody(w, r, "a consent", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	c := &carepath.Consent{PatientID: r.PathValue("id"), Program: in.Program, Method: in.Method, Given: in.Given, CostSharing: in.CostSharing,
+		OnePractitioner: in.OnePractitioner, RightToStop: in.RightToStop, Note: in.Note}
+	if err := s.Programs.RecordConsent(r.Context(), c); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": c.ID, "program": c.Program, "given": c.Given.UTC(), "obtained_by": c.ObtainedByName})
+}
+
+// handleAPITimeEntry logs time: {"patient_id", "program", "start",
+// "minutes", "activity", "note", "interactive"}. 409 when it overlaps
+// another entry of the same person.
+func (s *Server) handleAPITimeEntry(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		PatientID   string    `json:"patient_id"`
+		Program     string    `json:"program"`
+		Start       time.Time `json:"start"`
+		Minutes     int       `json:"minutes"`
+		Activity    string    `json:"activity"`
+		Note        string    `json:"note"`
+		Interactive bool      `json:"interactive"`
+	}
+	if err := decodeBody(w, r, "a time entry", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	e := &carepath.TimeEntry{PatientID: in.PatientID, Program: in.Program, Start: in.Start, Minutes: in.Minutes, Activity: in.Activity,
+		Note: in.Note, Interactive: in.Interactive}
+	if err := s.Programs.AddTimeEntry(r.Context(), e); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "patient_id": e.PatientID, "program": e.Program, "start": e.Start.UTC(),
+		"minutes": e.Minutes, "by": e.UserName, "staff": e.Staff})
+}
+
+// handleAPIPatientBilling answers a patient's month (YYYY-MM): the lines
+// with their reasons and sources, and what is not billed and why.
+func (s *Server) handleAPIPatientBilling(w http.ResponseWriter, r *http.Request) {
+	bill, err := s.Billing.BillPatientMonth(r.Context(), r.PathValue("id"), r.PathValue("month"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	type line struct {
+		Program        string   `json:"program"`
+		Code           string   `json:"code"`
+		Units          int      `json:"units"`
+		PractitionerID string   `json:"practitioner_id,omitempty"`
+		Minutes        int      `json:"minutes,omitempty"`
+		Evidence       []string `json:"evidence"` // time entries, or the transition
+		Why            string   `json:"why"`
+		Source         string   `json:"source"`
+	}
+	type notBilled struct {
+		Program string `json:"program"`
+		Code    string `json:"code,omitempty"`
+		Minutes int    `json:"minutes,omitempty"`
+		Why     string `json:"why"`
+	}
+	out := struct {
+		PatientID string         `json:"patient_id"`
+		Month     string         `json:"month"`
+		Counted   map[string]int `json:"minutes_counted"`
+		Lines     []line         `json:"lines"`
+		NotBilled []notBilled    `json:"not_billed"`
+	}{PatientID: bill.PatientID, Month: bill.Month, Counted: bill.Counted, Lines: []line{}, NotBilled: []notBilled{}}
+	for _, l := range bill.Lines {
+		out.Lines = append(out.Lines, line{l.Program, l.Code, l.Units, l.PractitionerID, l.Minutes, append([]string{}, l.Entries...), l.Why, l.Source})
+	}
+	for _, n := range bill.NotBilled {
+		out.NotBilled = append(out.NotBilled, notBilled(n))
+	}
+	writeJSON(w, out)
+}

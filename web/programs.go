@@ -1,0 +1,234 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"carepath"
+	"carepath/billing"
+)
+
+// programRow is one program on a patient's programs page: eligibility,
+// the enrollment and consent in force, and this month's minutes toward
+// the next threshold.
+type programRow struct {
+	Program     string
+	Eligibility billing.Eligibility
+	Enrollment  *carepath.Enrollment
+	Consent     *carepath.Consent
+	// ConsentProblem says why time does not count yet ("" when it does).
+	ConsentProblem string
+	Minutes        int
+	Next           int
+	NextCode       string
+	Done           bool
+}
+
+// programsData is a patient's programs page.
+type programsData struct {
+	Patient       *carepath.Patient
+	Month         string // YYYY-MM
+	MonthLabel    string
+	Rows          []programRow
+	Programs      *carepath.PatientPrograms
+	Bill          *carepath.PatientMonthBill
+	Practitioners []*carepath.User
+	Activities    []string
+	CanWrite      bool
+	Saved         string
+	Today         string
+	Now           string // for datetime-local
+}
+
+// programRows builds each enrollable program's row for a month.
+func programRows(conditions []carepath.Condition, progs *carepath.PatientPrograms, bill *carepath.PatientMonthBill, m billing.Month) []programRow {
+	eligible := map[string]billing.Eligibility{}
+	for _, e := range billing.Eligible(conditions) {
+		eligible[e.Program] = e
+	}
+	end := m.End().Add(-time.Second)
+	var rows []programRow
+	for _, program := range carepath.EnrollablePrograms {
+		r := programRow{Program: program, Eligibility: eligible[program], Minutes: bill.Counted[program]}
+		for i, e := range progs.Enrollments {
+			if e.Program == program && (e.End == "" || e.End >= m.Start().Format(time.DateOnly)) && e.Start <= end.Format(time.DateOnly) {
+				r.Enrollment = &progs.Enrollments[i]
+				break
+			}
+		}
+		r.ConsentProblem = "no consent on record"
+		for i, c := range progs.Consents {
+			if c.Program != program {
+				continue
+			}
+			switch {
+			case !c.Revoked.IsZero():
+				if r.Consent == nil {
+					r.ConsentProblem = "consent revoked " + c.Revoked.In(m.Loc).Format("2 Jan 2006")
+				}
+			case !c.CostSharing || !c.OnePractitioner || !c.RightToStop:
+				r.ConsentProblem = "the consent lacks a required disclosure"
+			default:
+				r.Consent, r.ConsentProblem = &progs.Consents[i], ""
+			}
+			if r.Consent != nil {
+				break
+			}
+		}
+		first := r.Enrollment != nil && r.Enrollment.Start >= m.Start().Format(time.DateOnly)
+		r.Next, r.NextCode, r.Done = billing.Progress(program, r.Minutes, m, first)
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// monthPrograms is the patient's enrolled programs this month, for the
+// chart's header; none without an enrollment in force.
+func (s *Server) monthPrograms(r *http.Request, c *carepath.Chart, now time.Time) ([]programRow, error) {
+	month := now.Format("2006-01")
+	progs, err := s.Programs.FindPatientPrograms(r.Context(), c.Patient.ID, month)
+	if err != nil || len(progs.Enrollments) == 0 {
+		return nil, err
+	}
+	bill, err := s.Billing.BillPatientMonth(r.Context(), c.Patient.ID, month)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := billing.ParseMonth(month, now.Location())
+	var enrolled []programRow
+	for _, row := range programRows(c.Conditions, progs, bill, m) {
+		if row.Enrollment != nil {
+			enrolled = append(enrolled, row)
+		}
+	}
+	return enrolled, nil
+}
+
+// handlePrograms shows a patient's programs: eligibility with its
+// reasons, enrollment, consent, the month's time and what it bills.
+func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	now := time.Now().In(v.Loc)
+	month := r.URL.Query().Get("month")
+	if month == "" {
+		month = now.Format("2006-01")
+	}
+	m, err := billing.ParseMonth(month, v.Loc)
+	if err != nil {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month))
+		return
+	}
+	chart, err := s.Charts.FindChart(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := programsData{Patient: chart.Patient, Month: month, MonthLabel: m.Start().Format("January 2006"), Activities: carepath.TimeActivities,
+		CanWrite: v.User.Role.CanWriteClinical(), Saved: r.URL.Query().Get("saved"), Today: now.Format(time.DateOnly), Now: now.Format("2006-01-02T15:04")}
+	if d.Programs, err = s.Programs.FindPatientPrograms(r.Context(), id, month); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if d.Bill, err = s.Billing.BillPatientMonth(r.Context(), id, month); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if d.Practitioners, err = s.Programs.FindPractitioners(r.Context()); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d.Rows = programRows(chart.Conditions, d.Programs, d.Bill, m)
+	s.render(w, r, http.StatusOK, "programs.html", "Programs · "+chart.Patient.Name(), d)
+}
+
+// handleChangePrograms records one form of the programs page (do=enroll,
+// end, consent, revoke, time).
+func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	var err error
+	switch f.Get("do") {
+	case "enroll":
+		e := &carepath.Enrollment{PatientID: id, Program: f.Get("program"), PractitionerID: f.Get("practitioner"), Start: f.Get("start")}
+		if chart, cerr := s.Charts.FindChart(r.Context(), id); cerr == nil {
+			for _, el := range billing.Eligible(chart.Conditions) {
+				if el.Program == e.Program {
+					e.Eligibility = el.Why
+				}
+			}
+		}
+		err = s.Programs.Enroll(r.Context(), e)
+	case "end":
+		_, err = s.Programs.EndEnrollment(r.Context(), f.Get("enrollment"), f.Get("day"), f.Get("reason"))
+	case "consent":
+		c := &carepath.Consent{PatientID: id, Program: f.Get("program"), Method: f.Get("method"), Note: f.Get("note"),
+			CostSharing: f.Get("cost_sharing") != "", OnePractitioner: f.Get("one_practitioner") != "", RightToStop: f.Get("right_to_stop") != ""}
+		if at := strings.TrimSpace(f.Get("given")); at != "" {
+			if c.Given, err = time.ParseInLocation("2006-01-02T15:04", at, v.Loc); err != nil {
+				err = carepath.Errorf(carepath.EINVALID, "The time %q is not a date and time.", at)
+			}
+		}
+		if err == nil {
+			err = s.Programs.RecordConsent(r.Context(), c)
+		}
+	case "revoke":
+		_, err = s.Programs.RevokeConsent(r.Context(), f.Get("consent"), f.Get("reason"))
+	case "time":
+		var e *carepath.TimeEntry
+		if e, err = timeEntryFromForm(f, v.Loc); err == nil {
+			e.PatientID = id
+			err = s.Programs.AddTimeEntry(r.Context(), e)
+		}
+	default:
+		err = carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do"))
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patients/"+id+"/programs?saved="+url.QueryEscape(f.Get("do")), http.StatusSeeOther)
+}
+
+// timeEntryFromForm reads a time entry: the start (the organization's
+// time) and the minutes, or, from the timer, the start and the seconds.
+func timeEntryFromForm(f url.Values, loc *time.Location) (*carepath.TimeEntry, error) {
+	e := &carepath.TimeEntry{Program: f.Get("program"), Activity: f.Get("activity"), Note: f.Get("note"), Interactive: f.Get("interactive") != ""}
+	if epoch, err := strconv.ParseInt(f.Get("start_epoch"), 10, 64); err == nil && epoch > 0 {
+		// From the timer: an instant, whatever the browser's time zone.
+		e.Start = time.Unix(epoch, 0)
+	} else {
+		start, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(f.Get("start")), loc)
+		if err != nil {
+			return nil, carepath.Errorf(carepath.EINVALID, "The start %q is not a date and time.", f.Get("start"))
+		}
+		e.Start = start
+	}
+	var err error
+	if e.Minutes, err = strconv.Atoi(strings.TrimSpace(f.Get("minutes"))); err != nil {
+		return nil, carepath.Errorf(carepath.EINVALID, "The minutes %q are not a whole number.", f.Get("minutes"))
+	}
+	return e, nil
+}
+
+// programLabels name the programs in full.
+var programLabels = map[string]string{carepath.ProgramCCM: "Chronic care management", carepath.ProgramPCM: "Principal care management",
+	carepath.ProgramBHI: "Behavioral health integration", carepath.ProgramCoCM: "Collaborative care (CoCM)",
+	carepath.ProgramRPM: "Remote physiologic monitoring", carepath.ProgramAPCM: "Advanced primary care management",
+	carepath.ProgramTCM: "Transitional care management"}
+
+// programLabel is a program's full name.
+func programLabel(p string) string {
+	if l, ok := programLabels[p]; ok {
+		return l
+	}
+	return p
+}
