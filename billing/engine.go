@@ -314,7 +314,7 @@ func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, w
 		b.not(p.program, base, minutes, fmt.Sprintf("%d of the %d minutes of %s for %s", minutes, bc.First, who, base))
 		return false
 	}
-	b.add(p, base, 1, minutes, fmt.Sprintf("%d minutes of %s (%s needs %d)", minutes, who, base, bc.First))
+	b.add(p, base, 1, minutes, fmt.Sprintf("%d minute%s of %s (%s needs %d)", minutes, plural(minutes), who, base, bc.First))
 	if addOn == "" {
 		return true
 	}
@@ -325,7 +325,7 @@ func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, w
 	past := minutes - full
 	if past < ac.First {
 		if past > 0 {
-			b.not(p.program, addOn, past, fmt.Sprintf("%d minutes past the %d of %s; %s needs %d", past, full, base, addOn, ac.First))
+			b.not(p.program, addOn, past, fmt.Sprintf("%d minute%s past the %d of %s; %s needs %d", past, plural(past), full, base, addOn, ac.First))
 		}
 		return true
 	}
