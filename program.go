@@ -187,3 +187,49 @@ type BillingService interface {
 	// organization's time zone) from the record as it stands, audited.
 	BillPatientMonth(ctx context.Context, patientID, month string) (*PatientMonthBill, error)
 }
+
+// Billing statuses of a patient's month on the report.
+const (
+	BillingReady          = "ready"           // lines, signed off by their practitioner
+	BillingNeedsSignOff   = "needs sign-off"  // lines not yet signed off
+	BillingMissingConsent = "missing consent" // time logged that no consent covers
+	BillingBelowThreshold = "below threshold" // time counted, no code reached
+)
+
+// PatientBillingRow is a patient's month on the billing report.
+type PatientBillingRow struct {
+	PatientMonthBill
+	PatientName string
+	MRN         string
+	Status      string
+	// Adjustment: on a closed month, what late entries changed (lines
+	// added; NotBilled says what they no longer bill).
+	Adjustment *PatientMonthBill
+}
+
+// BillingReport is an organization's month: each patient with lines or
+// time, the practitioners' sign-offs, and whether it is closed.
+type BillingReport struct {
+	Month        string
+	Closed       bool
+	ClosedAt     time.Time
+	ClosedByName string
+	Rows         []PatientBillingRow
+	SignOffs     map[string]time.Time // practitioner id -> signed off at
+	Practitioner map[string]string    // practitioner id -> name
+}
+
+// BillingMonthService runs the month's close.
+type BillingMonthService interface {
+	// FindBillingReport returns the month's report: computed from the
+	// record while the month is open; frozen once closed, with the
+	// adjustments late entries call for. Audited.
+	FindBillingReport(ctx context.Context, month string) (*BillingReport, error)
+	// SignOffBilling records that the actor, a billing practitioner, has
+	// reviewed their lines of the month. ENOTFOUND for another role.
+	SignOffBilling(ctx context.Context, month string) error
+	// CloseBillingMonth freezes an ended month's lines and reasons in one
+	// transaction. Administrators and billing practitioners only;
+	// EINVALID for a month not yet ended or closed already.
+	CloseBillingMonth(ctx context.Context, month string) (*BillingReport, error)
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"carepath"
@@ -24,9 +25,20 @@ func (db *DB) BillPatientMonth(ctx context.Context, patientID, month string) (*c
 	}
 	var bill carepath.PatientMonthBill
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		pm, err := patientMonth(ctx, r, a.OrgID, patientID, month)
+		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		m, err := orgMonth(ctx, r, a.OrgID, month)
 		if err != nil {
 			return err
+		}
+		months, err := readMonths(ctx, r, a.OrgID, m, patientID)
+		if err != nil {
+			return err
+		}
+		pm := months[patientID]
+		if pm == nil {
+			pm = &billing.PatientMonth{PatientID: patientID, Month: m}
 		}
 		bill = billing.Bill(*pm)
 		return nil
@@ -38,20 +50,42 @@ func (db *DB) BillPatientMonth(ctx context.Context, patientID, month string) (*c
 		Detail: fmt.Sprintf("%d lines, %d not billed", len(bill.Lines), len(bill.NotBilled))})
 }
 
-// patientMonth reads what the billing engine bills a patient's month from.
-func patientMonth(ctx context.Context, db querier, org, patientID, month string) (*billing.PatientMonth, error) {
-	if _, err := findPatient(ctx, db, org, patientID); err != nil {
-		return nil, err
-	}
+// orgMonth reads a month (YYYY-MM) in the organization's time zone.
+func orgMonth(ctx context.Context, db querier, org, month string) (billing.Month, error) {
 	loc, err := orgLocation(ctx, db, org)
 	if err != nil {
-		return nil, err
+		return billing.Month{}, err
 	}
 	m, err := billing.ParseMonth(month, loc)
 	if err != nil {
-		return nil, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
+		return m, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
 	}
-	pm := &billing.PatientMonth{PatientID: patientID, Month: m}
+	return m, nil
+}
+
+// readMonths reads what the billing engine bills a month from, for every
+// patient with an enrollment overlapping it, time in it or a transition
+// visit in it (or for one patient, when patientID is set): a few queries
+// for the whole organization, each read once, so that a month of 100,000
+// patients is not 100,000 rounds of queries.
+func readMonths(ctx context.Context, db querier, org string, m billing.Month, patientID string) (map[string]*billing.PatientMonth, error) {
+	loc := m.Loc
+	months := map[string]*billing.PatientMonth{}
+	get := func(id string) *billing.PatientMonth {
+		pm := months[id]
+		if pm == nil {
+			pm = &billing.PatientMonth{PatientID: id, Month: m}
+			months[id] = pm
+		}
+		return pm
+	}
+	// filter narrows a query on alias x to the patient, when there is one.
+	filter := func(where string, args []any) (string, []any) {
+		if patientID == "" {
+			return where, args
+		}
+		return where + " AND x.patient_id = ?", append(args, patientID)
+	}
 	day := func(s string) time.Time {
 		d, err := calendar.ParseDate(s)
 		if err != nil {
@@ -59,80 +93,53 @@ func patientMonth(ctx context.Context, db querier, org, patientID, month string)
 		}
 		return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 	}
-	enrollments, err := enrollmentsOf(ctx, db, org, patientID)
-	if err != nil {
-		return nil, err
-	}
-	practitioner := map[string]string{} // program -> billing practitioner this month
-	for _, e := range enrollments {
-		be := billing.Enrollment{Program: e.Program, PractitionerID: e.PractitionerID, Start: day(e.Start)}
-		if e.End != "" {
-			be.End = day(e.End).AddDate(0, 0, 1) // through the end day
+	first, last := m.Start().Format(time.DateOnly), m.End().AddDate(0, 0, -1).Format(time.DateOnly)
+	startAt, endAt := formatTime(m.Start()), formatTime(m.End())
+
+	where, args := filter("x.org_id = ? AND x.start_day <= ? AND (x.end_day = '' OR x.end_day >= ?)", []any{org, last, first})
+	rows, err := db.query(ctx, "SELECT x.patient_id, x.program, x.practitioner_id, x.start_day, x.end_day FROM enrollment x WHERE "+where, args...)
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var id, program, practitioner, start, end string
+		if err := scan(&id, &program, &practitioner, &start, &end); err != nil {
+			return err
 		}
-		pm.Enrollments = append(pm.Enrollments, be)
-		if be.Start.Before(m.End()) && (be.End.IsZero() || be.End.After(m.Start())) {
-			practitioner[e.Program] = e.PractitionerID
-			switch e.Program {
-			case carepath.ProgramCoCM:
-				pm.CoCMFirstMonth = !be.Start.Before(m.Start())
-			case carepath.ProgramRPM:
-				pm.RPMSetupBilled = be.Start.Before(m.Start()) // set-up falls in the episode's first month
-			}
+		pm := get(id)
+		e := billing.Enrollment{Program: program, PractitionerID: practitioner, Start: day(start)}
+		if end != "" {
+			e.End = day(end).AddDate(0, 0, 1) // through the end day
 		}
-	}
-	consents, err := consentsOf(ctx, db, org, patientID)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range consents {
-		pm.Consents = append(pm.Consents, billing.Consent{Program: c.Program, At: c.Given, Revoked: c.Revoked, CostSharing: c.CostSharing,
-			OnePractitioner: c.OnePractitioner, CanStop: c.RightToStop})
-	}
-	entries, err := timeEntriesWhere(ctx, db, org, "e.patient_id = ? AND e.start_at >= ? AND e.start_at < ? ORDER BY e.start_at",
-		patientID, formatTime(m.Start()), formatTime(m.End()))
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		pm.Time = append(pm.Time, billing.TimeEntry{ID: e.ID, Program: e.Program, ByID: e.UserID, Staff: billing.Staff(e.Staff), Start: e.Start,
-			Minutes: e.Minutes, Interactive: e.Interactive})
-	}
-	rows, err := db.query(ctx, "SELECT "+conditionColumns+" FROM condition WHERE org_id = ? AND patient_id = ?", org, patientID)
-	conditions, err := collect(rows, err, func(scan func(...any) error) (carepath.Condition, error) { return scanCondition(scan, org, patientID) })
-	if err != nil {
-		return nil, err
-	}
-	pm.ChronicConditions = billing.ChronicCount(conditions)
-	var substantial int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM care_plan_revision v JOIN care_plan p ON p.org_id = v.org_id AND p.id = v.plan_id
-		WHERE v.org_id = ? AND p.patient_id = ? AND v.substantial = 1 AND v.created_at >= ? AND v.created_at < ?`,
-		org, patientID, formatTime(m.Start()), formatTime(m.End())).Scan(&substantial); err != nil {
-		return nil, err
-	}
-	pm.PlanRevised = substantial > 0
-	if practitioner[carepath.ProgramRPM] != "" {
-		rows, err := db.query(ctx, "SELECT effective FROM observation WHERE org_id = ? AND patient_id = ? AND code IN ("+placeholders(len(deviceVitals))+
-			") AND effective >= ? AND effective < ?", append(append([]any{org, patientID}, deviceVitals...), formatTime(m.Start()), formatTime(m.End()))...)
-		days := map[string]bool{}
-		err = scanAll(rows, func(scan func(...any) error) error {
-			var at string
-			if err := scan(&at); err != nil {
-				return err
-			}
-			if t, err := time.Parse(time.RFC3339, at); err == nil {
-				days[t.In(loc).Format(time.DateOnly)] = true
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
+		pm.Enrollments = append(pm.Enrollments, e)
+		switch program {
+		case carepath.ProgramCoCM:
+			pm.CoCMFirstMonth = !e.Start.Before(m.Start())
+		case carepath.ProgramRPM:
+			pm.RPMSetupBilled = e.Start.Before(m.Start()) // set-up falls in the episode's first month
 		}
-		pm.ReadingDays = len(days)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
-	// TCM: the episodes whose face-to-face visit falls in the month, by
-	// the code their documentation supports; billed by the practitioner of
-	// the patient's CCM or APCM, when there is one.
-	episodes, err := transitionsWhere(ctx, db, org, "t.patient_id = ? AND t.discharged_at >= ?", patientID, formatTime(m.Start().AddDate(0, -1, 0)))
+
+	where, args = filter("x.org_id = ? AND x.start_at >= ? AND x.start_at < ?", []any{org, startAt, endAt})
+	rows, err = db.query(ctx, "SELECT x.id, x.patient_id, x.program, x.user_id, x.staff, x.start_at, x.minutes, x.interactive FROM time_entry x WHERE "+where, args...)
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var id, patient, program, user, staff, start string
+		var minutes, interactive int
+		if err := scan(&id, &patient, &program, &user, &staff, &start, &minutes, &interactive); err != nil {
+			return err
+		}
+		pm := get(patient)
+		pm.Time = append(pm.Time, billing.TimeEntry{ID: id, Program: program, ByID: user, Staff: billing.Staff(staff), Start: parseTime(start),
+			Minutes: minutes, Interactive: interactive == 1})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+
+	// Transitions whose visit falls in the month (an episode's visit is
+	// within 30 days of its discharge).
+	where, args = filter("x.org_id = ? AND x.discharged_at >= ? AND x.discharged_at < ?", []any{org, formatTime(m.Start().AddDate(0, 0, -31)), endAt})
+	episodes, err := transitionsWhere(ctx, db, org, "t.id IN (SELECT x.id FROM transition x WHERE "+where+")", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +148,109 @@ func patientMonth(ctx context.Context, db querier, org, patientID, month string)
 			continue
 		}
 		readClock(t, loc)
-		pm.TCM = append(pm.TCM, billing.TCMService{EpisodeID: t.ID, Code: t.Code, Why: t.Elements[len(t.Elements)-1],
-			ServiceDate: t.Visit.At, PractitionerID: cmp.Or(practitioner[carepath.ProgramAPCM], practitioner[carepath.ProgramCCM])})
+		pm := get(t.PatientID)
+		pm.TCM = append(pm.TCM, billing.TCMService{EpisodeID: t.ID, Code: t.Code, Why: t.Elements[len(t.Elements)-1], ServiceDate: t.Visit.At})
 	}
-	return pm, nil
+	if len(months) == 0 {
+		return months, nil
+	}
+
+	// Consents given before the month's end, of the patients in it.
+	where, args = filter("x.org_id = ? AND x.given_at < ?", []any{org, endAt})
+	rows, err = db.query(ctx, "SELECT x.patient_id, x.program, x.given_at, x.revoked_at, x.cost_sharing, x.one_practitioner, x.right_to_stop FROM consent x WHERE "+where, args...)
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var patient, program, given, revoked string
+		var cost, one, stop int
+		if err := scan(&patient, &program, &given, &revoked, &cost, &one, &stop); err != nil {
+			return err
+		}
+		if pm := months[patient]; pm != nil {
+			pm.Consents = append(pm.Consents, billing.Consent{Program: program, At: parseTime(given), Revoked: parseOptionalTime(revoked),
+				CostSharing: cost == 1, OnePractitioner: one == 1, CanStop: stop == 1})
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+
+	// Care plans substantially revised in the month (complex CCM).
+	where, args = filter("x.org_id = ? AND v.substantial = 1 AND v.created_at >= ? AND v.created_at < ?", []any{org, startAt, endAt})
+	rows, err = db.query(ctx, `SELECT DISTINCT x.patient_id FROM care_plan_revision v JOIN care_plan x ON x.org_id = v.org_id AND x.id = v.plan_id WHERE `+where, args...)
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var patient string
+		if err := scan(&patient); err != nil {
+			return err
+		}
+		if pm := months[patient]; pm != nil {
+			pm.PlanRevised = true
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+
+	// APCM's level: the chronic conditions of its patients.
+	where, args = filter("x.org_id = ? AND e.program = ? AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?)", []any{org, carepath.ProgramAPCM, last, first})
+	rows, err = db.query(ctx, `SELECT x.patient_id, x.code_system, x.code, x.clinical_status FROM condition x
+		JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id WHERE `+where, args...)
+	conditions := map[string][]carepath.Condition{}
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var c carepath.Condition
+		if err := scan(&c.PatientID, &c.Code.System, &c.Code.Code, &c.ClinicalStatus); err != nil {
+			return err
+		}
+		conditions[c.PatientID] = append(conditions[c.PatientID], c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for patient, cs := range conditions {
+		if pm := months[patient]; pm != nil {
+			pm.ChronicConditions = billing.ChronicCount(cs)
+		}
+	}
+
+	// RPM: the days with device readings, of its patients.
+	where, args = filter("x.org_id = ? AND e.program = ? AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?) AND x.effective >= ? AND x.effective < ?",
+		[]any{org, carepath.ProgramRPM, last, first, startAt, endAt})
+	rows, err = db.query(ctx, `SELECT x.patient_id, x.effective FROM observation x JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id
+		WHERE x.code IN (`+placeholders(len(deviceVitals))+") AND "+where, append(slices.Clone(deviceVitals), args...)...)
+	days := map[string]map[string]bool{}
+	if err := scanAll(rows, func(scan func(...any) error) error {
+		var patient, at string
+		if err := scan(&patient, &at); err != nil {
+			return err
+		}
+		if t, err := time.Parse(time.RFC3339, at); err == nil {
+			if days[patient] == nil {
+				days[patient] = map[string]bool{}
+			}
+			days[patient][t.In(loc).Format(time.DateOnly)] = true
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for patient, ds := range days {
+		if pm := months[patient]; pm != nil {
+			pm.ReadingDays = len(ds)
+		}
+	}
+
+	// TCM is billed by the practitioner of the patient's APCM or CCM.
+	for _, pm := range months {
+		var apcm, ccm string
+		for _, e := range pm.Enrollments {
+			switch e.Program {
+			case carepath.ProgramAPCM:
+				apcm = e.PractitionerID
+			case carepath.ProgramCCM:
+				ccm = e.PractitionerID
+			}
+		}
+		for i := range pm.TCM {
+			pm.TCM[i].PractitionerID = cmp.Or(apcm, ccm)
+		}
+	}
+	return months, nil
 }
