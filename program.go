@@ -164,13 +164,23 @@ type BillingLine struct {
 }
 
 // NotBilled is something of a patient's month that is not billed, and
-// why (Code "" for a whole program).
+// why (Code "" for a whole program), with the kind of reason.
 type NotBilled struct {
 	Program string
 	Code    string
 	Minutes int
 	Why     string
+	Kind    string
 }
+
+// Kinds of reason a thing is not billed.
+const (
+	NotBilledConsent    = "consent"    // no valid consent when the time was spent
+	NotBilledEnrollment = "enrollment" // not enrolled then
+	NotBilledOverlap    = "overlap"    // a person's minutes counted once
+	NotBilledThreshold  = "threshold"  // below a code's minutes, or past its cap
+	NotBilledRule       = "rule"       // another rule: an exclusion, a bundle, a missing element
+)
 
 // PatientMonthBill is a patient's month as the billing engine reads it.
 type PatientMonthBill struct {

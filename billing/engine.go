@@ -166,12 +166,13 @@ func Bill(pm PatientMonth) Result {
 	for _, program := range Programs {
 		get(program)
 	}
-	skipped := map[string]map[string]int{} // program -> why -> minutes
-	skip := func(program, why string, minutes int) {
+	type reason struct{ why, kind string }
+	skipped := map[string]map[reason]int{} // program -> reason -> minutes
+	skip := func(program, why, kind string, minutes int) {
 		if skipped[program] == nil {
-			skipped[program] = map[string]int{}
+			skipped[program] = map[reason]int{}
 		}
-		skipped[program][why] += minutes
+		skipped[program][reason{why, kind}] += minutes
 	}
 	for _, e := range countOnce(pm.Time, skip) {
 		if !pm.Month.Contains(e.Start) {
@@ -179,11 +180,11 @@ func Bill(pm PatientMonth) Result {
 		}
 		p := get(e.Program)
 		if p.enrollment == nil || !p.enrollment.covers(e.Start) {
-			skip(e.Program, "not enrolled in "+e.Program+" at the time", e.Minutes)
+			skip(e.Program, "not enrolled in "+e.Program+" at the time", carepath.NotBilledEnrollment, e.Minutes)
 			continue
 		}
 		if ok, why := consentAt(pm.Consents, e.Program, e.Start); !ok {
-			skip(e.Program, why+" (kept, not billed)", e.Minutes)
+			skip(e.Program, why+" (kept, not billed)", carepath.NotBilledConsent, e.Minutes)
 			continue
 		}
 		if e.Staff == Practitioner {
@@ -195,8 +196,9 @@ func Bill(pm PatientMonth) Result {
 		r.Counted[e.Program] += e.Minutes
 	}
 	for _, program := range slices.Sorted(maps.Keys(skipped)) {
-		for _, why := range slices.Sorted(maps.Keys(skipped[program])) {
-			r.NotBilled = append(r.NotBilled, NotBilled{Program: program, Minutes: skipped[program][why], Why: why})
+		reasons := slices.SortedFunc(maps.Keys(skipped[program]), func(a, b reason) int { return strings.Compare(a.why, b.why) })
+		for _, rs := range reasons {
+			r.NotBilled = append(r.NotBilled, NotBilled{Program: program, Minutes: skipped[program][rs], Why: rs.why, Kind: rs.kind})
 		}
 	}
 
@@ -246,7 +248,7 @@ func consentAt(consents []Consent, program string, t time.Time) (bool, string) {
 // countOnce drops the minutes of a person's entries that overlap an
 // earlier entry of theirs (the store refuses them; the engine does not
 // trust that): a minute counts once, for one program.
-func countOnce(entries []TimeEntry, skip func(program, why string, minutes int)) []TimeEntry {
+func countOnce(entries []TimeEntry, skip func(program, why, kind string, minutes int)) []TimeEntry {
 	sorted := slices.Clone(entries)
 	slices.SortStableFunc(sorted, func(a, b TimeEntry) int {
 		return cmp.Or(strings.Compare(a.ByID, b.ByID), a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID))
@@ -263,7 +265,7 @@ func countOnce(entries []TimeEntry, skip func(program, why string, minutes int))
 		}
 		if e.Start.Before(covered) {
 			overlap := min(int(covered.Sub(e.Start)/time.Minute), e.Minutes)
-			skip(e.Program, "minutes that overlap another entry of the same person", overlap)
+			skip(e.Program, "minutes that overlap another entry of the same person", carepath.NotBilledOverlap, overlap)
 			e.Start, e.Minutes = e.Start.Add(time.Duration(overlap)*time.Minute), e.Minutes-overlap
 			if e.Minutes == 0 {
 				continue
@@ -298,8 +300,10 @@ func (b *biller) add(p *programMonth, code string, units, minutes int, why strin
 		Entries: p.entries, Why: why, Source: c.Source})
 }
 
-func (b *biller) not(program, code string, minutes int, why string) {
-	b.r.NotBilled = append(b.r.NotBilled, NotBilled{Program: program, Code: code, Minutes: minutes, Why: why})
+// not says why something is not billed: below a threshold or past a cap
+// (threshold) or another rule.
+func (b *biller) not(program, code string, minutes int, kind, why string) {
+	b.r.NotBilled = append(b.r.NotBilled, NotBilled{Program: program, Code: code, Minutes: minutes, Why: why, Kind: kind})
 }
 
 // timed bills a base code and its add-on from minutes: the base at its
@@ -311,7 +315,7 @@ func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, w
 		return false
 	}
 	if minutes < bc.First {
-		b.not(p.program, base, minutes, fmt.Sprintf("%d of the %d minutes of %s for %s", minutes, bc.First, who, base))
+		b.not(p.program, base, minutes, carepath.NotBilledThreshold, fmt.Sprintf("%d of the %d minutes of %s for %s", minutes, bc.First, who, base))
 		return false
 	}
 	b.add(p, base, 1, minutes, fmt.Sprintf("%d minute%s of %s (%s needs %d)", minutes, plural(minutes), who, base, bc.First))
@@ -325,13 +329,13 @@ func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, w
 	past := minutes - full
 	if past < ac.First {
 		if past > 0 {
-			b.not(p.program, addOn, past, fmt.Sprintf("%d minute%s past the %d of %s; %s needs %d", past, plural(past), full, base, addOn, ac.First))
+			b.not(p.program, addOn, past, carepath.NotBilledThreshold, fmt.Sprintf("%d minute%s past the %d of %s; %s needs %d", past, plural(past), full, base, addOn, ac.First))
 		}
 		return true
 	}
 	units := 1 + (past-ac.First)/ac.Each
 	if ac.MaxUnits > 0 && units > ac.MaxUnits {
-		b.not(p.program, addOn, past, fmt.Sprintf("%d units earned, at most %d a month", units, ac.MaxUnits))
+		b.not(p.program, addOn, past, carepath.NotBilledThreshold, fmt.Sprintf("%d units earned, at most %d a month", units, ac.MaxUnits))
 		units = ac.MaxUnits
 	}
 	b.add(p, addOn, units, minutes, fmt.Sprintf("%d minutes past the %d of %s: %d unit%s of %d", past, full, base, units, plural(units), ac.Each))
@@ -348,7 +352,7 @@ func plural(n int) string {
 func (b *biller) ready(p *programMonth) bool {
 	if p.total() == 0 {
 		if p.enrollment != nil {
-			b.not(p.program, "", 0, "no time counted this month")
+			b.not(p.program, "", 0, carepath.NotBilledThreshold, "no time counted this month")
 		}
 		return false
 	}
@@ -373,7 +377,7 @@ func (b *biller) ccm(p *programMonth) {
 	case p.pract >= 30 && p.staff < 20:
 		b.timed(p, "99491", "99437", p.pract, 30, "the practitioner's own time")
 		if p.staff > 0 {
-			b.not(CCM, "99490", p.staff, fmt.Sprintf("%d minutes of clinical staff time: not billed with 99491 in the same month", p.staff))
+			b.not(CCM, "99490", p.staff, carepath.NotBilledRule, fmt.Sprintf("%d minutes of clinical staff time: not billed with 99491 in the same month", p.staff))
 		}
 	default:
 		b.timed(p, "99490", "99439", p.total(), 20, "clinical staff time")
@@ -385,7 +389,7 @@ func (b *biller) ccm(p *programMonth) {
 			default:
 				why += ": the plan was not revised this month"
 			}
-			b.not(CCM, "99487", p.total(), why)
+			b.not(CCM, "99487", p.total(), carepath.NotBilledRule, why)
 		}
 	}
 }
@@ -399,7 +403,7 @@ func (b *biller) pcm(p *programMonth) {
 		return
 	}
 	if practitioner := p.enrollment.PractitionerID; b.billed(CCM, practitioner) {
-		b.not(PCM, "", p.total(), "CCM is billed by the same practitioner this month (not both)")
+		b.not(PCM, "", p.total(), carepath.NotBilledRule, "CCM is billed by the same practitioner this month (not both)")
 		return
 	}
 	if p.pract >= 30 && p.staff < 30 {
@@ -422,7 +426,7 @@ func (b *biller) tcm(p *programMonth) {
 			continue
 		}
 		if s.Code == "" {
-			b.not(TCM, "", 0, "transition "+s.EpisodeID+": "+cmp.Or(s.Why, "no code supported"))
+			b.not(TCM, "", 0, carepath.NotBilledRule, "transition "+s.EpisodeID+": "+cmp.Or(s.Why, "no code supported"))
 			continue
 		}
 		c, _ := FindCode(s.Code)
@@ -446,7 +450,7 @@ func (b *biller) behavioral(bhi, cocm *programMonth) {
 	}
 	if b.ready(bhi) {
 		if b.billed(CoCM, bhi.enrollment.PractitionerID) {
-			b.not(BHI, "99484", bhi.total(), "CoCM is billed by the same practitioner this month (not both)")
+			b.not(BHI, "99484", bhi.total(), carepath.NotBilledRule, "CoCM is billed by the same practitioner this month (not both)")
 			return
 		}
 		b.timed(bhi, "99484", "", bhi.total(), 20, "clinical staff time")
@@ -468,10 +472,10 @@ func (b *biller) rpm(p *programMonth) {
 		if _, ok := b.code("99445"); ok {
 			b.add(p, "99445", 1, 0, fmt.Sprintf("readings on %d days (2-15)", days))
 		} else {
-			b.not(RPM, "99454", 0, fmt.Sprintf("readings on %d days, 16 needed", days))
+			b.not(RPM, "99454", 0, carepath.NotBilledThreshold, fmt.Sprintf("readings on %d days, 16 needed", days))
 		}
 	default:
-		b.not(RPM, "99454", 0, fmt.Sprintf("readings on %d days, 16 needed (2 from 2026 for 99445)", days))
+		b.not(RPM, "99454", 0, carepath.NotBilledThreshold, fmt.Sprintf("readings on %d days, 16 needed (2 from 2026 for 99445)", days))
 	}
 	if b.billed(RPM, p.enrollment.PractitionerID) && !b.pm.RPMSetupBilled {
 		b.add(p, "99453", 1, 0, "set-up and education, the first device month of the episode")
@@ -482,7 +486,7 @@ func (b *biller) rpm(p *programMonth) {
 	if !slices.ContainsFunc(b.pm.Time, func(e TimeEntry) bool {
 		return e.Program == RPM && e.Interactive && b.pm.Month.Contains(e.Start)
 	}) {
-		b.not(RPM, "99457", p.total(), "no interactive communication with the patient this month")
+		b.not(RPM, "99457", p.total(), carepath.NotBilledRule, "no interactive communication with the patient this month")
 		return
 	}
 	if p.total() < 20 {
@@ -503,7 +507,7 @@ func (b *biller) apcm(p *programMonth) {
 		return
 	}
 	if ok, why := consentAt(b.pm.Consents, APCM, b.pm.Month.End().Add(-time.Second)); !ok {
-		b.not(APCM, "", 0, why)
+		b.not(APCM, "", 0, carepath.NotBilledConsent, why)
 		return
 	}
 	code, level := "G0556", "0-1 chronic condition"
@@ -514,7 +518,7 @@ func (b *biller) apcm(p *programMonth) {
 		code, level = "G0557", fmt.Sprintf("%d chronic conditions", b.pm.ChronicConditions)
 	}
 	if _, ok := b.code(code); !ok {
-		b.not(APCM, code, 0, "APCM is billable from 2025")
+		b.not(APCM, code, 0, carepath.NotBilledRule, "APCM is billable from 2025")
 		return
 	}
 	b.add(p, code, 1, 0, "enrolled and consented this month; "+level)
@@ -525,7 +529,7 @@ func (b *biller) apcm(p *programMonth) {
 		switch {
 		case l.PractitionerID != practitioner || l.Program == APCM:
 		case l.Program == CCM || l.Program == PCM || l.Program == TCM:
-			b.not(l.Program, l.Code, l.Minutes, "bundled in APCM ("+code+") by the same practitioner")
+			b.not(l.Program, l.Code, l.Minutes, carepath.NotBilledRule, "bundled in APCM ("+code+") by the same practitioner")
 			continue
 		case mirror[l.Code] != "":
 			if _, ok := b.code(mirror[l.Code]); ok {

@@ -431,3 +431,22 @@ func TestProgress(t *testing.T) {
 		}
 	}
 }
+
+// Each reason says its kind, so a report can say "missing consent".
+func TestNotBilledKinds(t *testing.T) {
+	pm := month(CCM, PCM)
+	pm.Consents[0].At = at("2026-11-10 12:00")
+	pm.Time = append([]TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-09 10:00"), Minutes: 15},
+		{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-11 10:00"), Minutes: 10},
+		{ID: "c", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-12 10:00"), Minutes: 10}}, entries(PCM, "ma", ClinicalStaff, 30)...)
+	kinds := map[string]string{}
+	for _, n := range Bill(pm).NotBilled {
+		kinds[n.Program+" "+n.Code] = n.Kind
+	}
+	want := map[string]string{"CCM ": "consent", "CCM 99490": "threshold", "RPM ": "enrollment"}
+	for k, v := range want {
+		if kinds[k] != v {
+			t.Errorf("%q: kind %q, want %q (%v)", k, kinds[k], v, kinds)
+		}
+	}
+}

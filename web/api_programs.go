@@ -153,6 +153,7 @@ func (s *Server) handleAPIPatientBilling(w http.ResponseWriter, r *http.Request)
 		Code    string `json:"code,omitempty"`
 		Minutes int    `json:"minutes,omitempty"`
 		Why     string `json:"why"`
+		Kind    string `json:"kind"` // consent, enrollment, overlap, threshold, rule
 	}
 	out := struct {
 		PatientID string         `json:"patient_id"`
