@@ -53,6 +53,8 @@ const (
 	AuditEnrollment           = "enrollment.change" // enrolled, or an enrollment ended
 	AuditConsent              = "consent.change"    // a consent recorded or revoked
 	AuditTimeEntry            = "time.add"
+	AuditBillingSignOff       = "billing.sign_off" // a practitioner reviewed their lines of a month
+	AuditBillingClose         = "billing.close"    // a month's lines frozen
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -79,6 +79,14 @@ func (t sqlBatchTx) query(ctx context.Context, query string, args []any, row fun
 	return scanAll(rows, row)
 }
 
+// eachRow calls row for each row of a query that may have failed.
+func eachRow(rows *sql.Rows, err error, row func(func(...any) error) error) error {
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, row)
+}
+
 func scanAll(rows *sql.Rows, row func(func(...any) error) error) error {
 	defer rows.Close()
 	for rows.Next() {

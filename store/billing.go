@@ -98,7 +98,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 
 	where, args := filter("x.org_id = ? AND x.start_day <= ? AND (x.end_day = '' OR x.end_day >= ?)", []any{org, last, first})
 	rows, err := db.query(ctx, "SELECT x.patient_id, x.program, x.practitioner_id, x.start_day, x.end_day FROM enrollment x WHERE "+where, args...)
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var id, program, practitioner, start, end string
 		if err := scan(&id, &program, &practitioner, &start, &end); err != nil {
 			return err
@@ -122,7 +122,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 
 	where, args = filter("x.org_id = ? AND x.start_at >= ? AND x.start_at < ?", []any{org, startAt, endAt})
 	rows, err = db.query(ctx, "SELECT x.id, x.patient_id, x.program, x.user_id, x.staff, x.start_at, x.minutes, x.interactive FROM time_entry x WHERE "+where, args...)
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var id, patient, program, user, staff, start string
 		var minutes, interactive int
 		if err := scan(&id, &patient, &program, &user, &staff, &start, &minutes, &interactive); err != nil {
@@ -158,7 +158,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	// Consents given before the month's end, of the patients in it.
 	where, args = filter("x.org_id = ? AND x.given_at < ?", []any{org, endAt})
 	rows, err = db.query(ctx, "SELECT x.patient_id, x.program, x.given_at, x.revoked_at, x.cost_sharing, x.one_practitioner, x.right_to_stop FROM consent x WHERE "+where, args...)
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var patient, program, given, revoked string
 		var cost, one, stop int
 		if err := scan(&patient, &program, &given, &revoked, &cost, &one, &stop); err != nil {
@@ -176,7 +176,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	// Care plans substantially revised in the month (complex CCM).
 	where, args = filter("x.org_id = ? AND v.substantial = 1 AND v.created_at >= ? AND v.created_at < ?", []any{org, startAt, endAt})
 	rows, err = db.query(ctx, `SELECT DISTINCT x.patient_id FROM care_plan_revision v JOIN care_plan x ON x.org_id = v.org_id AND x.id = v.plan_id WHERE `+where, args...)
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var patient string
 		if err := scan(&patient); err != nil {
 			return err
@@ -194,7 +194,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	rows, err = db.query(ctx, `SELECT x.patient_id, x.code_system, x.code, x.clinical_status FROM condition x
 		JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id WHERE `+where, args...)
 	conditions := map[string][]carepath.Condition{}
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var c carepath.Condition
 		if err := scan(&c.PatientID, &c.Code.System, &c.Code.Code, &c.ClinicalStatus); err != nil {
 			return err
@@ -216,7 +216,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	rows, err = db.query(ctx, `SELECT x.patient_id, x.effective FROM observation x JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id
 		WHERE x.code IN (`+placeholders(len(deviceVitals))+") AND "+where, append(slices.Clone(deviceVitals), args...)...)
 	days := map[string]map[string]bool{}
-	if err := scanAll(rows, func(scan func(...any) error) error {
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var patient, at string
 		if err := scan(&patient, &at); err != nil {
 			return err

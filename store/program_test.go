@@ -154,3 +154,74 @@ func TestTimeEntryOnceUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+func TestBillingMonthClose(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e) // 22 May 2026
+		db := f.db
+		dr := addUser(t, db, f.org, "dr@example.org", carepath.RolePhysician)
+		april := time.Date(2026, 4, 10, 15, 0, 0, 0, time.UTC)
+		for _, p := range []string{"p1", "p2"} {
+			must(t, db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: p, Program: carepath.ProgramCCM, Start: "2026-03-01", PractitionerID: dr.ID}))
+		}
+		must(t, db.RecordConsent(as(f.cm), &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: carepath.ConsentWritten,
+			Given: april.AddDate(0, 0, -5), CostSharing: true, OnePractitioner: true, RightToStop: true}))
+		log := func(patient string, start time.Time, minutes int) {
+			t.Helper()
+			must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Minutes: minutes, Activity: "care plan"}))
+		}
+		log("p1", april, 30)
+		log("p1", april.AddDate(0, 0, 1), 15)
+		log("p2", april.AddDate(0, 0, 2), 25) // no consent
+
+		rep, err := db.FindBillingReport(as(f.cm), "2026-04")
+		must(t, err)
+		status := func(rep *carepath.BillingReport) string {
+			var out []string
+			for _, r := range rep.Rows {
+				var codes []string
+				for _, l := range r.Lines {
+					codes = append(codes, fmt.Sprintf("%sx%d", l.Code, l.Units))
+				}
+				out = append(out, fmt.Sprintf("%s %s [%s]", r.PatientName, r.Status, strings.Join(codes, " ")))
+			}
+			return strings.Join(out, "; ")
+		}
+		if got := status(rep); got != "Chen, Wei missing consent []; Rivera, Ana needs sign-off [99490x1 99439x1]" || rep.Closed {
+			t.Errorf("open April: %s", got)
+		}
+		wantCode(t, "a care manager signs off", db.SignOffBilling(as(f.cm), "2026-04"), carepath.ENOTFOUND)
+		must(t, db.SignOffBilling(as(dr), "2026-04"))
+		_, err = db.CloseBillingMonth(as(f.cm), "2026-04")
+		wantCode(t, "a care manager closes", err, carepath.ENOTFOUND)
+		_, err = db.CloseBillingMonth(as(dr), "2026-05")
+		wantCode(t, "May has not ended", err, carepath.EINVALID)
+		rep, err = db.CloseBillingMonth(as(dr), "2026-04")
+		must(t, err)
+		if got := status(rep); got != "Chen, Wei missing consent []; Rivera, Ana ready [99490x1 99439x1]" || !rep.Closed || rep.ClosedByName == "" {
+			t.Errorf("closed April: %s (closed %v by %q)", got, rep.Closed, rep.ClosedByName)
+		}
+		_, err = db.CloseBillingMonth(as(dr), "2026-04")
+		wantCode(t, "closed twice", err, carepath.EINVALID)
+
+		// A late entry: the frozen lines stay; the adjustment says what
+		// changed.
+		f.clock.add(time.Hour)
+		log("p1", april.AddDate(0, 0, 3), 20)
+		rep, err = db.FindBillingReport(as(f.cm), "2026-04")
+		must(t, err)
+		var adj *carepath.PatientMonthBill
+		for _, r := range rep.Rows {
+			if r.PatientID == "p1" {
+				adj = r.Adjustment
+				if len(r.Lines) != 2 || r.Lines[1].Units != 1 {
+					t.Errorf("the frozen lines changed: %+v", r.Lines)
+				}
+			}
+		}
+		if adj == nil || len(adj.Lines) != 1 || adj.Lines[0].Code != "99439" || adj.Lines[0].Units != 2 || len(adj.NotBilled) != 1 ||
+			!strings.Contains(adj.NotBilled[0].Why, "replaced by the late entries: 99439 x1") {
+			t.Errorf("adjustment: %+v", adj)
+		}
+	})
+}

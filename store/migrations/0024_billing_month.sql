@@ -18,6 +18,7 @@ CREATE TABLE billing_line (
     patient_id      TEXT NOT NULL,
     seq             INTEGER NOT NULL,
     billed          INTEGER NOT NULL, -- 1 a line, 0 a reason it is not billed
+    kind            TEXT NOT NULL,    -- a reason's kind (consent, threshold...); '' for a line
     program         TEXT NOT NULL,
     code            TEXT NOT NULL,
     units           INTEGER NOT NULL,
