@@ -235,6 +235,10 @@ type BillingMonthService interface {
 	// record while the month is open; frozen once closed, with the
 	// adjustments late entries call for. Audited.
 	FindBillingReport(ctx context.Context, month string) (*BillingReport, error)
+	// FindPatientBilling returns one patient's month as the report shows
+	// it (frozen once the month is closed, with its adjustment), and
+	// whether the month is closed; audited.
+	FindPatientBilling(ctx context.Context, month, patientID string) (*PatientBillingRow, bool, error)
 	// SignOffBilling records that the actor, a billing practitioner, has
 	// reviewed their lines of the month. ENOTFOUND for another role.
 	SignOffBilling(ctx context.Context, month string) error

@@ -61,6 +61,57 @@ func (db *DB) FindBillingReport(ctx context.Context, month string) (*carepath.Bi
 		Detail: fmt.Sprintf("billing report: %d patients", len(rep.Rows))})
 }
 
+// FindPatientBilling implements carepath.BillingMonthService.
+func (db *DB) FindPatientBilling(ctx context.Context, month, patientID string) (*carepath.PatientBillingRow, bool, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	rep := &carepath.BillingReport{Month: month, SignOffs: map[string]time.Time{}, Practitioner: map[string]string{}}
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
+			return err
+		}
+		m, err := orgMonth(ctx, r, a.OrgID, month)
+		if err != nil {
+			return err
+		}
+		var closedAt string
+		err = r.queryRow(ctx, "SELECT closed_at FROM billing_month WHERE org_id = ? AND month = ?", a.OrgID, month).Scan(&closedAt)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			months, err := readMonths(ctx, r, a.OrgID, m, patientID)
+			if err != nil {
+				return err
+			}
+			if pm := months[patientID]; pm != nil {
+				rep.Rows = []carepath.PatientBillingRow{{PatientMonthBill: billing.Bill(*pm)}}
+			}
+		case err != nil:
+			return err
+		default:
+			rep.Closed, rep.ClosedAt = true, parseTime(closedAt)
+			if rep.Rows, err = frozenRows(ctx, r, a.OrgID, month, patientID); err != nil {
+				return err
+			}
+			if err := adjustments(ctx, r, a.OrgID, m, rep, patientID); err != nil {
+				return err
+			}
+		}
+		if len(rep.Rows) == 0 {
+			rep.Rows = []carepath.PatientBillingRow{{PatientMonthBill: carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}}}
+		}
+		return reportNames(ctx, r, a.OrgID, rep)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	row := &rep.Rows[0]
+	row.Status = billingStatus(row.PatientMonthBill, rep.SignOffs)
+	return row, rep.Closed, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Billing/" + month,
+		Detail: fmt.Sprintf("%d lines (%s)", len(row.Lines), row.Status)})
+}
+
 // billMonth bills every patient of the organization with something in
 // the month, by patient id.
 func billMonth(ctx context.Context, db querier, org string, m billing.Month) ([]carepath.PatientMonthBill, error) {
@@ -153,10 +204,15 @@ func reportNames(ctx context.Context, db querier, org string, rep *carepath.Bill
 	return nil
 }
 
-// frozenRows reads a closed month's stored lines and reasons.
-func frozenRows(ctx context.Context, db querier, org, month string) ([]carepath.PatientBillingRow, error) {
+// frozenRows reads a closed month's stored lines and reasons (of one
+// patient, when patientID is set).
+func frozenRows(ctx context.Context, db querier, org, month string, patientID ...string) ([]carepath.PatientBillingRow, error) {
+	where, args := "org_id = ? AND month = ?", []any{org, month}
+	if len(patientID) > 0 {
+		where, args = where+" AND patient_id = ?", append(args, patientID[0])
+	}
 	rows, err := db.query(ctx, `SELECT patient_id, billed, kind, program, code, units, practitioner_id, minutes, entries, why, source FROM billing_line
-		WHERE org_id = ? AND month = ? ORDER BY patient_id, seq`, org, month)
+		WHERE `+where+` ORDER BY patient_id, seq`, args...)
 	var out []carepath.PatientBillingRow
 	err = eachRow(rows, err, func(scan func(...any) error) error {
 		var patient, kind, program, code, practitioner, entries, why, source string
@@ -188,9 +244,12 @@ func frozenRows(ctx context.Context, db querier, org, month string) ([]carepath.
 // adjustments recomputes, on a closed month, the patients with time
 // logged after the close, and attaches what changed: lines the month now
 // bills that it did not, and lines it no longer bills.
-func adjustments(ctx context.Context, db querier, org string, m billing.Month, rep *carepath.BillingReport) error {
-	rows, err := db.query(ctx, `SELECT DISTINCT patient_id FROM time_entry WHERE org_id = ? AND start_at >= ? AND start_at < ? AND created_at >= ?`,
-		org, formatTime(m.Start()), formatTime(m.End()), formatTime(rep.ClosedAt))
+func adjustments(ctx context.Context, db querier, org string, m billing.Month, rep *carepath.BillingReport, patientID ...string) error {
+	where, args := "org_id = ? AND start_at >= ? AND start_at < ? AND created_at >= ?", []any{org, formatTime(m.Start()), formatTime(m.End()), formatTime(rep.ClosedAt)}
+	if len(patientID) > 0 {
+		where, args = where+" AND patient_id = ?", append(args, patientID[0])
+	}
+	rows, err := db.query(ctx, "SELECT DISTINCT patient_id FROM time_entry WHERE "+where, args...)
 	var late []string
 	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var id string

@@ -137,6 +137,23 @@ func TestRenderEveryPage(t *testing.T) {
 			return programsData{Patient: p, Month: "2026-11", MonthLabel: "November 2026", Programs: progs, Bill: bill, CanWrite: true,
 				Rows: programRows(conds, progs, bill, m), Practitioners: []*carepath.User{v.User}, Activities: carepath.TimeActivities, Saved: "time"}
 		}(),
+		"billing.html": func() billingData {
+			row := carepath.PatientBillingRow{PatientMonthBill: carepath.PatientMonthBill{PatientID: "p1", Counted: map[string]int{"CCM": 45},
+				Lines:     []carepath.BillingLine{{Program: "CCM", Code: "99439", Units: 2, PractitionerID: "dr"}},
+				NotBilled: []carepath.NotBilled{{Program: "PCM", Why: "CCM is billed", Kind: "rule"}}}, PatientName: "Rivera, Ana", MRN: "M1", Status: "ready",
+				Adjustment: &carepath.PatientMonthBill{Lines: []carepath.BillingLine{{Code: "99439", Units: 2}}, NotBilled: []carepath.NotBilled{{Why: "replaced"}}}}
+			rep := &carepath.BillingReport{Month: "2026-10", Closed: true, ClosedAt: time.Now(), ClosedByName: "Dr. Lee", Rows: []carepath.PatientBillingRow{row},
+				SignOffs: map[string]time.Time{"dr": time.Now()}, Practitioner: map[string]string{"dr": "Dr. Lee"}}
+			return billingData{Report: rep, MonthLabel: "October 2026", Prev: "2026-09", Next: "2026-11", Ended: true, Counts: map[string]int{"ready": 1},
+				Statuses: billingStatuses, CanSignOff: true, CanClose: true, Saved: "close"}
+		}(),
+		"evidence.html": &evidencePacket{PatientID: "p1", Patient: "Rivera, Ana", Month: "2026-10", Closed: true, Status: "ready",
+			Lines: []evidenceLine{{apiBillingLine: apiBillingLine{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
+				Consent:    &evidenceConsent{Method: "verbal", Given: time.Now(), ObtainedBy: "Casey", CostSharing: true},
+				Plan:       &evidencePlan{Revision: 3, At: time.Now(), By: "Casey", Why: "Plan established", Substantial: true},
+				Time:       []evidenceTime{{Start: time.Now(), Minutes: 25, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
+				Transition: &evidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
+			NotBilled: []apiNotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
 			Form: map[string]string{"goals": "Walk daily | yes-no"}},
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Bands: rules.ProtocolBands, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},

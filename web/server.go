@@ -48,6 +48,7 @@ type Services struct {
 	Transitions   carepath.TransitionService
 	Programs      carepath.ProgramService
 	Billing       carepath.BillingService
+	BillingMonths carepath.BillingMonthService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
@@ -176,6 +177,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))
 	mux.HandleFunc("GET /transitions/{id}", s.requireUser(s.handleTransition))
 	mux.HandleFunc("POST /transitions/{id}", s.requireUser(s.handleChangeTransition))
+	mux.HandleFunc("GET /billing", s.requireUser(s.handleBilling))
+	mux.HandleFunc("GET /billing/{month}", s.requireUser(s.handleBilling))
+	mux.HandleFunc("POST /billing/{month}", s.requireUser(s.handleChangeBilling))
+	mux.HandleFunc("GET /billing/{month}/patients/{id}", s.requireUser(s.handleEvidence))
+	mux.HandleFunc("GET /billing/{month}/export.csv", s.requireUser(s.handleBillingCSV))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
@@ -212,7 +218,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/patients/{id}/enrollments", s.requireToken(s.handleAPIEnroll))
 	mux.HandleFunc("POST /api/v1/patients/{id}/consents", s.requireToken(s.handleAPIConsent))
 	mux.HandleFunc("POST /api/v1/time-entries", s.requireToken(s.handleAPITimeEntry))
-	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.requireToken(s.handleAPIPatientBilling))
+	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.requireToken(s.handleAPIEvidence))
 	mux.HandleFunc("GET /api/v1/transitions", s.requireToken(s.handleAPITransitions))
 	mux.HandleFunc("GET /api/v1/transitions/{id}", s.requireToken(s.handleAPITransition))
 	mux.HandleFunc("PATCH /api/v1/transitions/{id}", s.requireToken(s.handleAPIUpdateTransition))

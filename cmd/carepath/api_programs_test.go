@@ -61,11 +61,14 @@ func TestProgramsAPI(t *testing.T) {
 		Lines   []struct {
 			Code, Why, Source string
 			Units             int
-			Evidence          []string
+			Entries           []string
+			TimeEntries       []struct{ Note string } `json:"time_entries"`
+			Consent           *struct{ Method string }
 		}
 	}
 	if resp, body := apiSend(t, "GET", base+"/api/v1/billing/"+month+"/patients/"+patient.ID, token, "", &bill); resp.StatusCode != 200 ||
-		bill.Counted["CCM"] != 45 || len(bill.Lines) != 2 || bill.Lines[0].Code != "99490" || bill.Lines[1].Code != "99439" || len(bill.Lines[0].Evidence) != 2 {
+		bill.Counted["CCM"] != 45 || len(bill.Lines) != 2 || bill.Lines[0].Code != "99490" || bill.Lines[1].Code != "99439" || len(bill.Lines[0].Entries) != 2 ||
+		len(bill.Lines[0].TimeEntries) != 2 || bill.Lines[0].Consent == nil || bill.Lines[0].Consent.Method != "verbal" {
 		t.Errorf("billing: %d %s", resp.StatusCode, body)
 	}
 	// The chart's header shows the month's minutes toward the next threshold.

@@ -43,8 +43,14 @@ func TestWorklistPage(t *testing.T) {
 	now := time.Now()
 	mine := demoTask(t, m, carepath.Task{PatientID: ps[0].ID, Title: "Call about the new inhaler", OwnerID: cm.ID, Due: now.Add(-2 * time.Hour),
 		Origin: carepath.TaskOrigin{Reason: "Asked by Dr. Lee at the visit"}})
+	// Due later today in the organization's time zone, whatever the hour
+	// the test runs (3 hours on failed from 9 pm in New York).
+	org, _ := demoOrg(t, m)
+	loc, _ := time.LoadLocation(org.TimeZone)
+	y, mo, d := now.In(loc).Date()
+	laterToday := now.Add(time.Date(y, mo, d, 23, 59, 0, 0, loc).Sub(now) / 2)
 	queued := demoTask(t, m, carepath.Task{PatientID: ps[1].ID, Title: "Weekly heart-failure check-in", Queue: carepath.RoleCareManager,
-		Due: now.Add(3 * time.Hour), Kind: "check-in",
+		Due: laterToday, Kind: "check-in",
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: "hf-weekly-check-in", RuleVersion: 1, EventKey: "schedule/x/1", Reason: "Weekly check-in for heart failure"}})
 	demoTask(t, m, carepath.Task{Title: "Nurses only", Queue: carepath.RoleNurse, Due: now})
 

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"carepath"
+)
+
+// evidenceLine is a billed line with what backs it: the consent in force,
+// the care-plan revision in force at the month's end, the time entries
+// with their notes, and for TCM the episode and its deadlines.
+type evidenceLine struct {
+	apiBillingLine
+	Adjustment bool                `json:"adjustment,omitempty"`
+	Consent    *evidenceConsent    `json:"consent,omitempty"`
+	Plan       *evidencePlan       `json:"care_plan,omitempty"`
+	Time       []evidenceTime      `json:"time_entries"`
+	Transition *evidenceTransition `json:"transition,omitempty"`
+}
+
+type evidenceConsent struct {
+	ID              string    `json:"id"`
+	Method          string    `json:"method"`
+	Given           time.Time `json:"given"`
+	ObtainedBy      string    `json:"obtained_by"`
+	CostSharing     bool      `json:"cost_sharing"`
+	OnePractitioner bool      `json:"one_practitioner"`
+	RightToStop     bool      `json:"right_to_stop"`
+	Revoked         time.Time `json:"revoked,omitzero"`
+}
+
+type evidencePlan struct {
+	Revision    int       `json:"revision"`
+	At          time.Time `json:"at"`
+	By          string    `json:"by"`
+	Why         string    `json:"why"`
+	Substantial bool      `json:"substantial"`
+}
+
+type evidenceTime struct {
+	ID          string    `json:"id"`
+	Start       time.Time `json:"start"`
+	Minutes     int       `json:"minutes"`
+	By          string    `json:"by"`
+	Staff       string    `json:"staff"`
+	Activity    string    `json:"activity"`
+	Note        string    `json:"note,omitempty"`
+	Interactive bool      `json:"interactive,omitempty"`
+}
+
+type evidenceTransition struct {
+	ID         string    `json:"id"`
+	Discharged time.Time `json:"discharged"`
+	Facility   string    `json:"facility,omitempty"`
+	ContactDue time.Time `json:"contact_due"`
+	Contact    time.Time `json:"contact,omitzero"`
+	Visit      time.Time `json:"visit,omitzero"`
+	Complexity string    `json:"complexity,omitempty"`
+	Elements   []string  `json:"elements"`
+}
+
+// evidencePacket is a patient's month with the evidence for each line.
+type evidencePacket struct {
+	PatientID string                      `json:"patient_id"`
+	Patient   string                      `json:"patient"`
+	Month     string                      `json:"month"`
+	Closed    bool                        `json:"closed"`
+	Status    string                      `json:"status"`
+	Lines     []evidenceLine              `json:"lines"`
+	NotBilled []apiNotBilled              `json:"not_billed"`
+	Counted   map[string]int              `json:"minutes_counted"`
+	Row       *carepath.PatientBillingRow `json:"-"`
+}
+
+// apiBillingLine is a billed line in the API.
+type apiBillingLine struct {
+	Program        string   `json:"program"`
+	Code           string   `json:"code"`
+	Units          int      `json:"units"`
+	PractitionerID string   `json:"practitioner_id,omitempty"`
+	Minutes        int      `json:"minutes,omitempty"`
+	Entries        []string `json:"entries"` // time entries, or the transition
+	Why            string   `json:"why"`
+	Source         string   `json:"source"`
+}
+
+func toAPIBillingLine(l carepath.BillingLine) apiBillingLine {
+	return apiBillingLine{l.Program, l.Code, l.Units, l.PractitionerID, l.Minutes, append([]string{}, l.Entries...), l.Why, l.Source}
+}
+
+// apiNotBilled is a reason a thing is not billed, in the API.
+type apiNotBilled struct {
+	Program string `json:"program"`
+	Code    string `json:"code,omitempty"`
+	Minutes int    `json:"minutes,omitempty"`
+	Why     string `json:"why"`
+	Kind    string `json:"kind"` // consent, enrollment, overlap, threshold, rule
+}
+
+func toAPINotBilled(ns []carepath.NotBilled) []apiNotBilled {
+	out := []apiNotBilled{}
+	for _, n := range ns {
+		out = append(out, apiNotBilled(n))
+	}
+	return out
+}
+
+// buildEvidence assembles a patient's month's packet from the services.
+func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evidencePacket, error) {
+	ctx := r.Context()
+	row, closed, err := s.BillingMonths.FindPatientBilling(ctx, month, patientID)
+	if err != nil {
+		return nil, err
+	}
+	progs, err := s.Programs.FindPatientPrograms(ctx, patientID, month)
+	if err != nil {
+		return nil, err
+	}
+	revisions, err := s.CarePlans.FindPlanRevisions(ctx, patientID)
+	if err != nil && carepath.ErrorCode(err) != carepath.ENOTFOUND {
+		return nil, err
+	}
+	a := carepath.ActorFromContext(ctx)
+	v, err := s.viewerFor(ctx, a.User)
+	if err != nil {
+		return nil, err
+	}
+	start, _ := time.ParseInLocation("2006-01", month, v.Loc)
+	end := start.AddDate(0, 1, 0)
+	p := &evidencePacket{PatientID: patientID, Patient: row.PatientName, Month: month, Closed: closed, Status: row.Status, Lines: []evidenceLine{},
+		NotBilled: toAPINotBilled(row.NotBilled), Counted: row.Counted, Row: row}
+	var plan *evidencePlan
+	for _, rv := range revisions { // newest first
+		if rv.At.Before(end) {
+			plan = &evidencePlan{Revision: rv.Revision, At: rv.At, By: rv.ByName, Why: rv.Why, Substantial: rv.Substantial}
+			break
+		}
+	}
+	add := func(l carepath.BillingLine, adjustment bool) error {
+		e := evidenceLine{apiBillingLine: toAPIBillingLine(l), Adjustment: adjustment, Plan: plan, Time: []evidenceTime{}}
+		for _, c := range progs.Consents {
+			if c.Program == l.Program && c.Given.Before(end) && (e.Consent == nil || c.Given.After(e.Consent.Given)) {
+				e.Consent = &evidenceConsent{ID: c.ID, Method: c.Method, Given: c.Given, ObtainedBy: c.ObtainedByName, CostSharing: c.CostSharing,
+					OnePractitioner: c.OnePractitioner, RightToStop: c.RightToStop, Revoked: c.Revoked}
+			}
+		}
+		for _, t := range progs.Time {
+			if slices.Contains(l.Entries, t.ID) {
+				e.Time = append(e.Time, evidenceTime{ID: t.ID, Start: t.Start, Minutes: t.Minutes, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
+					Note: t.Note, Interactive: t.Interactive})
+			}
+		}
+		if l.Program == carepath.ProgramTCM && len(l.Entries) > 0 {
+			t, err := s.Transitions.FindTransition(ctx, l.Entries[0])
+			if err != nil {
+				return err
+			}
+			et := &evidenceTransition{ID: t.ID, Discharged: t.Discharged, Facility: t.Facility, ContactDue: t.ContactDue, Complexity: t.Complexity, Elements: t.Elements}
+			if t.Contact != nil {
+				et.Contact = t.Contact.At
+			}
+			if t.Visit != nil {
+				et.Visit = t.Visit.At
+			}
+			e.Transition, e.Consent = et, nil // TCM needs no consent
+		}
+		p.Lines = append(p.Lines, e)
+		return nil
+	}
+	for _, l := range row.Lines {
+		if err := add(l, false); err != nil {
+			return nil, err
+		}
+	}
+	if row.Adjustment != nil {
+		for _, l := range row.Adjustment.Lines {
+			if err := add(l, true); err != nil {
+				return nil, err
+			}
+		}
+		p.NotBilled = append(p.NotBilled, toAPINotBilled(row.Adjustment.NotBilled)...)
+	}
+	return p, nil
+}
+
+// handleEvidence shows the evidence packet of a patient's month.
+func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
+	p, err := s.buildEvidence(r, r.PathValue("month"), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "evidence.html", "Evidence · "+p.Patient+" · "+p.Month, p)
+}
+
+// handleAPIEvidence answers the same packet as JSON, for an auditor's
+// tools.
+func (s *Server) handleAPIEvidence(w http.ResponseWriter, r *http.Request) {
+	p, err := s.buildEvidence(r, r.PathValue("month"), r.PathValue("id"))
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, p)
+}
