@@ -191,8 +191,10 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 
 	// APCM's level: the chronic conditions of its patients.
 	where, args = filter("x.org_id = ? AND e.program = ? AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?)", []any{org, carepath.ProgramAPCM, last, first})
-	rows, err = db.query(ctx, `SELECT x.patient_id, x.code_system, x.code, x.clinical_status FROM condition x
-		JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id WHERE `+where, args...)
+	// From the enrollments (CROSS JOIN keeps SQLite to that order): the
+	// other way round it walked every condition of the organization.
+	rows, err = db.query(ctx, `SELECT x.patient_id, x.code_system, x.code, x.clinical_status FROM enrollment e
+		CROSS JOIN condition x WHERE e.org_id = x.org_id AND e.patient_id = x.patient_id AND `+where, args...)
 	conditions := map[string][]carepath.Condition{}
 	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var c carepath.Condition
@@ -213,8 +215,9 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	// RPM: the days with device readings, of its patients.
 	where, args = filter("x.org_id = ? AND e.program = ? AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?) AND x.effective >= ? AND x.effective < ?",
 		[]any{org, carepath.ProgramRPM, last, first, startAt, endAt})
-	rows, err = db.query(ctx, `SELECT x.patient_id, x.effective FROM observation x JOIN enrollment e ON e.org_id = x.org_id AND e.patient_id = x.patient_id
-		WHERE x.code IN (`+placeholders(len(deviceVitals))+") AND "+where, append(slices.Clone(deviceVitals), args...)...)
+	rows, err = db.query(ctx, `SELECT x.patient_id, x.effective FROM enrollment e CROSS JOIN observation x
+		WHERE e.org_id = x.org_id AND e.patient_id = x.patient_id AND x.code IN (`+placeholders(len(deviceVitals))+") AND "+where,
+		append(slices.Clone(deviceVitals), args...)...)
 	days := map[string]map[string]bool{}
 	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var patient, at string

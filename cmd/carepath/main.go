@@ -37,6 +37,7 @@ Commands:
   audit      verify and list the audit trail
   sweep      run the work rules once (schedules, escalations, events)
   score      score every stay on record (LACE, HOSPITAL, Charlson)
+  billing    a month's billing report, or its close
   instruments  list the assessment instruments; check them against FHIR Questionnaires
   version    print the version
 
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runSweep(ctx, rest, stdout, stderr)
 	case "score":
 		err = runScore(ctx, rest, stdout, stderr)
+	case "billing":
+		err = runBilling(ctx, rest, stdout, stderr)
 	case "instruments":
 		err = runInstruments(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
