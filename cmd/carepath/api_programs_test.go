@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -70,6 +71,36 @@ func TestProgramsAPI(t *testing.T) {
 		bill.Counted["CCM"] != 45 || len(bill.Lines) != 2 || bill.Lines[0].Code != "99490" || bill.Lines[1].Code != "99439" || len(bill.Lines[0].Entries) != 2 ||
 		len(bill.Lines[0].TimeEntries) != 2 || bill.Lines[0].Consent == nil || bill.Lines[0].Consent.Method != "verbal" {
 		t.Errorf("billing: %d %s", resp.StatusCode, body)
+	}
+	// The organization's month, and its lines as FHIR Claims.
+	var report struct {
+		Closed   bool
+		Patients []struct {
+			PatientID string `json:"patient_id"`
+			Status    string
+			Lines     []struct{ Code string }
+		}
+	}
+	if resp, body := apiSend(t, "GET", base+"/api/v1/billing/"+month, token, "", &report); resp.StatusCode != 200 || report.Closed ||
+		len(report.Patients) != 1 || report.Patients[0].Status != "needs sign-off" || len(report.Patients[0].Lines) != 2 {
+		t.Errorf("the month's report: %d %s", resp.StatusCode, body)
+	}
+	resp, body := apiSend(t, "GET", base+"/api/v1/billing/"+month+"/claims", token, "", nil)
+	var claim struct {
+		ResourceType string
+		Patient      struct{ Reference string }
+		Provider     struct{ Reference string }
+		Item         []struct {
+			ProductOrService struct {
+				Coding []struct{ System, Code string }
+			}
+			Quantity struct{ Value int }
+		}
+	}
+	if lines := strings.Split(strings.TrimSpace(body), "\n"); resp.StatusCode != 200 || len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &claim) != nil ||
+		claim.ResourceType != "Claim" || claim.Patient.Reference != "Patient/"+patient.ID || claim.Provider.Reference != "Practitioner/"+dr.ID ||
+		len(claim.Item) != 2 || claim.Item[0].ProductOrService.Coding[0].Code != "99490" || claim.Item[0].ProductOrService.Coding[0].System != "http://www.ama-assn.org/go/cpt" {
+		t.Errorf("claims: %d %s", resp.StatusCode, body)
 	}
 	// The chart's header shows the month's minutes toward the next threshold.
 	cmWeb := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
