@@ -108,6 +108,12 @@ type TimeEntry struct {
 // End is when the entry's time ends.
 func (e *TimeEntry) End() time.Time { return e.Start.Add(time.Duration(e.Minutes) * time.Minute) }
 
+// EligiblePatient is a patient eligible for a program, and why.
+type EligiblePatient struct {
+	Patient *Patient
+	Why     string
+}
+
 // PatientPrograms is a patient's programs: enrollments (latest first),
 // consents, and the time of a month.
 type PatientPrograms struct {
@@ -115,6 +121,8 @@ type PatientPrograms struct {
 	Enrollments []Enrollment
 	Consents    []Consent
 	Time        []TimeEntry // the month's, latest first
+	// Complexity is the month's medical decision making as recorded ("" none).
+	Complexity string
 }
 
 // ProgramService keeps enrollments, consents and time. Writes need a role
@@ -137,6 +145,15 @@ type ProgramService interface {
 	RecordConsent(ctx context.Context, c *Consent) error
 	// RevokeConsent revokes a consent from now, with the reason.
 	RevokeConsent(ctx context.Context, id, reason string) (*Consent, error)
+	// RecordMonthComplexity records the month's medical decision making
+	// for a patient (moderate or high make complex CCM possible; low),
+	// replacing an earlier one. Billing practitioners only (ENOTFOUND for
+	// others); EINVALID for a bad month or complexity.
+	RecordMonthComplexity(ctx context.Context, patientID, month, complexity string) error
+	// FindEligiblePatients lists living patients whose record makes them
+	// eligible for a program and who are not enrolled in it today, by
+	// name, a page at a time, with why and how many there are.
+	FindEligiblePatients(ctx context.Context, program string, limit, offset int) ([]EligiblePatient, int, error)
 	// FindPractitioners lists the organization's active billing
 	// practitioners (physicians), by name, for the enrollment form.
 	FindPractitioners(ctx context.Context) ([]*User, error)

@@ -189,6 +189,22 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 		return nil, err
 	}
 
+	// The month's medical decision making, as the practitioners recorded it.
+	where, args = filter("x.org_id = ? AND x.month = ?", []any{org, m.String()})
+	rows, err = db.query(ctx, "SELECT x.patient_id, x.complexity FROM billing_complexity x WHERE "+where, args...)
+	if err := eachRow(rows, err, func(scan func(...any) error) error {
+		var patient, complexity string
+		if err := scan(&patient, &complexity); err != nil {
+			return err
+		}
+		if pm := months[patient]; pm != nil {
+			pm.Complexity = complexity
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+
 	// APCM's level: the chronic conditions of its patients.
 	where, args = filter("x.org_id = ? AND e.program = ? AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?)", []any{org, carepath.ProgramAPCM, last, first})
 	// From the enrollments (CROSS JOIN keeps SQLite to that order): the

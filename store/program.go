@@ -43,6 +43,13 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 		}
 		out.Time, err = timeEntriesWhere(ctx, r, a.OrgID, "e.patient_id = ? AND e.start_at >= ? AND e.start_at < ? ORDER BY e.start_at DESC",
 			patientID, formatTime(m.Start()), formatTime(m.End()))
+		if err != nil {
+			return err
+		}
+		err = r.queryRow(ctx, "SELECT complexity FROM billing_complexity WHERE org_id = ? AND month = ? AND patient_id = ?", a.OrgID, month, patientID).Scan(&out.Complexity)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
 		return err
 	})
 	if err != nil {
@@ -292,6 +299,96 @@ func (db *DB) RevokeConsent(ctx context.Context, id, reason string) (*carepath.C
 			PatientID: patientID, Object: "Consent/" + id, Detail: c.Program + " revoked: " + reason}, a)})
 	})
 	return out, err
+}
+
+// RecordMonthComplexity implements carepath.ProgramService.
+func (db *DB) RecordMonthComplexity(ctx context.Context, patientID, month, complexity string) error {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return err
+	}
+	if a.Role() != carepath.RolePhysician {
+		return carepath.Errorf(carepath.ENOTFOUND, "Not found.")
+	}
+	if _, err := time.Parse("2006-01", month); err != nil || !slices.Contains(carepath.TransitionComplexities, complexity) {
+		return carepath.Errorf(carepath.EINVALID, "The month's decision making needs a month (YYYY-MM) and one of high, moderate, low.")
+	}
+	return db.RunInTx(ctx, func(tx *Tx) error {
+		if _, err := findPatient(ctx, tx, a.OrgID, patientID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO billing_complexity (org_id, patient_id, month, complexity, by_id, at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (org_id, month, patient_id) DO UPDATE SET complexity = excluded.complexity, by_id = excluded.by_id, at = excluded.at`,
+			a.OrgID, patientID, month, complexity, a.ActorID(), formatTime(tx.Now)); err != nil {
+			return err
+		}
+		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+			PatientID: patientID, Object: "Billing/" + month, Detail: "medical decision making " + complexity}, a)})
+	})
+}
+
+// FindEligiblePatients implements carepath.ProgramService: the living
+// patients' active conditions are read once and judged by the billing
+// package's rules.
+func (db *DB) FindEligiblePatients(ctx context.Context, program string, limit, offset int) ([]carepath.EligiblePatient, int, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !slices.Contains(carepath.EnrollablePrograms, program) {
+		return nil, 0, carepath.Errorf(carepath.EINVALID, "The program %q is not one of %s.", program, strings.Join(carepath.EnrollablePrograms, ", "))
+	}
+	var out []carepath.EligiblePatient
+	total := 0
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		loc, err := orgLocation(ctx, r, a.OrgID)
+		if err != nil {
+			return err
+		}
+		today := db.Now().In(loc).Format(time.DateOnly)
+		rows, err := r.query(ctx, `SELECT c.patient_id, c.code_system, c.code, c.display, c.clinical_status, c.onset FROM condition c
+			JOIN patient p ON p.org_id = c.org_id AND p.id = c.patient_id
+			WHERE c.org_id = ? AND c.clinical_status IN ('active', 'recurrence', 'relapse') AND NOT p.deceased
+			AND NOT EXISTS (SELECT 1 FROM enrollment e WHERE e.org_id = c.org_id AND e.patient_id = c.patient_id AND e.program = ?
+				AND e.start_day <= ? AND (e.end_day = '' OR e.end_day >= ?))
+			ORDER BY p.family, p.given, c.patient_id`, a.OrgID, program, today, today)
+		var ids []string
+		conditions := map[string][]carepath.Condition{}
+		if err := eachRow(rows, err, func(scan func(...any) error) error {
+			var c carepath.Condition
+			if err := scan(&c.PatientID, &c.Code.System, &c.Code.Code, &c.Code.Display, &c.ClinicalStatus, &c.Onset); err != nil {
+				return err
+			}
+			if _, seen := conditions[c.PatientID]; !seen {
+				ids = append(ids, c.PatientID)
+			}
+			conditions[c.PatientID] = append(conditions[c.PatientID], c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			for _, e := range billing.Eligible(conditions[id]) {
+				if e.Program != program || !e.Eligible {
+					continue
+				}
+				if total >= offset && len(out) < limit {
+					p, err := findPatient(ctx, r, a.OrgID, id)
+					if err != nil {
+						return err
+					}
+					out = append(out, carepath.EligiblePatient{Patient: p, Why: e.Why})
+				}
+				total++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientSearch, Object: "Eligible/" + program,
+		Detail: fmt.Sprintf("%d of %d eligible patients not enrolled", len(out), total)})
 }
 
 // FindPractitioners implements carepath.ProgramService.

@@ -225,3 +225,53 @@ func TestBillingMonthClose(t *testing.T) {
 		}
 	})
 }
+
+func TestEligibleAndComplexity(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e) // 22 May 2026
+		db := f.db
+		dr := addUser(t, db, f.org, "dr@example.org", carepath.RolePhysician)
+		cond := func(id, patient, code, display string) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Condition", ID: id, PatientID: patient, Hash: "h" + id, JSON: []byte(`{"resourceType":"Condition"}`),
+				Record: &carepath.Condition{ID: id, PatientID: patient, ClinicalStatus: "active", Onset: "2019-03-01",
+					Code: carepath.Coding{System: "http://snomed.info/sct", Code: code, Display: display}}}
+		}
+		_, err := db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			cond("c1", "p1", "84114007", "Heart failure"), cond("c2", "p1", "44054006", "Type 2 diabetes"), cond("c3", "p2", "38341003", "Hypertension")}}})
+		must(t, err)
+		list, n, err := db.FindEligiblePatients(as(f.cm), carepath.ProgramCCM, 50, 0)
+		must(t, err)
+		if n != 1 || len(list) != 1 || list[0].Patient.ID != "p1" || !strings.Contains(list[0].Why, "heart failure since 2019") {
+			t.Fatalf("eligible for CCM: %d %+v", n, list)
+		}
+		if _, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramPCM, 50, 0); n != 2 {
+			t.Errorf("eligible for PCM: %d, want 2", n)
+		}
+		must(t, db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM, Start: "2026-04-01", PractitionerID: dr.ID}))
+		if _, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramCCM, 50, 0); n != 0 {
+			t.Errorf("an enrolled patient is still listed: %d", n)
+		}
+		_, _, err = db.FindEligiblePatients(as(f.cm), "XYZ", 50, 0)
+		wantCode(t, "an unknown program", err, carepath.EINVALID)
+
+		// The month's decision making: the practitioner's to record, read
+		// by the billing.
+		wantCode(t, "a care manager records complexity", db.RecordMonthComplexity(as(f.cm), "p1", "2026-04", "high"), carepath.ENOTFOUND)
+		wantCode(t, "a bad complexity", db.RecordMonthComplexity(as(dr), "p1", "2026-04", "extreme"), carepath.EINVALID)
+		must(t, db.RecordMonthComplexity(as(dr), "p1", "2026-04", "high"))
+		must(t, db.RecordConsent(as(f.cm), &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: carepath.ConsentVerbal,
+			Given: time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), CostSharing: true, OnePractitioner: true, RightToStop: true}))
+		must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM, Start: time.Date(2026, 4, 10, 14, 0, 0, 0, time.UTC),
+			Minutes: 65, Activity: "care plan"}))
+		bill, err := db.BillPatientMonth(as(f.cm), "p1", "2026-04")
+		must(t, err)
+		if !strings.Contains(fmt.Sprint(bill.NotBilled), "the plan was not revised this month") {
+			t.Errorf("complex CCM's reason: %+v", bill.NotBilled)
+		}
+		progs, err := db.FindPatientPrograms(as(f.cm), "p1", "2026-04")
+		must(t, err)
+		if progs.Complexity != "high" {
+			t.Errorf("the month's complexity: %q", progs.Complexity)
+		}
+	})
+}

@@ -29,18 +29,20 @@ type programRow struct {
 
 // programsData is a patient's programs page.
 type programsData struct {
-	Patient       *carepath.Patient
-	Month         string // YYYY-MM
-	MonthLabel    string
-	Rows          []programRow
-	Programs      *carepath.PatientPrograms
-	Bill          *carepath.PatientMonthBill
-	Practitioners []*carepath.User
-	Activities    []string
-	CanWrite      bool
-	Saved         string
-	Today         string
-	Now           string // for datetime-local
+	Patient        *carepath.Patient
+	Month          string // YYYY-MM
+	MonthLabel     string
+	Rows           []programRow
+	Programs       *carepath.PatientPrograms
+	Bill           *carepath.PatientMonthBill
+	Practitioners  []*carepath.User
+	Activities     []string
+	CanWrite       bool
+	IsPractitioner bool // may record the month's decision making
+	Complexities   []string
+	Saved          string
+	Today          string
+	Now            string // for datetime-local
 }
 
 // programRows builds each enrollable program's row for a month.
@@ -128,7 +130,8 @@ func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := programsData{Patient: chart.Patient, Month: month, MonthLabel: m.Start().Format("January 2006"), Activities: carepath.TimeActivities,
-		CanWrite: v.User.Role.CanWriteClinical(), Saved: r.URL.Query().Get("saved"), Today: now.Format(time.DateOnly), Now: now.Format("2006-01-02T15:04")}
+		CanWrite: v.User.Role.CanWriteClinical(), Saved: r.URL.Query().Get("saved"), Today: now.Format(time.DateOnly), Now: now.Format("2006-01-02T15:04"),
+		IsPractitioner: v.User.Role == carepath.RolePhysician, Complexities: carepath.TransitionComplexities}
 	if d.Programs, err = s.Programs.FindPatientPrograms(r.Context(), id, month); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -182,6 +185,8 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 		}
 	case "revoke":
 		_, err = s.Programs.RevokeConsent(r.Context(), f.Get("consent"), f.Get("reason"))
+	case "complexity":
+		err = s.Programs.RecordMonthComplexity(r.Context(), id, f.Get("month"), f.Get("complexity"))
 	case "time":
 		var e *carepath.TimeEntry
 		if e, err = timeEntryFromForm(f, v.Loc); err == nil {
@@ -231,4 +236,41 @@ func programLabel(p string) string {
 		return l
 	}
 	return p
+}
+
+// eligibleData is the worklist of patients eligible for a program and not
+// enrolled in it.
+type eligibleData struct {
+	Program          string
+	Programs         []string
+	Rows             []carepath.EligiblePatient
+	Total, From, To  int
+	PrevURL, NextURL string
+}
+
+// handleEligible lists the patients a program's rules make eligible and
+// who are not enrolled, 50 a page.
+func (s *Server) handleEligible(w http.ResponseWriter, r *http.Request) {
+	program := r.URL.Query().Get("program")
+	if program == "" {
+		program = carepath.ProgramCCM
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	offset = max(offset, 0)
+	rows, total, err := s.Programs.FindEligiblePatients(r.Context(), program, 50, offset)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	d := eligibleData{Program: program, Programs: carepath.EnrollablePrograms, Rows: rows, Total: total, From: offset + 1, To: offset + len(rows)}
+	page := func(o int) string {
+		return "/programs/eligible?program=" + url.QueryEscape(program) + "&offset=" + strconv.Itoa(o)
+	}
+	if offset > 0 {
+		d.PrevURL = page(max(offset-50, 0))
+	}
+	if d.To < total {
+		d.NextURL = page(d.To)
+	}
+	s.render(w, r, http.StatusOK, "eligible.html", "Eligible for "+program, d)
 }

@@ -135,7 +135,8 @@ func TestRenderEveryPage(t *testing.T) {
 				NotBilled: []carepath.NotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes past the 20"}}}
 			conds := []carepath.Condition{{Code: carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}, ClinicalStatus: "active"}}
 			return programsData{Patient: p, Month: "2026-11", MonthLabel: "November 2026", Programs: progs, Bill: bill, CanWrite: true,
-				Rows: programRows(conds, progs, bill, m), Practitioners: []*carepath.User{v.User}, Activities: carepath.TimeActivities, Saved: "time"}
+				Rows: programRows(conds, progs, bill, m), Practitioners: []*carepath.User{v.User}, Activities: carepath.TimeActivities, Saved: "time",
+				IsPractitioner: true, Complexities: carepath.TransitionComplexities}
 		}(),
 		"billing.html": func() billingData {
 			row := carepath.PatientBillingRow{PatientMonthBill: carepath.PatientMonthBill{PatientID: "p1", Counted: map[string]int{"CCM": 45},
@@ -154,6 +155,8 @@ func TestRenderEveryPage(t *testing.T) {
 				Time:       []evidenceTime{{Start: time.Now(), Minutes: 25, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
 				Transition: &evidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
 			NotBilled: []apiNotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
+		"eligible.html": eligibleData{Program: "CCM", Programs: carepath.EnrollablePrograms, Total: 120, From: 1, To: 1, NextURL: "/programs/eligible?offset=50",
+			Rows: []carepath.EligiblePatient{{Patient: p, Why: "2 chronic conditions expected to last 12 months: heart failure since 2019"}}},
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
 			Form: map[string]string{"goals": "Walk daily | yes-no"}},
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Bands: rules.ProtocolBands, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},

@@ -173,6 +173,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /patients/{id}/careplan/copy", s.requireUser(s.handleCopyGiven))
 	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
 	mux.HandleFunc("GET /patients/{id}/programs", s.requireUser(s.handlePrograms))
+	mux.HandleFunc("GET /programs/eligible", s.requireUser(s.handleEligible))
 	mux.HandleFunc("POST /patients/{id}/programs", s.requireUser(s.handleChangePrograms))
 	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))
 	mux.HandleFunc("GET /transitions/{id}", s.requireUser(s.handleTransition))
