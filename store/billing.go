@@ -17,13 +17,14 @@ import (
 // glucose.
 var deviceVitals = []any{"85354-9", "8480-6", "29463-7", "8867-4", "59408-5", "2708-6", "2339-0"}
 
-// BillPatientMonth implements carepath.BillingService.
+// BillPatientMonth implements carepath.BillingService: the month as the
+// record bills it now (a closed month's frozen lines are the report's).
 func (db *DB) BillPatientMonth(ctx context.Context, patientID, month string) (*carepath.PatientMonthBill, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var bill carepath.PatientMonthBill
+	bill := carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
 	err = db.inReadTx(ctx, func(r *readTx) error {
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
@@ -32,16 +33,11 @@ func (db *DB) BillPatientMonth(ctx context.Context, patientID, month string) (*c
 		if err != nil {
 			return err
 		}
-		months, err := readMonths(ctx, r, a.OrgID, m, patientID)
-		if err != nil {
-			return err
+		bills, err := billMonth(ctx, r, a.OrgID, m, patientID)
+		if len(bills) > 0 {
+			bill = bills[0]
 		}
-		pm := months[patientID]
-		if pm == nil {
-			pm = &billing.PatientMonth{PatientID: patientID, Month: m}
-		}
-		bill = billing.Bill(*pm)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -20,42 +20,13 @@ func (db *DB) FindBillingReport(ctx context.Context, month string) (*carepath.Bi
 	if err != nil {
 		return nil, err
 	}
-	rep := &carepath.BillingReport{Month: month, SignOffs: map[string]time.Time{}, Practitioner: map[string]string{}}
+	var rep *carepath.BillingReport
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		m, err := orgMonth(ctx, r, a.OrgID, month)
-		if err != nil {
-			return err
-		}
-		var closedAt string
-		err = r.queryRow(ctx, `SELECT b.closed_at, COALESCE(NULLIF(u.name, ''), u.email, b.closed_by) FROM billing_month b
-			LEFT JOIN app_user u ON u.org_id = b.org_id AND u.id = b.closed_by WHERE b.org_id = ? AND b.month = ?`, a.OrgID, month).Scan(&closedAt, &rep.ClosedByName)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			bills, err := billMonth(ctx, r, a.OrgID, m)
-			if err != nil {
-				return err
-			}
-			for _, b := range bills {
-				rep.Rows = append(rep.Rows, carepath.PatientBillingRow{PatientMonthBill: b})
-			}
-		case err != nil:
-			return err
-		default:
-			rep.Closed, rep.ClosedAt = true, parseTime(closedAt)
-			if rep.Rows, err = frozenRows(ctx, r, a.OrgID, month); err != nil {
-				return err
-			}
-			if err := adjustments(ctx, r, a.OrgID, m, rep); err != nil {
-				return err
-			}
-		}
-		return reportNames(ctx, r, a.OrgID, rep)
+		rep, err = billingReport(ctx, r, a.OrgID, month, "")
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i := range rep.Rows {
-		rep.Rows[i].Status = billingStatus(rep.Rows[i].PatientMonthBill, rep.SignOffs)
 	}
 	return rep, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientSearch, Object: "Billing/" + month,
 		Detail: fmt.Sprintf("billing report: %d patients", len(rep.Rows))})
@@ -67,55 +38,71 @@ func (db *DB) FindPatientBilling(ctx context.Context, month, patientID string) (
 	if err != nil {
 		return nil, false, err
 	}
-	rep := &carepath.BillingReport{Month: month, SignOffs: map[string]time.Time{}, Practitioner: map[string]string{}}
+	var rep *carepath.BillingReport
 	err = db.inReadTx(ctx, func(r *readTx) error {
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		m, err := orgMonth(ctx, r, a.OrgID, month)
-		if err != nil {
-			return err
-		}
-		var closedAt string
-		err = r.queryRow(ctx, "SELECT closed_at FROM billing_month WHERE org_id = ? AND month = ?", a.OrgID, month).Scan(&closedAt)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			months, err := readMonths(ctx, r, a.OrgID, m, patientID)
-			if err != nil {
-				return err
-			}
-			if pm := months[patientID]; pm != nil {
-				rep.Rows = []carepath.PatientBillingRow{{PatientMonthBill: billing.Bill(*pm)}}
-			}
-		case err != nil:
-			return err
-		default:
-			rep.Closed, rep.ClosedAt = true, parseTime(closedAt)
-			if rep.Rows, err = frozenRows(ctx, r, a.OrgID, month, patientID); err != nil {
-				return err
-			}
-			if err := adjustments(ctx, r, a.OrgID, m, rep, patientID); err != nil {
-				return err
-			}
-		}
-		if len(rep.Rows) == 0 {
-			rep.Rows = []carepath.PatientBillingRow{{PatientMonthBill: carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}}}
-		}
-		return reportNames(ctx, r, a.OrgID, rep)
+		rep, err = billingReport(ctx, r, a.OrgID, month, patientID)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	row := &rep.Rows[0]
+	row := &carepath.PatientBillingRow{PatientMonthBill: carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}}
+	if len(rep.Rows) > 0 {
+		row = &rep.Rows[0]
+	}
 	row.Status = billingStatus(row.PatientMonthBill, rep.SignOffs)
 	return row, rep.Closed, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Billing/" + month,
 		Detail: fmt.Sprintf("%d lines (%s)", len(row.Lines), row.Status)})
 }
 
+// billingReport reads a month's report (of one patient, when patientID is
+// set): computed from the record while the month is open; frozen once
+// closed, with the adjustments late entries call for.
+func billingReport(ctx context.Context, r querier, org, month, patientID string) (*carepath.BillingReport, error) {
+	rep := &carepath.BillingReport{Month: month, SignOffs: map[string]time.Time{}, Practitioner: map[string]string{}}
+	m, err := orgMonth(ctx, r, org, month)
+	if err != nil {
+		return nil, err
+	}
+	var closedAt string
+	err = r.queryRow(ctx, `SELECT b.closed_at, COALESCE(NULLIF(u.name, ''), u.email, b.closed_by) FROM billing_month b
+		LEFT JOIN app_user u ON u.org_id = b.org_id AND u.id = b.closed_by WHERE b.org_id = ? AND b.month = ?`, org, month).Scan(&closedAt, &rep.ClosedByName)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		bills, err := billMonth(ctx, r, org, m, patientID)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bills {
+			rep.Rows = append(rep.Rows, carepath.PatientBillingRow{PatientMonthBill: b})
+		}
+	case err != nil:
+		return nil, err
+	default:
+		rep.Closed, rep.ClosedAt = true, parseTime(closedAt)
+		if rep.Rows, err = frozenRows(ctx, r, org, month, patientID); err != nil {
+			return nil, err
+		}
+		if err := adjustments(ctx, r, org, m, rep, patientID); err != nil {
+			return nil, err
+		}
+	}
+	if err := reportNames(ctx, r, org, rep); err != nil {
+		return nil, err
+	}
+	for i := range rep.Rows {
+		rep.Rows[i].Status = billingStatus(rep.Rows[i].PatientMonthBill, rep.SignOffs)
+	}
+	return rep, nil
+}
+
 // billMonth bills every patient of the organization with something in
-// the month, by patient id.
-func billMonth(ctx context.Context, db querier, org string, m billing.Month) ([]carepath.PatientMonthBill, error) {
-	months, err := readMonths(ctx, db, org, m, "")
+// the month (or one patient, when patientID is set), by patient id.
+func billMonth(ctx context.Context, db querier, org string, m billing.Month, patientID string) ([]carepath.PatientMonthBill, error) {
+	months, err := readMonths(ctx, db, org, m, patientID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,11 +192,11 @@ func reportNames(ctx context.Context, db querier, org string, rep *carepath.Bill
 }
 
 // frozenRows reads a closed month's stored lines and reasons (of one
-// patient, when patientID is set).
-func frozenRows(ctx context.Context, db querier, org, month string, patientID ...string) ([]carepath.PatientBillingRow, error) {
+// patient, when patientID is set; "" all).
+func frozenRows(ctx context.Context, db querier, org, month, patientID string) ([]carepath.PatientBillingRow, error) {
 	where, args := "org_id = ? AND month = ?", []any{org, month}
-	if len(patientID) > 0 {
-		where, args = where+" AND patient_id = ?", append(args, patientID[0])
+	if patientID != "" {
+		where, args = where+" AND patient_id = ?", append(args, patientID)
 	}
 	rows, err := db.query(ctx, `SELECT patient_id, billed, kind, program, code, units, practitioner_id, minutes, entries, why, source FROM billing_line
 		WHERE `+where+` ORDER BY patient_id, seq`, args...)
@@ -244,10 +231,10 @@ func frozenRows(ctx context.Context, db querier, org, month string, patientID ..
 // adjustments recomputes, on a closed month, the patients with time
 // logged after the close, and attaches what changed: lines the month now
 // bills that it did not, and lines it no longer bills.
-func adjustments(ctx context.Context, db querier, org string, m billing.Month, rep *carepath.BillingReport, patientID ...string) error {
+func adjustments(ctx context.Context, db querier, org string, m billing.Month, rep *carepath.BillingReport, patientID string) error {
 	where, args := "org_id = ? AND start_at >= ? AND start_at < ? AND created_at >= ?", []any{org, formatTime(m.Start()), formatTime(m.End()), formatTime(rep.ClosedAt)}
-	if len(patientID) > 0 {
-		where, args = where+" AND patient_id = ?", append(args, patientID[0])
+	if patientID != "" {
+		where, args = where+" AND patient_id = ?", append(args, patientID)
 	}
 	rows, err := db.query(ctx, "SELECT DISTINCT patient_id FROM time_entry WHERE "+where, args...)
 	var late []string
@@ -340,7 +327,7 @@ func (db *DB) CloseBillingMonth(ctx context.Context, month string) (*carepath.Bi
 		if snapshot.Before(m.End()) {
 			return carepath.Errorf(carepath.EINVALID, "%s has not ended; a month closes once it has.", m.Start().Format("January 2006"))
 		}
-		bills, err = billMonth(ctx, r, a.OrgID, m)
+		bills, err = billMonth(ctx, r, a.OrgID, m, "")
 		return err
 	})
 	if err != nil {

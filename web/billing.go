@@ -44,18 +44,29 @@ func reportMonth(r *http.Request, loc *time.Location) (string, time.Time, error)
 	return month, t, nil
 }
 
-// handleBilling shows the month's report: each patient's lines and
-// status, sign-offs, and the month's close.
-func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
+// monthReport reads the report of the month a page asks for; it writes
+// the error page and answers nil on failure.
+func (s *Server) monthReport(w http.ResponseWriter, r *http.Request) (*carepath.BillingReport, time.Time) {
 	v := viewerFrom(r.Context())
 	month, start, err := reportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
-		return
+		return nil, start
 	}
 	rep, err := s.BillingMonths.FindBillingReport(r.Context(), month)
 	if err != nil {
 		s.renderError(w, r, err)
+		return nil, start
+	}
+	return rep, start
+}
+
+// handleBilling shows the month's report: each patient's lines and
+// status, sign-offs, and the month's close.
+func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
+	v := viewerFrom(r.Context())
+	rep, start := s.monthReport(w, r)
+	if rep == nil {
 		return
 	}
 	d := billingData{Report: rep, MonthLabel: start.Format("January 2006"), Prev: start.AddDate(0, -1, 0).Format("2006-01"),
@@ -97,17 +108,11 @@ func (s *Server) handleChangeBilling(w http.ResponseWriter, r *http.Request) {
 // handleBillingCSV exports the month: a row per line (and per adjustment
 // line), with the patient, the practitioner, the status and why.
 func (s *Server) handleBillingCSV(w http.ResponseWriter, r *http.Request) {
-	v := viewerFrom(r.Context())
-	month, _, err := reportMonth(r, v.Loc)
-	if err != nil {
-		s.renderError(w, r, err)
+	rep, _ := s.monthReport(w, r)
+	if rep == nil {
 		return
 	}
-	rep, err := s.BillingMonths.FindBillingReport(r.Context(), month)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	month := rep.Month
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="carepath-billing-`+month+`.csv"`)
 	c := csv.NewWriter(w)
