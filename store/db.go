@@ -69,6 +69,9 @@ type DB struct {
 
 	auditor auditAppender
 	charts  *chartCache
+	// eligible keeps each organization's and program's eligible patients
+	// while its records are unchanged (see FindEligiblePatients).
+	eligible sync.Map // org + "|" + program -> eligibleList
 
 	closeOnce sync.Once
 	closeErr  error

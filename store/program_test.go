@@ -247,8 +247,16 @@ func TestEligibleAndComplexity(t *testing.T) {
 		if _, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramPCM, 50, 0); n != 2 {
 			t.Errorf("eligible for PCM: %d, want 2", n)
 		}
+		// The list is kept while the records are unchanged: a new condition
+		// of p2 shows at once.
+		_, err = db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			cond("c4", "p2", "13645005", "COPD")}}})
+		must(t, err)
+		if _, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramCCM, 50, 0); n != 2 {
+			t.Errorf("eligible for CCM after p2's COPD: %d, want 2", n)
+		}
 		must(t, db.Enroll(as(f.cm), &carepath.Enrollment{PatientID: "p1", Program: carepath.ProgramCCM, Start: "2026-04-01", PractitionerID: dr.ID}))
-		if _, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramCCM, 50, 0); n != 0 {
+		if list, n, _ := db.FindEligiblePatients(as(f.cm), carepath.ProgramCCM, 50, 0); n != 1 || list[0].Patient.ID != "p2" {
 			t.Errorf("an enrolled patient is still listed: %d", n)
 		}
 		_, _, err = db.FindEligiblePatients(as(f.cm), "XYZ", 50, 0)
