@@ -183,7 +183,7 @@ func Bill(pm PatientMonth) Result {
 			skip(e.Program, "not enrolled in "+e.Program+" at the time", carepath.NotBilledEnrollment, e.Minutes)
 			continue
 		}
-		if ok, why := consentAt(pm.Consents, e.Program, e.Start); !ok {
+		if ok, why := consentAt(pm.Consents, e.Program, practitionerSince(pm.Enrollments, *p.enrollment), e.Start); !ok {
 			skip(e.Program, why+" (kept, not billed)", carepath.NotBilledConsent, e.Minutes)
 			continue
 		}
@@ -229,14 +229,36 @@ func enrollmentFor(pm PatientMonth, program string) *Enrollment {
 	return best
 }
 
-// consentAt says whether a program's consent holds at t, or why not.
-func consentAt(consents []Consent, program string, t time.Time) (bool, string) {
+// practitionerSince is when the enrollment's practitioner took over the
+// program from another (zero: they always had it): a consent from before
+// then was given to the other practitioner.
+func practitionerSince(enrollments []Enrollment, current Enrollment) time.Time {
+	var since time.Time
+	for _, e := range enrollments {
+		if e.Program == current.Program && e.PractitionerID != current.PractitionerID && !e.Start.After(current.Start) && !e.End.IsZero() &&
+			e.End.After(since) {
+			since = e.End
+		}
+	}
+	if !since.IsZero() && current.Start.After(since) {
+		since = current.Start
+	}
+	return since
+}
+
+// consentAt says whether a program's consent holds at t, or why not. A
+// consent from before since (the billing practitioner's change) is asked
+// again (CMS: again if the billing practitioner changes).
+func consentAt(consents []Consent, program string, since, t time.Time) (bool, string) {
 	why := "no consent to " + program + " on record"
 	for _, c := range consents {
 		if c.Program != program {
 			continue
 		}
 		ok, w := c.validAt(t)
+		if ok && c.At.Before(since) {
+			ok, w = false, "the billing practitioner changed on "+since.Format(time.DateOnly)+"; the consent of "+c.At.Format(time.DateOnly)+" was to the one before"
+		}
 		if ok {
 			return true, ""
 		}
@@ -506,7 +528,7 @@ func (b *biller) apcm(p *programMonth) {
 	if p.enrollment == nil {
 		return
 	}
-	if ok, why := consentAt(b.pm.Consents, APCM, b.pm.Month.End().Add(-time.Second)); !ok {
+	if ok, why := consentAt(b.pm.Consents, APCM, practitionerSince(b.pm.Enrollments, *p.enrollment), b.pm.Month.End().Add(-time.Second)); !ok {
 		b.not(APCM, "", 0, carepath.NotBilledConsent, why)
 		return
 	}

@@ -171,6 +171,21 @@ func TestBill(t *testing.T) {
 			pm.Time = entries(CCM, "rn", ClinicalStaff, 40)
 			return pm
 		}, "", "no consent to CCM on record"},
+		{"the billing practitioner changed: the old consent does not hold", func() PatientMonth {
+			pm := month(CCM)
+			pm.Enrollments[0].End = at("2026-11-01 00:00")
+			pm.Enrollments = append(pm.Enrollments, Enrollment{Program: CCM, PractitionerID: "dr-b", Start: at("2026-11-01 00:00")})
+			pm.Time = entries(CCM, "rn", ClinicalStaff, 40)
+			return pm
+		}, "", "the billing practitioner changed on 2026-11-01; the consent of 2026-10-01 was to the one before"},
+		{"the billing practitioner changed, consent given again", func() PatientMonth {
+			pm := month(CCM)
+			pm.Enrollments[0].End = at("2026-11-01 00:00")
+			pm.Enrollments = append(pm.Enrollments, Enrollment{Program: CCM, PractitionerID: "dr-b", Start: at("2026-11-01 00:00")})
+			pm.Consents = append(pm.Consents, Consent{Program: CCM, At: at("2026-11-01 09:00"), CostSharing: true, OnePractitioner: true, CanStop: true})
+			pm.Time = entries(CCM, "rn", ClinicalStaff, 40)
+			return pm
+		}, "99490, 99439", ""},
 		{"not enrolled", func() PatientMonth { pm := month(); pm.Time = entries(CCM, "rn", ClinicalStaff, 40); return pm }, "", "not enrolled in CCM"},
 		{"enrolled from the 15th", func() PatientMonth {
 			pm := month(CCM)
