@@ -80,6 +80,15 @@ func programRows(conditions []carepath.Condition, progs *carepath.PatientProgram
 				break
 			}
 		}
+		// The month's own reason, when time was not counted for want of
+		// consent (the engine knows cases this page does not, such as a
+		// change of billing practitioner).
+		for _, n := range bill.NotBilled {
+			if n.Program == program && n.Kind == carepath.NotBilledConsent {
+				r.Consent, r.ConsentProblem = nil, n.Why
+				break
+			}
+		}
 		first := r.Enrollment != nil && r.Enrollment.Start >= m.Start().Format(time.DateOnly)
 		r.Next, r.NextCode, r.Done = billing.Progress(program, r.Minutes, m, first)
 		rows = append(rows, r)
