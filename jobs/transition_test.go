@@ -1,11 +1,13 @@
 package jobs_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"carepath"
+	"carepath/fhir"
 	"carepath/internal/testdb"
 	"carepath/rules"
 )
@@ -142,6 +144,25 @@ func TestTransitionEpisodes(t *testing.T) {
 		}
 		if strings.Join(names, ", ") != "furosemide continue, lisinopril clarify" || list.TransitionID != ep.ID {
 			t.Errorf("the current list: %v", names)
+		}
+		// The patient's record carries it as MedicationStatements.
+		record, err := f.db.ExportPatientRecord(f.sys, "p1")
+		must(t, err)
+		if n := strings.Count(string(record), `"resourceType":"MedicationStatement"`); n != 2 ||
+			!strings.Contains(string(record), "to clarify with the prescriber: 20 mg or 10 mg: ask the cardiologist") {
+			t.Errorf("the exported record has %d MedicationStatements:\n%s", n, record)
+		}
+		// Each reads back as FHIR R4 (the fixture's other resources are stubs).
+		var bundle struct {
+			Entry []struct{ Resource json.RawMessage }
+		}
+		must(t, json.Unmarshal(record, &bundle))
+		for _, e := range bundle.Entry {
+			if strings.Contains(string(e.Resource), `"MedicationStatement"`) {
+				if _, err := fhir.Parse(e.Resource, "export.json"); err != nil {
+					t.Errorf("a MedicationStatement does not read back: %v\n%s", err, e.Resource)
+				}
+			}
 		}
 
 		// The visit on Wednesday, high complexity: 99496.

@@ -76,6 +76,12 @@ func (db *DB) ExportPatientRecord(ctx context.Context, patientID string) ([]byte
 		// Assessments taken here: each a QuestionnaireResponse, and its
 		// total an Observation derived from it.
 		docs, err := assessmentResources(ctx, r, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		// The current reconciled medication list, as MedicationStatements.
+		meds, err := medicationListResources(ctx, r, a.OrgID, patientID)
+		docs = append(docs, meds...)
 		for _, doc := range docs {
 			if n > 0 {
 				out.WriteByte(',')
