@@ -167,6 +167,11 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	// Another organization's patient is not found, whatever the form asks.
+	if _, err := s.Patients.FindPatientByID(r.Context(), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	var err error
 	switch f.Get("do") {
 	case "enroll":

@@ -135,6 +135,20 @@ func TestRoleMatrix(t *testing.T) {
 		{"/patients/" + ours + "/careplan/revisions", false, everyone},
 		{"/patients/other-patient/careplan", false, nobody},
 		{"/patients/other-patient/careplan/revisions", false, nobody},
+		{"/transitions", false, everyone},
+		{"/transitions?status=closed&mine=1", false, everyone},
+		{"/transitions/no-such-episode", false, nobody},
+		{"/patients/" + ours + "/programs", false, everyone},
+		{"/patients/other-patient/programs", false, nobody},
+		{"/programs/eligible?program=CCM", false, everyone},
+		{"/billing", false, everyone},
+		{"/billing/2026-10/patients/" + ours, false, everyone},
+		{"/billing/2026-10/patients/other-patient", false, nobody},
+		{"/api/v1/transitions?status=open", true, everyone},
+		{"/api/v1/programs", true, everyone},
+		{"/api/v1/billing/2026-10", true, everyone},
+		{"/api/v1/billing/2026-10/patients/" + ours, true, everyone},
+		{"/api/v1/billing/2026-10/patients/other-patient", true, nobody},
 	}
 	users := append([]carepath.User{}, demoUsers...)
 	for _, du := range users {
@@ -183,6 +197,10 @@ func TestRoleMatrix(t *testing.T) {
 				{"POST", "/api/v1/patients/other-patient/careplan/goals", `{"problem_id": "x", "why": "x", "description": "x", "measure": "yes-no"}`},
 				{"PATCH", "/api/v1/goals/" + otherGoal, `{"why": "x", "status": "completed"}`},
 				{"PUT", "/api/v1/patients/other-patient/careteam", `{"staff": [], "outside": []}`},
+				{"POST", "/api/v1/patients/other-patient/enrollments", `{"program": "CCM", "practitioner_id": "x", "start": "2026-11-01"}`},
+				{"POST", "/api/v1/patients/other-patient/consents", `{"program": "CCM", "method": "verbal"}`},
+				{"POST", "/api/v1/time-entries", `{"patient_id": "other-patient", "program": "CCM", "start": "2026-11-01T10:00:00Z", "minutes": 5, "activity": "care plan"}`},
+				{"PATCH", "/api/v1/transitions/no-such-episode", `{"complexity": "high"}`},
 			} {
 				if resp, body := apiSend(t, call.method, base+call.path, token, call.body, nil); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("%s %s: %d, want 404", call.method, call.path, resp.StatusCode)
@@ -190,7 +208,7 @@ func TestRoleMatrix(t *testing.T) {
 			}
 			// Changes to another tenant's task or patient: not found, whatever the role.
 			for _, path := range []string{"/tasks/" + otherTask.ID, "/patients/other-patient/tasks", "/patients/other-patient/assessments", "/patients/other-patient/concerns/x",
-				"/patients/other-patient/careplan"} {
+				"/patients/other-patient/careplan", "/patients/other-patient/programs"} {
 				body, resp := browser.post(base+path, url.Values{"do": {"complete"}, "title": {"x"}, "due": {"2026-12-01"}, "who": {"me"}})
 				if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "Zzyzxotherclinic") {
 					t.Errorf("POST %s: %d, want 404", path, resp.StatusCode)
