@@ -54,6 +54,19 @@ func (d Date) AddDays(n int) Date {
 	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC), time.UTC)
 }
 
+// DaysUntil is how many days e is after d (negative when before).
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+// DaysBetween is how many calendar days in loc the instant to falls after
+// from (0 on the same day).
+func DaysBetween(from, to time.Time, loc *time.Location) int {
+	return DateOf(from, loc).DaysUntil(DateOf(to, loc))
+}
+
 // Weekday is the day of the week.
 func (d Date) Weekday() time.Weekday {
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()

@@ -283,3 +283,23 @@ func TestBusinessDaysAfterProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestDaysBetween(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	for _, c := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-11-21T20:00:00Z", "2026-11-21T23:00:00Z", 0},
+		{"2026-11-21T20:00:00Z", "2026-11-22T04:30:00Z", 0}, // still the 21st in New York
+		{"2026-10-31T16:00:00Z", "2026-11-02T16:00:00Z", 2}, // across the end of daylight saving time
+		{"2026-03-07T16:00:00Z", "2026-03-09T16:00:00Z", 2}, // and its start
+		{"2026-12-31T17:00:00Z", "2026-01-01T17:00:00Z", -364},
+	} {
+		from, _ := time.Parse(time.RFC3339, c.from)
+		to, _ := time.Parse(time.RFC3339, c.to)
+		if got := DaysBetween(from, to, ny); got != c.want {
+			t.Errorf("%s to %s: %d, want %d", c.from, c.to, got, c.want)
+		}
+	}
+}

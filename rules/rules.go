@@ -155,12 +155,7 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 // calendarDays is the length of a stay in days, as hospitals count them
 // (midnights crossed), at least 1.
 func calendarDays(from, to time.Time, loc *time.Location) int {
-	a, b := calendar.DateOf(from, loc), calendar.DateOf(to, loc)
-	n := 0
-	for d := a; d.Before(b); d = d.AddDays(1) {
-		n++
-	}
-	return max(n, 1)
+	return max(calendar.DaysBetween(from, to, loc), 1)
 }
 
 func plural(n int) string {

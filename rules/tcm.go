@@ -71,10 +71,7 @@ func (c TCMClock) Code(d TCMDocumentation, loc *time.Location) (code string, ele
 	}
 	visitDay := 0
 	if !d.VisitAt.IsZero() {
-		// The day of discharge is day 1.
-		for day := calendar.DateOf(c.Discharged, loc); !calendar.DateOf(d.VisitAt, loc).Before(day); day = day.AddDays(1) {
-			visitDay++
-		}
+		visitDay = calendar.DaysBetween(c.Discharged, d.VisitAt, loc) + 1 // the day of discharge is day 1
 		elements = append(elements, fmt.Sprintf("face-to-face visit: %s, day %d", at(d.VisitAt), visitDay))
 	} else {
 		elements = append(elements, "face-to-face visit: none yet (day 7: "+at(c.FaceToFaceHigh)+"; day 14: "+at(c.FaceToFaceModerate)+")")

@@ -372,11 +372,8 @@ func firstStayAfter(ctx context.Context, db querier, org, patientID, exceptID st
 // calendar days in the organization's time zone.
 func readmissionOf(t *carepath.Transition, stay *carepath.Encounter, loc *time.Location) *carepath.Readmission {
 	admitted := parseTime(stay.PeriodStart)
-	days := 0
-	for d := calendar.DateOf(t.Discharged, loc); d.Before(calendar.DateOf(admitted, loc)); d = d.AddDays(1) {
-		days++
-	}
-	return &carepath.Readmission{EncounterID: stay.ID, Class: stay.Class, Facility: stay.ServiceProviderName, Admitted: admitted, Days: days}
+	return &carepath.Readmission{EncounterID: stay.ID, Class: stay.Class, Facility: stay.ServiceProviderName, Admitted: admitted,
+		Days: calendar.DaysBetween(t.Discharged, admitted, loc)}
 }
 
 // FlagReadmission implements carepath.TransitionService.

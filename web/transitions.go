@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
 )
 
 // transitionRow is an episode on the board, its elements in words.
@@ -31,19 +32,12 @@ type elementState struct {
 	Late  bool
 }
 
-func dayOfEpisode(t *carepath.Transition, now time.Time, loc *time.Location) int {
-	y1, m1, d1 := t.Discharged.In(loc).Date()
-	y2, m2, d2 := now.In(loc).Date()
-	a, b := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC), time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours()/24) + 1
-}
-
 func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location) transitionRow {
 	at := func(tm time.Time) string { return tm.In(loc).Format("Mon 2 Jan") }
 	due := func(d time.Time) elementState {
 		return elementState{Label: "due " + at(d), Late: now.After(d)}
 	}
-	r := transitionRow{Transition: t, Day: dayOfEpisode(t, now, loc), DischargedLabel: at(t.Discharged), Ending: at(t.PeriodEnd)}
+	r := transitionRow{Transition: t, Day: calendar.DaysBetween(t.Discharged, now, loc) + 1, DischargedLabel: at(t.Discharged), Ending: at(t.PeriodEnd)}
 	switch {
 	case t.Contact != nil:
 		r.ContactState = elementState{Done: true, Label: "✓ " + at(t.Contact.At)}
