@@ -117,19 +117,29 @@ func (d Discharge) Facts() map[string]string {
 var classWords = map[string]string{carepath.EncounterInpatient: "inpatient", carepath.EncounterAcute: "inpatient, acute",
 	carepath.EncounterNonAcute: "inpatient, non-acute", carepath.EncounterObservation: "observation"}
 
+// notToCommunity says why a discharge is not one from a stay to a
+// community setting, or "" when it is.
+func (d Discharge) notToCommunity() string {
+	switch {
+	case !carepath.IsStay(d.Class):
+		return fmt.Sprintf("class %s is not an inpatient or observation stay", d.Class)
+	case d.Discharged.IsZero():
+		return "the stay has not ended"
+	case !communityDispositions[d.DispositionCode]:
+		return fmt.Sprintf("discharged to %s, not a community setting", or(d.DispositionDisplay, d.DispositionCode))
+	}
+	return ""
+}
+
 // PlanPostDischargeContact returns the contact task a discharge calls for,
 // or ok false and why not. The task is due at the end of the second
 // business day after the day of discharge, in cal's time zone; it goes to
 // the patient's care manager, or to the care managers' queue.
 func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time) (t carepath.Task, ok bool, why string) {
-	switch {
-	case !carepath.IsStay(d.Class):
-		return t, false, fmt.Sprintf("class %s is not an inpatient or observation stay", d.Class)
-	case d.Discharged.IsZero():
-		return t, false, "the stay has not ended"
-	case !communityDispositions[d.DispositionCode]:
-		return t, false, fmt.Sprintf("discharged to %s, not a community setting", or(d.DispositionDisplay, d.DispositionCode))
-	case now.Sub(d.Discharged) > 7*24*time.Hour:
+	if why := d.notToCommunity(); why != "" {
+		return t, false, why
+	}
+	if now.Sub(d.Discharged) > 7*24*time.Hour {
 		return t, false, "discharged more than 7 days ago"
 	}
 	loc := cal.Location()

@@ -98,13 +98,8 @@ func BandFor(lace *carepath.RiskScore) (ProtocolBand, string) {
 // 7 days, the visit (and with it the reconciliation) by day 14 at the
 // latest.
 func PlanTransition(d Discharge, lace *carepath.RiskScore, cal *calendar.Calendar, now time.Time) (tr carepath.Transition, tasks []carepath.Task, ok bool, why string) {
-	switch {
-	case !carepath.IsStay(d.Class):
-		return tr, nil, false, fmt.Sprintf("class %s is not an inpatient or observation stay", d.Class)
-	case d.Discharged.IsZero():
-		return tr, nil, false, "the stay has not ended"
-	case !communityDispositions[d.DispositionCode]:
-		return tr, nil, false, fmt.Sprintf("discharged to %s, not a community setting", or(d.DispositionDisplay, d.DispositionCode))
+	if why := d.notToCommunity(); why != "" {
+		return tr, nil, false, why
 	}
 	clock := NewTCMClock(d.Discharged, cal)
 	if now.After(clock.PeriodEnd) {
