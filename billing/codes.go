@@ -6,7 +6,10 @@
 // why not. It does no I/O.
 package billing
 
-import "time"
+import (
+	"cmp"
+	"time"
+)
 
 // Programs.
 const (
@@ -62,10 +65,16 @@ type Code struct {
 	// needs; Each the minutes each further unit needs.
 	First, Each int
 	AddOnTo     string
-	MaxUnits    int    // a month; 0: no cap
-	From        string // YYYY-MM-DD, the first day in effect
-	Until       string // YYYY-MM-DD, the last day in effect; "" still in effect
-	Source      string
+	// Full is a base code's full time when it is reportable from fewer
+	// minutes (CoCM's midpoints): its add-on counts past Full. 0: First.
+	Full int
+	// Mirrors is the code an APCM add-on stands for when the APCM
+	// practitioner bills that code.
+	Mirrors  string
+	MaxUnits int    // a month; 0: no cap
+	From     string // YYYY-MM-DD, the first day in effect
+	Until    string // YYYY-MM-DD, the last day in effect; "" still in effect
+	Source   string
 }
 
 // InEffect reports whether the code is in effect on the first day of a
@@ -95,8 +104,8 @@ var Codes = []Code{
 	// Behavioral health: general BHI, and CoCM with its midpoint rules
 	// (70 minutes reportable from 36, 60 from 31, each further 30 from 16).
 	{Code: "99484", Program: BHI, Name: "General BHI, at least 20 minutes of clinical staff time", Staff: ClinicalStaff, First: 20, MaxUnits: 1, From: "2018-01-01", Source: srcBHI},
-	{Code: "99492", Program: CoCM, Name: "CoCM, first month, 70 minutes (reportable from 36)", Staff: ClinicalStaff, First: 36, MaxUnits: 1, From: "2018-01-01", Source: srcBHI},
-	{Code: "99493", Program: CoCM, Name: "CoCM, later months, 60 minutes (reportable from 31)", Staff: ClinicalStaff, First: 31, MaxUnits: 1, From: "2018-01-01", Source: srcBHI},
+	{Code: "99492", Program: CoCM, Name: "CoCM, first month, 70 minutes (reportable from 36)", Staff: ClinicalStaff, First: 36, Full: 70, MaxUnits: 1, From: "2018-01-01", Source: srcBHI},
+	{Code: "99493", Program: CoCM, Name: "CoCM, later months, 60 minutes (reportable from 31)", Staff: ClinicalStaff, First: 31, Full: 60, MaxUnits: 1, From: "2018-01-01", Source: srcBHI},
 	{Code: "99494", Program: CoCM, Name: "CoCM, each further 30 minutes (reportable from 16 past the base's full time)", Staff: ClinicalStaff, First: 16, Each: 30, From: "2018-01-01", Source: srcBHI},
 	{Code: "G2214", Program: CoCM, Name: "CoCM, the first 30 minutes in a month (reportable from 16), when 99492 or 99493 is not met", Staff: ClinicalStaff, First: 16, MaxUnits: 1, From: "2021-01-01", Source: srcG2214},
 	// Remote physiologic monitoring.
@@ -110,9 +119,9 @@ var Codes = []Code{
 	{Code: "G0556", Program: APCM, Name: "APCM, level 1 (0-1 chronic condition)", MaxUnits: 1, From: "2025-01-01", Source: srcAPCM},
 	{Code: "G0557", Program: APCM, Name: "APCM, level 2 (2 or more chronic conditions)", MaxUnits: 1, From: "2025-01-01", Source: srcAPCM},
 	{Code: "G0558", Program: APCM, Name: "APCM, level 3 (2 or more chronic conditions, Qualified Medicare Beneficiary)", MaxUnits: 1, From: "2025-01-01", Source: srcAPCM},
-	{Code: "G0568", Program: APCM, Name: "APCM add-on mirroring 99492 (CoCM, first month)", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
-	{Code: "G0569", Program: APCM, Name: "APCM add-on mirroring 99493 (CoCM, later months)", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
-	{Code: "G0570", Program: APCM, Name: "APCM add-on mirroring 99484 (general BHI)", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
+	{Code: "G0568", Program: APCM, Name: "APCM add-on mirroring 99492 (CoCM, first month)", Mirrors: "99492", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
+	{Code: "G0569", Program: APCM, Name: "APCM add-on mirroring 99493 (CoCM, later months)", Mirrors: "99493", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
+	{Code: "G0570", Program: APCM, Name: "APCM add-on mirroring 99484 (general BHI)", Mirrors: "99484", MaxUnits: 1, From: "2026-01-01", Source: srcAPCM2026},
 }
 
 // FindCode returns a code's definition.
@@ -149,10 +158,7 @@ func Progress(program string, minutes int, m Month, firstMonth bool) (next int, 
 	if !ok || !add.InEffect(m) {
 		return 0, "", true
 	}
-	full := base.First
-	if program == CoCM {
-		full = map[string]int{"99492": 70, "99493": 60}[base.Code] // the full times the midpoints halve
-	}
+	full := cmp.Or(base.Full, base.First)
 	for unit := 1; add.MaxUnits == 0 || unit <= add.MaxUnits; unit++ {
 		if at := full + add.First + (unit-1)*add.Each; minutes < at {
 			return at, add.Code, false

@@ -312,6 +312,16 @@ func (b *biller) code(code string) (Code, bool) {
 	return c, ok && c.InEffect(b.pm.Month)
 }
 
+// mirror is the APCM add-on in effect that stands for a code, if any.
+func (b *biller) mirror(code string) (Code, bool) {
+	for _, c := range Codes {
+		if c.Mirrors == code && c.InEffect(b.pm.Month) {
+			return c, true
+		}
+	}
+	return Code{}, false
+}
+
 func (b *biller) add(p *programMonth, code string, units, minutes int, why string) {
 	c, _ := FindCode(code)
 	practitioner := ""
@@ -331,7 +341,7 @@ func (b *biller) not(program, code string, minutes int, kind, why string) {
 // timed bills a base code and its add-on from minutes: the base at its
 // First minutes, then a unit of the add-on at each further Each (past the
 // base's full time plus the add-on's First), up to the add-on's cap.
-func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, who string) bool {
+func (b *biller) timed(p *programMonth, base, addOn string, minutes int, who string) bool {
 	bc, ok := b.code(base)
 	if !ok {
 		return false
@@ -344,6 +354,7 @@ func (b *biller) timed(p *programMonth, base, addOn string, minutes, full int, w
 	if addOn == "" {
 		return true
 	}
+	full := cmp.Or(bc.Full, bc.First)
 	ac, ok := b.code(addOn)
 	if !ok {
 		return true
@@ -395,14 +406,14 @@ func (b *biller) ccm(p *programMonth) {
 	complex := (b.pm.Complexity == "moderate" || b.pm.Complexity == "high") && b.pm.PlanRevised
 	switch {
 	case complex && p.total() >= 60:
-		b.timed(p, "99487", "99489", p.total(), 60, "clinical staff time, moderate or high complexity, plan established or revised this month")
+		b.timed(p, "99487", "99489", p.total(), "clinical staff time, moderate or high complexity, plan established or revised this month")
 	case p.pract >= 30 && p.staff < 20:
-		b.timed(p, "99491", "99437", p.pract, 30, "the practitioner's own time")
+		b.timed(p, "99491", "99437", p.pract, "the practitioner's own time")
 		if p.staff > 0 {
 			b.not(CCM, "99490", p.staff, carepath.NotBilledRule, fmt.Sprintf("%d minutes of clinical staff time: not billed with 99491 in the same month", p.staff))
 		}
 	default:
-		b.timed(p, "99490", "99439", p.total(), 20, "clinical staff time")
+		b.timed(p, "99490", "99439", p.total(), "clinical staff time")
 		if p.total() >= 60 && !complex {
 			why := "complex CCM (99487) needs moderate or high complexity and a care plan established or substantially revised this month"
 			switch {
@@ -429,10 +440,10 @@ func (b *biller) pcm(p *programMonth) {
 		return
 	}
 	if p.pract >= 30 && p.staff < 30 {
-		b.timed(p, "99424", "99425", p.pract, 30, "the practitioner's own time")
+		b.timed(p, "99424", "99425", p.pract, "the practitioner's own time")
 		return
 	}
-	b.timed(p, "99426", "99427", p.total(), 30, "clinical staff time")
+	b.timed(p, "99426", "99427", p.total(), "clinical staff time")
 }
 
 // billed reports whether a program has a line by the practitioner.
@@ -462,12 +473,12 @@ func (b *biller) tcm(p *programMonth) {
 // with CoCM by the same practitioner in the month.
 func (b *biller) behavioral(bhi, cocm *programMonth) {
 	if b.ready(cocm) {
-		base, full := "99493", 60
+		base := "99493"
 		if b.pm.CoCMFirstMonth {
-			base, full = "99492", 70
+			base = "99492"
 		}
-		if !b.timed(cocm, base, "99494", cocm.total(), full, "behavioral health care manager time") {
-			b.timed(cocm, "G2214", "", cocm.total(), 30, "behavioral health care manager time")
+		if !b.timed(cocm, base, "99494", cocm.total(), "behavioral health care manager time") {
+			b.timed(cocm, "G2214", "", cocm.total(), "behavioral health care manager time")
 		}
 	}
 	if b.ready(bhi) {
@@ -475,7 +486,7 @@ func (b *biller) behavioral(bhi, cocm *programMonth) {
 			b.not(BHI, "99484", bhi.total(), carepath.NotBilledRule, "CoCM is billed by the same practitioner this month (not both)")
 			return
 		}
-		b.timed(bhi, "99484", "", bhi.total(), 20, "clinical staff time")
+		b.timed(bhi, "99484", "", bhi.total(), "clinical staff time")
 	}
 }
 
@@ -517,7 +528,7 @@ func (b *biller) rpm(p *programMonth) {
 			return
 		}
 	}
-	b.timed(p, "99457", "99458", p.total(), 20, "treatment management time")
+	b.timed(p, "99457", "99458", p.total(), "treatment management time")
 }
 
 // apcm bills advanced primary care management by level when the patient
@@ -545,7 +556,6 @@ func (b *biller) apcm(p *programMonth) {
 	}
 	b.add(p, code, 1, 0, "enrolled and consented this month; "+level)
 	practitioner := p.enrollment.PractitionerID
-	mirror := map[string]string{"99492": "G0568", "99493": "G0569", "99484": "G0570"}
 	kept := b.r.Lines[:0]
 	for _, l := range b.r.Lines {
 		switch {
@@ -553,9 +563,8 @@ func (b *biller) apcm(p *programMonth) {
 		case l.Program == CCM || l.Program == PCM || l.Program == TCM:
 			b.not(l.Program, l.Code, l.Minutes, carepath.NotBilledRule, "bundled in APCM ("+code+") by the same practitioner")
 			continue
-		case mirror[l.Code] != "":
-			if _, ok := b.code(mirror[l.Code]); ok {
-				c, _ := FindCode(mirror[l.Code])
+		default:
+			if c, ok := b.mirror(l.Code); ok {
 				l.Why += "; billed as APCM's add-on " + c.Code
 				l.Code, l.Program, l.Source = c.Code, APCM, c.Source
 			}

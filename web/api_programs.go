@@ -18,6 +18,8 @@ func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
 		First    int    `json:"first_minutes,omitempty"`
 		Each     int    `json:"each_minutes,omitempty"`
 		AddOnTo  string `json:"add_on_to,omitempty"`
+		Full     int    `json:"full_minutes,omitempty"` // reportable from first_minutes (a midpoint)
+		Mirrors  string `json:"mirrors,omitempty"`      // the code an APCM add-on stands for
 		MaxUnits int    `json:"max_units,omitempty"`
 		From     string `json:"from"`
 		Until    string `json:"until,omitempty"`
@@ -39,7 +41,7 @@ func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, c := range billing.Codes {
 			if c.Program == p {
-				pr.Codes = append(pr.Codes, code{c.Code, c.Name, string(c.Staff), c.First, c.Each, c.AddOnTo, c.MaxUnits, c.From, c.Until, c.Source})
+				pr.Codes = append(pr.Codes, code{c.Code, c.Name, string(c.Staff), c.First, c.Each, c.AddOnTo, c.Full, c.Mirrors, c.MaxUnits, c.From, c.Until, c.Source})
 			}
 		}
 		out.Programs = append(out.Programs, pr)
