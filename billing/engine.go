@@ -142,6 +142,7 @@ type programMonth struct {
 	enrollment   *Enrollment
 	staff, pract int // counted minutes by whose time
 	entries      []string
+	interactive  bool // a counted entry was a live interaction with the patient
 }
 
 func (p *programMonth) total() int { return p.staff + p.pract }
@@ -193,6 +194,7 @@ func Bill(pm PatientMonth) Result {
 			p.staff += e.Minutes
 		}
 		p.entries = append(p.entries, e.ID)
+		p.interactive = p.interactive || e.Interactive
 		r.Counted[e.Program] += e.Minutes
 	}
 	for _, program := range slices.Sorted(maps.Keys(skipped)) {
@@ -516,9 +518,7 @@ func (b *biller) rpm(p *programMonth) {
 	if p.total() == 0 {
 		return
 	}
-	if !slices.ContainsFunc(b.pm.Time, func(e TimeEntry) bool {
-		return e.Program == RPM && e.Interactive && b.pm.Month.Contains(e.Start)
-	}) {
+	if !p.interactive {
 		b.not(RPM, "99457", p.total(), carepath.NotBilledRule, "no interactive communication with the patient this month")
 		return
 	}

@@ -323,6 +323,14 @@ func TestBill(t *testing.T) {
 			pm.Enrollments[0].Start, pm.Consents[0].At = time.Date(2025, 11, 1, 0, 0, 0, 0, ny), time.Date(2025, 11, 1, 0, 0, 0, 0, ny)
 			return pm
 		}, "99454", "99457 12 of the 20 minutes"},
+		{"RPM: the live call was before the consent, so it does not count", func() PatientMonth {
+			pm := month(RPM)
+			pm.ReadingDays, pm.RPMSetupBilled = 20, true
+			pm.Consents[0].At = at("2026-11-05 09:00")
+			pm.Time = []TimeEntry{{ID: "call", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-02 08:00"), Minutes: 5, Interactive: true},
+				{ID: "review", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-06 10:00"), Minutes: 25}}
+			return pm
+		}, "99454", "99457 no interactive communication with the patient this month"},
 		{"RPM management without a live interaction", func() PatientMonth {
 			pm := month(RPM)
 			pm.ReadingDays, pm.RPMSetupBilled = 20, true
