@@ -93,9 +93,6 @@ func billingReport(ctx context.Context, r querier, org, month, patientID string)
 	if err := reportNames(ctx, r, org, rep); err != nil {
 		return nil, err
 	}
-	for i := range rep.Rows {
-		rep.Rows[i].Status = billingStatus(rep.Rows[i].PatientMonthBill, rep.SignOffs)
-	}
 	return rep, nil
 }
 
@@ -141,7 +138,7 @@ func billingStatus(b carepath.PatientMonthBill, signed map[string]time.Time) str
 }
 
 // reportNames fills in the patients' names and MRNs, the practitioners'
-// names and the sign-offs.
+// names, the sign-offs and each row's status.
 func reportNames(ctx context.Context, db querier, org string, rep *carepath.BillingReport) error {
 	rows, err := db.query(ctx, `SELECT s.practitioner_id, s.signed_at FROM billing_signoff s WHERE s.org_id = ? AND s.month = ?`, org, rep.Month)
 	if err := eachRow(rows, err, func(scan func(...any) error) error {
@@ -184,6 +181,9 @@ func reportNames(ctx context.Context, db querier, org string, rep *carepath.Bill
 			return err
 		}
 		ids = ids[n:]
+	}
+	for i := range rep.Rows {
+		rep.Rows[i].Status = billingStatus(rep.Rows[i].PatientMonthBill, rep.SignOffs)
 	}
 	slices.SortFunc(rep.Rows, func(x, y carepath.PatientBillingRow) int {
 		return strings.Compare(strings.ToLower(x.PatientName)+x.PatientID, strings.ToLower(y.PatientName)+y.PatientID)
@@ -373,7 +373,16 @@ func (db *DB) CloseBillingMonth(ctx context.Context, month string) (*carepath.Bi
 	if err != nil {
 		return nil, err
 	}
-	return db.FindBillingReport(ctx, month)
+	// The report is the bills just frozen: read back, they would be the same.
+	rep := &carepath.BillingReport{Month: month, Closed: true, ClosedAt: snapshot, ClosedByName: actorLabel(a), SignOffs: map[string]time.Time{},
+		Practitioner: map[string]string{}}
+	for _, b := range bills {
+		rep.Rows = append(rep.Rows, carepath.PatientBillingRow{PatientMonthBill: b})
+	}
+	if err := db.inReadTx(ctx, func(r *readTx) error { return reportNames(ctx, r, a.OrgID, rep) }); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 func entriesJSON(ids []string) string {
