@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/billing"
 )
 
 // apiBillingRow is a patient's month in the API's report.
@@ -70,9 +71,8 @@ const (
 // claims turns a month's report into FHIR R4 Claim resources: one per
 // patient and billing practitioner, an item per line (an adjustment's
 // lines as their own claim, related to the month's).
-func claims(rep *carepath.BillingReport, created time.Time, loc *time.Location) []map[string]any {
-	start, _ := time.ParseInLocation("2006-01", rep.Month, loc)
-	period := map[string]string{"start": start.Format(time.DateOnly), "end": start.AddDate(0, 1, -1).Format(time.DateOnly)}
+func claims(rep *carepath.BillingReport, m billing.Month, created time.Time) []map[string]any {
+	period := map[string]string{"start": m.Start().Format(time.DateOnly), "end": m.End().AddDate(0, 0, -1).Format(time.DateOnly)}
 	coding := func(system, code string) map[string]any {
 		return map[string]any{"coding": []map[string]string{{"system": system, "code": code}}}
 	}
@@ -135,11 +135,12 @@ func (s *Server) handleBillingClaims(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	month, _, err := reportMonth(r, v.Loc)
+	m, err := reportMonth(r, v.Loc)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
+	month := m.String()
 	rep, err := s.BillingMonths.FindBillingReport(r.Context(), month)
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -148,7 +149,7 @@ func (s *Server) handleBillingClaims(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/fhir+ndjson")
 	w.Header().Set("Content-Disposition", `attachment; filename="carepath-claims-`+month+`.ndjson"`)
 	enc := json.NewEncoder(w)
-	for _, c := range claims(rep, time.Now(), v.Loc) {
+	for _, c := range claims(rep, m, time.Now()) {
 		if err := enc.Encode(c); err != nil {
 			return
 		}

@@ -37,6 +37,15 @@ type apiMedRecLine struct {
 	DecidedBy    *apiNote `json:"decided_by,omitempty"`
 }
 
+// apiReadmission is a stay within 30 days of an episode's discharge.
+type apiReadmission struct {
+	EncounterID string    `json:"encounter_id"`
+	Class       string    `json:"class"`
+	Facility    string    `json:"facility,omitempty"`
+	Admitted    time.Time `json:"admitted"`
+	Days        int       `json:"days_after_discharge"`
+}
+
 type apiTransition struct {
 	ID          string    `json:"id"`
 	PatientID   string    `json:"patient_id"`
@@ -69,17 +78,11 @@ type apiTransition struct {
 	Complexity  string          `json:"complexity,omitempty"`
 	MedRec      []apiMedRecLine `json:"reconciliation"`
 	MedRecDone  *apiNote        `json:"reconciliation_completed"`
-	Readmission *struct {
-		EncounterID string    `json:"encounter_id"`
-		Class       string    `json:"class"`
-		Facility    string    `json:"facility,omitempty"`
-		Admitted    time.Time `json:"admitted"`
-		Days        int       `json:"days_after_discharge"`
-	} `json:"readmission"`
-	Closed  *apiNote       `json:"closed"`
-	Scores  []apiRiskScore `json:"scores"`
-	Tasks   []apiTask      `json:"tasks,omitempty"`
-	Version int            `json:"version"`
+	Readmission *apiReadmission `json:"readmission"`
+	Closed      *apiNote        `json:"closed"`
+	Scores      []apiRiskScore  `json:"scores"`
+	Tasks       []apiTask       `json:"tasks,omitempty"`
+	Version     int             `json:"version"`
 }
 
 func toAPITransition(t *carepath.Transition) apiTransition {
@@ -98,13 +101,7 @@ func toAPITransition(t *carepath.Transition) apiTransition {
 			PatientTakes: l.PatientTakes, PatientNote: l.PatientNote, Decision: l.Decision, DecidedBy: toAPINote(l.DecidedBy)})
 	}
 	if r := t.Readmission; r != nil {
-		a.Readmission = &struct {
-			EncounterID string    `json:"encounter_id"`
-			Class       string    `json:"class"`
-			Facility    string    `json:"facility,omitempty"`
-			Admitted    time.Time `json:"admitted"`
-			Days        int       `json:"days_after_discharge"`
-		}{r.EncounterID, r.Class, r.Facility, r.Admitted.UTC(), r.Days}
+		a.Readmission = &apiReadmission{r.EncounterID, r.Class, r.Facility, r.Admitted.UTC(), r.Days}
 	}
 	for _, s := range t.Scores {
 		a.Scores = append(a.Scores, toAPIRiskScore(s))

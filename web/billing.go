@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
 
 	"carepath"
+	"carepath/billing"
 )
 
 // billingData is the month's billing report page.
@@ -28,49 +30,47 @@ var billingStatuses = []string{carepath.BillingReady, carepath.BillingNeedsSignO
 
 // reportMonth is the month a billing page asks for: ?month=, else the
 // month before the current one (the one to close).
-func reportMonth(r *http.Request, loc *time.Location) (string, time.Time, error) {
-	month := r.PathValue("month")
-	if month == "" {
-		month = r.URL.Query().Get("month")
-	}
+func reportMonth(r *http.Request, loc *time.Location) (billing.Month, error) {
+	month := cmp.Or(r.PathValue("month"), r.URL.Query().Get("month"))
 	if month == "" {
 		now := time.Now().In(loc)
 		month = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, loc).Format("2006-01")
 	}
-	t, err := time.ParseInLocation("2006-01", month, loc)
+	m, err := billing.ParseMonth(month, loc)
 	if err != nil {
-		return "", t, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
+		return m, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
 	}
-	return month, t, nil
+	return m, nil
 }
 
 // monthReport reads the report of the month a page asks for; it writes
 // the error page and answers nil on failure.
-func (s *Server) monthReport(w http.ResponseWriter, r *http.Request) (*carepath.BillingReport, time.Time) {
+func (s *Server) monthReport(w http.ResponseWriter, r *http.Request) (*carepath.BillingReport, billing.Month) {
 	v := viewerFrom(r.Context())
-	month, start, err := reportMonth(r, v.Loc)
+	m, err := reportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
-		return nil, start
+		return nil, m
 	}
-	rep, err := s.BillingMonths.FindBillingReport(r.Context(), month)
+	rep, err := s.BillingMonths.FindBillingReport(r.Context(), m.String())
 	if err != nil {
 		s.renderError(w, r, err)
-		return nil, start
+		return nil, m
 	}
-	return rep, start
+	return rep, m
 }
 
 // handleBilling shows the month's report: each patient's lines and
 // status, sign-offs, and the month's close.
 func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	rep, start := s.monthReport(w, r)
+	rep, m := s.monthReport(w, r)
 	if rep == nil {
 		return
 	}
+	start := m.Start()
 	d := billingData{Report: rep, MonthLabel: start.Format("January 2006"), Prev: start.AddDate(0, -1, 0).Format("2006-01"),
-		Next: start.AddDate(0, 1, 0).Format("2006-01"), Ended: !time.Now().Before(start.AddDate(0, 1, 0)), Counts: map[string]int{},
+		Next: start.AddDate(0, 1, 0).Format("2006-01"), Ended: !time.Now().Before(m.End()), Counts: map[string]int{},
 		Statuses: billingStatuses, Saved: r.URL.Query().Get("saved")}
 	for _, row := range rep.Rows {
 		d.Counts[row.Status]++
@@ -85,11 +85,12 @@ func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
 // handleChangeBilling signs off the viewer's lines or closes the month.
 func (s *Server) handleChangeBilling(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	month, _, err := reportMonth(r, v.Loc)
+	m, err := reportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	month := m.String()
 	switch r.PostFormValue("do") {
 	case "sign-off":
 		err = s.BillingMonths.SignOffBilling(r.Context(), month)

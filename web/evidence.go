@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/billing"
 )
 
 // evidenceLine is a billed line with what backs it: the consent in force,
@@ -127,8 +128,11 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 	if err != nil {
 		return nil, err
 	}
-	start, _ := time.ParseInLocation("2006-01", month, v.Loc)
-	end := start.AddDate(0, 1, 0)
+	m, err := billing.ParseMonth(month, v.Loc)
+	if err != nil {
+		return nil, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
+	}
+	end := m.End()
 	p := &evidencePacket{PatientID: patientID, Patient: row.PatientName, Month: month, Closed: closed, Status: row.Status, Lines: []evidenceLine{},
 		NotBilled: toAPINotBilled(row.NotBilled), Counted: row.Counted, Row: row}
 	var plan *evidencePlan
