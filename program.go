@@ -123,13 +123,17 @@ type PatientPrograms struct {
 	Time        []TimeEntry // the month's, latest first
 	// Complexity is the month's medical decision making as recorded ("" none).
 	Complexity string
+	// Bill is the month as the record bills it now (a closed month's
+	// frozen lines are the billing report's).
+	Bill PatientMonthBill
 }
 
 // ProgramService keeps enrollments, consents and time. Writes need a role
 // that may change clinical data (ENOTFOUND otherwise) and are audited.
 type ProgramService interface {
-	// FindPatientPrograms returns a patient's enrollments and consents and
-	// the time logged in month (YYYY-MM, the organization's), audited.
+	// FindPatientPrograms returns a patient's enrollments and consents, the
+	// time logged in month (YYYY-MM, the organization's) and what the month
+	// bills, audited.
 	FindPatientPrograms(ctx context.Context, patientID, month string) (*PatientPrograms, error)
 	// Enroll enrolls a patient in a program from e.Start with the billing
 	// practitioner (a physician of the organization). EINVALID for an
@@ -208,12 +212,6 @@ type PatientMonthBill struct {
 	Counted   map[string]int // minutes that counted, by program
 }
 
-// BillingService bills patients' months.
-type BillingService interface {
-	// BillPatientMonth bills a patient's month (YYYY-MM, in the
-	// organization's time zone) from the record as it stands, audited.
-	BillPatientMonth(ctx context.Context, patientID, month string) (*PatientMonthBill, error)
-}
 
 // Billing statuses of a patient's month on the report.
 const (

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -16,35 +15,6 @@ import (
 // pressure (panel and systolic), weight, heart rate, oxygen saturation,
 // glucose.
 var deviceVitals = []any{"85354-9", "8480-6", "29463-7", "8867-4", "59408-5", "2708-6", "2339-0"}
-
-// BillPatientMonth implements carepath.BillingService: the month as the
-// record bills it now (a closed month's frozen lines are the report's).
-func (db *DB) BillPatientMonth(ctx context.Context, patientID, month string) (*carepath.PatientMonthBill, error) {
-	a, err := readerIn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	bill := carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
-	err = db.inReadTx(ctx, func(r *readTx) error {
-		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
-			return err
-		}
-		m, err := orgMonth(ctx, r, a.OrgID, month)
-		if err != nil {
-			return err
-		}
-		bills, err := billMonth(ctx, r, a.OrgID, m, patientID)
-		if len(bills) > 0 {
-			bill = bills[0]
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &bill, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Billing/" + month,
-		Detail: fmt.Sprintf("%d lines, %d not billed", len(bill.Lines), len(bill.NotBilled))})
-}
 
 // orgMonth reads a month (YYYY-MM) in the organization's time zone.
 func orgMonth(ctx context.Context, db querier, org, month string) (billing.Month, error) {

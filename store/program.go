@@ -27,13 +27,9 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		loc, err := orgLocation(ctx, r, a.OrgID)
+		m, err := orgMonth(ctx, r, a.OrgID, month)
 		if err != nil {
 			return err
-		}
-		m, err := billing.ParseMonth(month, loc)
-		if err != nil {
-			return carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
 		}
 		if out.Enrollments, err = enrollmentsOf(ctx, r, a.OrgID, patientID); err != nil {
 			return err
@@ -47,8 +43,13 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 			return err
 		}
 		err = r.queryRow(ctx, "SELECT complexity FROM billing_complexity WHERE org_id = ? AND month = ? AND patient_id = ?", a.OrgID, month, patientID).Scan(&out.Complexity)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		out.Bill = carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
+		bills, err := billMonth(ctx, r, a.OrgID, m, patientID)
+		if len(bills) > 0 {
+			out.Bill = bills[0]
 		}
 		return err
 	})
@@ -56,7 +57,8 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 		return nil, err
 	}
 	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Programs",
-		Detail: fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s", len(out.Enrollments), len(out.Consents), len(out.Time), month)})
+		Detail: fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s; %d billable lines", len(out.Enrollments), len(out.Consents),
+			len(out.Time), month, len(out.Bill.Lines))})
 }
 
 func enrollmentsOf(ctx context.Context, db querier, org, patientID string) ([]carepath.Enrollment, error) {

@@ -59,8 +59,9 @@ func TestProgramsAndBilling(t *testing.T) {
 		wantCode(t, "overlapping, another patient", entry(f.cm, "p2", now.Add(-6*time.Hour+24*time.Minute), 10), carepath.ECONFLICT)
 		must(t, entry(f.cm, "p2", now.Add(-6*time.Hour+25*time.Minute), 10)) // right after: fine
 
-		bill, err := db.BillPatientMonth(as(f.cm), "p1", "2026-05")
+		progs, err := db.FindPatientPrograms(as(f.nurse), "p1", "2026-05")
 		must(t, err)
+		bill := progs.Bill
 		var lines []string
 		for _, l := range bill.Lines {
 			lines = append(lines, fmt.Sprintf("%s x%d by %v (%d min)", l.Code, l.Units, l.PractitionerID == dr.ID, l.Minutes))
@@ -72,8 +73,6 @@ func TestProgramsAndBilling(t *testing.T) {
 			t.Errorf("not billed: %+v", bill.NotBilled)
 		}
 
-		progs, err := db.FindPatientPrograms(as(f.nurse), "p1", "2026-05")
-		must(t, err)
 		if len(progs.Enrollments) != 1 || progs.Enrollments[0].PractitionerName == "" || len(progs.Consents) != 1 || progs.Consents[0].ObtainedByName == "" ||
 			len(progs.Time) != 3 || progs.Time[0].Staff != carepath.StaffClinical {
 			t.Errorf("programs: %+v", progs)
@@ -91,8 +90,9 @@ func TestProgramsAndBilling(t *testing.T) {
 		}
 		f.clock.add(time.Hour)
 		must(t, entry(f.cm, "p1", f.clock.now().Add(-30*time.Minute), 20))
-		bill, err = db.BillPatientMonth(as(f.cm), "p1", "2026-05")
+		progs, err = db.FindPatientPrograms(as(f.cm), "p1", "2026-05")
 		must(t, err)
+		bill = progs.Bill
 		if len(bill.Lines) != 2 || !strings.Contains(fmt.Sprint(bill.NotBilled), "after the consent was revoked") {
 			t.Errorf("after the revocation: %+v / %+v", bill.Lines, bill.NotBilled)
 		}
@@ -101,7 +101,7 @@ func TestProgramsAndBilling(t *testing.T) {
 		if ended.End != "2026-05-31" {
 			t.Errorf("CCM ends at the end of the month, not %s", ended.End)
 		}
-		_, err = db.BillPatientMonth(as(f.cm), "p1", "May 2026")
+		_, err = db.FindPatientPrograms(as(f.cm), "p1", "May 2026")
 		wantCode(t, "a bad month", err, carepath.EINVALID)
 	})
 }
@@ -271,13 +271,11 @@ func TestEligibleAndComplexity(t *testing.T) {
 			Given: time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), CostSharing: true, OnePractitioner: true, RightToStop: true}))
 		must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM, Start: time.Date(2026, 4, 10, 14, 0, 0, 0, time.UTC),
 			Minutes: 65, Activity: "care plan"}))
-		bill, err := db.BillPatientMonth(as(f.cm), "p1", "2026-04")
-		must(t, err)
-		if !strings.Contains(fmt.Sprint(bill.NotBilled), "the plan was not revised this month") {
-			t.Errorf("complex CCM's reason: %+v", bill.NotBilled)
-		}
 		progs, err := db.FindPatientPrograms(as(f.cm), "p1", "2026-04")
 		must(t, err)
+		if !strings.Contains(fmt.Sprint(progs.Bill.NotBilled), "the plan was not revised this month") {
+			t.Errorf("complex CCM's reason: %+v", progs.Bill.NotBilled)
+		}
 		if progs.Complexity != "high" {
 			t.Errorf("the month's complexity: %q", progs.Complexity)
 		}

@@ -91,7 +91,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
 	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
-	if s.Programs != nil && s.Billing != nil {
+	if s.Programs != nil {
 		if d.Programs, err = s.monthPrograms(r, c, now); err != nil {
 			s.renderError(w, r, err)
 			return

@@ -46,7 +46,8 @@ type programsData struct {
 }
 
 // programRows builds each enrollable program's row for a month.
-func programRows(conditions []carepath.Condition, progs *carepath.PatientPrograms, bill *carepath.PatientMonthBill, m billing.Month) []programRow {
+func programRows(conditions []carepath.Condition, progs *carepath.PatientPrograms, m billing.Month) []programRow {
+	bill := &progs.Bill
 	eligible := map[string]billing.Eligibility{}
 	for _, e := range billing.Eligible(conditions) {
 		eligible[e.Program] = e
@@ -104,13 +105,9 @@ func (s *Server) monthPrograms(r *http.Request, c *carepath.Chart, now time.Time
 	if err != nil || len(progs.Enrollments) == 0 {
 		return nil, err
 	}
-	bill, err := s.Billing.BillPatientMonth(r.Context(), c.Patient.ID, month)
-	if err != nil {
-		return nil, err
-	}
 	m, _ := billing.ParseMonth(month, now.Location())
 	var enrolled []programRow
-	for _, row := range programRows(c.Conditions, progs, bill, m) {
+	for _, row := range programRows(c.Conditions, progs, m) {
 		if row.Enrollment != nil {
 			enrolled = append(enrolled, row)
 		}
@@ -145,15 +142,12 @@ func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if d.Bill, err = s.Billing.BillPatientMonth(r.Context(), id, month); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
 	if d.Practitioners, err = s.Programs.FindPractitioners(r.Context()); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d.Rows = programRows(chart.Conditions, d.Programs, d.Bill, m)
+	d.Bill = &d.Programs.Bill
+	d.Rows = programRows(chart.Conditions, d.Programs, m)
 	s.render(w, r, http.StatusOK, "programs.html", "Programs · "+chart.Patient.Name(), d)
 }
 

@@ -47,7 +47,6 @@ type Services struct {
 	Risk          carepath.RiskService
 	Transitions   carepath.TransitionService
 	Programs      carepath.ProgramService
-	Billing       carepath.BillingService
 	BillingMonths carepath.BillingMonthService
 	// Health reports whether the database answers.
 	Health func(ctx context.Context) error
