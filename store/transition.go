@@ -472,6 +472,9 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 	}
 }
 
+// transitionKinds are an episode's kinds of task, in the order of the clock.
+var transitionKinds = []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd}
+
 // transitionTaskKeys are the (rule, event key) of each kind of task an
 // episode's stay made.
 func transitionTaskKeys(encounterID string) map[string][2]string {
@@ -488,7 +491,7 @@ func transitionTaskKeys(encounterID string) map[string][2]string {
 func transitionTasks(ctx context.Context, db querier, t *carepath.Transition) ([]*carepath.Task, error) {
 	var out []*carepath.Task
 	keys := transitionTaskKeys(t.EncounterID)
-	for _, kind := range []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd} {
+	for _, kind := range transitionKinds {
 		k := keys[kind]
 		task, err := scanTask(db.queryRow(ctx, "SELECT "+taskColumns+taskNames+` FROM task t LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t.owner_id
 			LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id WHERE `+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan, true)
@@ -736,7 +739,7 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		}
 		audits := []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate, PatientID: t.PatientID,
 			Object: "Transition/" + t.ID, Detail: strings.Join(what, "; ")}, a)}
-		for _, kind := range []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd} {
+		for _, kind := range transitionKinds {
 			why, ok := closeKinds[kind]
 			if !ok {
 				continue
@@ -887,7 +890,7 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 		}
 		t.Status, t.Closed = carepath.TransitionClosed, by(carepath.TransitionNote{Note: reason}, now)
 		what = append(what, "closed: "+reason)
-		for _, kind := range []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd} {
+		for _, kind := range transitionKinds {
 			if _, done := closeKinds[kind]; !done {
 				closeKinds[kind] = "transition closed: " + reason
 			}
