@@ -212,7 +212,6 @@ type PatientMonthBill struct {
 	Counted   map[string]int // minutes that counted, by program
 }
 
-
 // Billing statuses of a patient's month on the report.
 const (
 	BillingReady          = "ready"           // lines, signed off by their practitioner
