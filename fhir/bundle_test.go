@@ -12,7 +12,8 @@ import (
 	"carepath"
 )
 
-const dataDir = "../../shared/data/fhir"
+// dataDir holds the FHIR fixtures (their provenance is in its README).
+const dataDir = "../testdata/fhir"
 
 func bundle(typ string, entries ...string) string {
 	return `{"resourceType":"Bundle","type":"` + typ + `","entry":[` + strings.Join(entries, ",") + `]}`
@@ -154,7 +155,7 @@ func TestParseSingleResource(t *testing.T) {
 // TestResourceTypes checks our list of R4 resource types against the bases
 // of every search parameter in the official R4 definitions.
 func TestResourceTypes(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(dataDir, "hl7-r4-examples/Bundle-searchParams.json"))
+	b, err := os.ReadFile(filepath.Join(dataDir, "hl7-r4-examples/Bundle-searchParams-bases.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,19 @@ import (
 	"carepath/store"
 )
 
+// sharedDir is the development checkout's shared data, beside the
+// repository. Only benchmarks read it (it is too large for testdata/), and
+// they skip without it.
+const sharedDir = "../../shared/data/fhir"
+
 // synthea300 unpacks ../shared/data/fhir/synthea-300.tar.gz (300 patients,
 // 87,737 resources) once into the system temp folder and returns the
-// folder of its JSON files.
+// folder of its JSON files; it skips the benchmark when the file is absent.
 func synthea300(b *testing.B) string {
 	b.Helper()
-	archive := filepath.Join(dataDir, "synthea-300.tar.gz")
+	archive := filepath.Join(sharedDir, "synthea-300.tar.gz")
 	if _, err := os.Stat(archive); err != nil {
-		b.Skipf("no %s", archive)
+		b.Skipf("no %s: this benchmark reads the shared data beside a development checkout", archive)
 	}
 	dir := filepath.Join(os.TempDir(), "carepath-bench-synthea-300")
 	files, _ := filepath.Glob(filepath.Join(dir, "synthea-300", "*.json"))
@@ -89,7 +94,7 @@ func BenchmarkImport(b *testing.B) {
 // BenchmarkImportArchive imports straight from synthea-300.tar.gz.
 func BenchmarkImportArchive(b *testing.B) {
 	synthea300(b)
-	benchImport(b, []string{filepath.Join(dataDir, "synthea-300.tar.gz")})
+	benchImport(b, []string{filepath.Join(sharedDir, "synthea-300.tar.gz")})
 }
 
 func benchImport(b *testing.B, paths []string) {

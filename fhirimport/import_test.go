@@ -17,7 +17,8 @@ import (
 	"carepath/store"
 )
 
-const dataDir = "../../shared/data/fhir"
+// dataDir holds the FHIR fixtures (their provenance is in its README).
+const dataDir = "../testdata/fhir"
 
 // fileCounts counts, independently of the importer (with encoding/json
 // into generic values), the distinct resources per type that JSON bundle
@@ -68,6 +69,9 @@ func countsByType(t *testing.T, db *store.DB, org string) map[string]int64 {
 	return out
 }
 
+// sampleBundles is the number of Synthea patients in testdata.
+const sampleBundles = 4
+
 // importer is the context of a command-line import: a system actor.
 func importer() context.Context {
 	return carepath.NewContextWithActor(context.Background(), carepath.SystemActor("", "test import", "cli"))
@@ -99,8 +103,8 @@ func sameCounts(t *testing.T, what string, got, want map[string]int64) {
 
 func TestImportSyntheaSample(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(dataDir, "synthea-sample/*.json"))
-	if len(files) != 23 {
-		t.Fatalf("found %d synthea-sample files; want 23", len(files))
+	if len(files) != sampleBundles {
+		t.Fatalf("found %d synthea-sample files; want %d", len(files), sampleBundles)
 	}
 	want, entries := fileCounts(t, files...)
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
@@ -111,8 +115,8 @@ func TestImportSyntheaSample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.Failures) > 0 || rep.Units != 23 || rep.Resources != entries {
-			t.Fatalf("report %+v; want 23 bundles, %d resources, no failures", rep, entries)
+		if len(rep.Failures) > 0 || rep.Units != sampleBundles || rep.Resources != entries {
+			t.Fatalf("report %+v; want %d bundles, %d resources, no failures", rep, sampleBundles, entries)
 		}
 		sameCounts(t, "stored", countsByType(t, db, org), want)
 		records, err := db.RecordCounts(ctx, org)
@@ -131,7 +135,7 @@ func TestImportSyntheaSample(t *testing.T) {
 		// One patient, read back: compartment, version, and the JSON as sent
 		// with references rewritten.
 		ps, total, err := db.FindPatients(carepath.NewContextWithActor(ctx, carepath.SystemActor(org, "test", "cli")), carepath.PatientFilter{Limit: 500})
-		if err != nil || total != 23 {
+		if err != nil || total != sampleBundles {
 			t.Fatalf("FindPatients: %d, %v", total, err)
 		}
 		before, err := db.ReadResource(ctx, org, "Patient", ps[0].ID)
@@ -168,7 +172,7 @@ func TestImportSyntheaSample(t *testing.T) {
 			}
 			json.Unmarshal(b, &first)
 			id, birth := first.Entry[0].Resource.ID, first.Entry[0].Resource.BirthDate
-			changed := bytes.Replace(b, []byte(`"birthDate": "`+birth+`"`), []byte(`"birthDate": "1901-01-01"`), 1)
+			changed := bytes.Replace(b, []byte(`"birthDate":"`+birth+`"`), []byte(`"birthDate":"1901-01-01"`), 1)
 			if bytes.Equal(changed, b) {
 				t.Fatal("test data has no birthDate to change")
 			}

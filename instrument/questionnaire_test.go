@@ -12,7 +12,7 @@ import (
 
 // standardDir holds the published Questionnaires (MyCarePlanner's copies
 // of LOINC's forms).
-const standardDir = "../../shared/data/fhir/sdoh-questionnaires-mycareplanner"
+const standardDir = "../testdata/fhir/sdoh-questionnaires"
 
 func readStandard(t testing.TB, name string) *Instrument {
 	t.Helper()

@@ -12,6 +12,7 @@ import (
 
 	"carepath"
 	"carepath/internal/pdftest"
+	"carepath/internal/testenv"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -32,10 +33,7 @@ func chromium(t *testing.T) string {
 			return path
 		}
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI requires the browser tests: install Debian's chromium or set CAREPATH_CHROMIUM")
-	}
-	t.Skip("browser tests skipped: no chromium (install Debian's chromium package)")
+	testenv.Skip(t, "Chromium", "install Debian's chromium, or set CAREPATH_CHROMIUM to a Chromium or Chrome")
 	return ""
 }
 

@@ -18,7 +18,8 @@ import (
 	"carepath/store"
 )
 
-const dataDir = "../../../shared/data/fhir"
+// dataDir holds the FHIR fixtures (their provenance is in its README).
+const dataDir = "../../testdata/fhir"
 
 // runCmd runs the command in-process and returns its exit code and
 // output.
@@ -77,7 +78,7 @@ func TestImportStatsMigrate(t *testing.T) {
 		}
 		sample := filepath.Join(dataDir, "synthea-sample")
 		code, stdout, stderr = runCmd(t, "import", "--db", dsn, "--org", "General Hospital", sample)
-		if code != 0 || !strings.Contains(stdout, "Imported 23 bundles") || !strings.Contains(stderr, "import: 23 bundles") {
+		if code != 0 || !strings.Contains(stdout, "Imported 4 bundles") || !strings.Contains(stderr, "import: 4 bundles") {
 			t.Fatalf("import: %d\n%s%s", code, stdout, stderr)
 		}
 		// A bad file among good ones: the good ones land, exit code 1, the
@@ -102,7 +103,7 @@ func TestImportStatsMigrate(t *testing.T) {
 			t.Fatalf("stats: %d %v\n%s", code, err, stdout)
 		}
 		if len(stats.Organizations) != 1 || stats.Organizations[0].ID != "general-hospital" ||
-			stats.Organizations[0].Resources["Patient"] != 23 || stats.Organizations[0].Total < 6000 {
+			stats.Organizations[0].Resources["Patient"] != 4 || stats.Organizations[0].Total != 560 {
 			t.Fatalf("stats %+v", stats)
 		}
 		// Several organizations: import without --org must ask which.
@@ -300,7 +301,7 @@ func between(s, start, end string) string {
 }
 
 func TestInstrumentsCheck(t *testing.T) {
-	dir := filepath.Join(dataDir, "sdoh-questionnaires-mycareplanner")
+	dir := filepath.Join(dataDir, "sdoh-questionnaires")
 	code, out, _ := runCmd(t, "instruments")
 	if code != 0 || !strings.Contains(out, "prapare") || !strings.Contains(out, "http://loinc.org 93025-5, 21 items") {
 		t.Errorf("instruments: exit %d\n%s", code, out)

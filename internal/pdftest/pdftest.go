@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"carepath/internal/testenv"
 )
 
 // Text is the PDF's text (pdftotext -layout).
@@ -28,10 +30,7 @@ func Info(t testing.TB, pdf []byte) string {
 func run(t testing.TB, pdf []byte, tool string, args ...string) []byte {
 	t.Helper()
 	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s (poppler-utils) is missing: CI installs it", tool)
-		}
-		t.Skipf("%s (poppler-utils) is not installed", tool)
+		testenv.Skip(t, "poppler's "+tool, "install Debian's poppler-utils")
 	}
 	path := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(path, pdf, 0o644); err != nil {

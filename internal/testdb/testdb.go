@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"carepath/internal/testenv"
 	"carepath/store"
 )
 
@@ -34,15 +35,13 @@ type Engine struct {
 const PostgresEnv = "CAREPATH_TEST_POSTGRES"
 
 // Engines returns SQLite and, when configured, PostgreSQL. Without
-// PostgreSQL it says so once per test with t.Log, or fails under CI.
+// PostgreSQL it says so (testenv.Missing), or fails under CI.
 func Engines(t testing.TB) []Engine {
 	engines := []Engine{{Name: "sqlite", DSN: sqliteDSN}}
 	if os.Getenv(PostgresEnv) != "" {
 		engines = append(engines, Engine{Name: "postgres", DSN: postgresDSN})
-	} else if os.Getenv("CI") != "" {
-		t.Fatalf("CI requires PostgreSQL tests: set %s", PostgresEnv)
 	} else {
-		t.Logf("PostgreSQL tests skipped: set %s to run them", PostgresEnv)
+		testenv.Missing(t, "PostgreSQL", "set "+PostgresEnv+"=postgres://USER@HOST:5432/postgres?sslmode=disable, a server where tests may create databases")
 	}
 	for i := range engines {
 		dsn := engines[i].DSN
