@@ -154,12 +154,34 @@ func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "signin.html", "Sign in", signInData{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
-// safeNext keeps a redirect after sign-in on this site.
+// safeNext keeps a redirect after sign-in (or after a form) on this site:
+// it returns next as a browser would read it if that is a path on this
+// origin, and the patient panel otherwise. A browser, before it resolves a
+// URL (WHATWG URL parsing), strips leading and trailing spaces and control
+// characters, removes every tab and newline, and reads a backslash as a
+// slash: "/\t/evil.example" is "//evil.example", another site. So the
+// check is made on what the browser will see, and that is what is sent.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/patients"
+	const home = "/patients"
+	cleaned := strings.TrimFunc(next, func(r rune) bool { return r <= ' ' })
+	cleaned = strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, cleaned)
+	if !strings.HasPrefix(cleaned, "/") || strings.HasPrefix(cleaned, "//") ||
+		strings.ContainsFunc(cleaned, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return home
 	}
-	return next
+	u, err := url.Parse(cleaned)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
+	}
+	return cleaned
 }
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
