@@ -2,13 +2,13 @@ package web
 
 import (
 	"cmp"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"time"
 
 	"carepath"
 	"carepath/billing"
+	"carepath/internal/safecsv"
 )
 
 // billingData is the month's billing report page.
@@ -116,7 +116,7 @@ func (s *Server) handleBillingCSV(w http.ResponseWriter, r *http.Request) {
 	month := rep.Month
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="carepath-billing-`+month+`.csv"`)
-	c := csv.NewWriter(w)
+	c := safecsv.NewWriter(w)
 	c.Write([]string{"month", "closed", "patient_id", "mrn", "patient", "status", "kind", "program", "code", "units", "minutes", "practitioner_id", "practitioner", "why", "source"})
 	closed := strconv.FormatBool(rep.Closed)
 	for _, row := range rep.Rows {

