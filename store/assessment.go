@@ -98,7 +98,7 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			}
 			plan := rules.PlanSafetyEvaluation(as.ID, in.Name, as.PatientID, owner, f.Text, tx.Now)
 			t := &plan
-			if err := prepareTask(a, t); err != nil {
+			if err := prepareTask(a, t, tx.Now); err != nil {
 				return err
 			}
 			if _, err := insertTasks(ctx, tx, a, []*carepath.Task{t}); err != nil {

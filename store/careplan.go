@@ -467,7 +467,7 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 				if t.OwnerID == "" {
 					t.Queue = carepath.RoleCareManager
 				}
-				if err := prepareTask(a, t); err != nil {
+				if err := prepareTask(a, t, tx.Now); err != nil {
 					return nil, err
 				}
 				if _, err := insertTasks(ctx, tx, a, []*carepath.Task{t}); err != nil {

@@ -26,7 +26,7 @@ func (db *DB) RecordEncounter(ctx context.Context, e *carepath.Encounter) error 
 	if err != nil {
 		return err
 	}
-	if err := validateEncounter(e); err != nil {
+	if err := validateEncounter(e, db.Now()); err != nil {
 		return err
 	}
 	var one int
@@ -52,7 +52,7 @@ func (db *DB) RecordEncounter(ctx context.Context, e *carepath.Encounter) error 
 	return res[0].Err
 }
 
-func validateEncounter(e *carepath.Encounter) error {
+func validateEncounter(e *carepath.Encounter, now time.Time) error {
 	var problems []string
 	if e.PatientID == "" {
 		problems = append(problems, "a patient")
@@ -63,10 +63,14 @@ func validateEncounter(e *carepath.Encounter) error {
 	start, err := time.Parse(time.RFC3339, e.PeriodStart)
 	if err != nil {
 		problems = append(problems, "a start time (RFC 3339)")
+	} else if err := carepath.CheckPastTime("the stay's start", start, now); err != nil {
+		return err
 	}
 	if e.PeriodEnd != "" {
 		if end, err := time.Parse(time.RFC3339, e.PeriodEnd); err != nil || end.Before(start) {
 			problems = append(problems, "an end time (RFC 3339) not before the start")
+		} else if err := carepath.CheckPastTime("the stay's end", end, now); err != nil {
+			return err
 		} else {
 			// Stored in UTC, as the import stores every instant: the
 			// readmission watch and the stay's record compare them as text.

@@ -128,8 +128,10 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
 		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
 	}
-	if !validDay(e.Start) {
+	if d, err := time.Parse(time.DateOnly, e.Start); err != nil {
 		problems = append(problems, "a start day (YYYY-MM-DD)")
+	} else if err := carepath.CheckTime("the enrollment's start", d, db.Now()); err != nil {
+		return err
 	}
 	if e.PractitionerID == "" {
 		problems = append(problems, "the billing practitioner")
@@ -233,6 +235,8 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 	}
 	if c.Given.After(now.Add(5 * time.Minute)) {
 		problems = append(problems, "a time that is not in the future")
+	} else if err := carepath.CheckTime("the consent's time", c.Given, now); err != nil {
+		return err
 	}
 	if len(problems) > 0 {
 		return carepath.Errorf(carepath.EINVALID, "A consent needs: %s.", strings.Join(problems, "; "))

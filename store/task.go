@@ -70,7 +70,7 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := prepareTask(a, t); err != nil {
+	if err := prepareTask(a, t, db.Now()); err != nil {
 		return false, err
 	}
 	created := false
@@ -91,10 +91,11 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 // tasks).
 const ruleTaskWhere = "t.org_id = ? AND t.rule_id <> '' AND t.rule_id = ? AND t.event_key = ?"
 
-// prepareTask checks a new task and fills in what the actor implies.
-func prepareTask(a *carepath.Actor, t *carepath.Task) error {
+// prepareTask checks a new task (as of now) and fills in what the actor
+// implies.
+func prepareTask(a *carepath.Actor, t *carepath.Task, now time.Time) error {
 	t.OrgID = a.OrgID
-	if err := validateNewTask(t); err != nil {
+	if err := validateNewTask(t, now); err != nil {
 		return err
 	}
 	if t.Origin.By != "rule" {
@@ -224,7 +225,7 @@ func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Ta
 	return nil
 }
 
-func validateNewTask(t *carepath.Task) error {
+func validateNewTask(t *carepath.Task, now time.Time) error {
 	var problems []string
 	t.Kind, t.Title = strings.TrimSpace(t.Kind), strings.TrimSpace(t.Title)
 	if t.Kind == "" {
@@ -235,6 +236,8 @@ func validateNewTask(t *carepath.Task) error {
 	}
 	if t.Due.IsZero() {
 		problems = append(problems, "a due time")
+	} else if err := carepath.CheckTime("the due time", t.Due, now); err != nil {
+		return err
 	}
 	if t.Priority == "" {
 		t.Priority = carepath.PriorityRoutine
@@ -544,10 +547,18 @@ func applyTaskChange(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath
 		if c.Due.IsZero() {
 			return nil, carepath.Errorf(carepath.EINVALID, "A task needs a due time.")
 		}
+		if err := carepath.CheckTime("the due time", *c.Due, tx.Now); err != nil {
+			return nil, err
+		}
 		add("due", formatTime(t.Due), formatTime(*c.Due), c.Note)
 		t.Due = *c.Due
 	}
 	if c.NotBefore != nil && !c.NotBefore.Equal(t.NotBefore) {
+		if !c.NotBefore.IsZero() {
+			if err := carepath.CheckTime("the day the task comes back", *c.NotBefore, tx.Now); err != nil {
+				return nil, err
+			}
+		}
 		if c.NotBefore.After(tx.Now) && strings.TrimSpace(c.Note) == "" {
 			return nil, carepath.Errorf(carepath.EINVALID, "Say why the task waits (a snooze needs a reason).")
 		}

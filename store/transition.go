@@ -240,7 +240,7 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 		return false, err
 	}
 	for _, task := range tasks {
-		if err := prepareTask(a, task); err != nil {
+		if err := prepareTask(a, task, db.Now()); err != nil {
 			return false, err
 		}
 	}

@@ -277,7 +277,7 @@ func (db *DB) insertRuleTasks(ctx context.Context, tasks []*carepath.Task,
 		return 0, err
 	}
 	for _, t := range tasks {
-		if err := prepareTask(a, t); err != nil {
+		if err := prepareTask(a, t, db.Now()); err != nil {
 			return 0, err
 		}
 	}

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -82,15 +85,67 @@ func apiLimit(s string, def int) (int, error) {
 	return n, nil
 }
 
-// decodeBody reads a JSON request body of at most 64 KB into v, refusing
-// fields v does not have; what it refuses, it says as EINVALID about what.
+// maxBody is the largest JSON request body the API reads.
+const maxBody = 64 << 10
+
+// decodeBody reads a JSON request body into v strictly: one JSON object of
+// at most 64 KB and nothing after it, no field v does not have, and no NUL
+// character in any text (PostgreSQL cannot store one, and no person types
+// one). What it refuses, it says as EINVALID about what ("a task").
 func decodeBody(w http.ResponseWriter, r *http.Request, what string, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return carepath.Errorf(carepath.EINVALID, "The body could not be read (at most %d KB): %v.", maxBody>>10, err)
+	}
+	return decodeJSON(body, what, v)
+}
+
+// decodeJSON is decodeBody's reading of the body's bytes.
+func decodeJSON(body []byte, what string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
+	if first := bytes.TrimLeft(body, " \t\r\n"); len(first) == 0 || first[0] != '{' {
+		return carepath.Errorf(carepath.EINVALID, "The body must be %s as a JSON object.", what)
+	}
 	if err := dec.Decode(v); err != nil {
 		return carepath.Errorf(carepath.EINVALID, "The body is not %s in JSON: %v.", what, err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return carepath.Errorf(carepath.EINVALID, "The body has more after %s's JSON object; send one object.", what)
+	}
+	if hasNUL(reflect.ValueOf(v)) {
+		return carepath.Errorf(carepath.EINVALID, "The body's text holds a NUL character (\\u0000), which Carepath does not store.")
+	}
 	return nil
+}
+
+// hasNUL reports whether any string reachable from v holds a NUL.
+func hasNUL(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return strings.IndexByte(v.String(), 0) >= 0
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && hasNUL(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && hasNUL(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if hasNUL(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if hasNUL(it.Key()) || hasNUL(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func writeJSONStatus(w http.ResponseWriter, status int, v any) {

@@ -377,18 +377,27 @@ func (s *Server) handleAPICareTeam(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, toAPICareTeam(team))
 }
 
-// handleAPISaveCareTeam replaces the patient's roster and answers it.
+// handleAPISaveCareTeam replaces the patient's roster and answers it. The
+// body names both lists, each [] for none: a body without them (null, {})
+// describes no team, and replacing the roster with it would erase it.
 func (s *Server) handleAPISaveCareTeam(w http.ResponseWriter, r *http.Request) {
-	var in apiCareTeam
+	var in struct {
+		Staff   *[]apiStaffMember   `json:"staff"`
+		Outside *[]apiOutsideMember `json:"outside"`
+	}
 	if err := decodeBody(w, r, "a care team", &in); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
+	if in.Staff == nil || in.Outside == nil {
+		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, `A care team names its "staff" and its "outside" members, each a list ([] for none).`))
+		return
+	}
 	team := &carepath.CareTeam{}
-	for _, m := range in.Staff {
+	for _, m := range *in.Staff {
 		team.Staff = append(team.Staff, carepath.CareTeamMember{UserID: m.UserID, Role: m.Role})
 	}
-	for _, m := range in.Outside {
+	for _, m := range *in.Outside {
 		team.Outside = append(team.Outside, carepath.OutsideMember{ID: m.ID, Name: m.Name, Role: m.Role, Organization: m.Organization,
 			Phone: m.Phone, Email: m.Email, Note: m.Note})
 	}

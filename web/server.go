@@ -228,7 +228,38 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
 	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
 	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))
-	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(s.refuseNUL(mux))))
+}
+
+// refuseNUL answers 400 to a request whose path, query or form holds a NUL
+// character: no person types one, PostgreSQL cannot store one in text, and
+// an id or title with one would be written on SQLite and fail later
+// elsewhere. JSON bodies are checked where they are read (decodeBody).
+func (s *Server) refuseNUL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := strings.IndexByte(r.URL.Path, 0) >= 0 || strings.Contains(r.URL.RawQuery, "%00")
+		if !bad && r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			// A form that does not parse is left to its handler to refuse.
+			if err := r.ParseForm(); err == nil {
+				for k, vs := range r.PostForm {
+					bad = bad || strings.IndexByte(k, 0) >= 0
+					for _, v := range vs {
+						bad = bad || strings.IndexByte(v, 0) >= 0
+					}
+				}
+			}
+		}
+		if !bad {
+			next.ServeHTTP(w, r)
+			return
+		}
+		err := carepath.Errorf(carepath.EINVALID, "The request holds a NUL character (%%00), which Carepath does not store.")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.writeProblem(w, r, err)
+			return
+		}
+		s.renderError(w, r, err)
+	})
 }
 
 func securityHeaders(next http.Handler) http.Handler {

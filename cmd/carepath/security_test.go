@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,4 +78,66 @@ func sameOrigin(base, loc string) bool {
 	}
 	r := b.ResolveReference(l)
 	return r.Scheme == b.Scheme && r.Host == b.Host
+}
+
+// TestStrictInput is the security review's probes of what the API and the
+// pages accept: a care team PUT that describes no team, JSON with data
+// after the object, NUL characters in titles and ids, and dates no person
+// means (0001-01-01, 9999-12-31) as due dates and stay times. Each is a
+// clear 400 and changes nothing.
+func TestStrictInput(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	token := apiToken(t, m, "cm@demo.carepath.example")
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	teamBefore, err := m.DB.FindCareTeam(sys, p.ID)
+	if err != nil || len(teamBefore.Staff) == 0 {
+		t.Fatalf("the demo patient's team: %+v, %v", teamBefore, err)
+	}
+	due := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
+	task := func(title, due string) string {
+		return fmt.Sprintf(`{"patient_id": %q, "kind": "general", "title": %q, "queue": "care_manager", "due": %q}`, p.ID, title, due)
+	}
+	stay := func(id, start, end string) string {
+		return fmt.Sprintf(`{"id": %q, "class": "IMP", "start": %q, "end": %q, "facility": "General Hospital", "disposition": "home"}`, id, start, end)
+	}
+	for _, c := range []struct{ name, method, path, body, want string }{
+		{"care team null", "PUT", "/api/v1/patients/" + p.ID + "/careteam", `null`, "JSON object"},
+		{"care team {}", "PUT", "/api/v1/patients/" + p.ID + "/careteam", `{}`, "names its"},
+		{"care team without outside", "PUT", "/api/v1/patients/" + p.ID + "/careteam", `{"staff": []}`, "names its"},
+		{"trailing data", "POST", "/api/v1/tasks", task("Call back", due) + ` {"title": "another"}`, "more after"},
+		{"trailing garbage", "POST", "/api/v1/tasks", task("Call back", due) + `x`, "more after"},
+		{"NUL in a title", "POST", "/api/v1/tasks", strings.Replace(task("Call@back", due), "@", `\u0000`, 1), "NUL"},
+		{"NUL in a stay's id", "POST", "/api/v1/patients/" + p.ID + "/encounters", strings.Replace(stay("adt@1", "2026-11-01T10:00:00Z", "2026-11-03T10:00:00Z"), "@", `\u0000`, 1), "NUL"},
+		{"NUL in a path", "GET", "/api/v1/tasks/abc%00def", "", "NUL"},
+		{"due 0001-01-01", "POST", "/api/v1/tasks", task("Call back", "0001-01-01T09:00:00Z"), "before 1900"},
+		{"due 0001-01-01 (Go's zero time)", "POST", "/api/v1/tasks", task("Call back", "0001-01-01T00:00:00Z"), "needs a due time"},
+		{"due 9999-12-31", "POST", "/api/v1/tasks", task("Call back", "9999-12-31T00:00:00Z"), "more than 10 years ahead"},
+		{"stay from 0001-01-01", "POST", "/api/v1/patients/" + p.ID + "/encounters", stay("adt-old", "0001-01-01T00:00:00Z", "2026-11-03T10:00:00Z"), "before 1900"},
+		{"stay to 9999-12-31", "POST", "/api/v1/patients/" + p.ID + "/encounters", stay("adt-far", "2026-11-01T10:00:00Z", "9999-12-31T00:00:00Z"), "more than 10 years ahead"},
+	} {
+		resp, body := apiSend(t, c.method, base+c.path, token, c.body, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, c.want) {
+			t.Errorf("%s: %d %s; want 400 saying %q", c.name, resp.StatusCode, body, c.want)
+		}
+	}
+	if team, err := m.DB.FindCareTeam(sys, p.ID); err != nil || len(team.Staff) != len(teamBefore.Staff) {
+		t.Errorf("the refused PUTs changed the care team: %+v, %v", team, err)
+	}
+	if tasks, _, err := m.DB.FindTasks(sys, carepath.TaskFilter{PatientID: p.ID, AnyOwner: true, Hidden: true, Limit: 500}); err != nil ||
+		slices.ContainsFunc(tasks, func(t *carepath.Task) bool { return strings.Contains(t.Title, "back") }) {
+		t.Errorf("a refused task was written: %v", err)
+	}
+
+	// The pages: a NUL in a form is refused before any handler stores it.
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	body, resp := cm.post(base+"/patients/"+p.ID+"/tasks", url.Values{"title": {"Call\x00back"}, "due": {time.Now().Format(time.DateOnly)}})
+	if resp.StatusCode != 400 || !strings.Contains(body, "NUL") {
+		t.Errorf("a form with a NUL: %d", resp.StatusCode)
+	}
 }
