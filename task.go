@@ -224,8 +224,9 @@ type TaskChange struct {
 	Attempt   string     // records a contact attempt with this outcome
 	Outcome   string     // with a closing status: how it ended
 	Note      string     // why (a snooze's reason, a completion note)
-	// Version, when set, must be the task's current version (ECONFLICT
-	// otherwise): a change made on a stale screen is refused, not merged.
+	// Version is the task's version as the person saw it: a change
+	// without it is refused (EINVALID) and one made on a stale screen too
+	// (ECONFLICT), never merged over a change they have not seen.
 	Version int
 }
 

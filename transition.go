@@ -167,8 +167,8 @@ type TransitionFilter struct {
 }
 
 // TransitionChange is what a person records on an episode; nil fields
-// stay as they are. Version, when set, must be the episode's (ECONFLICT
-// otherwise).
+// stay as they are. Version is the episode's version as the person saw it:
+// EINVALID without it, ECONFLICT when the episode has changed since.
 type TransitionChange struct {
 	Version    int
 	Contact    *TransitionNote // the interactive contact (At zero: now)

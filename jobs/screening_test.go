@@ -113,7 +113,7 @@ func TestScreenings(t *testing.T) {
 		// The patient declines this one: it is cancelled, and the next is
 		// due 28 days later, not at the next sweep.
 		cancelled := carepath.TaskCancelled
-		_, err = f.db.UpdateTask(cm, next.ID, carepath.TaskChange{Status: &cancelled, Note: "Declined today; will do it next month"})
+		_, err = f.db.UpdateTask(cm, next.ID, carepath.TaskChange{Status: &cancelled, Note: "Declined today; will do it next month", Version: next.Version})
 		must(t, err)
 		open := func() int {
 			n := 0

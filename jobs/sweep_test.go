@@ -165,7 +165,7 @@ func TestSweep(t *testing.T) {
 			t.Fatalf("second check-in: %+v", checkIns)
 		}
 		done := carepath.TaskCompleted
-		_, err = f.db.UpdateTask(f.sys, second.ID, carepath.TaskChange{Status: &done, Attempt: carepath.OutcomeReached})
+		_, err = f.db.UpdateTask(f.sys, second.ID, carepath.TaskChange{Status: &done, Attempt: carepath.OutcomeReached, Version: second.Version})
 		must(t, err)
 		f.run(t, jobs.Report{CheckIns: 1})
 		if n := len(f.tasks(t, rules.KindCheckIn)); n != 3 {

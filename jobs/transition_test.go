@@ -96,11 +96,11 @@ func TestTransitionEpisodes(t *testing.T) {
 		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
 		tuesday := time.Date(2026, 5, 26, 10, 0, 0, 0, f.ny)
 		f.clock.set(tuesday)
-		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Attempt: &carepath.TransitionNote{At: tuesday.Add(-time.Hour), Outcome: carepath.OutcomeNoAnswer}})
+		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Attempt: &carepath.TransitionNote{At: tuesday.Add(-time.Hour), Outcome: carepath.OutcomeNoAnswer}})
 		must(t, err)
 		// Bad input: nothing is written.
 		future := "high"
-		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Contact: &carepath.TransitionNote{At: tuesday.Add(48 * time.Hour)}, Complexity: &future})
+		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version + 1, Contact: &carepath.TransitionNote{At: tuesday.Add(48 * time.Hour)}, Complexity: &future})
 		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "in the future") {
 			t.Errorf("a contact in the future: %v", err)
 		}
@@ -118,20 +118,20 @@ func TestTransitionEpisodes(t *testing.T) {
 		}
 
 		// Reconciliation: completing with lines undecided is refused.
-		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Decisions: []carepath.MedDecision{{Line: 0, Decision: carepath.MedContinue}}, Complete: true})
+		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: []carepath.MedDecision{{Line: 0, Decision: carepath.MedContinue}}, Complete: true})
 		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "undecided: 2 (lisinopril 20 MG Oral Tablet), 3 (amlodipine") {
 			t.Errorf("incomplete reconciliation: %v", err)
 		}
-		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Decisions: []carepath.MedDecision{{Line: 1, Decision: carepath.MedClarify}}})
+		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: []carepath.MedDecision{{Line: 1, Decision: carepath.MedClarify}}})
 		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "what to clarify") {
 			t.Errorf("clarify without a question: %v", err)
 		}
-		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{
+		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version,
 			Decisions: []carepath.MedDecision{{Line: 0, Decision: carepath.MedContinue, PatientTakes: "as listed"},
 				{Line: 1, Decision: carepath.MedClarify, Note: "20 mg or 10 mg: ask the cardiologist"}, {Line: 2, Decision: carepath.MedStop, PatientTakes: "not taking"}},
 			Reported: []carepath.MedRecLine{{Medicine: "ibuprofen 200 mg", Before: "as needed", PatientNote: "for knee pain"}}})
 		must(t, err)
-		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Decisions: []carepath.MedDecision{{Line: 3, Decision: carepath.MedStop, Note: "NSAID with heart failure"}}, Complete: true})
+		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: []carepath.MedDecision{{Line: 3, Decision: carepath.MedStop, Note: "NSAID with heart failure"}}, Complete: true})
 		must(t, err)
 		if ep.MedRec.Completed == nil || ep.MedRec.Lines[3].DecidedBy.ByName != "Casey Morgan" {
 			t.Errorf("reconciliation: %+v", ep.MedRec)
@@ -169,7 +169,7 @@ func TestTransitionEpisodes(t *testing.T) {
 		wednesday := time.Date(2026, 5, 27, 14, 0, 0, 0, f.ny)
 		f.clock.set(wednesday)
 		high := "high"
-		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Visit: &carepath.TransitionNote{Note: "Dr Okafor"}, Complexity: &high})
+		ep, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Visit: &carepath.TransitionNote{Note: "Dr Okafor"}, Complexity: &high})
 		must(t, err)
 		if ep.Code != rules.TCMHigh {
 			t.Errorf("code %q: %v", ep.Code, ep.Elements)
@@ -260,10 +260,10 @@ func TestTransitionContactFromWorklist(t *testing.T) {
 		must(t, err)
 		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
 		contact := f.tasks(t, rules.KindPostDischarge)[0]
-		_, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer})
+		contact, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer, Version: contact.Version})
 		must(t, err)
 		done := carepath.TaskCompleted
-		_, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeReached, Status: &done, Note: "doing well"})
+		_, err = f.db.UpdateTask(cm, contact.ID, carepath.TaskChange{Attempt: carepath.OutcomeReached, Status: &done, Note: "doing well", Version: contact.Version})
 		must(t, err)
 		ep := f.transitions(t, "")[0]
 		if len(ep.Attempts) != 1 || ep.Attempts[0].Outcome != carepath.OutcomeNoAnswer || ep.Contact == nil || ep.Contact.Note != "doing well" ||

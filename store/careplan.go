@@ -438,7 +438,7 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 			}
 			cancelled := carepath.TaskCancelled
 			_, audit, err := changeTask(ctx, tx, carepath.SystemActor(a.OrgID, "care plan", "care plan"), in.TaskID,
-				carepath.TaskChange{Status: &cancelled, Note: "Taken out of the care plan by " + a.Name()})
+				carepath.TaskChange{Status: &cancelled, Note: "Taken out of the care plan by " + a.Name()}, false)
 			if err != nil {
 				return nil, err
 			}
@@ -512,7 +512,7 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 			// The plan moves its own tasks, whoever owns them now, on the
 			// word of the person who changed it.
 			c.Note += " by " + a.Name()
-			_, audit, err := changeTask(ctx, tx, carepath.SystemActor(a.OrgID, "care plan", "care plan"), in.TaskID, c)
+			_, audit, err := changeTask(ctx, tx, carepath.SystemActor(a.OrgID, "care plan", "care plan"), in.TaskID, c, false)
 			if err != nil {
 				return nil, err
 			}

@@ -164,7 +164,7 @@ func TestInterventionTasks(t *testing.T) {
 
 		// The nurse completes her task: the plan says the intervention is done.
 		done := carepath.TaskCompleted
-		_, err = f.db.UpdateTask(as(f.nurse), teach.TaskID, carepath.TaskChange{Status: &done, Note: "Showed her with a mirror"})
+		_, err = f.db.UpdateTask(as(f.nurse), teach.TaskID, carepath.TaskChange{Status: &done, Note: "Showed her with a mirror", Version: task.Version})
 		must(t, err)
 		got, err := f.db.FindCarePlan(as(f.cm), "p1")
 		must(t, err)

@@ -140,7 +140,7 @@ func completeScreenings(ctx context.Context, tx *Tx, a *carepath.Actor, in *inst
 		done := carepath.TaskCompleted
 		for _, id := range open {
 			_, audit, err := changeTask(ctx, tx, closer, id, carepath.TaskChange{Status: &done, Outcome: "screened",
-				Note: in.Name + " recorded by " + a.Name() + " (Assessment/" + assessmentID + ")"})
+				Note: in.Name + " recorded by " + a.Name() + " (Assessment/" + assessmentID + ")"}, false)
 			if err != nil {
 				return nil, err
 			}

@@ -364,7 +364,7 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 	err = db.RunInTx(ctx, func(tx *Tx) error {
 		var audit carepath.AuditEvent
 		var err error
-		if t, audit, err = changeTask(ctx, tx, a, id, c); err != nil {
+		if t, audit, err = changeTask(ctx, tx, a, id, c, true); err != nil {
 			return err
 		}
 		// A care-plan task closed by a person marks its intervention in
@@ -395,11 +395,20 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 	return t, nil
 }
 
+// errNoVersion refuses a change to a versioned object (a task, an
+// episode) sent without the version it was made on: written anyway, it
+// could undo a change its author never saw.
+func errNoVersion(what string) error {
+	return carepath.Errorf(carepath.EINVALID, "A change to a %s carries the version you read (version): without it, it could undo a change you have not seen.", what)
+}
+
 // changeTask applies c to task id in tx, records it in the task's history,
 // and returns the changed task and the audit record the change calls for.
-// Refusals (not allowed, stale version, closed task, nothing to change)
-// come before anything is written.
-func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c carepath.TaskChange) (*carepath.Task, carepath.AuditEvent, error) {
+// Refusals (not allowed, no version when versioned, stale version, closed
+// task, nothing to change) come before anything is written. A person's
+// change is versioned; the system's own (an episode or a plan closing its
+// tasks, in the transaction that read them) is not.
+func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c carepath.TaskChange, versioned bool) (*carepath.Task, carepath.AuditEvent, error) {
 	var none carepath.AuditEvent
 	t, err := findTaskWhere(ctx, tx, "t.org_id = ? AND t.id = ?", a.OrgID, id)
 	if err != nil {
@@ -415,6 +424,9 @@ func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c car
 	}
 	if err := mayChangeTask(ctx, tx, a, t); err != nil {
 		return nil, none, err
+	}
+	if versioned && c.Version == 0 {
+		return nil, none, errNoVersion("task")
 	}
 	if c.Version != 0 && c.Version != t.Version {
 		return nil, none, carepath.Errorf(carepath.ECONFLICT, "This task was changed by someone else since you opened it. Reload it and try again.")

@@ -82,9 +82,9 @@ func TestTaskLifecycle(t *testing.T) {
 		wantCode(t, "the auditor creates a task", err, carepath.ENOTFOUND)
 
 		// Attempts are counted; completion records the outcome and note.
-		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer})
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeNoAnswer, Version: 1})
 		must(t, err)
-		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeVoicemail, Note: "asked to call back"})
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Attempt: carepath.OutcomeVoicemail, Note: "asked to call back", Version: 2})
 		must(t, err)
 		done, err := db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Status: ptr(carepath.TaskCompleted), Attempt: carepath.OutcomeReached,
 			Note: "Knows how to use it", Version: 3})
@@ -92,7 +92,7 @@ func TestTaskLifecycle(t *testing.T) {
 		if done.Attempts != 3 || done.Outcome != carepath.OutcomeReached || done.Note != "Knows how to use it" || done.CompletedAt.IsZero() {
 			t.Errorf("completed: %+v", done)
 		}
-		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		_, err = db.UpdateTask(as(f.cm), call.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat), Version: done.Version})
 		wantCode(t, "changing a completed task", err, carepath.EINVALID)
 
 		got, err := db.FindTaskByID(as(f.auditor), call.ID)
@@ -108,15 +108,22 @@ func TestTaskLifecycle(t *testing.T) {
 
 		// A stale screen's change is refused.
 		other := f.task(t, f.sup, carepath.Task{PatientID: "p2", Title: "Review meds", OwnerID: f.cm.ID})
-		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent)})
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent), Version: 1})
 		must(t, err)
 		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityASAP), Version: 1})
 		wantCode(t, "a change on a stale version", err, carepath.ECONFLICT)
+		// A change without the version it was made on could undo one its
+		// author never saw: refused, and nothing changes.
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityASAP)})
+		wantCode(t, "a change without its version", err, carepath.EINVALID)
+		if got, _ := db.FindTaskByID(as(f.cm), other.ID); got.Priority != carepath.PriorityUrgent || got.Version != 2 {
+			t.Errorf("a change without its version was written: %s, version %d", got.Priority, got.Version)
+		}
 
 		// A snooze needs a reason and hides the task until then.
-		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour))})
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour)), Version: 2})
 		wantCode(t, "a snooze without a reason", err, carepath.EINVALID)
-		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour)), Note: "Patient travelling"})
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{NotBefore: ptr(f.clock.now().Add(24 * time.Hour)), Note: "Patient travelling", Version: 2})
 		must(t, err)
 		if _, n, _ := db.FindTasks(as(f.cm), carepath.TaskFilter{OwnerID: f.cm.ID}); n != 0 {
 			t.Errorf("a snoozed task is on the worklist")
@@ -126,7 +133,7 @@ func TestTaskLifecycle(t *testing.T) {
 			t.Errorf("the snoozed task did not come back: %d", n)
 		}
 		// Cancelling needs a reason.
-		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Status: ptr(carepath.TaskCancelled)})
+		_, err = db.UpdateTask(as(f.cm), other.ID, carepath.TaskChange{Status: ptr(carepath.TaskCancelled), Version: 3})
 		wantCode(t, "cancel without a reason", err, carepath.EINVALID)
 	})
 }
@@ -141,27 +148,27 @@ func TestTaskAuthorization(t *testing.T) {
 
 		_, err := db.FindTaskByID(as(f.outs), mine.ID)
 		wantCode(t, "another organization reads", err, carepath.ENOTFOUND)
-		_, err = db.UpdateTask(as(f.outs), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		_, err = db.UpdateTask(as(f.outs), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat), Version: 1})
 		wantCode(t, "another organization changes", err, carepath.ENOTFOUND)
 		if ts, n, err := db.FindTasks(as(f.outs), carepath.TaskFilter{AnyOwner: true}); err != nil || n != 0 || len(ts) != 0 {
 			t.Errorf("another organization lists %d tasks (%v)", n, err)
 		}
 		_, _, err = db.FindTasks(as(f.outs), carepath.TaskFilter{PatientID: "p1"})
 		wantCode(t, "another organization lists a patient's tasks", err, carepath.ENOTFOUND)
-		_, err = db.UpdateTask(as(f.auditor), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		_, err = db.UpdateTask(as(f.auditor), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat), Version: 1})
 		wantCode(t, "the auditor changes", err, carepath.ENOTFOUND)
-		_, err = db.UpdateTask(as(f.nurse), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat)})
+		_, err = db.UpdateTask(as(f.nurse), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityStat), Version: 1})
 		wantCode(t, "a nurse off the care team changes another's task", err, carepath.ENOTFOUND)
-		_, err = db.UpdateTask(as(f.cm), queued.ID, carepath.TaskChange{OwnerID: ptr(f.cm.ID)})
+		_, err = db.UpdateTask(as(f.cm), queued.ID, carepath.TaskChange{OwnerID: ptr(f.cm.ID), Version: 1})
 		wantCode(t, "a care manager claims from the nurses' queue", err, carepath.ENOTFOUND)
 
-		_, err = db.UpdateTask(as(f.cm2), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent)})
+		_, err = db.UpdateTask(as(f.cm2), mine.ID, carepath.TaskChange{Priority: ptr(carepath.PriorityUrgent), Version: 1})
 		must(t, err) // on the patient's care team
-		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.cm2.ID), Note: "covering while Casey is out"})
+		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.cm2.ID), Note: "covering while Casey is out", Version: 2})
 		must(t, err) // supervisors reassign
-		_, err = db.UpdateTask(as(f.nurse), queued.ID, carepath.TaskChange{OwnerID: ptr(f.nurse.ID)})
+		_, err = db.UpdateTask(as(f.nurse), queued.ID, carepath.TaskChange{OwnerID: ptr(f.nurse.ID), Version: 1})
 		must(t, err) // claims from the queue
-		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.outs.ID)})
+		_, err = db.UpdateTask(as(f.sup), mine.ID, carepath.TaskChange{OwnerID: ptr(f.outs.ID), Version: 3})
 		wantCode(t, "reassigning to another organization's user", err, carepath.EINVALID)
 	})
 }
@@ -178,7 +185,7 @@ func TestConcurrentClaim(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, errs[i] = f.db.UpdateTask(as(u), task.ID, carepath.TaskChange{OwnerID: ptr(u.ID)})
+					_, errs[i] = f.db.UpdateTask(as(u), task.ID, carepath.TaskChange{OwnerID: ptr(u.ID), Version: task.Version})
 				}()
 			}
 			wg.Wait()

@@ -524,7 +524,7 @@ func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, w
 		if status == carepath.TaskCompleted {
 			c.Outcome = carepath.OutcomeDone
 		}
-		_, audit, err := changeTask(ctx, tx, carepath.SystemActor(t.OrgID, "transition of care", "transition"), id, c)
+		_, audit, err := changeTask(ctx, tx, carepath.SystemActor(t.OrgID, "transition of care", "transition"), id, c, false)
 		if err != nil {
 			return nil, err
 		}
@@ -726,7 +726,10 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		if t, err = findTransition(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
-		if c.Version != 0 && c.Version != t.Version {
+		if c.Version == 0 {
+			return errNoVersion("transition")
+		}
+		if c.Version != t.Version {
 			return carepath.Errorf(carepath.ECONFLICT, "This transition was changed by someone else since you opened it. Reload it and try again.")
 		}
 		what, closeKinds, err := applyTransitionChange(t, c, a, tx.Now)

@@ -397,7 +397,7 @@ func (db *DB) EscalateTasks(ctx context.Context, escalations []carepath.Escalati
 			// As any change, from the version read: a task closed or
 			// changed since stays as it is now.
 			_, audit, err := changeTask(ctx, tx, a, late.ID, carepath.TaskChange{Priority: &raised, Version: late.Version,
-				Note: "escalated to the supervisors: more than a business day late"})
+				Note: "escalated to the supervisors: more than a business day late"}, true)
 			if code := carepath.ErrorCode(err); code == carepath.ECONFLICT || code == carepath.EINVALID {
 				continue
 			} else if err != nil {

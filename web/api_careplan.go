@@ -220,11 +220,23 @@ func goalOf(p *carepath.CarePlan, id string) *carepath.Goal {
 	return nil
 }
 
+// goalRevision is the plan's revision a change to a goal was made on. The
+// change is applied to the plan as read now and saved as made on that
+// revision, which the store refuses (ECONFLICT) if the plan has moved on;
+// a change without it is refused here, since it would carry over every
+// change its author never saw.
+func goalRevision(revision *int) (int, error) {
+	if revision == nil {
+		return 0, carepath.Errorf(carepath.EINVALID, "A change to a goal carries the plan's revision you read (revision): without it, it could undo a change you have not seen.")
+	}
+	return *revision, nil
+}
+
 // handleAPIUpdateGoal changes a goal's fields (those sent) as the plan's
-// next revision, with why; revision, when sent, must be the plan's.
+// next revision, with why; revision must be the plan's current one.
 func (s *Server) handleAPIUpdateGoal(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Revision      int        `json:"revision"`
+		Revision      *int       `json:"revision"`
 		Why           string     `json:"why"`
 		Description   *string    `json:"description"`
 		TargetOp      *string    `json:"target_op"`
@@ -244,8 +256,8 @@ func (s *Server) handleAPIUpdateGoal(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	if in.Revision != 0 && in.Revision != plan.Revision {
-		s.writeProblem(w, r, carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d. Reload it and make your change again.", plan.Revision, in.Revision))
+	if plan.Revision, err = goalRevision(in.Revision); err != nil {
+		s.writeProblem(w, r, err)
 		return
 	}
 	g := goalOf(plan, r.PathValue("id"))
@@ -282,7 +294,7 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		apiGoal
 		ProblemID string `json:"problem_id"`
-		Revision  int    `json:"revision"`
+		Revision  *int   `json:"revision"`
 		Why       string `json:"why"`
 	}
 	if err := decodeBody(w, r, "a goal", &in); err != nil {
@@ -294,8 +306,8 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	if in.Revision != 0 && in.Revision != plan.Revision {
-		s.writeProblem(w, r, carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d, not %d. Reload it and make your change again.", plan.Revision, in.Revision))
+	if plan.Revision, err = goalRevision(in.Revision); err != nil {
+		s.writeProblem(w, r, err)
 		return
 	}
 	var pr *carepath.PlanProblem

@@ -81,6 +81,10 @@ func TestCarePlanAPI(t *testing.T) {
 	if resp, out := apiSend(t, "POST", url+"/goals", cm, body, &added); resp.StatusCode != 201 || added.Revision != 3 || added.Goal.ID == "" || added.Goal.Status != "active" {
 		t.Fatalf("POST a goal: %d %s", resp.StatusCode, out)
 	}
+	noRevision := `{"problem_id": "` + plan.Problems[1].ID + `", "why": "Agreed today", "description": "Walk every day", "measure": "yes-no"}`
+	if resp, out := apiSend(t, "POST", url+"/goals", cm, noRevision, nil); resp.StatusCode != 400 || !strings.Contains(out, "carries the plan's revision") {
+		t.Errorf("POST a goal without the plan's revision: %d %s", resp.StatusCode, out)
+	}
 	goalURL := base + "/api/v1/goals/" + plan.Problems[0].Goals[0].ID
 	if resp, out := apiSend(t, "PATCH", goalURL, cm, `{"revision": 3, "why": "Dr. Lee: 130/80 again", "target_values": [130, 80]}`, &added); resp.StatusCode != 200 ||
 		added.Revision != 4 || added.Goal.TargetValues[0] != 130 || added.Goal.Description != "Keep my pressure down" {
@@ -89,14 +93,19 @@ func TestCarePlanAPI(t *testing.T) {
 	if resp, _ := apiSend(t, "PATCH", goalURL, cm, `{"revision": 3, "why": "x", "status": "completed"}`, nil); resp.StatusCode != 409 {
 		t.Errorf("PATCH from revision 3 at 4: %d", resp.StatusCode)
 	}
-	if resp, _ := apiSend(t, "PATCH", goalURL, cm, `{"why": "x", "status": "done"}`, nil); resp.StatusCode != 400 {
+	if resp, _ := apiSend(t, "PATCH", goalURL, cm, `{"revision": 4, "why": "x", "status": "done"}`, nil); resp.StatusCode != 400 {
 		t.Errorf("PATCH to a status goals do not have: %d", resp.StatusCode)
 	}
 	if resp, _ := apiSend(t, "PATCH", base+"/api/v1/goals/nope", cm, `{"why": "x"}`, nil); resp.StatusCode != 404 {
 		t.Errorf("PATCH an unknown goal: %d", resp.StatusCode)
 	}
-	if resp, _ := apiSend(t, "PATCH", goalURL, auditor, `{"why": "x", "status": "completed"}`, nil); resp.StatusCode != 404 {
+	if resp, _ := apiSend(t, "PATCH", goalURL, auditor, `{"revision": 4, "why": "x", "status": "completed"}`, nil); resp.StatusCode != 404 {
 		t.Errorf("the auditor PATCHes a goal: %d", resp.StatusCode)
+	}
+	// A change without the revision it was made on is refused: applied to
+	// the plan as it is now, it could undo a change its author never saw.
+	if resp, body := apiSend(t, "PATCH", goalURL, cm, `{"why": "x", "status": "completed"}`, nil); resp.StatusCode != 400 || !strings.Contains(body, "carries the plan's revision") {
+		t.Errorf("PATCH a goal without its revision: %d %s", resp.StatusCode, body)
 	}
 
 	// The care team: staff and outside members, replaced whole.

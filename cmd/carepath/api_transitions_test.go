@@ -67,7 +67,7 @@ func TestTransitionsAPI(t *testing.T) {
 
 	// Two attempts, then bad changes that write nothing.
 	for _, outcome := range []string{carepath.OutcomeNoAnswer, carepath.OutcomeVoicemail} {
-		if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, `{"attempt": {"outcome": "`+outcome+`"}}`, &e); resp.StatusCode != 200 {
+		if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, fmt.Sprintf(`{"version": %d, "attempt": {"outcome": %q}}`, e.Version, outcome), &e); resp.StatusCode != 200 {
 			t.Fatalf("attempt: %d %s", resp.StatusCode, body)
 		}
 	}
@@ -79,12 +79,13 @@ func TestTransitionsAPI(t *testing.T) {
 		body   string
 		status int
 	}{
-		{`{"complexity": "extreme"}`, 400},
-		{`{"contact": {"at": "` + time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339) + `"}, "complexity": "high"}`, 400},
-		{`{"complete": true}`, 400},
-		{`{"decisions": [{"line": 99, "decision": "stop"}]}`, 400},
-		{`{"visit": {}, "unknown": 1}`, 400},
+		{fmt.Sprintf(`{"version": %d, "complexity": "extreme"}`, version), 400},
+		{fmt.Sprintf(`{"version": %d, "contact": {"at": %q}, "complexity": "high"}`, version, time.Now().Add(48*time.Hour).UTC().Format(time.RFC3339)), 400},
+		{fmt.Sprintf(`{"version": %d, "complete": true}`, version), 400},
+		{fmt.Sprintf(`{"version": %d, "decisions": [{"line": 99, "decision": "stop"}]}`, version), 400},
+		{fmt.Sprintf(`{"version": %d, "visit": {}, "unknown": 1}`, version), 400},
 		{fmt.Sprintf(`{"version": %d, "complexity": "high"}`, version-1), 409},
+		{`{"complexity": "high"}`, 400}, // no version: it could undo what its author never saw
 	} {
 		if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, bad.body, nil); resp.StatusCode != bad.status {
 			t.Errorf("PATCH %s: %d, want %d\n%s", bad.body, resp.StatusCode, bad.status, body)
@@ -97,7 +98,7 @@ func TestTransitionsAPI(t *testing.T) {
 	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions/"+id, auditor, "", nil); resp.StatusCode != 200 {
 		t.Errorf("auditor read: %d", resp.StatusCode)
 	}
-	if resp, _ := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, auditor, `{"complexity": "high"}`, nil); resp.StatusCode != 404 {
+	if resp, _ := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, auditor, fmt.Sprintf(`{"version": %d, "complexity": "high"}`, version), nil); resp.StatusCode != 404 {
 		t.Errorf("auditor write: %d", resp.StatusCode)
 	}
 	if resp, _ := apiSend(t, "GET", base+"/api/v1/transitions?status=pending", token, "", nil); resp.StatusCode != 400 {
@@ -108,7 +109,7 @@ func TestTransitionsAPI(t *testing.T) {
 	}
 	// Closed by the care manager: off the open list, on the closed one,
 	// and its tasks closed with it.
-	if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, `{"close": "patient moved out of the area"}`, &e); resp.StatusCode != 200 || e.Status != "closed" {
+	if resp, body := apiSend(t, "PATCH", base+"/api/v1/transitions/"+id, token, fmt.Sprintf(`{"version": %d, "close": "patient moved out of the area"}`, e.Version), &e); resp.StatusCode != 200 || e.Status != "closed" {
 		t.Fatalf("close: %d %s", resp.StatusCode, body)
 	}
 	for _, task := range e.Tasks {

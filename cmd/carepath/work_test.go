@@ -90,10 +90,10 @@ func TestWorklistPage(t *testing.T) {
 		t.Errorf("stale version: %d %v\n%s", resp.StatusCode, resp.Header, row)
 	}
 	// Without htmx: log an attempt, then complete, back on the list.
-	if _, resp = post(c, mine.ID, url.Values{"do": {"attempt"}, "outcome": {carepath.OutcomeNoAnswer}, "next": {"/work"}}, false); resp.Request.URL.Path != "/work" {
+	if _, resp = post(c, mine.ID, url.Values{"do": {"attempt"}, "outcome": {carepath.OutcomeNoAnswer}, "version": {"1"}, "next": {"/work"}}, false); resp.Request.URL.Path != "/work" {
 		t.Errorf("attempt without htmx ended at %s", resp.Request.URL)
 	}
-	if _, resp = post(c, mine.ID, url.Values{"do": {"complete"}, "outcome": {carepath.OutcomeReached}, "note": {"Knows the inhaler"}, "next": {"https://evil.example/"}}, false); base+"/patients" != "http://"+resp.Request.URL.Host+resp.Request.URL.Path {
+	if _, resp = post(c, mine.ID, url.Values{"do": {"complete"}, "outcome": {carepath.OutcomeReached}, "note": {"Knows the inhaler"}, "version": {"2"}, "next": {"https://evil.example/"}}, false); base+"/patients" != "http://"+resp.Request.URL.Host+resp.Request.URL.Path {
 		t.Errorf("an outside return address was followed: %s", resp.Request.URL)
 	}
 	done, err := m.DB.FindTaskByID(sys, mine.ID)
@@ -141,7 +141,7 @@ func TestWorklistPage(t *testing.T) {
 	if page, _ := sup.get(base + "/tasks/" + queued.ID); !strings.Contains(page, `name="owner"`) || !strings.Contains(page, "Jordan Lee") {
 		t.Errorf("the task page has no reassign form for the supervisor")
 	}
-	if _, resp := sup.post(base+"/tasks/"+queued.ID, url.Values{"do": {"reassign"}, "owner": {cm2.ID}, "note": {"Casey is out"}}); resp.Request.URL.Path != "/tasks/"+queued.ID {
+	if _, resp := sup.post(base+"/tasks/"+queued.ID, url.Values{"do": {"reassign"}, "owner": {cm2.ID}, "note": {"Casey is out"}, "version": {"2"}}); resp.Request.URL.Path != "/tasks/"+queued.ID {
 		t.Errorf("reassign ended at %s", resp.Request.URL)
 	}
 	if moved, err := m.DB.FindTaskByID(sys, queued.ID); err != nil || moved.OwnerID != cm2.ID || moved.History[len(moved.History)-1].Note != "Casey is out" {
