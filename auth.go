@@ -88,8 +88,11 @@ type User struct {
 
 	Disabled           bool
 	MustChangePassword bool // set by an administrator's reset
-	FailedSignIns      int  // consecutive failures since the last good sign-in
-	LockedUntil        time.Time
+	// FailedSignIns counts the failures in a row from browsers the user
+	// has not signed in on before; ThrottledUntil is when the next such
+	// attempt will be heard (SignInDelay).
+	FailedSignIns  int
+	ThrottledUntil time.Time
 	PasswordSetAt      time.Time
 	Created            time.Time
 }
@@ -103,10 +106,30 @@ func (u *User) Label() string {
 }
 
 // Sign-in policy.
+//
+// Failed sign-ins slow the next attempts down; they never lock an account.
+// Three counts of failures in a row are kept: of an account from browsers
+// it has not signed in on, of an account from one browser it has signed in
+// on (its device cookie, OWASP's "slow brute force protection with device
+// cookies"), and of an address from browsers without such a cookie. Each
+// count past its free failures delays the next attempt it covers
+// (SignInDelay). So a script guessing a nurse's password from elsewhere
+// slows the guessing down to a trickle, but not the nurse at her usual
+// workstation, and a throttled clinic address does not refuse the staff
+// who have signed in there before.
 const (
-	// MaxFailedSignIns consecutive failures lock an account for LockoutPeriod.
-	MaxFailedSignIns = 5
-	LockoutPeriod    = 15 * time.Minute
+	// FreeSignInFailures is how many failures in a row an account (or
+	// one of its browsers) has before attempts slow down;
+	// FreeAddressFailures the same for an address, shared by a clinic's
+	// staff behind one router.
+	FreeSignInFailures  = 5
+	FreeAddressFailures = 20
+	// MaxSignInDelay is the longest wait between attempts: the delay
+	// doubles from 1 second up to it.
+	MaxSignInDelay = 15 * time.Minute
+	// SignInDeviceMaxAge is how long a browser stays known after its
+	// last good sign-in.
+	SignInDeviceMaxAge = 90 * 24 * time.Hour
 	// MinPasswordLength follows NIST SP 800-63B for user-chosen passwords.
 	MinPasswordLength = 12
 	// SessionIdleTimeout ends a session nobody has used for that long;
@@ -124,6 +147,36 @@ func CheckPassword(pw string) error {
 		return Errorf(EINVALID, "A password may have at most 256 bytes.")
 	}
 	return nil
+}
+
+// SignInDelay is how long the next attempt waits after failures in a row
+// of which free are free: none up to free, then 1 second, doubling with
+// each further failure, up to MaxSignInDelay.
+func SignInDelay(failures, free int) time.Duration {
+	over := failures - free
+	if over <= 0 {
+		return 0
+	}
+	if over > 20 {
+		return MaxSignInDelay
+	}
+	return min(time.Second<<(over-1), MaxSignInDelay)
+}
+
+// SignInAttempt is one try at signing in.
+type SignInAttempt struct {
+	Email, Password string
+	Source          string // the client's address
+	// Devices are the device secrets the browser holds from good
+	// sign-ins on it (its cookie; a shared workstation holds several).
+	Devices []string
+}
+
+// SignIn is a good sign-in: the user, and the browser's device secrets
+// to keep (the user's own first, new or renewed).
+type SignIn struct {
+	User    *User
+	Devices []string
 }
 
 // Session is a signed-in browser.
@@ -223,18 +276,24 @@ type UserService interface {
 	// their sessions and tokens. Administrators only.
 	DisableUser(ctx context.Context, id string) error
 	// ResetPassword sets a new password for a user of the actor's
-	// organization (who must then change it), clears a lockout and revokes
-	// their sessions. Administrators only.
+	// organization (who must then change it), clears their failed
+	// sign-ins, and ends their sessions and API tokens. Administrators
+	// only.
 	ResetPassword(ctx context.Context, id, password string) error
 	// ChangePassword sets the signed-in user's own password, checking the
-	// current one (EUNAUTHORIZED if wrong) and the policy (EINVALID), and
-	// clears an administrator's must-change flag.
+	// current one (EUNAUTHORIZED if wrong) and the policy (EINVALID),
+	// clears an administrator's must-change flag, and ends every session
+	// and API token of the user: whoever else held one is out (the caller
+	// starts a new session for the browser that made the change).
 	ChangePassword(ctx context.Context, current, next string) error
 	// Authenticate checks an email and password. It returns EUNAUTHORIZED
 	// with one message for every failure (unknown email, wrong password,
-	// disabled, locked), counts consecutive failures, and locks the account
-	// for LockoutPeriod after MaxFailedSignIns. Every attempt is audited.
-	Authenticate(ctx context.Context, email, password, source string) (*User, error)
+	// disabled), and ETHROTTLED, without checking the password, for an
+	// attempt that comes before its delay has passed (see the sign-in
+	// policy); unknown emails are throttled alike, so that the answers do
+	// not tell which emails have accounts. Every attempt of an account is
+	// audited.
+	Authenticate(ctx context.Context, a SignInAttempt) (*SignIn, error)
 }
 
 // SessionService keeps signed-in sessions on the server.

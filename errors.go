@@ -18,6 +18,7 @@ const (
 	EINVALID        = "invalid"         // the input is invalid; the message says why
 	ENOTFOUND       = "not_found"       // no such thing, or not visible to the caller
 	ENOTIMPLEMENTED = "not_implemented" // a valid request we do not support yet
+	ETHROTTLED      = "throttled"       // too many attempts: the message says when to try again
 	EUNAUTHORIZED   = "unauthorized"    // the caller is not signed in
 )
 

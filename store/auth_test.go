@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -123,43 +124,113 @@ func TestSignIn(t *testing.T) {
 		admin := addUser(t, db, org, "admin@example.org", carepath.RoleAdministrator)
 		nurse := addUser(t, db, org, "nurse@example.org", carepath.RoleNurse)
 		ctx := context.Background()
-
-		u, err := db.Authenticate(ctx, " Nurse@Example.org ", "a long enough password", "192.0.2.7")
-		if err != nil || u.ID != nurse.ID {
-			t.Fatalf("good sign-in: %+v %v", u, err)
+		const right = "a long enough password"
+		signIn := func(email, pw, source string, devices ...string) (*carepath.SignIn, error) {
+			return db.Authenticate(ctx, carepath.SignInAttempt{Email: email, Password: pw, Source: source, Devices: devices})
 		}
-		_, err = db.Authenticate(ctx, "nobody@example.org", "a long enough password", "192.0.2.7")
+
+		// A good sign-in at her workstation: the browser is now known.
+		in, err := signIn(" Nurse@Example.org ", right, "192.0.2.7")
+		if err != nil || in.User.ID != nurse.ID || len(in.Devices) != 1 || !strings.HasPrefix(in.Devices[0], "cpd_") {
+			t.Fatalf("good sign-in: %+v %v", in, err)
+		}
+		workstation := in.Devices[0]
+		_, err = signIn("nobody@example.org", right, "192.0.2.7")
 		wantCode(t, "unknown email", err, carepath.EUNAUTHORIZED)
 
-		// Five wrong passwords lock the account; the right one is then
-		// refused with the same message until the lock ends.
-		for i := 1; i <= carepath.MaxFailedSignIns; i++ {
-			_, err := db.Authenticate(ctx, "nurse@example.org", "wrong password number", "192.0.2.7")
-			wantCode(t, "wrong password", err, carepath.EUNAUTHORIZED)
+		// The security review's probe: someone elsewhere guesses her
+		// password. Five failures are free; then each waits a growing
+		// delay (1 s, 2 s...), refused unheard until it has passed.
+		attacker := "203.0.113.9"
+		for i := 1; i <= 7; i++ {
+			_, err := signIn("nurse@example.org", fmt.Sprintf("guess number %d", i), attacker)
+			wantCode(t, fmt.Sprintf("guess %d", i), err, carepath.EUNAUTHORIZED)
+			wait := carepath.SignInDelay(i, carepath.FreeSignInFailures)
+			if wait > 0 {
+				_, err := signIn("nurse@example.org", right, attacker)
+				wantCode(t, fmt.Sprintf("right password right after guess %d", i), err, carepath.ETHROTTLED)
+				if !strings.Contains(carepath.ErrorMessage(err), "try again in") {
+					t.Errorf("a throttled attempt says %q", carepath.ErrorMessage(err))
+				}
+				clk.add(wait)
+			}
 		}
-		_, errLocked := db.Authenticate(ctx, "nurse@example.org", "a long enough password", "192.0.2.7")
-		wantCode(t, "locked account", errLocked, carepath.EUNAUTHORIZED)
-		if carepath.ErrorMessage(errLocked) != carepath.ErrorMessage(err) {
-			t.Errorf("a locked account answers %q, a wrong password %q: they must not differ", carepath.ErrorMessage(errLocked), carepath.ErrorMessage(err))
+		// She is not locked out: at her workstation she signs in at once,
+		// while a browser she has never used still waits.
+		if _, err := signIn("nurse@example.org", "guess number 8", attacker); err != nil {
+			wantCode(t, "guess 8", err, carepath.EUNAUTHORIZED)
 		}
-		clk.add(carepath.LockoutPeriod)
-		if _, err := db.Authenticate(ctx, "nurse@example.org", "a long enough password", "192.0.2.7"); err != nil {
-			t.Fatalf("after the lockout: %v", err)
+		in, err = signIn("nurse@example.org", right, "192.0.2.7", "cpd_forged", workstation)
+		if err != nil || in.User.ID != nurse.ID || in.Devices[0] != workstation || !slices.Contains(in.Devices, "cpd_forged") {
+			t.Fatalf("the nurse at her workstation while guessing goes on: %+v %v", in, err)
+		}
+		_, err = signIn("nurse@example.org", right, "192.0.2.99")
+		wantCode(t, "the nurse on a new browser while guessing goes on", err, carepath.ETHROTTLED)
+		// The guessing is slowed down, never stopped for good: after the
+		// wait, a try is heard.
+		clk.add(carepath.SignInDelay(8, carepath.FreeSignInFailures))
+		if u, err := db.FindUserByID(system(org), nurse.ID); err != nil || u.FailedSignIns != 8 || !u.ThrottledUntil.After(clk.now().Add(-time.Second)) {
+			t.Errorf("the account's count: %+v %v", u, err)
+		}
+		in, err = signIn("nurse@example.org", right, "192.0.2.99")
+		if err != nil {
+			t.Fatalf("a new browser after the wait: %v", err)
 		}
 
-		// An administrator's reset clears a lock and revokes sessions; a
-		// disabled user cannot sign in.
+		// A known browser's own failures slow down that browser only.
+		for i := 1; i <= carepath.FreeSignInFailures+1; i++ {
+			_, err := signIn("nurse@example.org", "mistyped it again!", "192.0.2.7", workstation)
+			wantCode(t, "a mistyped password at the workstation", err, carepath.EUNAUTHORIZED)
+		}
+		_, err = signIn("nurse@example.org", right, "192.0.2.7", workstation)
+		wantCode(t, "the workstation after its own failures", err, carepath.ETHROTTLED)
+		if _, err := signIn("nurse@example.org", right, "192.0.2.99", in.Devices[0]); err != nil {
+			t.Errorf("her other browser: %v", err)
+		}
+
+		// An email without an account is throttled alike: the answers do
+		// not tell which emails have one.
+		for i := 1; i <= carepath.FreeSignInFailures+1; i++ {
+			_, err := signIn("ghost@example.org", "guess", "198.51.100.1")
+			wantCode(t, "an unknown email", err, carepath.EUNAUTHORIZED)
+		}
+		_, errGhost := signIn("ghost@example.org", "guess", "198.51.100.1")
+		wantCode(t, "an unknown email after its free failures", errGhost, carepath.ETHROTTLED)
+
+		// An address spraying many accounts slows down after its free
+		// failures, except for browsers that have signed in there before.
+		clk.add(time.Hour)
+		for i := 1; i <= carepath.FreeAddressFailures+1; i++ {
+			_, err := signIn(fmt.Sprintf("user%d@example.org", i), "guess", "198.51.100.2")
+			wantCode(t, "spraying", err, carepath.EUNAUTHORIZED)
+		}
+		_, err = signIn("admin@example.org", right, "198.51.100.2")
+		wantCode(t, "a new browser at the sprayed address", err, carepath.ETHROTTLED)
+		if _, err := signIn("nurse@example.org", right, "198.51.100.2", in.Devices[0]); err != nil {
+			t.Errorf("a known browser at the sprayed address: %v", err)
+		}
+
+		// An administrator's reset clears the count and ends sessions and
+		// API tokens; a disabled user cannot sign in.
 		token, err := db.CreateSession(ctx, nurse, "192.0.2.7", "test")
+		must(t, err)
+		_, apiSecret, err := db.CreateAPIToken(as(nurse), nurse.ID, "EHR sync")
 		must(t, err)
 		must(t, db.ResetPassword(as(admin), nurse.ID, "a brand new password"))
 		_, _, err = db.FindSession(ctx, token)
 		wantCode(t, "session after a password reset", err, carepath.EUNAUTHORIZED)
-		u, err = db.Authenticate(ctx, "nurse@example.org", "a brand new password", "192.0.2.7")
-		if err != nil || !u.MustChangePassword {
-			t.Errorf("after reset: %+v %v; want a sign-in that must change the password", u, err)
+		_, err = db.FindAPIToken(ctx, apiSecret)
+		wantCode(t, "API token after a password reset", err, carepath.EUNAUTHORIZED)
+		if u, _ := db.FindUserByID(system(org), nurse.ID); u.FailedSignIns != 0 || !u.ThrottledUntil.IsZero() {
+			t.Errorf("after the reset: %d failures, throttled until %s", u.FailedSignIns, u.ThrottledUntil)
+		}
+		clk.add(time.Hour)
+		in, err = signIn("nurse@example.org", "a brand new password", "192.0.2.50")
+		if err != nil || !in.User.MustChangePassword {
+			t.Errorf("after reset: %+v %v; want a sign-in that must change the password", in, err)
 		}
 		must(t, db.DisableUser(as(admin), nurse.ID))
-		_, err = db.Authenticate(ctx, "nurse@example.org", "a brand new password", "192.0.2.7")
+		_, err = signIn("nurse@example.org", "a brand new password", "192.0.2.50")
 		wantCode(t, "disabled user", err, carepath.EUNAUTHORIZED)
 
 		// Every attempt is in the audit trail, with its reason.
@@ -169,13 +240,43 @@ func TestSignIn(t *testing.T) {
 		for _, e := range events {
 			got = append(got, e.Action+": "+e.Detail)
 		}
-		want := []string{"sign_in: ", "sign_in.failed: wrong password (1 of 5)", "sign_in.failed: wrong password (2 of 5)",
-			"sign_in.failed: wrong password (3 of 5)", "sign_in.failed: wrong password (4 of 5)",
-			"sign_in.failed: wrong password (5 of 5); account locked until 2026-05-22T14:15:00Z",
-			"sign_in.failed: account locked until 2026-05-22T14:15:00Z", "sign_in: ", "sign_in: ", "sign_in.failed: account disabled"}
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("audit of the nurse's sign-ins:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		all := strings.Join(got, "\n")
+		for _, want := range []string{"sign_in: from a browser not signed in on before", "sign_in: from a browser signed in on before",
+			"sign_in.failed: wrong password, from a browser not signed in on before (6 in a row); the next attempt is heard at 2026-05-22T14:00:01Z",
+			"sign_in.failed: throttled, from a browser not signed in on before: the next attempt is heard at",
+			"sign_in.failed: wrong password, from a browser signed in on before (6 in a row)", "sign_in.failed: account disabled"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("the audit of the nurse's sign-ins lacks %q:\n%s", want, all)
+			}
 		}
+	})
+}
+
+// TestPasswordChangeEndsSessionsAndTokens: whoever held a session or a
+// token under the old password is out after a change.
+func TestPasswordChangeEndsSessionsAndTokens(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		ctx := context.Background()
+		laptop, err := db.CreateSession(ctx, cm, "192.0.2.7", "laptop")
+		must(t, err)
+		stolen, err := db.CreateSession(ctx, cm, "203.0.113.9", "someone else")
+		must(t, err)
+		_, apiSecret, err := db.CreateAPIToken(as(cm), cm.ID, "script")
+		must(t, err)
+		wantCode(t, "a wrong current password", db.ChangePassword(as(cm), "not my password!", "my own new password"), carepath.EUNAUTHORIZED)
+		if _, _, err := db.FindSession(ctx, stolen); err != nil {
+			t.Fatalf("a refused change ended a session: %v", err)
+		}
+		must(t, db.ChangePassword(as(cm), "a long enough password", "my own new password"))
+		for name, secret := range map[string]string{"the laptop's session": laptop, "the other session": stolen} {
+			_, _, err := db.FindSession(ctx, secret)
+			wantCode(t, name+" after a password change", err, carepath.EUNAUTHORIZED)
+		}
+		_, err = db.FindAPIToken(ctx, apiSecret)
+		wantCode(t, "the API token after a password change", err, carepath.EUNAUTHORIZED)
 	})
 }
 

@@ -69,6 +69,9 @@ type DB struct {
 
 	auditor auditAppender
 	charts  *chartCache
+	// signIns counts failed sign-ins of addresses and of emails with no
+	// account (Authenticate).
+	signIns throttleMemory
 	// eligible keeps each organization's and program's eligible patients
 	// while its records are unchanged (see FindEligiblePatients).
 	eligible sync.Map // org + "|" + program -> eligibleList

@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -62,17 +61,17 @@ func adminIn(ctx context.Context) (*carepath.Actor, error) {
 	return a, nil
 }
 
-const userColumns = "org_id, id, email, name, role, disabled, must_change_password, failed_sign_ins, locked_until, password_set_at, created_at"
+const userColumns = "org_id, id, email, name, role, disabled, must_change_password, failed_sign_ins, throttled_until, password_set_at, created_at"
 
 func scanUser(scan func(...any) error) (*carepath.User, error) {
 	var u carepath.User
-	var role, locked, pwAt, created string
+	var role, throttled, pwAt, created string
 	if err := scan(&u.OrgID, &u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.MustChangePassword, &u.FailedSignIns,
-		&locked, &pwAt, &created); err != nil {
+		&throttled, &pwAt, &created); err != nil {
 		return nil, err
 	}
 	u.Role = carepath.Role(role)
-	u.LockedUntil = parseTime(locked)
+	u.ThrottledUntil = parseTime(throttled)
 	u.PasswordSetAt = parseTime(pwAt)
 	u.Created = parseTime(created)
 	return &u, nil
@@ -221,91 +220,18 @@ func (db *DB) ResetPassword(ctx context.Context, id, pw string) error {
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		if err := execFound(ctx, tx, "User not found.", `UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = TRUE,
-			failed_sign_ins = 0, locked_until = '' WHERE org_id = ? AND id = ?`, hash, formatTime(tx.Now), a.OrgID, id); err != nil {
+			failed_sign_ins = 0, throttled_until = '' WHERE org_id = ? AND id = ?`, hash, formatTime(tx.Now), a.OrgID, id); err != nil {
 			return err
 		}
 		if err := revokeSessions(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
+		if err := revokeTokens(ctx, tx, a.OrgID, id); err != nil {
+			return err
+		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditPasswordReset, Object: "User/" + id}, a)})
 	})
-}
-
-// signInRefused is the one answer to every failed sign-in, so that it does
-// not tell whether an email has an account.
-var signInRefused = carepath.Errorf(carepath.EUNAUTHORIZED,
-	"The email or password is not right, or the account is locked after repeated failures. Try again in a few minutes or ask an administrator.")
-
-// Authenticate implements carepath.UserService. The password is checked
-// outside any transaction (it takes tens of milliseconds); the counters and
-// the audit record are then written in one.
-func (db *DB) Authenticate(ctx context.Context, email, pw, source string) (*carepath.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	var hash string
-	row := db.queryRow(ctx, "SELECT "+userColumns+", password_hash FROM app_user WHERE email = ?", email)
-	u, err := scanUser(func(dest ...any) error { return row.Scan(append(dest, &hash)...) })
-	if errors.Is(err, sql.ErrNoRows) {
-		// No organization to audit in; spend the time a check would take.
-		password.Dummy(pw)
-		return nil, signInRefused
-	} else if err != nil {
-		return nil, err
-	}
-	now := db.Now().UTC()
-	var problem string
-	switch ok, rehash, err := password.Verify(pw, hash); {
-	case u.Disabled:
-		problem = "account disabled"
-	case now.Before(u.LockedUntil):
-		problem = "account locked until " + formatTime(u.LockedUntil)
-	case err != nil:
-		return nil, fmt.Errorf("user %s: %w", u.ID, err)
-	case !ok:
-		problem = "wrong password"
-	case rehash:
-		if h, err := password.Hash(pw, password.Default); err == nil {
-			hash = h
-		}
-	}
-	attempt := carepath.AuditEvent{OrgID: u.OrgID, ActorID: u.ID, Actor: u.Email, Source: source, Object: "User/" + u.ID}
-	err = db.RunInTx(ctx, func(tx *Tx) error {
-		if problem == "" {
-			attempt.Action = carepath.AuditSignIn
-			if _, err := tx.Exec(ctx, "UPDATE app_user SET failed_sign_ins = 0, locked_until = '', password_hash = ? WHERE org_id = ? AND id = ?",
-				hash, u.OrgID, u.ID); err != nil {
-				return err
-			}
-			return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
-		}
-		attempt.Action, attempt.Detail = carepath.AuditSignInFailed, problem
-		if problem == "wrong password" {
-			// Counted in SQL, so that concurrent failures all count.
-			var failed int
-			if err := tx.QueryRow(ctx, "UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE org_id = ? AND id = ? RETURNING failed_sign_ins",
-				u.OrgID, u.ID).Scan(&failed); err != nil {
-				return err
-			}
-			attempt.Detail = fmt.Sprintf("wrong password (%d of %d)", failed, carepath.MaxFailedSignIns)
-			if failed >= carepath.MaxFailedSignIns {
-				until := tx.Now.Add(carepath.LockoutPeriod)
-				if _, err := tx.Exec(ctx, "UPDATE app_user SET failed_sign_ins = 0, locked_until = ? WHERE org_id = ? AND id = ?",
-					formatTime(until), u.OrgID, u.ID); err != nil {
-					return err
-				}
-				attempt.Detail += "; account locked until " + formatTime(until)
-			}
-		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
-	})
-	if err != nil {
-		return nil, err
-	}
-	if problem != "" {
-		return nil, signInRefused
-	}
-	u.FailedSignIns, u.LockedUntil = 0, time.Time{}
-	return u, nil
 }
 
 // ChangePassword implements carepath.UserService.
@@ -337,6 +263,14 @@ func (db *DB) ChangePassword(ctx context.Context, current, next string) error {
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "UPDATE app_user SET password_hash = ?, password_set_at = ?, must_change_password = FALSE WHERE org_id = ? AND id = ?",
 			newHash, formatTime(tx.Now), a.OrgID, a.User.ID); err != nil {
+			return err
+		}
+		// Whoever held a session or a token under the old password is
+		// out; the browser that made the change gets a new session.
+		if err := revokeSessions(ctx, tx, a.OrgID, a.User.ID); err != nil {
+			return err
+		}
+		if err := revokeTokens(ctx, tx, a.OrgID, a.User.ID); err != nil {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{

@@ -53,6 +53,8 @@ func errorStatus(err error) int {
 		return http.StatusUnauthorized
 	case carepath.ENOTIMPLEMENTED:
 		return http.StatusNotImplemented
+	case carepath.ETHROTTLED:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"carepath"
@@ -111,6 +110,12 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	switch code := carepath.ErrorCode(err); code {
 	case "":
+		// The change ended every session of the user, this one too: the
+		// browser that made it goes on in a new one.
+		if err := s.startSession(w, r, v.User); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		if d.Must {
 			http.Redirect(w, r, "/patients", http.StatusSeeOther)
 			return
@@ -184,33 +189,46 @@ func safeNext(next string) string {
 	return cleaned
 }
 
+// deviceCookie holds the secrets of the good sign-ins made on this
+// browser (a shared workstation holds several), which spare its users the
+// delays that failures elsewhere put on their accounts. Only the sign-in
+// form reads it.
+const deviceCookie = "carepath_device"
+
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	ip := s.clientIP(r)
 	d := signInData{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
-	if s.signInLimiter.blocked(ip, time.Now()) {
-		d.Problem = "Too many failed sign-ins from this computer. Wait a minute and try again."
-		s.render(w, r, http.StatusTooManyRequests, "signin.html", "Sign in", d)
-		return
+	attempt := carepath.SignInAttempt{Email: d.Email, Password: r.PostFormValue("password"), Source: ip}
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		attempt.Devices = strings.Fields(strings.ReplaceAll(c.Value, ".", " "))
 	}
-	u, err := s.Users.Authenticate(r.Context(), d.Email, r.PostFormValue("password"), ip)
-	if err != nil {
-		if carepath.ErrorCode(err) != carepath.EUNAUTHORIZED {
-			s.renderError(w, r, err)
-			return
-		}
-		s.signInLimiter.fail(ip, time.Now())
-		s.logger(r).Info("sign-in refused", "ip", ip)
+	in, err := s.Users.Authenticate(r.Context(), attempt)
+	if code := carepath.ErrorCode(err); code == carepath.EUNAUTHORIZED || code == carepath.ETHROTTLED {
+		s.logger(r).Info("sign-in refused", "ip", ip, "why", code)
 		d.Problem = carepath.ErrorMessage(err)
-		s.render(w, r, http.StatusUnauthorized, "signin.html", "Sign in", d)
+		s.render(w, r, errorStatus(err), "signin.html", "Sign in", d)
 		return
-	}
-	token, err := s.Sessions.CreateSession(r.Context(), u, ip, r.UserAgent())
-	if err != nil {
+	} else if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	http.SetCookie(w, s.cookie(r, token, int(carepath.SessionMaxAge/time.Second)))
+	if err := s.startSession(w, r, in.User); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: strings.Join(in.Devices, "."), Path: "/signin",
+		MaxAge: int(carepath.SignInDeviceMaxAge / time.Second), HttpOnly: true, Secure: r.TLS != nil || s.SecureCookies, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+// startSession signs the browser in as u: a new session, in its cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *carepath.User) error {
+	token, err := s.Sessions.CreateSession(r.Context(), u, s.clientIP(r), r.UserAgent())
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.cookie(r, token, int(carepath.SessionMaxAge/time.Second)))
+	return nil
 }
 
 func (s *Server) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
@@ -231,60 +249,4 @@ func (s *Server) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, s.cookie(r, "", -1))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
-}
-
-// failureLimiter limits failed attempts per key (an address): each has a
-// burst of failures that refills steadily, so that a person who mistypes
-// gets several tries and a password-guessing script a trickle. Successes
-// cost nothing: a clinic's staff behind one address all sign in at 8 am.
-type failureLimiter struct {
-	mu      sync.Mutex
-	burst   float64
-	perSec  float64
-	buckets map[string]*bucket
-	swept   time.Time
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-func newFailureLimiter(burst int, every time.Duration) *failureLimiter {
-	return &failureLimiter{burst: float64(burst), perSec: 1 / every.Seconds(), buckets: map[string]*bucket{}}
-}
-
-// refill brings the key's bucket up to now; callers hold mu.
-func (l *failureLimiter) refill(key string, now time.Time) *bucket {
-	if now.Sub(l.swept) > time.Minute { // forget full buckets, so memory stays bounded
-		for k, b := range l.buckets {
-			if b.tokens+now.Sub(b.at).Seconds()*l.perSec >= l.burst {
-				delete(l.buckets, k)
-			}
-		}
-		l.swept = now
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
-	}
-	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.perSec)
-	b.at = now
-	return b
-}
-
-// blocked reports whether the key has used up its failures.
-func (l *failureLimiter) blocked(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.refill(key, now).tokens < 1
-}
-
-// fail counts a failure against the key.
-func (l *failureLimiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.refill(key, now)
-	b.tokens = max(0, b.tokens-1)
 }

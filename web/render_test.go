@@ -162,7 +162,7 @@ func TestRenderEveryPage(t *testing.T) {
 		"rules.html": &rulesData{Rules: rules.BuiltIn, Bands: rules.ProtocolBands, Own: []carepath.Holiday{{Day: "2026-11-27", Name: "Day after Thanksgiving"}},
 			Federal: calendar.FederalHolidays(2026), Notice: "Closed.", Problem: "A holiday needs a day."},
 		"users.html": &usersData{Users: []*carepath.User{v.User, {ID: "u2", Email: "nurse@example.org", Role: carepath.RoleNurse,
-			LockedUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
+			FailedSignIns: 9, ThrottledUntil: time.Now().Add(time.Hour), Created: time.Now()}}, Roles: carepath.Roles,
 			Notice: "Account created.", Temporary: "abcd-efgh-jkmn-pqrs", For: "nurse@example.org", Problem: "A user with email x already exists."},
 	}
 	for _, name := range pages {

@@ -80,7 +80,6 @@ type Server struct {
 	orgs          sync.Map // organization id -> *viewer with Org and Loc
 	conditions    sync.Map // organization id -> cached common conditions
 	careManagers  sync.Map // organization id -> cached caseload counts
-	signInLimiter *failureLimiter
 	metrics       metrics
 	closing       atomic.Bool
 }
@@ -137,11 +136,6 @@ func (s *Server) Close(ctx context.Context) error {
 // Handler returns the routes, wrapped in the security headers and request
 // logging every response gets.
 func (s *Server) Handler() http.Handler {
-	if s.signInLimiter == nil {
-		// Ten failed sign-ins at once per address, then one every six
-		// seconds (the per-account lockout stops guessing one password).
-		s.signInLimiter = newFailureLimiter(10, 6*time.Second)
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)

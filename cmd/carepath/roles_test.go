@@ -233,13 +233,20 @@ func TestRoleMatrix(t *testing.T) {
 	}
 }
 
-// TestSignInThrottleAndSessionExpiry: repeated failures from one address
-// are slowed down (even for the right password), and a session idle past
+// TestSignInThrottleAndSessionExpiry: repeated failures slow down further
+// attempts from browsers the user has not signed in on (even with the
+// right password), never the user's own browser; and a session idle past
 // the timeout ends with a trip to the sign-in page.
 func TestSignInThrottleAndSessionExpiry(t *testing.T) {
 	m := startDemo(t, 5)
 	base := m.Server.URL()
 	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	nurseStation := signIn(t, base, "nurse@demo.carepath.example", DemoPassword)
+	if resp, err := nurseStation.c.PostForm(base+"/signout", nil); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
 
 	post := func(password string) int {
 		resp, err := newClient(t).c.PostForm(base+"/signin", map[string][]string{"email": {"nurse@demo.carepath.example"}, "password": {password}})
@@ -249,13 +256,24 @@ func TestSignInThrottleAndSessionExpiry(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	for i := 0; i < 10; i++ {
+	// The free failures are heard; the next one waits its second.
+	for i := 1; i <= carepath.FreeSignInFailures+1; i++ {
 		if code := post(fmt.Sprintf("guess number %d", i)); code != http.StatusUnauthorized {
 			t.Fatalf("guess %d: %d", i, code)
 		}
 	}
 	if code := post(DemoPassword); code != http.StatusTooManyRequests {
-		t.Errorf("after 10 failures: %d, want 429", code)
+		t.Errorf("the right password right after %d failures: %d, want 429", carepath.FreeSignInFailures+1, code)
+	}
+	// The nurse's own browser, which she signed in on before, is not
+	// slowed down by the guessing.
+	resp, err := nurseStation.c.PostForm(base+"/signin", url.Values{"email": {"nurse@demo.carepath.example"}, "password": {DemoPassword}, "next": {"/patients"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/patients" {
+		t.Errorf("the nurse at her own browser during the guessing: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 
 	// The care manager's session: fine now, ended after 31 idle minutes.
@@ -314,8 +332,21 @@ func TestPasswordResetForcesAChange(t *testing.T) {
 	if code, body := change("temporary password 1", "short", "short"); code != 400 || !strings.Contains(body, "at least 12") {
 		t.Errorf("short password: %d", code)
 	}
+	other := newClient(t)
+	if resp, err := other.c.PostForm(base+"/signin", url.Values{"email": {"nurse@demo.carepath.example"}, "password": {"temporary password 1"}}); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.Request.URL.Path != "/password" {
+		t.Fatalf("a second browser: at %s", resp.Request.URL)
+	}
 	if code, body := change("temporary password 1", "my own long password", "my own long password"); code != 200 || !strings.Contains(body, "My patients") {
 		t.Fatalf("good change: %d\n%.300s", code, body)
+	}
+	// The browser that changed it goes on; any other session is over.
+	if _, resp := c.get(base + "/patients"); resp.Request.URL.Path != "/patients" {
+		t.Errorf("the browser that changed the password: at %s", resp.Request.URL)
+	}
+	if _, resp := other.get(base + "/patients"); resp.Request.URL.Path != "/signin" {
+		t.Errorf("another session after the password change: at %s", resp.Request.URL)
 	}
 	signIn(t, base, "nurse@demo.carepath.example", "my own long password")
 }

@@ -124,8 +124,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			switch {
 			case u.Disabled:
 				status = "disabled"
-			case db.Now().Before(u.LockedUntil):
-				status = "locked until " + u.LockedUntil.Format("2006-01-02 15:04 UTC")
+			case db.Now().Before(u.ThrottledUntil):
+				status = fmt.Sprintf("%d failed sign-ins: new browsers wait until %s", u.FailedSignIns, u.ThrottledUntil.Format("2006-01-02 15:04:05 UTC"))
 			case u.MustChangePassword:
 				status = "must change password"
 			}
