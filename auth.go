@@ -93,8 +93,8 @@ type User struct {
 	// attempt will be heard (SignInDelay).
 	FailedSignIns  int
 	ThrottledUntil time.Time
-	PasswordSetAt      time.Time
-	Created            time.Time
+	PasswordSetAt  time.Time
+	Created        time.Time
 }
 
 // Label names the user for screens and the audit trail.

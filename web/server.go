@@ -72,16 +72,16 @@ type Server struct {
 	// TrustProxy takes the client's address from X-Forwarded-For.
 	TrustProxy bool
 
-	srv           *http.Server
-	ln            net.Listener
-	templates     map[string]*template.Template
-	assets        map[string]asset // content-hashed URL -> asset
-	assetURL      map[string]string
-	orgs          sync.Map // organization id -> *viewer with Org and Loc
-	conditions    sync.Map // organization id -> cached common conditions
-	careManagers  sync.Map // organization id -> cached caseload counts
-	metrics       metrics
-	closing       atomic.Bool
+	srv          *http.Server
+	ln           net.Listener
+	templates    map[string]*template.Template
+	assets       map[string]asset // content-hashed URL -> asset
+	assetURL     map[string]string
+	orgs         sync.Map // organization id -> *viewer with Org and Loc
+	conditions   sync.Map // organization id -> cached common conditions
+	careManagers sync.Map // organization id -> cached caseload counts
+	metrics      metrics
+	closing      atomic.Bool
 }
 
 type asset struct {
