@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -91,10 +93,39 @@ type AuditVerification struct {
 	Records  int64  // records checked
 	HeadSeq  int64  // the chain's last link, as recorded
 	HeadHash string // record it elsewhere to detect a rewritten chain later
-	// BrokenAt is the first record that does not match its hash or does not
-	// follow the one before (0 when the chain is whole), and Problem why.
+	// BrokenAt is the first record that does not match its hash, is not
+	// linked from the head, or contradicts an anchor (0 when the chain is
+	// whole), and Problem why.
 	BrokenAt int64
 	Problem  string
+	// Unlinked counts the records that the chain from the head does not
+	// reach: inserted beside it, not appended by Carepath.
+	Unlinked int64
+}
+
+// AuditAnchor is a link of an organization's chain recorded outside the
+// database (the log, an operator's notes): its record's sequence number
+// and hash. Someone who can write to the database could rewrite the whole
+// chain consistently, hashes and head included; a chain that no longer
+// holds an anchor was rewritten.
+type AuditAnchor struct {
+	OrgID string
+	Seq   int64
+	Hash  string
+}
+
+// String writes the anchor as HASH@SEQ, as the log and `audit verify
+// --expect` write it.
+func (a AuditAnchor) String() string { return fmt.Sprintf("%s@%d", a.Hash, a.Seq) }
+
+// ParseAuditAnchor reads HASH@SEQ (EINVALID otherwise).
+func ParseAuditAnchor(s string) (AuditAnchor, error) {
+	hash, seq, ok := strings.Cut(strings.TrimSpace(s), "@")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n < 1 || len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return AuditAnchor{}, Errorf(EINVALID, "%q is not an audit anchor: write the record's hash, @ and its number (HASH@SEQ).", s)
+	}
+	return AuditAnchor{Seq: n, Hash: hash}, nil
 }
 
 // AuditService appends to and reads the audit trail.
@@ -107,8 +138,10 @@ type AuditService interface {
 	// and administrators only), oldest first.
 	FindAuditEvents(ctx context.Context, filter AuditFilter) ([]*AuditEvent, error)
 	// VerifyAudit checks every organization's chain (the system actor) or
-	// the actor's organization's.
-	VerifyAudit(ctx context.Context) ([]AuditVerification, error)
+	// the actor's organization's: each record against its hash, the chain
+	// from the head back to the first record, every record reached from
+	// the head, and each anchor (of the organizations it names) on it.
+	VerifyAudit(ctx context.Context, anchors ...AuditAnchor) ([]AuditVerification, error)
 }
 
 // AuditTimeFormat is how audit times are stored and hashed: UTC, fixed width,

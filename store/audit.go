@@ -169,6 +169,9 @@ func appendAudit(ctx context.Context, tx batchTx, events []carepath.AuditEvent) 
 		if err != nil {
 			return err
 		}
+		if seq, err = auditSeqPastStrays(ctx, tx, org, seq); err != nil {
+			return err
+		}
 		args := make([]any, 0, len(byOrg[org])*12)
 		for _, i := range byOrg[org] {
 			e := &events[i]
@@ -188,6 +191,38 @@ func appendAudit(ctx context.Context, tx batchTx, events []carepath.AuditEvent) 
 		}
 	}
 	return nil
+}
+
+// auditSeqPastStrays returns the number after which an organization's
+// next record goes: its head's, unless records were written past the head
+// outside Carepath (they would take the next numbers and every append
+// would fail), in which case after the last of them, still linked to the
+// head. It notes the strays for AuditAttention, or that there are none.
+func auditSeqPastStrays(ctx context.Context, tx batchTx, org string, head int64) (int64, error) {
+	var last, n int64
+	found := false
+	err := tx.query(ctx, "SELECT seq FROM audit_event WHERE org_id = ? AND seq > ? ORDER BY seq DESC", []any{org, head},
+		func(scan func(...any) error) error {
+			n++
+			if !found {
+				found = true
+				return scan(&last)
+			}
+			return nil
+		})
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		return head, nil
+	}
+	problem := fmt.Sprintf("The audit trail has %d records after its head (record %d) that Carepath did not write: "+
+		"someone wrote to the database directly. Carepath goes on recording after them; run carepath audit verify and investigate.", n, head)
+	if err := tx.exec(ctx, "UPDATE audit_head SET attention = ? WHERE org_id = ?", problem, org); err != nil {
+		return 0, err
+	}
+	tx.store().auditAttention.Store(org, problem)
+	return last, nil
 }
 
 // lockAuditHead returns the last link of an organization's chain, holding
@@ -277,10 +312,8 @@ func scanAuditEvent(scan func(...any) error) (*carepath.AuditEvent, error) {
 	return &e, nil
 }
 
-// VerifyAudit implements carepath.AuditService: it recomputes every
-// record's hash, checks that each follows the one before without a gap, and
-// that the chain ends at the recorded head.
-func (db *DB) VerifyAudit(ctx context.Context) ([]carepath.AuditVerification, error) {
+// VerifyAudit implements carepath.AuditService.
+func (db *DB) VerifyAudit(ctx context.Context, anchors ...carepath.AuditAnchor) ([]carepath.AuditVerification, error) {
 	a := carepath.ActorFromContext(ctx)
 	if a == nil {
 		return nil, carepath.Errorf(carepath.EUNAUTHORIZED, "Sign in to verify the audit trail.")
@@ -301,60 +334,187 @@ func (db *DB) VerifyAudit(ctx context.Context) ([]carepath.AuditVerification, er
 	}
 	var out []carepath.AuditVerification
 	for _, org := range orgs {
-		v, err := db.verifyChain(ctx, org)
+		var mine []carepath.AuditAnchor
+		for _, an := range anchors {
+			if an.OrgID == org {
+				mine = append(mine, an)
+			}
+		}
+		v, err := db.verifyChain(ctx, org, mine)
 		if err != nil {
 			return nil, err
+		}
+		if v.BrokenAt == 0 {
+			if err := db.clearAuditAttention(ctx, org); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, v)
 	}
 	return out, nil
 }
 
-func (db *DB) verifyChain(ctx context.Context, org string) (carepath.AuditVerification, error) {
+// verifyChain checks one organization's chain. Every record must match
+// its hash; from the head, each record's PrevHash must name the record
+// before it, down to the first; every record must be reached so (one
+// inserted beside the chain is not); and every anchor must be on it. The
+// problem reported is the one at the lowest record.
+func (db *DB) verifyChain(ctx context.Context, org string, anchors []carepath.AuditAnchor) (carepath.AuditVerification, error) {
 	v := carepath.AuditVerification{OrgID: org}
-	err := db.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE org_id = ?", org).Scan(&v.HeadSeq, &v.HeadHash)
-	if errors.Is(err, sql.ErrNoRows) {
-		v.HeadHash = carepath.AuditGenesis
-	} else if err != nil {
-		return v, err
-	}
 	// One read transaction: a consistent snapshot while appends go on.
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return v, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, db.rebind("SELECT "+auditColumns+" FROM audit_event WHERE org_id = ? AND seq <= ? ORDER BY seq"), org, v.HeadSeq)
+	err = tx.QueryRowContext(ctx, db.rebind("SELECT seq, hash FROM audit_head WHERE org_id = ?"), org).Scan(&v.HeadSeq, &v.HeadHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		v.HeadHash = carepath.AuditGenesis
+	} else if err != nil {
+		return v, err
+	}
+	rows, err := tx.QueryContext(ctx, db.rebind("SELECT seq, prev_hash, hash, "+auditColumns+" FROM audit_event WHERE org_id = ? ORDER BY seq"), org)
 	if err != nil {
 		return v, err
 	}
-	prevSeq, prevHash := int64(0), carepath.AuditGenesis
+	// Only the links are kept (a chain of millions is read once).
+	type link struct {
+		seq        int64
+		prev, hash string
+	}
+	var links []link
+	bySeq := map[int64]int{}
+	broken := func(seq int64, problem string) {
+		if v.BrokenAt == 0 || seq < v.BrokenAt {
+			v.BrokenAt, v.Problem = seq, problem
+		}
+	}
 	err = scanAll(rows, func(scan func(...any) error) error {
-		e, err := scanAuditEvent(scan)
+		var l link
+		e, err := scanAuditEvent(func(dest ...any) error { return scan(append([]any{&l.seq, &l.prev, &l.hash}, dest...)...) })
 		if err != nil {
 			return err
 		}
-		v.Records++
-		if v.BrokenAt != 0 {
-			return nil
+		if e.ChainHash() != e.Hash {
+			broken(e.Seq, fmt.Sprintf("record %d was changed: its contents do not match its hash", e.Seq))
 		}
-		switch {
-		case e.Seq != prevSeq+1:
-			v.BrokenAt, v.Problem = prevSeq+1, fmt.Sprintf("record %d is missing (the next is %d)", prevSeq+1, e.Seq)
-		case e.PrevHash != prevHash:
-			v.BrokenAt, v.Problem = e.Seq, fmt.Sprintf("record %d does not link to record %d's hash", e.Seq, prevSeq)
-		case e.ChainHash() != e.Hash:
-			v.BrokenAt, v.Problem = e.Seq, fmt.Sprintf("record %d was changed: its contents do not match its hash", e.Seq)
-		}
-		prevSeq, prevHash = e.Seq, e.Hash
+		bySeq[l.seq] = len(links)
+		links = append(links, l)
 		return nil
 	})
 	if err != nil {
 		return v, err
 	}
-	if v.BrokenAt == 0 && (prevSeq != v.HeadSeq || prevHash != v.HeadHash) {
-		v.BrokenAt = prevSeq + 1
-		v.Problem = fmt.Sprintf("the chain ends at record %d but its head says %d: records were removed from the end", prevSeq, v.HeadSeq)
+	v.Records = int64(len(links))
+	// From the head back. The chain's records are in sequence order,
+	// those inserted beside it aside: the link before a record is the
+	// latest earlier record whose hash its PrevHash names.
+	reached := make([]bool, len(links))
+	i, ok := bySeq[v.HeadSeq]
+	if v.HeadSeq > 0 && (!ok || links[i].hash != v.HeadHash) {
+		broken(v.HeadSeq, fmt.Sprintf("the head names record %d, which the chain does not end with: records were removed from the end", v.HeadSeq))
+		// Walk from the latest record up to the head's number all the same.
+		i = -1
+		for j := len(links) - 1; j >= 0; j-- {
+			if links[j].seq <= v.HeadSeq {
+				i = j
+				break
+			}
+		}
+	}
+	if v.HeadSeq == 0 {
+		i = -1
+	}
+	for i >= 0 {
+		reached[i] = true
+		prev := links[i].prev
+		if prev == carepath.AuditGenesis {
+			if links[i].seq != 1 {
+				broken(1, fmt.Sprintf("record %d is the first of the chain: records before it are missing", links[i].seq))
+			}
+			break
+		}
+		j := i - 1
+		for j >= 0 && links[j].hash != prev {
+			j--
+		}
+		if j < 0 {
+			// Go on from the record before the hole, to check the rest.
+			broken(links[i].seq-1, fmt.Sprintf("record %d is missing (record %d links to it)", links[i].seq-1, links[i].seq))
+			j = i - 1
+		}
+		i = j
+	}
+	first := int64(0)
+	for j, l := range links {
+		if !reached[j] {
+			v.Unlinked++
+			if first == 0 {
+				first = l.seq
+			}
+		}
+	}
+	if v.Unlinked > 0 {
+		broken(first, fmt.Sprintf("record %d is not linked from the chain's head (%d records are not): written beside the chain, not by Carepath", first, v.Unlinked))
+	}
+	for _, an := range anchors {
+		j, ok := bySeq[an.Seq]
+		switch {
+		case an.Seq > v.HeadSeq:
+			broken(an.Seq, fmt.Sprintf("the anchor %s is past the head (record %d): the chain was cut or rewritten since", an, v.HeadSeq))
+		case !ok || !reached[j]:
+			broken(an.Seq, fmt.Sprintf("the anchor %s is not on the chain: record %d is gone", an, an.Seq))
+		case links[j].hash != an.Hash:
+			broken(an.Seq, fmt.Sprintf("the anchor %s does not match: record %d's hash is %s, so the chain was rewritten since the anchor was taken", an, an.Seq, links[j].hash))
+		}
 	}
 	return v, nil
+}
+
+// AuditHeads returns each organization's chain head as an anchor, to be
+// written somewhere the database's writers cannot reach (serve logs them).
+// The system actor only.
+func (db *DB) AuditHeads(ctx context.Context) ([]carepath.AuditAnchor, error) {
+	if a := carepath.ActorFromContext(ctx); a == nil || a.User != nil {
+		return nil, carepath.Errorf(carepath.EUNAUTHORIZED, "Only the system reads the audit heads.")
+	}
+	rows, err := db.query(ctx, "SELECT org_id, seq, hash FROM audit_head WHERE seq > 0 ORDER BY org_id")
+	return collect(rows, err, func(scan func(...any) error) (a carepath.AuditAnchor, err error) {
+		return a, scan(&a.OrgID, &a.Seq, &a.Hash)
+	})
+}
+
+// AuditAttention says what is wrong with an organization's chain, as an
+// append found it ("" when nothing is): records past its head, which
+// Carepath did not write. Appends go on, after them; the server shows it
+// to administrators and auditors and logs it until a verification finds
+// the chain whole. It is kept in the chain's head and read once per
+// process.
+func (db *DB) AuditAttention(org string) string {
+	if v, ok := db.auditAttention.Load(org); ok {
+		return v.(string)
+	}
+	var problem string
+	err := db.queryRow(context.Background(), "SELECT attention FROM audit_head WHERE org_id = ?", org).Scan(&problem)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "The audit trail's head could not be read: " + err.Error()
+	}
+	db.auditAttention.Store(org, problem)
+	return problem
+}
+
+// clearAuditAttention forgets what was wrong with a chain that has since
+// verified whole.
+func (db *DB) clearAuditAttention(ctx context.Context, org string) error {
+	if db.AuditAttention(org) == "" {
+		return nil
+	}
+	err := db.RunInTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE audit_head SET attention = '' WHERE org_id = ?", org)
+		return err
+	})
+	if err == nil {
+		db.auditAttention.Store(org, "")
+	}
+	return err
 }

@@ -647,3 +647,111 @@ func TestConcurrentChartsDoNotStarve(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditStraysAndAnchors is the security review's probe of the chain:
+// a record written straight into the database after the head (hashes and
+// all) is reported as not linked from the head instead of verifying as
+// intact, and appends go on after it instead of failing every audited
+// request; and a rewrite of the whole chain, head included, which no hash
+// inside the database can show, contradicts an anchor taken before it.
+func TestAuditStraysAndAnchors(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		ctx := context.Background()
+		dsn := e.DSN(t)
+		db, err := store.Open(ctx, dsn)
+		must(t, err)
+		defer db.Close()
+		_, err = db.Migrate(ctx)
+		must(t, err)
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		for i := range 5 {
+			must(t, db.RecordAudit(as(cm), carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: fmt.Sprint("p", i)}))
+		}
+		verify := func(anchors ...carepath.AuditAnchor) carepath.AuditVerification {
+			t.Helper()
+			vs, err := db.VerifyAudit(system(org), anchors...)
+			must(t, err)
+			return vs[0]
+		}
+		v := verify()
+		if v.BrokenAt != 0 || db.AuditAttention(org) != "" {
+			t.Fatalf("untouched chain: %+v, attention %q", v, db.AuditAttention(org))
+		}
+		anchor := carepath.AuditAnchor{OrgID: org, Seq: v.HeadSeq, Hash: v.HeadHash}
+		if parsed, err := carepath.ParseAuditAnchor(anchor.String()); err != nil || parsed.Seq != anchor.Seq || parsed.Hash != anchor.Hash {
+			t.Fatalf("the anchor %s reads back as %+v, %v", anchor, parsed, err)
+		}
+
+		driver := "sqlite"
+		if e.Name == "postgres" {
+			driver = "pgx"
+		}
+		raw, err := sql.Open(driver, dsn)
+		must(t, err)
+		defer raw.Close()
+		insert := func(ev carepath.AuditEvent) {
+			t.Helper()
+			ev.Hash = ev.ChainHash()
+			marks := "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+			if driver == "pgx" {
+				marks = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12"
+			}
+			_, err := raw.Exec(`INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash)
+				VALUES (`+marks+`)`, ev.OrgID, ev.Seq, ev.At.Format(carepath.AuditTimeFormat), ev.ActorID, ev.Actor, ev.Action,
+				ev.PatientID, ev.Object, ev.Source, ev.Detail, ev.PrevHash, ev.Hash)
+			must(t, err)
+		}
+		// A record past the head, linked to it and hashed as Carepath
+		// would: only the head does not know it.
+		stray := carepath.AuditEvent{OrgID: org, Seq: v.HeadSeq + 1, At: time.Now().UTC().Truncate(time.Microsecond), ActorID: cm.ID, Actor: cm.Email,
+			Action: carepath.AuditPatientView, PatientID: "p9", Source: "192.0.2.1", PrevHash: v.HeadHash}
+		insert(stray)
+		if v := verify(); v.BrokenAt != stray.Seq || v.Unlinked != 1 || !strings.Contains(v.Problem, "not linked from the chain's head") {
+			t.Errorf("with a record written past the head: %+v", v)
+		}
+		// The server goes on recording, after it, and says so.
+		for range 3 {
+			if err := db.RecordAudit(as(cm), carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: "p1"}); err != nil {
+				t.Fatalf("an audited request after the stray record: %v", err)
+			}
+		}
+		if att := db.AuditAttention(org); !strings.Contains(att, "1 records after its head") {
+			t.Errorf("attention: %q", att)
+		}
+		if v := verify(anchor); v.BrokenAt != stray.Seq || v.Unlinked != 1 || v.Records != stray.Seq+3 || v.HeadSeq != stray.Seq+3 {
+			t.Errorf("after appending past the stray record: %+v", v)
+		}
+
+		// A rewrite of the whole chain, consistently (the database's
+		// guards dropped, every hash recomputed, the head moved): nothing
+		// in the database shows it, the anchor does.
+		if e.Name == "postgres" {
+			must(t, exec(raw, "DROP TRIGGER audit_event_append_only ON audit_event"))
+		} else {
+			must(t, exec(raw, "DROP TRIGGER audit_event_append_only_update"))
+			must(t, exec(raw, "DROP TRIGGER audit_event_append_only_delete"))
+		}
+		must(t, exec(raw, "DELETE FROM audit_event WHERE org_id = '"+org+"'"))
+		prev := carepath.AuditGenesis
+		for i := int64(1); i <= 4; i++ {
+			ev := carepath.AuditEvent{OrgID: org, Seq: i, At: time.Now().UTC().Truncate(time.Microsecond), ActorID: cm.ID, Actor: cm.Email,
+				Action: carepath.AuditPatientView, PatientID: "someone-else", Source: "192.0.2.1", PrevHash: prev}
+			insert(ev)
+			prev = ev.ChainHash()
+		}
+		must(t, exec(raw, "UPDATE audit_head SET seq = 4, hash = '"+prev+"' WHERE org_id = '"+org+"'"))
+		if v := verify(); v.BrokenAt != 0 {
+			t.Fatalf("the rewritten chain holds together on its own: %+v", v)
+		}
+		if v := verify(anchor); v.BrokenAt != anchor.Seq || !strings.Contains(v.Problem, "rewritten") {
+			t.Errorf("the anchor taken before the rewrite: %+v", v)
+		}
+		// The rewritten chain verified whole: the attention is over.
+		if db.AuditAttention(org) != "" {
+			t.Errorf("attention after a whole chain: %q", db.AuditAttention(org))
+		}
+	})
+}
+
+func exec(db *sql.DB, q string) error { _, err := db.Exec(q); return err }

@@ -22,6 +22,7 @@ import (
 type batchTx interface {
 	now() time.Time
 	dialect() Dialect
+	store() *DB
 	exec(ctx context.Context, query string, args ...any) error
 	// query calls row for each result row; scan reads its columns.
 	query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error
@@ -65,6 +66,8 @@ type sqlBatchTx struct{ tx *Tx }
 func (t sqlBatchTx) now() time.Time { return t.tx.Now }
 
 func (t sqlBatchTx) dialect() Dialect { return t.tx.db.Dialect }
+
+func (t sqlBatchTx) store() *DB { return t.tx.db }
 
 func (t sqlBatchTx) exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, query, args...)
@@ -162,6 +165,8 @@ type pgxBatchTx struct {
 func (t *pgxBatchTx) now() time.Time { return t.at }
 
 func (t *pgxBatchTx) dialect() Dialect { return Postgres }
+
+func (t *pgxBatchTx) store() *DB { return t.db }
 
 func (t *pgxBatchTx) exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, t.db.rebind(query), args...)

@@ -69,6 +69,9 @@ type DB struct {
 
 	auditor auditAppender
 	charts  *chartCache
+	// auditAttention holds, by organization, what the last append found
+	// wrong with its audit chain (AuditAttention).
+	auditAttention sync.Map
 	// signIns counts failed sign-ins of addresses and of emails with no
 	// account (Authenticate).
 	signIns throttleMemory

@@ -75,7 +75,10 @@ type page struct {
 	User  *carepath.User         // nil before sign-in
 	Now   time.Time              // in the organization's time zone
 	Loc   *time.Location         // the organization's time zone
-	Data  any
+	// AuditAttention is what is wrong with the organization's audit
+	// chain, for those who read it (administrators and auditors).
+	AuditAttention string
+	Data           any
 }
 
 // render writes a page whole or, if the template fails, an error page: a
@@ -84,6 +87,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	p := page{Title: title, Now: time.Now().UTC(), Loc: time.UTC, Data: data}
 	if v := viewerFrom(r.Context()); v != nil {
 		p.Org, p.User, p.Now, p.Loc = v.Org, v.User, time.Now().In(v.Loc), v.Loc
+		if s.AuditAttention != nil && v.User.Role.CanReadAudit() {
+			p.AuditAttention = s.AuditAttention(v.Org.ID)
+		}
 	}
 	var buf bytes.Buffer
 	if err := s.templates[name].Execute(&buf, p); err != nil {

@@ -53,6 +53,10 @@ type Services struct {
 	// ChartCacheStats, when set, reports the chart cache's hits and misses
 	// for /metrics.
 	ChartCacheStats func() (hits, misses int64)
+	// AuditAttention, when set, says what is wrong with an organization's
+	// audit chain ("" when nothing is), for a banner on every page of the
+	// people who read the trail.
+	AuditAttention func(orgID string) string
 	// Encounters records what outside systems report.
 	Encounters carepath.EncounterService
 	// ProcessEvents runs the work rules on an organization's new events at

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -139,5 +140,63 @@ func TestStrictInput(t *testing.T) {
 	body, resp := cm.post(base+"/patients/"+p.ID+"/tasks", url.Values{"title": {"Call\x00back"}, "due": {time.Now().Format(time.DateOnly)}})
 	if resp.StatusCode != 400 || !strings.Contains(body, "NUL") {
 		t.Errorf("a form with a NUL: %d", resp.StatusCode)
+	}
+}
+
+// TestAuditTrailProbe: a record written into the audit table past the
+// chain's head, straight into the database, made every audited request of
+// the organization fail (409) while audit verify said "intact". Now the
+// server keeps serving and shows the problem to those who read the trail,
+// and audit verify reports it; an anchor from the log checks the chain.
+func TestAuditTrailProbe(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCmd(t, "audit", "verify", "--db", m.DSN)
+	anchor := between(out, "head ", "\n")
+	if code != 0 || !strings.Contains(out, "intact") || anchor == "" {
+		t.Fatalf("audit verify before: %d %s", code, out)
+	}
+	if code, out, _ := runCmd(t, "audit", "verify", "--db", m.DSN, "--expect", anchor); code != 0 || !strings.Contains(out, "holds 1 expected anchor") {
+		t.Errorf("audit verify --expect %s: %d %s", anchor, code, out)
+	}
+	if code, _, stderr := runCmd(t, "audit", "verify", "--db", m.DSN, "--expect", "nonsense"); code != 2 || !strings.Contains(stderr, "HASH@SEQ") {
+		t.Errorf("audit verify --expect nonsense: %d %s", code, stderr)
+	}
+
+	raw, err := sql.Open("sqlite", m.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var head int64
+	var hash string
+	if err := raw.QueryRow("SELECT seq, hash FROM audit_head WHERE org_id = ?", org.ID).Scan(&head, &hash); err != nil {
+		t.Fatal(err)
+	}
+	stray := carepath.AuditEvent{OrgID: org.ID, Seq: head + 1, At: time.Now().UTC().Truncate(time.Microsecond), ActorID: "system", Actor: "nobody",
+		Action: carepath.AuditPatientView, PatientID: ps[0].ID, PrevHash: hash}
+	if _, err := raw.Exec(`INSERT INTO audit_event (org_id, seq, at, actor_id, actor, action, patient_id, object, source, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '', ?, ?)`, stray.OrgID, stray.Seq, stray.At.Format(carepath.AuditTimeFormat), stray.ActorID, stray.Actor,
+		stray.Action, stray.PatientID, stray.PrevHash, stray.ChainHash()); err != nil {
+		t.Fatal(err)
+	}
+
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	for range 3 {
+		if body, resp := cm.get(base + "/patients/" + ps[0].ID); resp.StatusCode != 200 || strings.Contains(body, "needs attention") {
+			t.Fatalf("a chart after the stray record: %d", resp.StatusCode)
+		}
+	}
+	if body, _ := signIn(t, base, "admin@demo.carepath.example", DemoPassword).get(base + "/work"); !strings.Contains(body, "The audit trail needs attention") {
+		t.Error("the administrator is not told the audit trail needs attention")
+	}
+	code, out, _ = runCmd(t, "audit", "verify", "--db", m.DSN, "--expect", anchor)
+	if code != 1 || !strings.Contains(out, fmt.Sprintf("BROKEN at record %d: record %d is not linked from the chain's head", stray.Seq, stray.Seq)) {
+		t.Errorf("audit verify after the stray record: %d %s", code, out)
 	}
 }

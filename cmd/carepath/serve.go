@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"carepath"
@@ -40,12 +41,17 @@ type Main struct {
 	DemoSeed      uint64
 	ChartCache    int           // charts kept in memory
 	SweepEvery    time.Duration // how often the work rules sweep; 0: never (tests)
+	// AuditHeadEvery is how often the audit chains' heads (and what is
+	// wrong with them) go to the log: anchors kept outside the database.
+	AuditHeadEvery time.Duration
 
-	sweeper    *jobs.Sweeper
-	stopSweeps context.CancelFunc
-	sweepsDone chan struct{}
-	Stdout     io.Writer
-	Logger     *slog.Logger
+	sweeper *jobs.Sweeper
+	// background runs the sweeps and the audit heads' log until
+	// stopBackground.
+	background     sync.WaitGroup
+	stopBackground context.CancelFunc
+	Stdout         io.Writer
+	Logger         *slog.Logger
 
 	DB     *store.DB
 	Server *web.Server
@@ -63,6 +69,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.BoolVar(&m.Demo, "demo", false, "load a generated demo population into an empty database")
 	fs.IntVar(&m.ChartCache, "chart-cache", store.DefaultChartCache, "how many recently read charts to keep in memory (0: none)")
 	fs.DurationVar(&m.SweepEvery, "sweep-every", time.Minute, "how often to run the work rules (schedules, escalations, events); 0 turns the sweep off")
+	fs.DurationVar(&m.AuditHeadEvery, "audit-head-every", 10*time.Minute, "how often to write each audit chain's head (HASH@SEQ) to the log, for audit verify --expect; 0: never")
 	fs.IntVar(&m.DemoPatients, "demo-patients", 1000, "how many demo patients to generate")
 	fs.Uint64Var(&m.DemoSeed, "demo-seed", 1, "seed of the demo population")
 	return parse(fs, args)
@@ -93,22 +100,49 @@ func (m *Main) Run(ctx context.Context) error {
 	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger, EnrollEvery: time.Hour}
 	m.Server = &web.Server{
 		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, WorkState: db, Assessments: db, CarePlans: db, Risk: db, Transitions: db, Programs: db, BillingMonths: db, Schedules: db, Health: db.Ping,
-			ChartCacheStats: db.ChartCacheStats, ProcessEvents: m.sweeper.ProcessEvents, Encounters: db},
+			ChartCacheStats: db.ChartCacheStats, ProcessEvents: m.sweeper.ProcessEvents, Encounters: db, AuditAttention: db.AuditAttention},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Carepath is serving %s on %s\n", db.DSN, m.Server.URL())
+	bg, cancel := context.WithCancel(context.Background())
+	m.stopBackground = cancel
 	if m.SweepEvery > 0 {
-		sweepCtx, cancel := context.WithCancel(context.Background())
-		m.stopSweeps, m.sweepsDone = cancel, make(chan struct{})
-		go func() {
-			defer close(m.sweepsDone)
-			m.sweeper.Run(sweepCtx, m.SweepEvery)
-		}()
+		m.background.Go(func() { m.sweeper.Run(bg, m.SweepEvery) })
+	}
+	if m.AuditHeadEvery > 0 {
+		m.background.Go(func() { m.logAuditHeads(bg, m.AuditHeadEvery) })
 	}
 	return nil
+}
+
+// logAuditHeads writes each organization's audit chain head to the log
+// now and every so often (an anchor for audit verify --expect, kept
+// wherever the log goes, out of the database's writers' reach), and, as
+// an error, what is wrong with a chain, until it is dealt with.
+func (m *Main) logAuditHeads(ctx context.Context, every time.Duration) {
+	sys := cliActor(ctx, "", "audit head")
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		heads, err := m.DB.AuditHeads(sys)
+		if err != nil && ctx.Err() == nil {
+			m.Logger.Error("audit heads", "err", err)
+		}
+		for _, h := range heads {
+			m.Logger.Info("audit head", "org", h.OrgID, "anchor", h.String())
+			if problem := m.DB.AuditAttention(h.OrgID); problem != "" {
+				m.Logger.Error("audit trail needs attention", "org", h.OrgID, "problem", problem)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // DemoPassword is every demo user's password. Demo organizations hold only
@@ -240,11 +274,11 @@ func (m *Main) Close() error {
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close(ctx))
 	}
-	if m.stopSweeps != nil {
+	if m.stopBackground != nil {
 		// A sweep in progress finishes its step; what it did not reach, the
 		// next start does (its state is in the database).
-		m.stopSweeps()
-		<-m.sweepsDone
+		m.stopBackground()
+		m.background.Wait()
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -239,14 +239,19 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 const auditSummary = `Usage:
-  carepath audit verify [--org ORG]
+  carepath audit verify [--org ORG] [--expect HASH@SEQ]...
   carepath audit list [--org ORG] [--patient ID] [--user EMAIL] [--after SEQ] [--limit N]
 
 "verify" checks every organization's audit chain (or one): each record
-against its hash and the one before it, and the chain's end against its
-recorded head. It names the first broken link and exits 1 if there is one.
-It prints each chain's head hash: recorded elsewhere, it shows later that the
-whole chain was not rewritten. "list" prints records oldest first.`
+against its hash, the chain from its recorded head back to its first
+record, and that every record is on it (a record written beside the chain,
+straight into the database, is not). It names the first problem and exits
+1 if there is one. It prints each chain's head as HASH@SEQ: recorded
+somewhere the database's writers cannot reach (serve writes it to its log
+every 10 minutes), it shows later that the whole chain was not rewritten:
+--expect HASH@SEQ checks that record SEQ is still on the chain with that
+hash (with --org when there are several organizations). "list" prints
+records oldest first.`
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sub, args, err := subcommand(args, auditSummary, stderr)
@@ -259,6 +264,15 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	patient := fs.String("patient", "", "only records about this patient id (list)")
 	email := fs.String("user", "", "only records of this user (list)")
 	after := fs.Int64("after", 0, "only records after this sequence number (list)")
+	var expect []carepath.AuditAnchor
+	fs.Func("expect", "a link of the chain recorded earlier, HASH@SEQ, that must still be on it (verify; repeatable)", func(s string) error {
+		a, err := carepath.ParseAuditAnchor(s)
+		if err != nil {
+			return errors.New(carepath.ErrorMessage(err))
+		}
+		expect = append(expect, a)
+		return nil
+	})
 	limit := fs.Int("limit", 100, "at most this many records (list; up to 1000)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -273,7 +287,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer db.Close()
 	orgID := ""
-	if *orgName != "" || sub == "list" {
+	if *orgName != "" || sub == "list" || len(expect) > 0 {
 		org, err := resolveOrg(ctx, db, *orgName, false)
 		if err != nil {
 			return err
@@ -282,7 +296,10 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	actx := cliActor(ctx, orgID, "audit "+sub)
 	if sub == "verify" {
-		return verifyAudit(actx, db, stdout)
+		for i := range expect {
+			expect[i].OrgID = orgID
+		}
+		return verifyAudit(actx, db, stdout, expect)
 	}
 	f := carepath.AuditFilter{OrgID: orgID, PatientID: *patient, AfterSeq: *after, Limit: *limit}
 	if *email != "" {
@@ -305,19 +322,23 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return tw.Flush()
 }
 
-func verifyAudit(ctx context.Context, db *store.DB, stdout io.Writer) error {
-	vs, err := db.VerifyAudit(ctx)
+func verifyAudit(ctx context.Context, db *store.DB, stdout io.Writer, expect []carepath.AuditAnchor) error {
+	vs, err := db.VerifyAudit(ctx, expect...)
 	if err != nil {
 		return err
 	}
 	broken := false
 	for _, v := range vs {
+		head := carepath.AuditAnchor{Seq: v.HeadSeq, Hash: v.HeadHash}
 		if v.BrokenAt != 0 {
 			broken = true
-			fmt.Fprintf(stdout, "%s: BROKEN at record %d: %s (%d records, head %d)\n", v.OrgID, v.BrokenAt, v.Problem, v.Records, v.HeadSeq)
+			fmt.Fprintf(stdout, "%s: BROKEN at record %d: %s (%d records, head %s)\n", v.OrgID, v.BrokenAt, v.Problem, v.Records, head)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: intact, %d records, head hash %s\n", v.OrgID, v.Records, v.HeadHash)
+		fmt.Fprintf(stdout, "%s: intact, %d records, head %s\n", v.OrgID, v.Records, head)
+		if len(expect) > 0 {
+			fmt.Fprintf(stdout, "%s: holds %d expected anchor(s)\n", v.OrgID, len(expect))
+		}
 	}
 	if len(vs) == 0 {
 		fmt.Fprintln(stdout, "No audit records yet.")
