@@ -303,3 +303,23 @@ func TestDaysBetween(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseDate: a day from a form or a file parses to a date that writes
+// back as it was sent, or is refused.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2026-12-07", "2026-2-30", "2026-02-29", "2024-02-29", "0000-01-01", "2026-12-07T10:00", " 2026-12-07", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			return
+		}
+		if d.String() != s {
+			t.Fatalf("ParseDate(%q) = %s", s, d)
+		}
+		if d.AddDays(1).AddDays(-1) != d {
+			t.Fatalf("%s does not come back from a day's round trip", d)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzParse feeds the bundle parser arbitrary documents. Whatever the input,
@@ -38,6 +39,37 @@ func FuzzParse(f *testing.F) {
 			}
 			if v["resourceType"] != r.Type || v["id"] != r.ID {
 				t.Fatalf("stored JSON says %v/%v, unit says %s/%s", v["resourceType"], v["id"], r.Type, r.ID)
+			}
+		}
+	})
+}
+
+// FuzzDate: a FHIR date or dateTime from a source is stored as sent
+// (partial dates) or as the same instant in UTC, or refused; what is
+// stored parses again to itself.
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"2026", "2026-11", "2026-11-03", "2026-11-03T10:00:00Z", "2026-11-03T10:00:00.123-05:00",
+		"2026-11-03T10:00", "2026-13", "2026-02-30", "0000", "2026-11-03T24:00:00Z", "20261103"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		c := &converter{}
+		got := c.date("effectiveDateTime", v)
+		if (got == "") != (c.err != nil || v == "") {
+			t.Fatalf("date(%q) = %q with error %v", v, got, c.err)
+		}
+		if got == "" {
+			return
+		}
+		again := &converter{}
+		if back := again.date("effectiveDateTime", got); back != got || again.err != nil {
+			t.Fatalf("date(%q) = %q, which reads back as %q (%v)", v, got, back, again.err)
+		}
+		if len(v) > 10 {
+			want, err := time.Parse(time.RFC3339Nano, v)
+			stored, _ := time.Parse(time.RFC3339, got)
+			if err != nil || !stored.Equal(want.Truncate(time.Second)) {
+				t.Fatalf("date(%q) = %q, another instant", v, got)
 			}
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"carepath"
 )
@@ -200,12 +201,10 @@ func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Limit = limit
 	if c := q.Get("cursor"); c != "" {
-		after, err := base64.RawURLEncoding.DecodeString(c)
-		if err != nil {
-			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "cursor is not one this API gave."))
+		if f.After, err = decodePatientCursor(c); err != nil {
+			s.writeProblem(w, r, err)
 			return
 		}
-		f.After = string(after)
 	}
 	ps, total, err := s.Patients.FindPatients(r.Context(), f)
 	if err != nil {
@@ -221,9 +220,33 @@ func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
 		out.Patients = append(out.Patients, toAPIPatient(p))
 	}
 	if len(ps) == f.Limit {
-		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(ps[len(ps)-1].Cursor()))
+		out.NextCursor = encodePatientCursor(ps[len(ps)-1].Cursor())
 	}
 	writeJSON(w, out)
+}
+
+// cursorEncoding writes the API's cursors: opaque, safe in a URL, and
+// read back only in the one form it writes.
+var cursorEncoding = base64.RawURLEncoding.Strict()
+
+// encodePatientCursor is the cursor of the page after the patient whose
+// Cursor() is after.
+func encodePatientCursor(after string) string { return cursorEncoding.EncodeToString([]byte(after)) }
+
+// decodePatientCursor reads a cursor encodePatientCursor wrote: the name
+// key and the id, separated by one NUL, as valid UTF-8 text, written as
+// encodePatientCursor writes it (the decoder skips line breaks: "A\rA0"
+// is not a cursor of ours, the fuzzer found). Anything else is EINVALID,
+// before it reaches a query (PostgreSQL refuses NUL and bad UTF-8 in
+// text, which would be a 500).
+func decodePatientCursor(c string) (string, error) {
+	b, err := cursorEncoding.DecodeString(c)
+	key, id, ok := strings.Cut(string(b), "\x00")
+	if err != nil || !ok || id == "" || !utf8.Valid(b) || strings.IndexByte(id, 0) >= 0 || strings.IndexByte(key, 0) >= 0 ||
+		encodePatientCursor(string(b)) != c {
+		return "", carepath.Errorf(carepath.EINVALID, "cursor is not one this API gave.")
+	}
+	return string(b), nil
 }
 
 // handleAPIPatient returns a patient's chart summary.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -116,6 +117,8 @@ func TestStrictInput(t *testing.T) {
 		{"NUL in a title", "POST", "/api/v1/tasks", strings.Replace(task("Call@back", due), "@", `\u0000`, 1), "NUL"},
 		{"NUL in a stay's id", "POST", "/api/v1/patients/" + p.ID + "/encounters", strings.Replace(stay("adt@1", "2026-11-01T10:00:00Z", "2026-11-03T10:00:00Z"), "@", `\u0000`, 1), "NUL"},
 		{"NUL in a path", "GET", "/api/v1/tasks/abc%00def", "", "NUL"},
+		{"a cursor of bad UTF-8", "GET", "/api/v1/patients?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("\xff\xfe\x00p1")), "", "cursor"},
+		{"a cursor with line breaks", "GET", "/api/v1/patients?cursor=A%0DA0", "", "cursor"},
 		{"due 0001-01-01", "POST", "/api/v1/tasks", task("Call back", "0001-01-01T09:00:00Z"), "before 1900"},
 		{"due 0001-01-01 (Go's zero time)", "POST", "/api/v1/tasks", task("Call back", "0001-01-01T00:00:00Z"), "needs a due time"},
 		{"due 9999-12-31", "POST", "/api/v1/tasks", task("Call back", "9999-12-31T00:00:00Z"), "more than 10 years ahead"},

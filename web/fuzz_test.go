@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+// FuzzDecodeJSON: whatever an API client sends, decodeJSON refuses it
+// with EINVALID or gives a value decoded from one JSON object alone, with
+// no NUL in any text; never a panic.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"title": "Call back", "due": "2026-12-08T10:00:00Z", "version": 3}`, `null`, `{}`, `{"title": "a"} {}`,
+		`{"title": "a\u0000b"}`, `{"problems": [{"text": "x", "goals": [{"description": "y", "target_values": [130, 80]}]}]}`, `[]`, ` {"why":"x"}  `,
+		`{"staff": [{"user_id": "u", "role": "primary"}], "outside": null}`, `{"due": "9999-12-31T00:00:00Z"}`, `{"unknown": 1}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, v := range []any{&apiTaskInput{}, &apiCarePlan{}, &apiCareTeam{}, &struct {
+			Revision *int    `json:"revision"`
+			Why      string  `json:"why"`
+			Status   *string `json:"status"`
+		}{}} {
+			err := decodeJSON([]byte(body), "a test", v)
+			if err != nil {
+				if carepath.ErrorCode(err) != carepath.EINVALID {
+					t.Fatalf("%q into %T: not EINVALID: %v", body, v, err)
+				}
+				continue
+			}
+			if !strings.HasPrefix(strings.TrimLeft(body, " \t\r\n"), "{") || hasNUL(reflect.ValueOf(v)) {
+				t.Fatalf("%q into %T: accepted", body, v)
+			}
+		}
+	})
+}
+
+// FuzzPatientCursor: a cursor from a client is one this API wrote, read
+// back as it was written, or EINVALID.
+func FuzzPatientCursor(f *testing.F) {
+	f.Add(encodePatientCursor("rivera ana\x00p1"))
+	f.Add(encodePatientCursor("\x00p1"))
+	f.Add("cml2ZXJh")
+	f.Add("!!")
+	f.Add(encodePatientCursor("a\x00b\x00c"))
+	f.Add(encodePatientCursor("\xff\x00p"))
+	f.Fuzz(func(t *testing.T, c string) {
+		after, err := decodePatientCursor(c)
+		if err != nil {
+			if carepath.ErrorCode(err) != carepath.EINVALID {
+				t.Fatalf("%q: %v", c, err)
+			}
+			return
+		}
+		if encodePatientCursor(after) != c || strings.Count(after, "\x00") != 1 {
+			t.Fatalf("%q reads as %q", c, after)
+		}
+	})
+}
+
+// FuzzTransitionForm: whatever an episode's form posts, the change it
+// reads is the one its do= names, or EINVALID.
+func FuzzTransitionForm(f *testing.F) {
+	for _, s := range []string{"do=contact&at=2026-12-07T10:00&note=spoke", "do=attempt&outcome=no+answer", "do=visit&at=", "do=complexity&complexity=high",
+		"do=medrec&line0=1&decision0=continue&takes0=as+listed&line1=1&decision1=clarify&note1=dose&reported=ibuprofen&complete=1",
+		"do=close&reason=moved", "do=nonsense", "do=contact&at=2026-13-45T99:99", "do=medrec&line0=1&line2=1&decision2=stop"} {
+		f.Add(s)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	f.Fuzz(func(t *testing.T, raw string) {
+		form, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		c, err := transitionChangeFromForm(form, ny)
+		if err != nil {
+			if carepath.ErrorCode(err) != carepath.EINVALID {
+				t.Fatalf("%q: %v", raw, err)
+			}
+			return
+		}
+		set := map[string]bool{"contact": c.Contact != nil, "attempt": c.Attempt != nil, "visit": c.Visit != nil,
+			"complexity": c.Complexity != nil, "close": c.Close != nil, "medrec": len(c.Decisions) > 0 || len(c.Reported) > 0 || c.Complete}
+		for do, on := range set {
+			if on && do != form.Get("do") {
+				t.Fatalf("%q: do=%s sets %s", raw, form.Get("do"), do)
+			}
+		}
+	})
+}
+
+// FuzzTimeEntryForm: a time entry's form gives an entry with its start
+// and minutes, or EINVALID.
+func FuzzTimeEntryForm(f *testing.F) {
+	for _, s := range []string{"program=CCM&activity=call&start=2026-12-07T10:00&minutes=20", "start_epoch=1796650000&minutes=5",
+		"start_epoch=-1&start=x&minutes=5", "start=2026-12-07T10:00&minutes=1e9", "start_epoch=99999999999999999999&minutes=3"} {
+		f.Add(s)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	f.Fuzz(func(t *testing.T, raw string) {
+		form, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		e, err := timeEntryFromForm(form, ny)
+		if err != nil {
+			if carepath.ErrorCode(err) != carepath.EINVALID {
+				t.Fatalf("%q: %v", raw, err)
+			}
+			return
+		}
+		if e.Start.IsZero() {
+			t.Fatalf("%q: an entry without its start", raw)
+		}
+	})
+}
