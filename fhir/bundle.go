@@ -173,6 +173,9 @@ func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
 	if h.ResourceType == "" {
 		return nil, entryErr(i, "resourceType is missing (required)")
 	}
+	if holdsNUL(v) {
+		return nil, entryErr(i, "a text holds a NUL character (\\u0000), which no person writes and Carepath does not store")
+	}
 	if !resourceTypes[h.ResourceType] {
 		if ver, ok := olderTypes[h.ResourceType]; ok {
 			return nil, entryErr(i, "resourceType %s is FHIR %s, not R4", h.ResourceType, ver)
@@ -190,6 +193,29 @@ func newEntry(i int, fullURL string, resource []byte) (*entry, error) {
 		return nil, entryErr(i, "%s id %q is not a valid FHIR id (1-64 letters, digits, '-' and '.')", e.typ, e.id)
 	}
 	return e, nil
+}
+
+// holdsNUL reports whether the JSON text v holds a NUL in a string: as
+// the escape \u0000, the only way valid JSON can (an escaped backslash
+// before "u0000" is text, not a NUL). PostgreSQL stores no NUL in text,
+// and the import would fail on it with a database error instead of a
+// reason.
+func holdsNUL(v []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(v[i:], []byte("u0000"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		slashes := 0
+		for k := j - 1; k >= 0 && v[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 1 {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // sniffType reads resourceType when it is the first member of the

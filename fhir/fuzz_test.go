@@ -1,9 +1,11 @@
 package fhir
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,8 +42,27 @@ func FuzzParse(f *testing.F) {
 			if v["resourceType"] != r.Type || v["id"] != r.ID {
 				t.Fatalf("stored JSON says %v/%v, unit says %s/%s", v["resourceType"], v["id"], r.Type, r.ID)
 			}
+			if text, _ := json.Marshal(v); bytes.Contains(text, []byte(`\u0000`)) {
+				t.Fatalf("accepted resource %s/%s holds a NUL", r.Type, r.ID)
+			}
 		}
 	})
+}
+
+// TestParseRefusesNUL: a NUL in any text of a resource is refused with a
+// reason (PostgreSQL failed the import with "invalid byte sequence for
+// encoding UTF8: 0x00"); an escaped backslash before "u0000" is text.
+func TestParseRefusesNUL(t *testing.T) {
+	_, err := Parse([]byte(`{"resourceType":"Patient","id":"a","name":[{"family":"Ri\u0000vera"}]}`), "p.json")
+	if err == nil || !strings.Contains(err.Error(), "NUL") {
+		t.Errorf("a NUL in a name: %v", err)
+	}
+	if _, err := Parse([]byte(`{"resourceType":"Patient","id":"a","name":[{"family":"C:\\u0000dir"}]}`), "p.json"); err != nil {
+		t.Errorf("a backslash and u0000 as text: %v", err)
+	}
+	if !holdsNUL([]byte(`"\\\u0000"`)) || holdsNUL([]byte(`"\\u0000"`)) || holdsNUL([]byte(`"u0000"`)) {
+		t.Error("holdsNUL counts the backslashes wrong")
+	}
 }
 
 // FuzzDate: a FHIR date or dateTime from a source is stored as sent
