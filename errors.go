@@ -8,6 +8,7 @@ package carepath
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. Every surface (HTML, JSON API, FHIR OperationOutcome, CLI)
@@ -23,10 +24,44 @@ const (
 )
 
 // Error is a domain error: a code from the list above and a message meant for
-// the person who caused it.
+// the person who caused it; when the problem is with some inputs, Fields
+// names each (a form shows it beside the input, the API lists them).
 type Error struct {
 	Code    string
 	Message string
+	Fields  []FieldError
+}
+
+// FieldError is a problem with one input. Field names it as the JSON API
+// does, a path ("minutes", "decisions.2.decision", "problems.0.goals.1.target");
+// Message says what is wrong, in words for the person who typed it.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// Invalid returns EINVALID for the problems, whose messages, joined, follow
+// intro in its message ("This change cannot be recorded: a; b."). With no
+// problems it returns nil.
+func Invalid(intro string, problems ...FieldError) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+	}
+	return &Error{Code: EINVALID, Message: intro + ": " + strings.Join(msgs, "; ") + ".", Fields: problems}
+}
+
+// ErrorFields returns the input problems of the first *Error in err's
+// chain, or nil.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 func (e *Error) Error() string {

@@ -30,6 +30,23 @@ func TestErrorVocabulary(t *testing.T) {
 	}
 }
 
+func TestInvalidNamesEachInput(t *testing.T) {
+	if carepath.Invalid("Nothing") != nil {
+		t.Error("Invalid without problems is not nil")
+	}
+	err := fmt.Errorf("saving: %w", carepath.Invalid("This time entry cannot be recorded",
+		carepath.FieldError{Field: "minutes", Message: "minutes from 1 to 240 (0 given)"}, carepath.FieldError{Field: "start", Message: "a start"}))
+	if carepath.ErrorCode(err) != carepath.EINVALID || carepath.ErrorMessage(err) != "This time entry cannot be recorded: minutes from 1 to 240 (0 given); a start." {
+		t.Errorf("%v: %q", err, carepath.ErrorMessage(err))
+	}
+	if f := carepath.ErrorFields(err); len(f) != 2 || f[1].Field != "start" {
+		t.Errorf("fields %+v", f)
+	}
+	if carepath.ErrorFields(errors.New("x")) != nil {
+		t.Error("fields of a non-domain error")
+	}
+}
+
 func TestPatientName(t *testing.T) {
 	for _, tc := range []struct{ given, family, want string }{
 		{"Emily", "Rivera", "Emily Rivera"}, {"", "张无忌", "张无忌"}, {"Cher", "", "Cher"}, {"", "", ""},

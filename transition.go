@@ -176,7 +176,8 @@ type TransitionChange struct {
 	Visit      *TransitionNote // the face-to-face visit (Note: with whom)
 	Complexity *string
 	// Reconciliation: decisions on lines by index, medicines the patient
-	// takes besides the lists, and Complete to finish it.
+	// takes besides the lists (each may come decided: Decision, and its
+	// note in DecidedBy.Note), and Complete to finish it.
 	Decisions []MedDecision
 	Reported  []MedRecLine
 	Complete  bool

@@ -119,8 +119,11 @@ func TestTransitionEpisodes(t *testing.T) {
 
 		// Reconciliation: completing with lines undecided is refused.
 		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: []carepath.MedDecision{{Line: 0, Decision: carepath.MedContinue}}, Complete: true})
-		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "undecided: 2 (lisinopril 20 MG Oral Tablet), 3 (amlodipine") {
+		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "line 2 (lisinopril 20 MG Oral Tablet) is undecided; line 3 (amlodipine") {
 			t.Errorf("incomplete reconciliation: %v", err)
+		}
+		if fields := carepath.ErrorFields(err); len(fields) != 3 || fields[0].Field != "lines.1.decision" || fields[2].Field != "complete" {
+			t.Errorf("the problems by input: %+v", fields)
 		}
 		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: []carepath.MedDecision{{Line: 1, Decision: carepath.MedClarify}}})
 		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(err.Error(), "what to clarify") {

@@ -780,23 +780,28 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 // applyTransitionChange checks c and applies it to t (read in the
 // caller's transaction, which an error rolls back), returning what it did
 // in words and which tasks it fulfils (kind: why). Every problem is named
-// in the one error.
+// in the one error, each by the input it concerns (contact.at,
+// attempt.outcome, lines.N.decision for line N, reported.K.medicine for
+// the K-th medicine reported, complete, close...).
 func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, a *carepath.Actor, now time.Time) (what []string, closeKinds map[string]string, err error) {
 	closeKinds = map[string]string{}
-	var problems []string
+	var problems []carepath.FieldError
+	problem := func(field, format string, args ...any) {
+		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	if t.Status != carepath.TransitionOpen {
 		return nil, nil, carepath.Errorf(carepath.EINVALID, "This transition is closed; it cannot change any more.")
 	}
 	// when checks a recorded time: not in the future, not before the
 	// discharge; zero is now.
-	when := func(name string, at time.Time) time.Time {
+	when := func(field, name string, at time.Time) time.Time {
 		switch {
 		case at.IsZero():
 			return now
 		case at.After(now.Add(5 * time.Minute)):
-			problems = append(problems, name+" time is in the future")
+			problem(field, "%s time is in the future", name)
 		case at.Before(t.Discharged):
-			problems = append(problems, name+" time is before the discharge")
+			problem(field, "%s time is before the discharge", name)
 		}
 		return at
 	}
@@ -804,83 +809,107 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 		return &carepath.TransitionNote{At: at, ByID: a.ActorID(), ByName: actorLabel(a), Outcome: strings.TrimSpace(n.Outcome), Note: strings.TrimSpace(n.Note)}
 	}
 	if c.Contact != nil {
-		at := when("the contact's", c.Contact.At)
+		at := when("contact.at", "the contact's", c.Contact.At)
 		t.Contact = by(*c.Contact, at)
 		what = append(what, "contact "+formatTime(at))
 		closeKinds[rules.KindPostDischarge] = "interactive contact recorded on the transition"
 	}
 	if c.Attempt != nil {
-		at := when("the attempt's", c.Attempt.At)
+		at := when("attempt.at", "the attempt's", c.Attempt.At)
 		if strings.TrimSpace(c.Attempt.Outcome) == "" {
-			problems = append(problems, "an attempt needs its outcome (no answer, left voicemail...)")
+			problem("attempt.outcome", "an attempt needs its outcome (no answer, left voicemail...)")
 		}
 		t.Attempts = append(t.Attempts, *by(*c.Attempt, at))
 		what = append(what, "contact attempt "+formatTime(at)+": "+c.Attempt.Outcome)
 	}
 	if c.Visit != nil {
-		at := when("the visit's", c.Visit.At)
+		at := when("visit.at", "the visit's", c.Visit.At)
 		t.Visit = by(*c.Visit, at)
 		what = append(what, "face-to-face visit "+formatTime(at))
 		closeKinds[rules.KindFollowUpVisit] = "face-to-face visit recorded on the transition"
 	}
 	if c.Complexity != nil {
 		if !slices.Contains(carepath.TransitionComplexities, *c.Complexity) {
-			problems = append(problems, fmt.Sprintf("the complexity %q is not one of %s", *c.Complexity, strings.Join(carepath.TransitionComplexities, ", ")))
+			problem("complexity", "the complexity %q is not one of %s", *c.Complexity, strings.Join(carepath.TransitionComplexities, ", "))
 		}
 		t.Complexity, t.ComplexityBy = *c.Complexity, by(carepath.TransitionNote{}, now)
 		what = append(what, "complexity "+*c.Complexity)
 	}
 	if t.MedRec.Completed != nil && (len(c.Decisions) > 0 || len(c.Reported) > 0 || c.Complete) {
-		problems = append(problems, "the reconciliation was completed already")
+		problem("complete", "the reconciliation was completed already")
 	}
-	for _, r := range c.Reported {
-		name := strings.TrimSpace(r.Medicine)
-		if name == "" {
-			problems = append(problems, "a medicine the patient reports needs its name")
-			continue
+	// decide records a decision on line i; field names its input.
+	decide := func(i int, field, decision, note string) {
+		line := &t.MedRec.Lines[i]
+		note = strings.TrimSpace(note)
+		// A decision as it stands (a form sends every line) is no change:
+		// who made it stays.
+		if decision == "" || decision == line.Decision && line.DecidedBy != nil && note == line.DecidedBy.Note {
+			return
 		}
-		t.MedRec.Lines = append(t.MedRec.Lines, carepath.MedRecLine{Kind: "reported", Medicine: name, Before: strings.TrimSpace(r.Before),
-			Why: "the patient takes it; on neither list", PatientTakes: "as listed", PatientNote: strings.TrimSpace(r.PatientNote)})
-		what = append(what, "reported medicine "+name)
+		if !slices.Contains(carepath.MedDecisions, decision) {
+			problem(field+".decision", "line %d: the decision %q is not one of continue, stop, clarify", i+1, decision)
+			return
+		}
+		if decision == carepath.MedClarify && note == "" {
+			problem(field+".note", "line %d (%s): say what to clarify with the prescriber", i+1, line.Medicine)
+		}
+		line.Decision, line.DecidedBy = decision, by(carepath.TransitionNote{Note: note}, now)
+		what = append(what, fmt.Sprintf("%s: %s", line.Medicine, decision))
 	}
 	for _, d := range c.Decisions {
+		field := fmt.Sprintf("lines.%d", d.Line)
 		if d.Line < 0 || d.Line >= len(t.MedRec.Lines) {
-			problems = append(problems, fmt.Sprintf("there is no line %d", d.Line+1))
+			problem(field, "there is no line %d", d.Line+1)
 			continue
 		}
 		line := &t.MedRec.Lines[d.Line]
 		if d.PatientTakes != "" && d.PatientTakes != line.PatientTakes {
 			if !slices.Contains(carepath.PatientTakes, d.PatientTakes) {
-				problems = append(problems, fmt.Sprintf("line %d: what the patient takes must be one of %s", d.Line+1, strings.Join(carepath.PatientTakes, ", ")))
+				problem(field+".takes", "line %d: what the patient takes must be one of %s", d.Line+1, strings.Join(carepath.PatientTakes, ", "))
 			}
 			line.PatientTakes = d.PatientTakes
 			what = append(what, fmt.Sprintf("%s: the patient takes it %s", line.Medicine, d.PatientTakes))
 		}
-		// A decision as it stands (a form sends every line) is no change:
-		// who made it stays.
-		note := strings.TrimSpace(d.Note)
-		if d.Decision == "" || d.Decision == line.Decision && line.DecidedBy != nil && note == line.DecidedBy.Note {
+		decide(d.Line, field, d.Decision, d.Note)
+	}
+	// A medicine the patient reports is a new line, decided in the same
+	// change when the decision comes with it.
+	reported := map[int]string{} // line -> its input
+	for k, r := range c.Reported {
+		field := fmt.Sprintf("reported.%d", k)
+		name := strings.TrimSpace(r.Medicine)
+		if name == "" {
+			problem(field+".medicine", "a medicine the patient reports needs its name")
 			continue
 		}
-		if !slices.Contains(carepath.MedDecisions, d.Decision) {
-			problems = append(problems, fmt.Sprintf("line %d: the decision %q is not one of continue, stop, clarify", d.Line+1, d.Decision))
-			continue
+		t.MedRec.Lines = append(t.MedRec.Lines, carepath.MedRecLine{Kind: "reported", Medicine: name, Before: strings.TrimSpace(r.Before),
+			Why: "the patient takes it; on neither list", PatientTakes: "as listed", PatientNote: strings.TrimSpace(r.PatientNote)})
+		what = append(what, "reported medicine "+name)
+		i := len(t.MedRec.Lines) - 1
+		reported[i] = field
+		if r.Decision != "" {
+			note := ""
+			if r.DecidedBy != nil {
+				note = r.DecidedBy.Note
+			}
+			decide(i, field, r.Decision, note)
 		}
-		if d.Decision == carepath.MedClarify && note == "" {
-			problems = append(problems, fmt.Sprintf("line %d (%s): say what to clarify with the prescriber", d.Line+1, line.Medicine))
-		}
-		line.Decision, line.DecidedBy = d.Decision, by(carepath.TransitionNote{Note: note}, now)
-		what = append(what, fmt.Sprintf("%s: %s", line.Medicine, d.Decision))
 	}
 	if c.Complete {
-		var undecided []string
+		undecided := false
 		for i, l := range t.MedRec.Lines {
 			if l.Decision == "" {
-				undecided = append(undecided, fmt.Sprintf("%d (%s)", i+1, l.Medicine))
+				undecided = true
+				field := fmt.Sprintf("lines.%d", i)
+				if f, ok := reported[i]; ok {
+					field = f
+				}
+				problem(field+".decision", "line %d (%s) is undecided", i+1, l.Medicine)
 			}
 		}
-		if len(undecided) > 0 {
-			problems = append(problems, "every line needs a decision before the reconciliation is complete; undecided: "+strings.Join(undecided, ", "))
+		if undecided {
+			problem("complete", "every line needs a decision before the reconciliation is complete")
 		}
 		t.MedRec.Completed = by(carepath.TransitionNote{}, now)
 		what = append(what, "reconciliation completed")
@@ -889,7 +918,7 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 	if c.Close != nil {
 		reason := strings.TrimSpace(*c.Close)
 		if reason == "" {
-			problems = append(problems, "closing a transition needs the reason")
+			problem("close", "closing a transition needs the reason")
 		}
 		t.Status, t.Closed = carepath.TransitionClosed, by(carepath.TransitionNote{Note: reason}, now)
 		what = append(what, "closed: "+reason)
@@ -899,8 +928,8 @@ func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return nil, nil, carepath.Errorf(carepath.EINVALID, "This change cannot be recorded: %s.", strings.Join(problems, "; "))
+	if err := carepath.Invalid("This change cannot be recorded", problems...); err != nil {
+		return nil, nil, err
 	}
 	if len(what) == 0 {
 		return nil, nil, carepath.Errorf(carepath.EINVALID, "Nothing to change.")

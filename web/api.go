@@ -66,12 +66,22 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	if status == http.StatusInternalServerError {
 		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
+	problem := map[string]any{
 		"type": "https://carepath.example/problems/" + carepath.ErrorCode(err), "title": http.StatusText(status),
 		"status": status, "detail": carepath.ErrorMessage(err),
-	})
+	}
+	// Each input's problem, as the forms show them beside the inputs (an
+	// RFC 9457 extension member).
+	if fields := carepath.ErrorFields(err); len(fields) > 0 {
+		list := make([]map[string]string, len(fields))
+		for i, f := range fields {
+			list[i] = map[string]string{"field": f.Field, "message": f.Message}
+		}
+		problem["errors"] = list
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(problem)
 }
 
 func writeJSON(w http.ResponseWriter, v any) { writeJSONStatus(w, http.StatusOK, v) }

@@ -170,9 +170,11 @@ func (s *Server) handleAPIUpdateTransition(w http.ResponseWriter, r *http.Reques
 			Note         string `json:"note"`
 		} `json:"decisions"`
 		Reported []struct {
-			Medicine string `json:"medicine"`
-			Dosage   string `json:"dosage"`
-			Note     string `json:"note"`
+			Medicine     string `json:"medicine"`
+			Dosage       string `json:"dosage"`
+			Note         string `json:"note"`
+			Decision     string `json:"decision"`
+			DecisionNote string `json:"decision_note"`
 		} `json:"reported"`
 		Complete bool    `json:"complete"`
 		Close    *string `json:"close"`
@@ -193,7 +195,8 @@ func (s *Server) handleAPIUpdateTransition(w http.ResponseWriter, r *http.Reques
 		c.Decisions = append(c.Decisions, carepath.MedDecision(d))
 	}
 	for _, m := range in.Reported {
-		c.Reported = append(c.Reported, carepath.MedRecLine{Medicine: m.Medicine, Before: m.Dosage, PatientNote: m.Note})
+		c.Reported = append(c.Reported, carepath.MedRecLine{Medicine: m.Medicine, Before: m.Dosage, PatientNote: m.Note, Decision: m.Decision,
+			DecidedBy: &carepath.TransitionNote{Note: m.DecisionNote}})
 	}
 	t, err := s.Transitions.UpdateTransition(r.Context(), r.PathValue("id"), c)
 	if err != nil {

@@ -46,7 +46,14 @@ func (s *Server) parseTemplates() error {
 			}
 			return strconv.Itoa(n) + " " + noun + "s"
 		},
-		"goalTarget":   careplan.GoalTarget,
+		"goalTarget": careplan.GoalTarget,
+		"fieldError": fieldError,
+		"formOf": func(f *formState, form string) *formState {
+			if f.Failed(form) {
+				return f
+			}
+			return nil
+		},
 		"programLabel": programLabel,
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
@@ -78,13 +85,18 @@ type page struct {
 	// AuditAttention is what is wrong with the organization's audit
 	// chain, for those who read it (administrators and auditors).
 	AuditAttention string
-	Data           any
+	// Form is a form of the page that came back refused, or nil.
+	Form *formState
+	Data any
 }
 
 // render writes a page whole or, if the template fails, an error page: a
 // half-written page is never sent.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Title: title, Now: time.Now().UTC(), Loc: time.UTC, Data: data}
+	p := page{Title: title, Now: time.Now().UTC(), Loc: time.UTC, Data: data, Form: formStateFrom(r.Context())}
+	if p.Form != nil && status == http.StatusOK {
+		status = p.Form.status
+	}
 	if v := viewerFrom(r.Context()); v != nil {
 		p.Org, p.User, p.Now, p.Loc = v.Org, v.User, time.Now().In(v.Loc), v.Loc
 		if s.AuditAttention != nil && v.User.Role.CanReadAudit() {

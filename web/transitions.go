@@ -206,13 +206,12 @@ func (s *Server) handleChangeTransition(w http.ResponseWriter, r *http.Request) 
 	f := r.PostForm
 	version, _ := strconv.Atoi(f.Get("version"))
 	c, err := transitionChangeFromForm(f, v.Loc)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	if err == nil {
+		c.Version = version
+		_, err = s.Transitions.UpdateTransition(r.Context(), id, c)
 	}
-	c.Version = version
-	if _, err := s.Transitions.UpdateTransition(r.Context(), id, c); err != nil {
-		s.renderError(w, r, err)
+	if err != nil {
+		s.refill(w, r, f.Get("do"), err, s.handleTransition, "")
 		return
 	}
 	http.Redirect(w, r, "/transitions/"+id+"?saved="+url.QueryEscape(f.Get("do")), http.StatusSeeOther)
@@ -229,7 +228,8 @@ func transitionChangeFromForm(f url.Values, loc *time.Location) (carepath.Transi
 		}
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
 		if err != nil {
-			return t, carepath.Errorf(carepath.EINVALID, "The time %q is not a date and time.", s)
+			return t, carepath.Invalid("This change cannot be recorded", carepath.FieldError{Field: f.Get("do") + ".at",
+				Message: fmt.Sprintf("the time %q is not a date and time", s)})
 		}
 		return t, nil
 	}
@@ -260,7 +260,8 @@ func transitionChangeFromForm(f url.Values, loc *time.Location) (carepath.Transi
 			}
 		}
 		if name := strings.TrimSpace(f.Get("reported")); name != "" {
-			c.Reported = append(c.Reported, carepath.MedRecLine{Medicine: name, Before: f.Get("reported_dosage"), PatientNote: f.Get("reported_note")})
+			c.Reported = append(c.Reported, carepath.MedRecLine{Medicine: name, Before: f.Get("reported_dosage"), PatientNote: f.Get("reported_note"),
+				Decision: f.Get("reported_decision"), DecidedBy: &carepath.TransitionNote{Note: f.Get("reported_decision_note")}})
 		}
 		c.Complete = f.Get("complete") != ""
 	case "close":

@@ -214,6 +214,16 @@
       b.hidden = false;
       b.addEventListener("click", showKeys);
     }
+    // A form that came back refused: to its first problem (an input the
+    // problem is with, else the form's message), so that the person sees
+    // it and can fix it at once.
+    var bad = document.querySelector('form [aria-invalid="true"]') || document.querySelector("form .form-error");
+    if (bad) {
+      var open = bad.closest("details");
+      if (open) open.open = true;
+      bad.scrollIntoView({ block: "center" });
+      bad.focus({ preventScroll: true });
+    }
   });
 
   // The time tracker on a patient's programs page: start, pause, resume,

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"carepath"
+)
+
+// openEpisode reports a discharge of a living patient of cm's with at
+// least two active medicines and no open episode, and returns the patient
+// and the episode's id.
+func openEpisode(t *testing.T, m *Main, email, stayID string) (*carepath.Patient, string) {
+	t.Helper()
+	org, sys := demoOrg(t, m)
+	cm, err := m.DB.FindUserByEmail(sys, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asCM := carepath.NewContextWithActor(sys, &carepath.Actor{User: cm, OrgID: org.ID})
+	mine, _, err := m.DB.FindPatients(asCM, carepath.PatientFilter{CareManagerID: cm.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var patient *carepath.Patient
+	for _, p := range mine {
+		chart, err := m.DB.FindChart(sys, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		active := 0
+		for _, med := range chart.Medications {
+			if med.Status == "active" {
+				active++
+			}
+		}
+		if !p.Deceased && active >= 2 && chart.Transition == nil {
+			patient = p
+			break
+		}
+	}
+	if patient == nil {
+		t.Fatalf("no patient of %s with medicines and no open transition", email)
+	}
+	_, token, _ := m.DB.CreateAPIToken(sys, cm.ID, "hospital feed")
+	end := time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
+	start := time.Now().Add(-74 * time.Hour).UTC().Format(time.RFC3339)
+	if resp, body := apiSend(t, "POST", m.Server.URL()+"/api/v1/patients/"+patient.ID+"/encounters", token,
+		`{"id": "`+stayID+`", "class": "IMP", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital", "disposition": "home"}`, nil); resp.StatusCode != 201 {
+		t.Fatalf("reporting the discharge: %d %s", resp.StatusCode, body)
+	}
+	eps, _, err := m.DB.FindTransitions(asCM, carepath.TransitionFilter{Status: carepath.TransitionOpen, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range eps {
+		if e.EncounterID == stayID {
+			return patient, e.ID
+		}
+	}
+	t.Fatalf("no episode for %s", stayID)
+	return nil, ""
+}
+
+// TestMedRecFormComesBack is the care manager's day: every line of the
+// reconciliation decided, a medicine on neither list added, Complete
+// ticked, Save. It was refused ("undecided: 6 (ibuprofen...)") and every
+// decision typed was gone. Now the form comes back with every decision
+// as typed and the problem beside the new medicine's decision; and the
+// new medicine can be decided in the same form.
+func TestMedRecFormComesBack(t *testing.T) {
+	m := startDemo(t, 40)
+	base := m.Server.URL()
+	_, id := openEpisode(t, m, "cm@demo.carepath.example", "medrec-stay")
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	page, _ := cm.get(base + "/transitions/" + id)
+	form := between(page, `id="medrec-form"`, "</form>")
+	lines := strings.Count(form, `name="decision`)
+	version := between(form, `name="version" value="`, `"`)
+	if lines < 2 || version == "" {
+		t.Fatalf("the reconciliation form has %d lines:\n%s", lines, form)
+	}
+	typed := url.Values{"do": {"medrec"}, "version": {version}, "reported": {"ibuprofen 200 mg"}, "reported_dosage": {"as needed"},
+		"reported_note": {"for knee pain"}, "complete": {"1"}}
+	decisions := []string{carepath.MedContinue, carepath.MedStop}
+	for i := range lines {
+		k := fmt.Sprint(i)
+		typed.Set("line"+k, "1")
+		typed.Set("decision"+k, decisions[i%2])
+		typed.Set("takes"+k, "as listed")
+		typed.Set("note"+k, "checked with the patient, line "+k)
+	}
+	body, resp := cm.post(base+"/transitions/"+id, typed)
+	if resp.StatusCode != http.StatusBadRequest || resp.Request.Method != http.MethodPost {
+		t.Fatalf("an incomplete Complete: %d at %s %s", resp.StatusCode, resp.Request.Method, resp.Request.URL)
+	}
+	back := between(body, `id="medrec-form"`, "</form>")
+	for i := range lines {
+		k := fmt.Sprint(i)
+		sel := regexp.MustCompile(`name="decision` + k + `"[^>]*>.*?<option selected>([a-z]+)</option>`).FindStringSubmatch(back)
+		if sel == nil || sel[1] != decisions[i%2] || !strings.Contains(back, `value="checked with the patient, line `+k+`"`) {
+			t.Errorf("line %d came back without what was typed (%v)", i+1, sel)
+		}
+	}
+	for _, want := range []string{`value="ibuprofen 200 mg"`, `value="as needed"`, `value="for knee pain"`, `name="complete" value="1" checked`,
+		`id="reported-decision-error"`, "is undecided", `class="form-error"`} {
+		if !strings.Contains(back, want) {
+			t.Errorf("the form that came back lacks %s:\n%s", want, back)
+		}
+	}
+	// Decided in the same form, the new medicine completes it.
+	typed.Set("reported_decision", carepath.MedStop)
+	typed.Set("reported_decision_note", "NSAID with heart failure")
+	if body, resp := cm.post(base+"/transitions/"+id, typed); resp.StatusCode != 200 || resp.Request.URL.Query().Get("saved") != "medrec" {
+		t.Fatalf("the complete reconciliation: %d at %s: %s", resp.StatusCode, resp.Request.URL, between(body, `class="form-error"`, "</div>"))
+	}
+	if page, _ := cm.get(base + "/transitions/" + id); !strings.Contains(page, "✓ Completed") || !strings.Contains(page, "ibuprofen 200 mg") {
+		t.Errorf("after completing: %s", between(page, `id="medrec-h"`, "</section>"))
+	}
+}
