@@ -2,6 +2,7 @@ package carepath
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -98,15 +99,28 @@ type TimeEntry struct {
 	UserName    string
 	Staff       string
 	Start       time.Time
-	Minutes     int
+	Seconds     int // as worked: a minute counts toward a threshold only when worked whole
 	Activity    string
 	Note        string
 	Interactive bool // a live interaction with the patient
 	Created     time.Time
 }
 
+// FormatWorked writes time worked as people read it: "25 min", "6 s",
+// "1 min 30 s".
+func FormatWorked(seconds int) string {
+	m, s := seconds/60, seconds%60
+	switch {
+	case m == 0:
+		return fmt.Sprintf("%d s", s)
+	case s == 0:
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d min %d s", m, s)
+}
+
 // End is when the entry's time ends.
-func (e *TimeEntry) End() time.Time { return e.Start.Add(time.Duration(e.Minutes) * time.Minute) }
+func (e *TimeEntry) End() time.Time { return e.Start.Add(time.Duration(e.Seconds) * time.Second) }
 
 // EligiblePatient is a patient eligible for a program, and why.
 type EligiblePatient struct {

@@ -86,13 +86,13 @@ type TimeEntry struct {
 	ByID    string
 	Staff   Staff
 	Start   time.Time
-	Minutes int
+	Seconds int // as worked
 	// Interactive: a live interaction with the patient (RPM's 99457 and
 	// 99470 need one in the month).
 	Interactive bool
 }
 
-func (e TimeEntry) end() time.Time { return e.Start.Add(time.Duration(e.Minutes) * time.Minute) }
+func (e TimeEntry) end() time.Time { return e.Start.Add(time.Duration(e.Seconds) * time.Second) }
 
 // TCMService is a transition episode's service: the code its
 // documentation supports ("" none, and why), on the day of the visit.
@@ -168,39 +168,47 @@ func Bill(pm PatientMonth) Result {
 		get(program)
 	}
 	type reason struct{ why, kind string }
-	skipped := map[string]map[reason]int{} // program -> reason -> minutes
-	skip := func(program, why, kind string, minutes int) {
+	skipped := map[string]map[reason]int{} // program -> reason -> seconds
+	skip := func(program, why, kind string, seconds int) {
 		if skipped[program] == nil {
 			skipped[program] = map[reason]int{}
 		}
-		skipped[program][reason{why, kind}] += minutes
+		skipped[program][reason{why, kind}] += seconds
 	}
+	// Seconds as worked, by program and whose time; a month counts the
+	// whole minutes they add up to (a minute counts only when worked).
+	staffSeconds, practSeconds := map[string]int{}, map[string]int{}
 	for _, e := range countOnce(pm.Time, skip) {
 		if !pm.Month.Contains(e.Start) {
 			continue
 		}
 		p := get(e.Program)
 		if p.enrollment == nil || !p.enrollment.covers(e.Start) {
-			skip(e.Program, "not enrolled in "+e.Program+" at the time", carepath.NotBilledEnrollment, e.Minutes)
+			skip(e.Program, "not enrolled in "+e.Program+" at the time", carepath.NotBilledEnrollment, e.Seconds)
 			continue
 		}
 		if ok, why := consentAt(pm.Consents, e.Program, practitionerSince(pm.Enrollments, *p.enrollment), e.Start); !ok {
-			skip(e.Program, why+" (kept, not billed)", carepath.NotBilledConsent, e.Minutes)
+			skip(e.Program, why+" (kept, not billed)", carepath.NotBilledConsent, e.Seconds)
 			continue
 		}
 		if e.Staff == Practitioner {
-			p.pract += e.Minutes
+			practSeconds[e.Program] += e.Seconds
 		} else {
-			p.staff += e.Minutes
+			staffSeconds[e.Program] += e.Seconds
 		}
 		p.entries = append(p.entries, e.ID)
 		p.interactive = p.interactive || e.Interactive
-		r.Counted[e.Program] += e.Minutes
+	}
+	for program, p := range programs {
+		p.staff, p.pract = staffSeconds[program]/60, practSeconds[program]/60
+		if total := (staffSeconds[program] + practSeconds[program]) / 60; total > 0 {
+			r.Counted[program] = total
+		}
 	}
 	for _, program := range slices.Sorted(maps.Keys(skipped)) {
 		reasons := slices.SortedFunc(maps.Keys(skipped[program]), func(a, b reason) int { return strings.Compare(a.why, b.why) })
 		for _, rs := range reasons {
-			r.NotBilled = append(r.NotBilled, NotBilled{Program: program, Minutes: skipped[program][rs], Why: rs.why, Kind: rs.kind})
+			r.NotBilled = append(r.NotBilled, NotBilled{Program: program, Minutes: skipped[program][rs] / 60, Why: rs.why, Kind: rs.kind})
 		}
 	}
 
@@ -269,10 +277,10 @@ func consentAt(consents []Consent, program string, since, t time.Time) (bool, st
 	return false, why
 }
 
-// countOnce drops the minutes of a person's entries that overlap an
+// countOnce drops the time of a person's entries that overlaps an
 // earlier entry of theirs (the store refuses them; the engine does not
 // trust that): a minute counts once, for one program.
-func countOnce(entries []TimeEntry, skip func(program, why, kind string, minutes int)) []TimeEntry {
+func countOnce(entries []TimeEntry, skip func(program, why, kind string, seconds int)) []TimeEntry {
 	sorted := slices.Clone(entries)
 	slices.SortStableFunc(sorted, func(a, b TimeEntry) int {
 		return cmp.Or(strings.Compare(a.ByID, b.ByID), a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID))
@@ -284,14 +292,14 @@ func countOnce(entries []TimeEntry, skip func(program, why, kind string, minutes
 		if e.ByID != person {
 			person, covered = e.ByID, time.Time{}
 		}
-		if e.Minutes <= 0 {
+		if e.Seconds <= 0 {
 			continue
 		}
 		if e.Start.Before(covered) {
-			overlap := min(int(covered.Sub(e.Start)/time.Minute), e.Minutes)
-			skip(e.Program, "minutes that overlap another entry of the same person", carepath.NotBilledOverlap, overlap)
-			e.Start, e.Minutes = e.Start.Add(time.Duration(overlap)*time.Minute), e.Minutes-overlap
-			if e.Minutes == 0 {
+			overlap := min(int(covered.Sub(e.Start)/time.Second), e.Seconds)
+			skip(e.Program, "time that overlaps another entry of the same person", carepath.NotBilledOverlap, overlap)
+			e.Start, e.Seconds = e.Start.Add(time.Duration(overlap)*time.Second), e.Seconds-overlap
+			if e.Seconds == 0 {
 				continue
 			}
 		}

@@ -37,7 +37,7 @@ func entries(program, by string, staff Staff, minutes int) []TimeEntry {
 	for day := 2; minutes > 0; day++ {
 		m := min(minutes, 30)
 		out = append(out, TimeEntry{ID: fmt.Sprintf("%s-%s-%d", program, by, day), Program: program, ByID: by, Staff: staff,
-			Start: at(fmt.Sprintf("2026-11-%02d 10:00", day)), Minutes: m})
+			Start: at(fmt.Sprintf("2026-11-%02d 10:00", day)), Seconds: m * 60})
 		minutes -= m
 	}
 	return out
@@ -143,8 +143,8 @@ func TestBill(t *testing.T) {
 		{"minutes before the consent are kept, not billed", func() PatientMonth {
 			pm := month(CCM)
 			pm.Consents[0].At = at("2026-11-10 12:00")
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-09 10:00"), Minutes: 15},
-				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-11 10:00"), Minutes: 10}}
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-09 10:00"), Seconds: 15 * 60},
+				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-11 10:00"), Seconds: 10 * 60}}
 			return pm
 		}, "", "before the consent of 2026-11-10 (kept, not billed) | 99490 10 of the 20 minutes"},
 		{"consent revoked mid-month", func() PatientMonth {
@@ -190,39 +190,60 @@ func TestBill(t *testing.T) {
 		{"enrolled from the 15th", func() PatientMonth {
 			pm := month(CCM)
 			pm.Enrollments[0].Start = at("2026-11-15 00:00")
-			pm.Time = append(entries(CCM, "rn", ClinicalStaff, 30), TimeEntry{ID: "late", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-20 10:00"), Minutes: 20})
+			pm.Time = append(entries(CCM, "rn", ClinicalStaff, 30), TimeEntry{ID: "late", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-20 10:00"), Seconds: 20 * 60})
 			return pm
 		}, "99490", "not enrolled in CCM at the time"},
 		// Month boundaries in the organization's time zone.
 		{"the last half hour of November in New York counts in November", func() PatientMonth {
 			pm := month(CCM)
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-30 23:30"), Minutes: 25}, // 04:30 UTC on 1 Dec
-				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-12-01 00:05"), Minutes: 25}}
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-30 23:30"), Seconds: 25 * 60}, // 04:30 UTC on 1 Dec
+				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-12-01 00:05"), Seconds: 25 * 60}}
 			return pm
 		}, "99490", ""},
 		{"the first minutes of November in New York are October's in UTC", func() PatientMonth {
 			pm := month(CCM)
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-01 00:10"), Minutes: 20}} // 04:10 UTC on 1 Nov
-			pm.Time = append(pm.Time, TimeEntry{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-10-31 23:50"), Minutes: 5})
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-01 00:10"), Seconds: 20 * 60}} // 04:10 UTC on 1 Nov
+			pm.Time = append(pm.Time, TimeEntry{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-10-31 23:50"), Seconds: 5 * 60})
+			return pm
+		}, "99490", ""},
+		// Time is counted as worked, to the second: a minute counts only
+		// when it was worked whole (a 6-second timer run logged a minute,
+		// and it was billed).
+		{"19 minutes 59 seconds are not 20", func() PatientMonth {
+			pm := month(CCM)
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 19*60 + 59}}
+			return pm
+		}, "", "19 of the 20 minutes of clinical staff time for 99490"},
+		{"a 6-second timer run is no minute", func() PatientMonth {
+			pm := month(CCM)
+			pm.Time = append(entries(CCM, "rn", ClinicalStaff, 19), TimeEntry{ID: "timer", Program: CCM, ByID: "rn", Staff: ClinicalStaff,
+				Start: at("2026-11-20 10:00"), Seconds: 6})
+			return pm
+		}, "", "19 of the 20 minutes"},
+		{"seconds worked add up across entries", func() PatientMonth {
+			pm := month(CCM)
+			pm.Time = append(entries(CCM, "rn", ClinicalStaff, 19), TimeEntry{ID: "t1", Program: CCM, ByID: "rn", Staff: ClinicalStaff,
+				Start: at("2026-11-20 10:00"), Seconds: 40}, TimeEntry{ID: "t2", Program: CCM, ByID: "rn", Staff: ClinicalStaff,
+				Start: at("2026-11-21 10:00"), Seconds: 20})
 			return pm
 		}, "99490", ""},
 		// A minute counts once.
 		{"overlapping entries of one person", func() PatientMonth {
 			pm := month(CCM)
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Minutes: 15},
-				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:05"), Minutes: 10}}
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 15 * 60},
+				{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:05"), Seconds: 10 * 60}}
 			return pm
-		}, "", "minutes that overlap another entry of the same person"},
+		}, "", "time that overlaps another entry of the same person"},
 		{"one person's minute for two programs counts once", func() PatientMonth {
 			pm := month(CCM, RPM)
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Minutes: 20},
-				{ID: "b", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Minutes: 20, Interactive: true}}
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 20 * 60},
+				{ID: "b", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 20 * 60, Interactive: true}}
 			return pm
-		}, "99490", "minutes that overlap another entry of the same person"},
+		}, "99490", "time that overlaps another entry of the same person"},
 		{"two people at the same time both count", func() PatientMonth {
 			pm := month(CCM)
-			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Minutes: 10},
-				{ID: "b", Program: CCM, ByID: "sw", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Minutes: 10}}
+			pm.Time = []TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 10 * 60},
+				{ID: "b", Program: CCM, ByID: "sw", Staff: ClinicalStaff, Start: at("2026-11-03 10:00"), Seconds: 10 * 60}}
 			return pm
 		}, "99490", ""},
 		// PCM.
@@ -319,7 +340,7 @@ func TestBill(t *testing.T) {
 		{"RPM management 12 minutes in 2025", func() PatientMonth {
 			pm := month(RPM)
 			pm.Month, pm.ReadingDays, pm.RPMSetupBilled = dec2025, 20, true
-			pm.Time = []TimeEntry{{ID: "a", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: time.Date(2025, 12, 3, 10, 0, 0, 0, ny), Minutes: 12, Interactive: true}}
+			pm.Time = []TimeEntry{{ID: "a", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: time.Date(2025, 12, 3, 10, 0, 0, 0, ny), Seconds: 12 * 60, Interactive: true}}
 			pm.Enrollments[0].Start, pm.Consents[0].At = time.Date(2025, 11, 1, 0, 0, 0, 0, ny), time.Date(2025, 11, 1, 0, 0, 0, 0, ny)
 			return pm
 		}, "99454", "99457 12 of the 20 minutes"},
@@ -327,8 +348,8 @@ func TestBill(t *testing.T) {
 			pm := month(RPM)
 			pm.ReadingDays, pm.RPMSetupBilled = 20, true
 			pm.Consents[0].At = at("2026-11-05 09:00")
-			pm.Time = []TimeEntry{{ID: "call", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-02 08:00"), Minutes: 5, Interactive: true},
-				{ID: "review", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-06 10:00"), Minutes: 25}}
+			pm.Time = []TimeEntry{{ID: "call", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-02 08:00"), Seconds: 5 * 60, Interactive: true},
+				{ID: "review", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-06 10:00"), Seconds: 25 * 60}}
 			return pm
 		}, "99454", "99457 no interactive communication with the patient this month"},
 		{"RPM management without a live interaction", func() PatientMonth {
@@ -459,9 +480,9 @@ func TestProgress(t *testing.T) {
 func TestNotBilledKinds(t *testing.T) {
 	pm := month(CCM, PCM)
 	pm.Consents[0].At = at("2026-11-10 12:00")
-	pm.Time = append([]TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-09 10:00"), Minutes: 15},
-		{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-11 10:00"), Minutes: 10},
-		{ID: "c", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-12 10:00"), Minutes: 10}}, entries(PCM, "ma", ClinicalStaff, 30)...)
+	pm.Time = append([]TimeEntry{{ID: "a", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-09 10:00"), Seconds: 15 * 60},
+		{ID: "b", Program: CCM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-11 10:00"), Seconds: 10 * 60},
+		{ID: "c", Program: RPM, ByID: "rn", Staff: ClinicalStaff, Start: at("2026-11-12 10:00"), Seconds: 10 * 60}}, entries(PCM, "ma", ClinicalStaff, 30)...)
 	kinds := map[string]string{}
 	for _, n := range Bill(pm).NotBilled {
 		kinds[n.Program+" "+n.Code] = n.Kind

@@ -15,10 +15,10 @@ INSERT INTO consent (org_id, id, patient_id, program, method, given_at, obtained
   SELECT b.org_id, 'bench-c-' || b.i, b.id, 'CCM', 'written', '2026-09-01T12:00:00Z', 'bench', 1, 1, 1, '2026-09-01T12:00:00Z'
   FROM bench_patient b WHERE b.i % 10 <> 0;
 WITH RECURSIVE n(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM n WHERE j < 14)
-INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, minutes, activity, note, interactive, created_at)
+INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, seconds, activity, note, interactive, created_at)
   SELECT b.org_id, 'bench-t-' || b.i || '-' || n.j, b.id, 'CCM', 'bench-staff-' || (b.i % 2000), 'clinical staff',
     strftime('%Y-%m-%dT%H:%M:%SZ', '2026-10-01 12:00:00', '+' || (((b.i / 2000) * 15 + n.j) * 50) || ' minutes'),
     strftime('%Y-%m-%dT%H:%M:%SZ', '2026-10-01 12:00:00', '+' || (((b.i / 2000) * 15 + n.j) * 50 + 2 + (b.i + n.j) % 4) || ' minutes'),
-    2 + (b.i + n.j) % 4, 'call with patient', 'benchmark entry', 0, '2026-10-31T20:00:00Z'
+    60 * (2 + (b.i + n.j) % 4), 'call with patient', 'benchmark entry', 0, '2026-10-31T20:00:00Z'
   FROM bench_patient b CROSS JOIN n;
 COMMIT;

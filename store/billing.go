@@ -87,16 +87,16 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 	}
 
 	where, args = filter("x.org_id = ? AND x.start_at >= ? AND x.start_at < ?", []any{org, startAt, endAt})
-	rows, err = db.query(ctx, "SELECT x.id, x.patient_id, x.program, x.user_id, x.staff, x.start_at, x.minutes, x.interactive FROM time_entry x WHERE "+where, args...)
+	rows, err = db.query(ctx, "SELECT x.id, x.patient_id, x.program, x.user_id, x.staff, x.start_at, x.seconds, x.interactive FROM time_entry x WHERE "+where, args...)
 	if err := eachRow(rows, err, func(scan func(...any) error) error {
 		var id, patient, program, user, staff, start string
-		var minutes, interactive int
-		if err := scan(&id, &patient, &program, &user, &staff, &start, &minutes, &interactive); err != nil {
+		var seconds, interactive int
+		if err := scan(&id, &patient, &program, &user, &staff, &start, &seconds, &interactive); err != nil {
 			return err
 		}
 		pm := get(patient)
 		pm.Time = append(pm.Time, billing.TimeEntry{ID: id, Program: program, ByID: user, Staff: billing.Staff(staff), Start: parseTime(start),
-			Minutes: minutes, Interactive: interactive == 1})
+			Seconds: seconds, Interactive: interactive == 1})
 		return nil
 	}); err != nil {
 		return nil, err

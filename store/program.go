@@ -99,14 +99,14 @@ func parseOptionalTime(s string) time.Time {
 // timeEntriesWhere reads the organization's time entries matching where
 // (on alias e), with their people's names.
 func timeEntriesWhere(ctx context.Context, db querier, org, where string, args ...any) ([]carepath.TimeEntry, error) {
-	rows, err := db.query(ctx, `SELECT e.id, e.patient_id, e.program, e.user_id, COALESCE(NULLIF(u.name, ''), u.email, ''), e.staff, e.start_at, e.minutes, e.activity,
+	rows, err := db.query(ctx, `SELECT e.id, e.patient_id, e.program, e.user_id, COALESCE(NULLIF(u.name, ''), u.email, ''), e.staff, e.start_at, e.seconds, e.activity,
 		e.note, e.interactive, e.created_at FROM time_entry e LEFT JOIN app_user u ON u.org_id = e.org_id AND u.id = e.user_id
 		WHERE e.org_id = ? AND `+where, append([]any{org}, args...)...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.TimeEntry, error) {
 		e := carepath.TimeEntry{OrgID: org}
 		var start, created string
 		var interactive int
-		err := scan(&e.ID, &e.PatientID, &e.Program, &e.UserID, &e.UserName, &e.Staff, &start, &e.Minutes, &e.Activity, &e.Note, &interactive, &created)
+		err := scan(&e.ID, &e.PatientID, &e.Program, &e.UserID, &e.UserName, &e.Staff, &start, &e.Seconds, &e.Activity, &e.Note, &interactive, &created)
 		e.Start, e.Created, e.Interactive = parseTime(start), parseTime(created), interactive == 1
 		return e, err
 	})
@@ -124,20 +124,20 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 	if err != nil {
 		return err
 	}
-	var problems []string
+	var problems []carepath.FieldError
 	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
-		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+		problems = append(problems, carepath.FieldError{Field: "program", Message: fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))})
 	}
 	if d, err := time.Parse(time.DateOnly, e.Start); err != nil {
-		problems = append(problems, "a start day (YYYY-MM-DD)")
+		problems = append(problems, carepath.FieldError{Field: "start", Message: "a start day (YYYY-MM-DD)"})
 	} else if err := carepath.CheckTime("the enrollment's start", d, db.Now()); err != nil {
-		return err
+		problems = append(problems, carepath.FieldError{Field: "start", Message: strings.TrimSuffix(carepath.ErrorMessage(err), ".")})
 	}
 	if e.PractitionerID == "" {
-		problems = append(problems, "the billing practitioner")
+		problems = append(problems, carepath.FieldError{Field: "practitioner", Message: "the billing practitioner"})
 	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "An enrollment needs: %s.", strings.Join(problems, "; "))
+	if err := carepath.Invalid("An enrollment needs", problems...); err != nil {
+		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		if _, err := findPatient(ctx, tx, a.OrgID, e.PatientID); err != nil {
@@ -146,7 +146,8 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 		var role string
 		err := tx.queryRow(ctx, "SELECT role FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, e.PractitionerID).Scan(&role)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && carepath.Role(role) != carepath.RolePhysician) {
-			return carepath.Errorf(carepath.EINVALID, "The billing practitioner must be an active physician or other billing practitioner of this organization.")
+			return carepath.Invalid("The enrollment cannot be recorded", carepath.FieldError{Field: "practitioner",
+				Message: "the billing practitioner must be an active physician or other billing practitioner of this organization"})
 		} else if err != nil {
 			return err
 		}
@@ -154,7 +155,8 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 		err = tx.queryRow(ctx, `SELECT start_day FROM enrollment WHERE org_id = ? AND patient_id = ? AND program = ? AND (end_day = '' OR end_day >= ?)
 			ORDER BY start_day LIMIT 1`, a.OrgID, e.PatientID, e.Program, e.Start).Scan(&since)
 		if err == nil {
-			return carepath.Errorf(carepath.EINVALID, "The patient is enrolled in %s already (since %s); end that enrollment first.", e.Program, since)
+			return carepath.Invalid("The enrollment cannot be recorded", carepath.FieldError{Field: "program",
+				Message: fmt.Sprintf("the patient is enrolled in %s already (since %s); end that enrollment first", e.Program, since)})
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -226,20 +228,20 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 	if c.Given.IsZero() {
 		c.Given = now
 	}
-	var problems []string
+	var problems []carepath.FieldError
 	if !slices.Contains(carepath.EnrollablePrograms, c.Program) {
-		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", c.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+		problems = append(problems, carepath.FieldError{Field: "program", Message: fmt.Sprintf("the program %q is not one of %s", c.Program, strings.Join(carepath.EnrollablePrograms, ", "))})
 	}
 	if c.Method != carepath.ConsentVerbal && c.Method != carepath.ConsentWritten {
-		problems = append(problems, "how it was given (verbal or written)")
+		problems = append(problems, carepath.FieldError{Field: "method", Message: "how it was given (verbal or written)"})
 	}
 	if c.Given.After(now.Add(5 * time.Minute)) {
-		problems = append(problems, "a time that is not in the future")
+		problems = append(problems, carepath.FieldError{Field: "given", Message: "a time that is not in the future"})
 	} else if err := carepath.CheckTime("the consent's time", c.Given, now); err != nil {
-		return err
+		problems = append(problems, carepath.FieldError{Field: "given", Message: strings.TrimSuffix(carepath.ErrorMessage(err), ".")})
 	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "A consent needs: %s.", strings.Join(problems, "; "))
+	if err := carepath.Invalid("A consent needs", problems...); err != nil {
+		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		if _, err := findPatient(ctx, tx, a.OrgID, c.PatientID); err != nil {
@@ -462,8 +464,8 @@ func (db *DB) FindPractitioners(ctx context.Context) ([]*carepath.User, error) {
 	return collect(rows, err, scanUser)
 }
 
-// maxEntryMinutes bounds one time entry (4 hours).
-const maxEntryMinutes = 240
+// maxEntrySeconds bounds one time entry (4 hours).
+const maxEntrySeconds = 4 * 60 * 60
 
 // AddTimeEntry implements carepath.ProgramService.
 func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
@@ -472,21 +474,35 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 		return err
 	}
 	now := db.Now()
-	var problems []string
+	loc, err := orgLocation(ctx, db, a.OrgID)
+	if err != nil {
+		return err
+	}
+	var problems []carepath.FieldError
+	problem := func(field, format string, args ...any) {
+		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
-		problems = append(problems, fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", ")))
+		problem("program", "the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))
 	}
 	if !slices.Contains(carepath.TimeActivities, e.Activity) {
-		problems = append(problems, fmt.Sprintf("the activity %q is not one of %s", e.Activity, strings.Join(carepath.TimeActivities, ", ")))
+		problem("activity", "the activity %q is not one of %s", e.Activity, strings.Join(carepath.TimeActivities, ", "))
 	}
-	if e.Minutes < 1 || e.Minutes > maxEntryMinutes {
-		problems = append(problems, fmt.Sprintf("minutes from 1 to %d (%d given)", maxEntryMinutes, e.Minutes))
+	switch {
+	case e.Seconds < 1 || e.Seconds > maxEntrySeconds:
+		problem("minutes", "the time worked is from 1 second to %d minutes (%s given)", maxEntrySeconds/60, carepath.FormatWorked(e.Seconds))
+	case e.Start.IsZero():
+		problem("start", "the start is missing")
+	case e.End().After(now.Add(5 * time.Minute)):
+		// Time is logged once it has been worked.
+		problem("start", "the time ends at %s, in the future: log it once it is worked", e.End().In(loc).Format("Mon 2 Jan 15:04"))
+	default:
+		if err := carepath.CheckPastTime("the start", e.Start, now); err != nil {
+			problem("start", "%s", strings.TrimSuffix(carepath.ErrorMessage(err), "."))
+		}
 	}
-	if e.Start.IsZero() || e.End().After(now.Add(5*time.Minute)) {
-		problems = append(problems, "a start whose time has passed")
-	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "A time entry needs: %s.", strings.Join(problems, "; "))
+	if err := carepath.Invalid("This time cannot be recorded", problems...); err != nil {
+		return err
 	}
 	if e.UserID == "" || e.UserID == a.ActorID() || !a.Role().CanManageUsers() {
 		e.UserID = a.ActorID() // only an administrator logs another person's time
@@ -510,23 +526,29 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 			ON CONFLICT (org_id, user_id) DO UPDATE SET seq = time_lock.seq + 1`, a.OrgID, e.UserID); err != nil {
 			return err
 		}
-		var otherStart string
-		var otherMinutes int
-		err = tx.queryRow(ctx, `SELECT start_at, minutes FROM time_entry WHERE org_id = ? AND user_id = ? AND start_at < ? AND end_at > ? LIMIT 1`,
-			a.OrgID, e.UserID, formatTime(e.End()), formatTime(e.Start)).Scan(&otherStart, &otherMinutes)
+		var otherStart, otherEnd, otherPatient string
+		err = tx.queryRow(ctx, `SELECT start_at, end_at, patient_id FROM time_entry WHERE org_id = ? AND user_id = ? AND start_at < ? AND end_at > ? LIMIT 1`,
+			a.OrgID, e.UserID, formatTime(e.End()), formatTime(e.Start)).Scan(&otherStart, &otherEnd, &otherPatient)
 		if err == nil {
-			return carepath.Errorf(carepath.ECONFLICT, "This time overlaps another entry of %s (%d minutes from %s UTC): a minute is spent once.",
-				cmp.Or(name, email), otherMinutes, parseTime(otherStart).UTC().Format("2 Jan 15:04"))
+			// In the organization's time, as the person typed it.
+			from, to := parseTime(otherStart).In(loc), parseTime(otherEnd).In(loc)
+			whose := "another patient"
+			if otherPatient == e.PatientID {
+				whose = "this patient"
+			}
+			return &carepath.Error{Code: carepath.ECONFLICT, Message: fmt.Sprintf("This time overlaps time %s logged for %s from %s to %s: a minute is spent once.",
+				cmp.Or(name, email), whose, from.Format("Mon 2 Jan 15:04"), to.Format("15:04")),
+				Fields: []carepath.FieldError{{Field: "start", Message: fmt.Sprintf("overlaps %s to %s", from.Format("15:04"), to.Format("15:04"))}}}
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		e.OrgID, e.ID, e.Staff, e.UserName, e.Created = a.OrgID, newID(), carepath.StaffKind(carepath.Role(role)), cmp.Or(name, email), tx.Now
-		if _, err := tx.Exec(ctx, `INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, minutes, activity, note,
+		if _, err := tx.Exec(ctx, `INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, seconds, activity, note,
 			interactive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.UserID, e.Staff,
-			formatTime(e.Start), formatTime(e.End()), e.Minutes, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
+			formatTime(e.Start), formatTime(e.End()), e.Seconds, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
-			PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %d minutes of %s by %s", e.Program, e.Minutes, e.Activity, e.UserName)}, a)})
+			PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %s of %s by %s", e.Program, carepath.FormatWorked(e.Seconds), e.Activity, e.UserName)}, a)})
 	})
 }

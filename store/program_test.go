@@ -38,12 +38,12 @@ func TestProgramsAndBilling(t *testing.T) {
 
 		// Time before the consent is kept, and not billed.
 		entry := func(by *carepath.User, patient string, start time.Time, minutes int) error {
-			return db.AddTimeEntry(as(by), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Minutes: minutes,
+			return db.AddTimeEntry(as(by), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Seconds: 60 * minutes,
 				Activity: "call with patient", Note: "checked weights"})
 		}
 		must(t, entry(f.cm, "p1", now.Add(-48*time.Hour), 15)) // 20 May
 		wantCode(t, "a bad entry", db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM,
-			Start: now.Add(time.Hour), Minutes: 0, Activity: "chatting"}), carepath.EINVALID)
+			Start: now.Add(time.Hour), Seconds: 0, Activity: "chatting"}), carepath.EINVALID)
 		wantCode(t, "the auditor logs no time", entry(f.auditor, "p1", now.Add(-5*time.Hour), 10), carepath.ENOTFOUND)
 
 		c := &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: carepath.ConsentVerbal, Given: now.Add(-24 * time.Hour),
@@ -119,7 +119,7 @@ func TestTimeEntryOnceUnderConcurrency(t *testing.T) {
 			go func() {
 				defer warm.Done()
 				must(t, f.db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM,
-					Start: start.AddDate(0, 0, -1-i), Minutes: 5, Activity: "care plan"}))
+					Start: start.AddDate(0, 0, -1-i), Seconds: 5 * 60, Activity: "care plan"}))
 			}()
 		}
 		warm.Wait()
@@ -133,7 +133,7 @@ func TestTimeEntryOnceUnderConcurrency(t *testing.T) {
 				<-ready // all at once
 				patient := []string{"p1", "p2"}[i%2]
 				results[i] = f.db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM,
-					Start: start.Add(time.Duration(i) * time.Minute), Minutes: 30, Activity: "care plan"})
+					Start: start.Add(time.Duration(i) * time.Minute), Seconds: 30 * 60, Activity: "care plan"})
 			}()
 		}
 		close(ready)
@@ -168,7 +168,7 @@ func TestBillingMonthClose(t *testing.T) {
 			Given: april.AddDate(0, 0, -5), CostSharing: true, OnePractitioner: true, RightToStop: true}))
 		log := func(patient string, start time.Time, minutes int) {
 			t.Helper()
-			must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Minutes: minutes, Activity: "care plan"}))
+			must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: patient, Program: carepath.ProgramCCM, Start: start, Seconds: 60 * minutes, Activity: "care plan"}))
 		}
 		log("p1", april, 30)
 		log("p1", april.AddDate(0, 0, 1), 15)
@@ -270,7 +270,7 @@ func TestEligibleAndComplexity(t *testing.T) {
 		must(t, db.RecordConsent(as(f.cm), &carepath.Consent{PatientID: "p1", Program: carepath.ProgramCCM, Method: carepath.ConsentVerbal,
 			Given: time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), CostSharing: true, OnePractitioner: true, RightToStop: true}))
 		must(t, db.AddTimeEntry(as(f.cm), &carepath.TimeEntry{PatientID: "p1", Program: carepath.ProgramCCM, Start: time.Date(2026, 4, 10, 14, 0, 0, 0, time.UTC),
-			Minutes: 65, Activity: "care plan"}))
+			Seconds: 65 * 60, Activity: "care plan"}))
 		progs, err := db.FindPatientPrograms(as(f.cm), "p1", "2026-04")
 		must(t, err)
 		if !strings.Contains(fmt.Sprint(progs.Bill.NotBilled), "the plan was not revised this month") {

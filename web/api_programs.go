@@ -106,14 +106,15 @@ func (s *Server) handleAPIConsent(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleAPITimeEntry logs time: {"patient_id", "program", "start",
-// "minutes", "activity", "note", "interactive"}. 409 when it overlaps
-// another entry of the same person.
+// "minutes" or "seconds" (as worked), "activity", "note", "interactive"}.
+// 409 when it overlaps another entry of the same person.
 func (s *Server) handleAPITimeEntry(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		PatientID   string    `json:"patient_id"`
 		Program     string    `json:"program"`
 		Start       time.Time `json:"start"`
 		Minutes     int       `json:"minutes"`
+		Seconds     int       `json:"seconds"`
 		Activity    string    `json:"activity"`
 		Note        string    `json:"note"`
 		Interactive bool      `json:"interactive"`
@@ -122,12 +123,16 @@ func (s *Server) handleAPITimeEntry(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	e := &carepath.TimeEntry{PatientID: in.PatientID, Program: in.Program, Start: in.Start, Minutes: in.Minutes, Activity: in.Activity,
+	if in.Minutes != 0 && in.Seconds != 0 {
+		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "Send the time worked as minutes or as seconds, not both."))
+		return
+	}
+	e := &carepath.TimeEntry{PatientID: in.PatientID, Program: in.Program, Start: in.Start, Seconds: in.Seconds + 60*in.Minutes, Activity: in.Activity,
 		Note: in.Note, Interactive: in.Interactive}
 	if err := s.Programs.AddTimeEntry(r.Context(), e); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
 	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "patient_id": e.PatientID, "program": e.Program, "start": e.Start.UTC(),
-		"minutes": e.Minutes, "by": e.UserName, "staff": e.Staff})
+		"seconds": e.Seconds, "by": e.UserName, "staff": e.Staff})
 }

@@ -43,7 +43,7 @@ type evidencePlan struct {
 type evidenceTime struct {
 	ID          string    `json:"id"`
 	Start       time.Time `json:"start"`
-	Minutes     int       `json:"minutes"`
+	Seconds     int       `json:"seconds"` // as worked
 	By          string    `json:"by"`
 	Staff       string    `json:"staff"`
 	Activity    string    `json:"activity"`
@@ -152,7 +152,7 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 		}
 		for _, t := range progs.Time {
 			if slices.Contains(l.Entries, t.ID) {
-				e.Time = append(e.Time, evidenceTime{ID: t.ID, Start: t.Start, Minutes: t.Minutes, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
+				e.Time = append(e.Time, evidenceTime{ID: t.ID, Start: t.Start, Seconds: t.Seconds, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
 					Note: t.Note, Interactive: t.Interactive})
 			}
 		}

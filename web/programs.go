@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -185,7 +186,7 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 			CostSharing: f.Get("cost_sharing") != "", OnePractitioner: f.Get("one_practitioner") != "", RightToStop: f.Get("right_to_stop") != ""}
 		if at := strings.TrimSpace(f.Get("given")); at != "" {
 			if c.Given, err = time.ParseInLocation("2006-01-02T15:04", at, v.Loc); err != nil {
-				err = carepath.Errorf(carepath.EINVALID, "The time %q is not a date and time.", at)
+				err = carepath.Invalid("A consent needs", carepath.FieldError{Field: "given", Message: fmt.Sprintf("a date and time (%q is not one)", at)})
 			}
 		}
 		if err == nil {
@@ -205,29 +206,40 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 		err = carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do"))
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, f.Get("do"), err, s.handlePrograms, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+id+"/programs?saved="+url.QueryEscape(f.Get("do")), http.StatusSeeOther)
 }
 
 // timeEntryFromForm reads a time entry: the start (the organization's
-// time) and the minutes, or, from the timer, the start and the seconds.
+// time) and the minutes typed, or, from the timer, the start and the
+// seconds it counted (time is recorded as worked: 6 seconds are not a
+// minute).
 func timeEntryFromForm(f url.Values, loc *time.Location) (*carepath.TimeEntry, error) {
 	e := &carepath.TimeEntry{Program: f.Get("program"), Activity: f.Get("activity"), Note: f.Get("note"), Interactive: f.Get("interactive") != ""}
-	if epoch, err := strconv.ParseInt(f.Get("start_epoch"), 10, 64); err == nil && epoch > 0 {
+	var problems []carepath.FieldError
+	if epoch, err := strconv.ParseInt(f.Get("start_epoch"), 10, 64); err == nil && epoch > 0 && epoch < 1<<40 {
 		// From the timer: an instant, whatever the browser's time zone.
 		e.Start = time.Unix(epoch, 0)
-	} else {
-		start, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(f.Get("start")), loc)
-		if err != nil {
-			return nil, carepath.Errorf(carepath.EINVALID, "The start %q is not a date and time.", f.Get("start"))
-		}
+	} else if start, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(f.Get("start")), loc); err == nil {
 		e.Start = start
+	} else {
+		problems = append(problems, carepath.FieldError{Field: "start", Message: fmt.Sprintf("the start %q is not a date and time", f.Get("start"))})
 	}
-	var err error
-	if e.Minutes, err = strconv.Atoi(strings.TrimSpace(f.Get("minutes"))); err != nil {
-		return nil, carepath.Errorf(carepath.EINVALID, "The minutes %q are not a whole number.", f.Get("minutes"))
+	if secs := strings.TrimSpace(f.Get("seconds")); secs != "" {
+		n, err := strconv.Atoi(secs)
+		if err != nil {
+			problems = append(problems, carepath.FieldError{Field: "minutes", Message: fmt.Sprintf("the timer's seconds %q are not a whole number", secs)})
+		}
+		e.Seconds = n
+	} else if n, err := strconv.Atoi(strings.TrimSpace(f.Get("minutes"))); err != nil || n > 24*60 {
+		problems = append(problems, carepath.FieldError{Field: "minutes", Message: fmt.Sprintf("the minutes %q are not a whole number of minutes", f.Get("minutes"))})
+	} else {
+		e.Seconds = 60 * n
+	}
+	if err := carepath.Invalid("This time cannot be recorded", problems...); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -129,7 +129,7 @@ func TestRenderEveryPage(t *testing.T) {
 				Enrollments: []carepath.Enrollment{{ID: "e1", PatientID: "p1", Program: "CCM", Start: "2026-10-01", PractitionerName: "Dr. Lee", Eligibility: "2 chronic conditions"}},
 				Consents: []carepath.Consent{{ID: "c1", PatientID: "p1", Program: "CCM", Method: "verbal", Given: time.Now(), ObtainedByName: "Casey", CostSharing: true,
 					OnePractitioner: true, RightToStop: true}, {ID: "c0", PatientID: "p1", Program: "RPM", Method: "written", Given: time.Now(), Revoked: time.Now()}},
-				Time: []carepath.TimeEntry{{ID: "t1", Program: "CCM", UserName: "Casey", Staff: "clinical staff", Start: time.Now(), Minutes: 25, Activity: "care plan", Interactive: true}}}
+				Time: []carepath.TimeEntry{{ID: "t1", Program: "CCM", UserName: "Casey", Staff: "clinical staff", Start: time.Now(), Seconds: 25 * 60, Activity: "care plan", Interactive: true}}}
 			progs.Bill = carepath.PatientMonthBill{Counted: map[string]int{"CCM": 25},
 				Lines:     []carepath.BillingLine{{Program: "CCM", Code: "99490", Units: 1, Minutes: 25, Why: "25 minutes", Source: "CMS"}},
 				NotBilled: []carepath.NotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes past the 20"}}}
@@ -152,7 +152,7 @@ func TestRenderEveryPage(t *testing.T) {
 			Lines: []evidenceLine{{apiBillingLine: apiBillingLine{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
 				Consent:    &evidenceConsent{Method: "verbal", Given: time.Now(), ObtainedBy: "Casey", CostSharing: true},
 				Plan:       &evidencePlan{Revision: 3, At: time.Now(), By: "Casey", Why: "Plan established", Substantial: true},
-				Time:       []evidenceTime{{Start: time.Now(), Minutes: 25, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
+				Time:       []evidenceTime{{Start: time.Now(), Seconds: 25 * 60, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
 				Transition: &evidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
 			NotBilled: []apiNotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
 		"eligible.html": eligibleData{Program: "CCM", Programs: carepath.EnrollablePrograms, Total: 120, From: 1, To: 1, NextURL: "/programs/eligible?offset=50",

@@ -42,7 +42,7 @@ func TestBrowserBilling(t *testing.T) {
 		Start: lastMonth.AddDate(0, 0, -9).Format(time.DateOnly)}))
 	must(m.DB.RecordConsent(asCM, &carepath.Consent{PatientID: patient.ID, Program: carepath.ProgramCCM, Method: carepath.ConsentVerbal,
 		Given: lastMonth.Add(-time.Hour), CostSharing: true, OnePractitioner: true, RightToStop: true}))
-	must(m.DB.AddTimeEntry(asCM, &carepath.TimeEntry{PatientID: patient.ID, Program: carepath.ProgramCCM, Start: lastMonth, Minutes: 25,
+	must(m.DB.AddTimeEntry(asCM, &carepath.TimeEntry{PatientID: patient.ID, Program: carepath.ProgramCCM, Start: lastMonth, Seconds: 25 * 60,
 		Activity: "call with patient", Note: "reviewed the weight log with the patient"}))
 
 	do(t, ctx, chromedp.Navigate(base+"/billing"), chromedp.WaitVisible(`#email`))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,15 +70,20 @@ func TestBrowserPrograms(t *testing.T) {
 		chromedp.Click(`input[name="right_to_stop"]`), chromedp.Click(`#record-consent`))
 	waitFor(t, ctx, `document.body && document.querySelector("#program-CCM") && document.querySelector("#program-CCM").innerText.includes("verbal")`)
 
-	// The timer: started, carried across a reload, stopped: a minute logged.
+	// The timer: started, carried across a reload, stopped: the seconds
+	// worked are logged, and they are no minute (a 6-second run logged a
+	// minute, and it was billed).
 	do(t, ctx, chromedp.SetValue(`#timer-program`, "CCM"), chromedp.Click(`#timer-start`))
 	waitFor(t, ctx, `document.getElementById("timer-pause") && !document.getElementById("timer-pause").disabled`)
 	do(t, ctx, chromedp.Sleep(1500*time.Millisecond), chromedp.Navigate(page), chromedp.WaitVisible(`#timer`))
 	waitFor(t, ctx, `document.getElementById("timer").classList.contains("running") && document.getElementById("timer-elapsed").textContent !== "0:00"`)
 	do(t, ctx, chromedp.SetValue(`#time-activity`, "call with patient"), chromedp.SendKeys(`#time-note`, "weights reviewed"), chromedp.Click(`#timer-stop`))
 	waitFor(t, ctx, `document.body && document.body.innerText.includes("weights reviewed")`)
-	if row := text(t, ctx, `#program-CCM`); !strings.Contains(row, "1 min of 20 for 99490") {
+	if row := text(t, ctx, `#program-CCM`); !strings.Contains(row, "0 min of 20 for 99490") {
 		t.Fatalf("after the timer: %q", row)
+	}
+	if log := text(t, ctx, `#log-h + table`); !regexp.MustCompile(`\t\d s\tCCM`).MatchString(log) {
+		t.Fatalf("the timer's entry is not logged in seconds: %q", log)
 	}
 	screenshot(t, ctx, "programs-timer")
 
@@ -86,15 +92,15 @@ func TestBrowserPrograms(t *testing.T) {
 	earlier := minutesAgo(45)
 	do(t, ctx, chromedp.SetValue(`#time-program`, "CCM"), chromedp.SetValue(`#time-start`, earlier), chromedp.SendKeys(`#time-minutes`, "20"),
 		chromedp.SetValue(`#time-activity`, "care plan"), chromedp.Click(`#log-time`))
-	waitFor(t, ctx, `document.body && document.querySelector("#program-CCM") && document.querySelector("#program-CCM").innerText.includes("21 min of 40 for 99439")`)
-	if bill := text(t, ctx, `table.bill`); !strings.Contains(bill, "99490") || !strings.Contains(bill, "21 minutes of clinical staff time") {
+	waitFor(t, ctx, `document.body && document.querySelector("#program-CCM") && document.querySelector("#program-CCM").innerText.includes("20 min of 40 for 99439")`)
+	if bill := text(t, ctx, `table.bill`); !strings.Contains(bill, "99490") || !strings.Contains(bill, "20 minutes of clinical staff time") {
 		t.Fatalf("the month's bill: %q", bill)
 	}
 	screenshot(t, ctx, "programs-billable")
 
 	// The chart's header says it too.
 	do(t, ctx, chromedp.Navigate(base+"/patients/"+patient.ID), chromedp.WaitVisible(`.chart-head`))
-	if s := text(t, ctx, `.chart-head`); !strings.Contains(s, "CCM 21 min of 40 (99439)") {
+	if s := text(t, ctx, `.chart-head`); !strings.Contains(s, "CCM 20 min of 40 (99439)") {
 		t.Fatalf("the chart's header: %q", s)
 	}
 }

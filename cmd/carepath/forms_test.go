@@ -123,3 +123,50 @@ func TestMedRecFormComesBack(t *testing.T) {
 		t.Errorf("after completing: %s", between(page, `id="medrec-h"`, "</section>"))
 	}
 }
+
+// TestTimeEntryFormComesBack: time that ends in the future was refused as
+// "a start whose time has passed", an overlap was named in UTC (15:00 for
+// 10:00 typed), and either threw the form away. Now each problem is beside
+// the start, in the organization's time, with what was typed kept.
+func TestTimeEntryFormComesBack(t *testing.T) {
+	m := startDemo(t, 10)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	loc, _ := time.LoadLocation(org.TimeZone)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := base + "/patients/" + ps[0].ID + "/programs"
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	local := func(t time.Time) string { return t.In(loc).Format("2006-01-02T15:04") }
+	now := time.Now()
+
+	form := url.Values{"do": {"time"}, "program": {"CCM"}, "activity": {"care plan"}, "start": {local(now.Add(-10 * time.Minute))},
+		"minutes": {"30"}, "note": {"reviewed the plan with her daughter"}}
+	body, resp := cm.post(page, form)
+	ends := now.Add(-10 * time.Minute).Add(30 * time.Minute).In(loc).Format("15:04")
+	if resp.StatusCode != 400 || !strings.Contains(body, "in the future: log it once it is worked") || !strings.Contains(body, ends) ||
+		strings.Contains(body, "a start whose time has passed") {
+		t.Errorf("time ending in the future: %d %s", resp.StatusCode, between(body, `id="time-form"`, "</form>"))
+	}
+	back := between(body, `id="time-form"`, "</form>")
+	for _, want := range []string{`value="30"`, `value="reviewed the plan with her daughter"`, `id="time-start-error"`, `value="` + form.Get("start") + `"`} {
+		if !strings.Contains(back, want) {
+			t.Errorf("the time form came back without %s:\n%s", want, back)
+		}
+	}
+
+	first := now.Add(-3 * time.Hour).Truncate(time.Minute)
+	form.Set("start", local(first))
+	form.Set("minutes", "20")
+	if _, resp := cm.post(page, form); resp.StatusCode != 200 || resp.Request.URL.Query().Get("saved") != "time" {
+		t.Fatalf("a good entry: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	form.Set("start", local(first.Add(5*time.Minute)))
+	body, resp = cm.post(page, form)
+	want := fmt.Sprintf("from %s to %s", first.In(loc).Format("Mon 2 Jan 15:04"), first.Add(20*time.Minute).In(loc).Format("15:04"))
+	if resp.StatusCode != 409 || !strings.Contains(body, want) || strings.Contains(body, "UTC") || !strings.Contains(body, `id="time-start-error"`) {
+		t.Errorf("an overlap: %d; want %q in %s", resp.StatusCode, want, between(body, `id="time-form"`, "</form>"))
+	}
+}

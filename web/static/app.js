@@ -229,7 +229,8 @@
   // The time tracker on a patient's programs page: start, pause, resume,
   // stop. Its state lives in the browser's storage under the patient, so
   // that it survives a reload; stopping fills the time form (the first
-  // start, as an instant, and the minutes counted) and submits it.
+  // start, as an instant, and the seconds worked: 6 seconds are not a
+  // minute) and submits it.
   function timer() {
     var box = document.getElementById("timer");
     if (!box) return;
@@ -274,7 +275,8 @@
       var t = load();
       if (!t) return;
       var form = document.getElementById("time-form");
-      form.elements.minutes.value = Math.max(1, Math.round(elapsed(t) / 60000));
+      form.elements.minutes.value = "";
+      form.elements.seconds.value = Math.floor(elapsed(t) / 1000);
       form.elements.start_epoch.value = Math.floor(t.first / 1000);
       form.elements.program.value = document.getElementById("timer-program").value;
       save(null);
