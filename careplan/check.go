@@ -33,90 +33,89 @@ func GoalRef(s string) (int, bool) {
 // intervention of an unknown kind, without words, with a bad date or a
 // goal of another problem, and IDs used twice.
 func Check(p *carepath.CarePlan) error {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var problems []carepath.FieldError
+	add := func(field, format string, args ...any) {
+		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	switch p.Status {
 	case carepath.PlanDraft, carepath.PlanActive, carepath.PlanOnHold, carepath.PlanCompleted:
 	default:
-		add("a plan is draft, active, on-hold or completed, not %q", p.Status)
+		add("status", "a plan is draft, active, on-hold or completed, not %q", p.Status)
 	}
 	if p.ReviewEveryDays < 0 || p.ReviewEveryDays > 366 {
-		add("a plan is reviewed every 1 to 366 days (or 0 for not set), not %d", p.ReviewEveryDays)
+		add("review_every_days", "a plan is reviewed every 1 to 366 days (or 0 for not set), not %d", p.ReviewEveryDays)
 	}
 	seen := map[string]bool{}
-	once := func(id string) {
+	once := func(field, id string) {
 		if id == "" {
 			return
 		}
 		if seen[id] {
-			add("the id %s is used twice", id)
+			add(field, "the id %s is used twice", id)
 		}
 		seen[id] = true
 	}
-	date := func(what, s string) {
+	date := func(field, what, s string) {
 		if s == "" {
 			return
 		}
 		if _, err := time.Parse(time.DateOnly, s); err != nil {
-			add("%s %q is not a day (YYYY-MM-DD)", what, s)
+			add(field, "%s %q is not a day (YYYY-MM-DD)", what, s)
 		}
 	}
 	for i, pr := range p.Problems {
-		name := fmt.Sprintf("problem %d", i+1)
-		once(pr.ID)
+		name, at := fmt.Sprintf("problem %d", i+1), fmt.Sprintf("problems.%d.", i)
+		once(at+"id", pr.ID)
 		if strings.TrimSpace(pr.Text) == "" && pr.ConditionID == "" && pr.ConcernID == "" {
-			add("%s has no words, condition or concern", name)
+			add(at+"text", "%s has no words, condition or concern", name)
 		}
 		goals := map[string]bool{}
 		for j, g := range pr.Goals {
-			gname := fmt.Sprintf("%s, goal %d", name, j+1)
-			once(g.ID)
+			gname, gat := fmt.Sprintf("%s, goal %d", name, j+1), fmt.Sprintf("%sgoals.%d.", at, j)
+			once(gat+"id", g.ID)
 			goals[g.ID] = true
 			if strings.TrimSpace(g.Description) == "" {
-				add("%s has no words (the patient's own)", gname)
+				add(gat+"description", "%s has no words (the patient's own)", gname)
 			}
 			m, ok := FindMeasure(g.Measure)
 			if !ok {
-				add("%s: there is no measure %q", gname, g.Measure)
+				add(gat+"measure", "%s: there is no measure %q", gname, g.Measure)
 			} else if msg := (Target{Op: g.TargetOp, Values: g.TargetValues}).Check(m); msg != "" {
-				add("%s: %s", gname, msg)
+				add(gat+"target", "%s: %s", gname, msg)
 			}
-			date(gname+": start", g.Start)
-			date(gname+": due", g.Due)
-			date(gname+": review", g.ReviewBy)
+			date(gat+"start", gname+": start", g.Start)
+			date(gat+"due", gname+": due", g.Due)
+			date(gat+"review_by", gname+": review", g.ReviewBy)
 			if g.Priority != "" && !slices.Contains(Priorities, g.Priority) {
-				add("%s: a priority is high, medium or low, not %q", gname, g.Priority)
+				add(gat+"priority", "%s: a priority is high, medium or low, not %q", gname, g.Priority)
 			}
 			switch g.Status {
 			case carepath.GoalActive, carepath.GoalOnHold, carepath.GoalCompleted, carepath.GoalCancelled:
 			default:
-				add("%s is active, on-hold, completed or cancelled, not %q", gname, g.Status)
+				add(gat+"status", "%s is active, on-hold, completed or cancelled, not %q", gname, g.Status)
 			}
 		}
 		for j, in := range pr.Interventions {
-			iname := fmt.Sprintf("%s, intervention %d", name, j+1)
-			once(in.ID)
+			iname, iat := fmt.Sprintf("%s, intervention %d", name, j+1), fmt.Sprintf("%sinterventions.%d.", at, j)
+			once(iat+"id", in.ID)
 			if !slices.Contains(InterventionKinds, in.Kind) {
-				add("%s: the kind is one of %s, not %q", iname, strings.Join(InterventionKinds, ", "), in.Kind)
+				add(iat+"kind", "%s: the kind is one of %s, not %q", iname, strings.Join(InterventionKinds, ", "), in.Kind)
 			}
 			if strings.TrimSpace(in.Text) == "" {
-				add("%s has no words", iname)
+				add(iat+"text", "%s has no words", iname)
 			}
-			date(iname+": due", in.Due)
+			date(iat+"due", iname+": due", in.Due)
 			if in.GoalID != "" && !goals[in.GoalID] {
 				if n, ok := GoalRef(in.GoalID); !ok || n > len(pr.Goals) {
-					add("%s works toward a goal that is not its problem's", iname)
+					add(iat+"goal", "%s works toward a goal that is not its problem's", iname)
 				}
 			}
 			switch in.Status {
 			case carepath.InterventionPlanned, carepath.InterventionInProgress, carepath.InterventionDone, carepath.InterventionCancelled:
 			default:
-				add("%s is planned, in-progress, done or cancelled, not %q", iname, in.Status)
+				add(iat+"status", "%s is planned, in-progress, done or cancelled, not %q", iname, in.Status)
 			}
 		}
 	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "The care plan cannot be saved: %s.", strings.Join(problems, "; "))
-	}
-	return nil
+	return carepath.Invalid("The care plan cannot be saved", problems...)
 }

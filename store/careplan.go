@@ -305,7 +305,7 @@ func (db *DB) SaveCarePlan(ctx context.Context, plan *carepath.CarePlan, change 
 		why := strings.TrimSpace(change.Why)
 		if why == "" {
 			if current.Revision > 0 {
-				return carepath.Errorf(carepath.EINVALID, "Say why the care plan changed.")
+				return carepath.Invalid("The care plan cannot be saved", carepath.FieldError{Field: "why", Message: "say why the care plan changed"})
 			}
 			why = "Plan established"
 		}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -123,6 +125,11 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	// A refused change comes back in its form (the page has one per
+	// problem, goal and intervention), its problems named under the path
+	// of the element it edits.
+	form, prefix := f.Get("do")+":"+cmp.Or(f.Get("item"), f.Get("problem")), ""
+	fail := func(err error) { s.refill(w, r, form, err, s.handleCarePlan, prefix) }
 	plan, err := s.CarePlans.FindCarePlan(r.Context(), id)
 	switch {
 	case carepath.ErrorCode(err) == carepath.ENOTFOUND:
@@ -132,11 +139,11 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		}
 	case err == nil:
 		if rev, _ := strconv.Atoi(f.Get("revision")); rev != plan.Revision {
-			err = carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else since you opened it (it is at revision %d). Reload it and make your change again.", plan.Revision)
+			err = carepath.Errorf(carepath.ECONFLICT, "The care plan is at revision %d: someone changed it since you opened it.", plan.Revision)
 		}
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		fail(err)
 		return
 	}
 	owner := func(who string) string {
@@ -161,24 +168,24 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 	case "templates":
 		chart, err := s.Charts.FindChart(r.Context(), id)
 		if err != nil {
-			s.renderError(w, r, err)
+			fail(err)
 			return
 		}
 		concerns, err := s.Assessments.FindHealthConcerns(r.Context(), id)
 		if err != nil {
-			s.renderError(w, r, err)
+			fail(err)
 			return
 		}
 		templates, err := s.CarePlans.FindTemplates(r.Context())
 		if err != nil {
-			s.renderError(w, r, err)
+			fail(err)
 			return
 		}
 		var names []string
 		for _, tid := range f["template"] {
 			i := slices.IndexFunc(templates, func(t carepath.PlanTemplate) bool { return t.ID == tid })
 			if i < 0 {
-				s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "There is no template %q.", tid))
+				fail(carepath.Errorf(carepath.EINVALID, "There is no template %q.", tid))
 				return
 			}
 			t := templates[i]
@@ -186,7 +193,7 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			names = append(names, t.Name)
 		}
 		if len(names) == 0 {
-			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose a template."))
+			fail(carepath.Errorf(carepath.EINVALID, "Choose a template."))
 			return
 		}
 		if change.Why == "" {
@@ -196,12 +203,12 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 	case "adopt":
 		chart, err := s.Charts.FindChart(r.Context(), id)
 		if err != nil {
-			s.renderError(w, r, err)
+			fail(err)
 			return
 		}
 		i := slices.IndexFunc(chart.CarePlans, func(c carepath.SourceCarePlan) bool { return c.ID == f.Get("source") })
 		if i < 0 {
-			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That imported plan is not this patient's."))
+			fail(carepath.Errorf(carepath.ENOTFOUND, "That imported plan is not this patient's."))
 			return
 		}
 		pr := careplan.Adopt(chart.CarePlans[i], chart.Goals, chart.Conditions)
@@ -217,10 +224,11 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			pr.ConcernID = strings.TrimPrefix(src, "concern:")
 		}
 		plan.Problems = append(plan.Problems, pr)
+		prefix = fmt.Sprintf("problems.%d.", len(plan.Problems)-1)
 	case "goal":
 		pr := problem()
 		if pr == nil {
-			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose the problem the goal is for."))
+			fail(carepath.Errorf(carepath.EINVALID, "Choose the problem the goal is for."))
 			return
 		}
 		g := carepath.Goal{Description: strings.TrimSpace(f.Get("description")), Measure: f.Get("measure"), Start: time.Now().In(v.Loc).Format(time.DateOnly),
@@ -229,42 +237,46 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			g.TargetOp = f.Get("target_op")
 			values, err := parseTarget(f.Get("target"))
 			if err != nil {
-				s.renderError(w, r, err)
+				fail(err)
 				return
 			}
 			g.TargetValues = values
 		}
 		pr.Goals = append(pr.Goals, g)
+		prefix = planPath(plan, pr.ID) + fmt.Sprintf("goals.%d.", len(pr.Goals)-1)
 	case "intervention":
 		pr := problem()
 		if pr == nil {
-			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Choose the problem the intervention is for."))
+			fail(carepath.Errorf(carepath.EINVALID, "Choose the problem the intervention is for."))
 			return
 		}
 		pr.Interventions = append(pr.Interventions, carepath.Intervention{Kind: f.Get("kind"), Text: strings.TrimSpace(f.Get("text")), GoalID: f.Get("goal"),
 			OwnerID: owner(f.Get("owner")), Due: f.Get("due"), Status: carepath.InterventionPlanned})
+		prefix = planPath(plan, pr.ID) + fmt.Sprintf("interventions.%d.", len(pr.Interventions)-1)
 	case "editgoal":
+		prefix = planPath(plan, f.Get("item"))
 		g := goalOf(plan, f.Get("item"))
 		if g == nil {
-			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That goal is not in the plan."))
+			fail(carepath.Errorf(carepath.ENOTFOUND, "That goal is not in the plan."))
 			return
 		}
 		g.Description, g.Due, g.ReviewBy, g.Priority = strings.TrimSpace(f.Get("description")), f.Get("due"), f.Get("review_by"), f.Get("priority")
 		if f.Has("target") {
 			values, err := parseTarget(f.Get("target"))
 			if err != nil {
-				s.renderError(w, r, err)
+				fail(err)
 				return
 			}
 			g.TargetOp, g.TargetValues = f.Get("target_op"), values
 		}
 	case "status":
+		prefix = planPath(plan, f.Get("item"))
 		if g := goalOf(plan, f.Get("item")); g != nil {
 			g.Status = f.Get("status")
 		} else if in := interventionOf(plan, f.Get("item")); in != nil {
 			in.Status = f.Get("status")
 		} else {
-			s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "That goal or intervention is not in the plan."))
+			fail(carepath.Errorf(carepath.ENOTFOUND, "That goal or intervention is not in the plan."))
 			return
 		}
 	case "narrative":
@@ -272,15 +284,15 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		plan.MedicationManagement, plan.Environment = f.Get("medication_management"), f.Get("environment")
 		plan.CaregiverAssessment, plan.Coordination = f.Get("caregiver_assessment"), f.Get("coordination")
 		if plan.ReviewEveryDays, err = strconv.Atoi(strings.TrimSpace(f.Get("review_every_days"))); err != nil && f.Get("review_every_days") != "" {
-			s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Review every: a number of days."))
+			fail(carepath.Invalid("The care plan cannot be saved", carepath.FieldError{Field: "review_every_days", Message: "review every: a number of days"}))
 			return
 		}
 	default:
-		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do")))
+		fail(carepath.Errorf(carepath.EINVALID, "Unknown change %q.", f.Get("do")))
 		return
 	}
 	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, change); err != nil {
-		s.renderError(w, r, err)
+		fail(err)
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan?saved="+strconv.Itoa(plan.Revision), http.StatusSeeOther)
@@ -298,7 +310,7 @@ func (s *Server) handleAddOutsideMember(w http.ResponseWriter, r *http.Request) 
 	team.Outside = append(team.Outside, carepath.OutsideMember{Name: r.PostFormValue("name"), Role: r.PostFormValue("role"),
 		Organization: r.PostFormValue("organization"), Phone: r.PostFormValue("phone"), Note: r.PostFormValue("note")})
 	if err := s.CarePlans.SaveCareTeam(r.Context(), id, team); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "careteam:", err, s.handleCarePlan, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan#h-team", http.StatusSeeOther)
@@ -323,7 +335,7 @@ func (s *Server) handleSignCarePlan(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	rev, _ := strconv.Atoi(r.PostFormValue("revision"))
 	if err := s.CarePlans.SignCarePlan(r.Context(), id, rev); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "sign:", err, s.handleCarePlan, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan", http.StatusSeeOther)
@@ -343,11 +355,33 @@ func parseTarget(s string) ([]float64, error) {
 	for _, part := range strings.Split(strings.TrimSpace(s), "/") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
 		if err != nil {
-			return nil, carepath.Errorf(carepath.EINVALID, "A target is a number, or two for a blood pressure (130/80), not %q.", s)
+			return nil, carepath.Invalid("The goal cannot be saved", carepath.FieldError{Field: "target",
+				Message: fmt.Sprintf("a target is a number, or two for a blood pressure (130/80), not %q", s)})
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// planPath is where a problem, goal or intervention (by id) stands in the
+// plan, as the domain names inputs: "problems.1.", "problems.1.goals.0.".
+func planPath(p *carepath.CarePlan, id string) string {
+	for i, pr := range p.Problems {
+		if pr.ID == id {
+			return fmt.Sprintf("problems.%d.", i)
+		}
+		for j, g := range pr.Goals {
+			if g.ID == id {
+				return fmt.Sprintf("problems.%d.goals.%d.", i, j)
+			}
+		}
+		for j, in := range pr.Interventions {
+			if in.ID == id {
+				return fmt.Sprintf("problems.%d.interventions.%d.", i, j)
+			}
+		}
+	}
+	return ""
 }
 
 // planRevisionsData is the plan's history: every revision, and one as it

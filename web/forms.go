@@ -91,6 +91,15 @@ func (s *Server) refill(w http.ResponseWriter, r *http.Request, form string, err
 	page(w, get)
 }
 
+// invalid marks an input whose field of form has a problem, pointing to
+// the problem's text (id): aria-invalid and aria-describedby, or nothing.
+func invalid(f *formState, form, field, id string) template.HTMLAttr {
+	if f.Problem(form, field) == "" {
+		return ""
+	}
+	return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(id) + `"`)
+}
+
 // fieldError writes the problem with field of form beside its input, for
 // the input's aria-describedby (id), or nothing.
 func fieldError(f *formState, form, field, id string) template.HTML {

@@ -48,6 +48,7 @@ func (s *Server) parseTemplates() error {
 		},
 		"goalTarget": careplan.GoalTarget,
 		"fieldError": fieldError,
+		"invalid":    invalid,
 		"worked":     carepath.FormatWorked,
 		"formOf": func(f *formState, form string) *formState {
 			if f.Failed(form) {

@@ -35,10 +35,22 @@ func TestCarePlanPages(t *testing.T) {
 	if resp.Request.URL.Query().Get("saved") != "2" || !strings.Contains(page, "Feel well enough to garden") {
 		t.Fatalf("after adding a goal (%s):\n%s", resp.Request.URL, between(page, "<main", "</main>"))
 	}
-	// A stale form is refused.
-	if _, resp := c.post(base+"/patients/"+p+"/careplan", url.Values{"do": {"goal"}, "revision": {"1"}, "problem": {problem},
-		"description": {"x"}, "measure": {"yes-no"}, "why": {"x"}}); resp.StatusCode != 409 {
-		t.Errorf("a stale form: %d", resp.StatusCode)
+	// A stale form is refused, and comes back: what was typed is kept in
+	// its form, with the plan as it now is and a link to what changed.
+	stale, resp := c.post(base+"/patients/"+p+"/careplan", url.Values{"do": {"goal"}, "revision": {"1"}, "problem": {problem},
+		"description": {"Walk to the mailbox every day"}, "measure": {"yes-no"}, "why": {"She asked for it"}})
+	if resp.StatusCode != 409 || !strings.Contains(stale, `value="Walk to the mailbox every day"`) || !strings.Contains(stale, `value="She asked for it"`) ||
+		!strings.Contains(stale, "/careplan/revisions?a=1&amp;b=2") || !strings.Contains(stale, "Feel well enough to garden") {
+		t.Errorf("a stale form: %d\n%s", resp.StatusCode, between(stale, "<main", "</main>"))
+	}
+	// A target that is no number comes back beside the target, with the
+	// rest of the goal as typed.
+	bad, resp := c.post(base+"/patients/"+p+"/careplan", url.Values{"do": {"goal"}, "revision": {"2"}, "problem": {problem},
+		"description": {"Keep my pressure down"}, "measure": {"bp"}, "target_op": {"<"}, "target": {"130 over 80"}, "why": {"Dr. Lee"}})
+	goalForm := between(bad, `id="gd-`+problem+`"`, "</form>")
+	if resp.StatusCode != 400 || !strings.Contains(goalForm, `value="130 over 80"`) || !strings.Contains(goalForm, `id="gt-`+problem+`-error"`) ||
+		!strings.Contains(goalForm, "a target is a number") || !strings.Contains(bad, `value="Keep my pressure down"`) {
+		t.Errorf("a bad target: %d\n%s", resp.StatusCode, goalForm)
 	}
 	item := between(page, `<tr id="i-`, `"`)
 	page, _ = c.post(base+"/patients/"+p+"/careplan", url.Values{"do": {"status"}, "revision": {"2"}, "item": {item}, "status": {"done"},
