@@ -29,6 +29,27 @@ type Event struct {
 	Result      string // what the rules did, in words
 }
 
+// EncounterEventKey is the key of an event of a stay, "Encounter/e1:discharge",
+// which the tasks the event made carry as theirs: what happened
+// (discharge, admission) or which element of the stay's transition episode
+// a task stands for (medication-reconciliation...).
+func EncounterEventKey(encounterID, event string) string {
+	return "Encounter/" + encounterID + ":" + event
+}
+
+// ParseEncounterEventKey reads an EncounterEventKey back.
+func ParseEncounterEventKey(key string) (encounterID, event string, ok bool) {
+	rest, ok := strings.CutPrefix(key, "Encounter/")
+	if !ok {
+		return "", "", false
+	}
+	i := strings.LastIndexByte(rest, ':')
+	if i <= 0 || i == len(rest)-1 {
+		return "", "", false
+	}
+	return rest[:i], rest[i+1:], true
+}
+
 // EncounterService records encounters that outside systems report.
 type EncounterService interface {
 	// RecordEncounter stores an encounter (an admission, a discharge, an ED

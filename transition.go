@@ -162,7 +162,8 @@ type TransitionFilter struct {
 	Status        string // "" open
 	CareManagerID string // the patient's primary care manager ("" any)
 	PatientID     string
-	Limit         int // at most 500
+	EncounterID   string // the episode of this stay
+	Limit         int    // at most 500
 	Offset        int
 }
 

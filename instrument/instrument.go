@@ -172,38 +172,36 @@ func (in *Instrument) Validate(a Answers) error { return in.check(a, true) }
 func (in *Instrument) ValidatePartial(a Answers) error { return in.check(a, false) }
 
 func (in *Instrument) check(a Answers, complete bool) error {
-	var problems []string
+	var problems []carepath.FieldError
+	problem := func(id, msg string) { problems = append(problems, carepath.FieldError{Field: id, Message: msg}) }
 	for id, codes := range a {
 		item := in.item(id)
 		switch {
 		case item == nil:
-			problems = append(problems, "there is no item "+id)
+			problem(id, "there is no item "+id)
 			continue
 		case len(codes) > 1 && !item.Multiple:
-			problems = append(problems, "item "+id+" takes one answer")
+			problem(id, "item "+id+" takes one answer")
 			continue
 		case item.Value() && len(codes) == 1:
 			if p := item.checkValue(codes[0]); p != "" {
-				problems = append(problems, "item "+id+" "+p)
+				problem(id, "item "+id+" "+p)
 			}
 			continue
 		}
 		for _, c := range codes {
 			if item.option(c) == nil {
-				problems = append(problems, "item "+id+" has no answer "+c)
+				problem(id, "item "+id+" has no answer "+c)
 			}
 		}
 	}
 	for _, item := range in.Items {
 		if complete && !item.Optional && len(a[item.ID]) == 0 {
-			problems = append(problems, "item "+item.ID+" ("+item.Text+") is not answered")
+			problem(item.ID, "item "+item.ID+" ("+item.Text+") is not answered")
 		}
 	}
-	if len(problems) > 0 {
-		slices.Sort(problems)
-		return carepath.Errorf(carepath.EINVALID, "The %s answers are not complete: %s.", in.Name, strings.Join(problems, "; "))
-	}
-	return nil
+	slices.SortFunc(problems, func(x, y carepath.FieldError) int { return strings.Compare(x.Message, y.Message) })
+	return carepath.Invalid(fmt.Sprintf("The %s answers are not complete", in.Name), problems...)
 }
 
 // Score validates and scores answers.

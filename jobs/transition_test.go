@@ -273,5 +273,51 @@ func TestTransitionContactFromWorklist(t *testing.T) {
 			ep.Contact.ByName != "Casey Morgan" {
 			t.Errorf("the episode after the task's calls: attempts %+v, contact %+v", ep.Attempts, ep.Contact)
 		}
+
+		// The reconciliation's task stands for the episode's element: "Done"
+		// on it, which closed the task while the episode said "0 of 6
+		// decided", is refused; it closes when the episode records it.
+		medrec := f.tasks(t, rules.KindMedRec)[0]
+		_, err = f.db.UpdateTask(cm, medrec.ID, carepath.TaskChange{Status: &done, Outcome: carepath.OutcomeDone, Version: medrec.Version})
+		if carepath.ErrorCode(err) != carepath.EINVALID || !strings.Contains(carepath.ErrorMessage(err), "record it on the episode") {
+			t.Errorf("completing the reconciliation's task: %v", err)
+		}
+		_, err = f.db.UpdateTask(cm, medrec.ID, carepath.TaskChange{Attempt: carepath.OutcomeReached, Version: medrec.Version})
+		if carepath.ErrorCode(err) != carepath.EINVALID {
+			t.Errorf("a call attempt on the reconciliation's task: %v", err)
+		}
+		ep = f.transitions(t, "")[0]
+		var decisions []carepath.MedDecision
+		for i := range ep.MedRec.Lines {
+			decisions = append(decisions, carepath.MedDecision{Line: i, Decision: carepath.MedContinue})
+		}
+		_, err = f.db.UpdateTransition(cm, ep.ID, carepath.TransitionChange{Version: ep.Version, Decisions: decisions, Complete: true})
+		must(t, err)
+		if got, _ := f.db.FindTaskByID(cm, medrec.ID); got.Status != carepath.TaskCompleted {
+			t.Errorf("the reconciliation's task after the episode recorded it: %s", got.Status)
+		}
+	})
+}
+
+// TestStatTaskClosesWithANote: a stat task (a PHQ-9 safety answer's, say)
+// is not closed by one key: completing or cancelling it needs a note.
+func TestStatTaskClosesWithANote(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
+		task := &carepath.Task{PatientID: "p1", Kind: rules.KindSafety, Title: "Safety evaluation now", Priority: carepath.PriorityStat,
+			OwnerID: f.cm.ID, Due: f.clock.now()}
+		_, err := f.db.CreateTask(cm, task)
+		must(t, err)
+		done := carepath.TaskCompleted
+		_, err = f.db.UpdateTask(cm, task.ID, carepath.TaskChange{Status: &done, Outcome: carepath.OutcomeReached, Version: task.Version})
+		if carepath.ErrorCode(err) != carepath.EINVALID || carepath.ErrorFields(err)[0].Field != "note" {
+			t.Errorf("a stat task closed without a note: %v", err)
+		}
+		got, err := f.db.UpdateTask(cm, task.ID, carepath.TaskChange{Status: &done, Outcome: carepath.OutcomeReached, Version: task.Version,
+			Note: "Spoke with her; safety plan reviewed, crisis line given"})
+		if err != nil || got.Status != carepath.TaskCompleted {
+			t.Errorf("a stat task closed with a note: %+v %v", got, err)
+		}
 	})
 }

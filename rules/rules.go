@@ -153,7 +153,7 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 	t = carepath.Task{PatientID: d.PatientID, Kind: KindPostDischarge, Title: "Post-discharge contact",
 		Priority: carepath.PriorityUrgent, Program: "TCM", Due: cal.BusinessDaysAfter(d.Discharged, 2),
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: PostDischargeContact.ID, RuleVersion: PostDischargeContact.Version,
-			EventKey: "Encounter/" + d.EncounterID + ":discharge", Reason: reason, Facts: d.Facts()}}
+			EventKey: carepath.EncounterEventKey(d.EncounterID, "discharge"), Reason: reason, Facts: d.Facts()}}
 	if d.CareManagerID != "" {
 		t.OwnerID = d.CareManagerID
 	} else {

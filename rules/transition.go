@@ -132,7 +132,7 @@ func PlanTransition(d Discharge, lace *carepath.RiskScore, cal *calendar.Calenda
 		facts["band"], facts["lace"] = band.Band, bandWhy
 		t := carepath.Task{PatientID: d.PatientID, Kind: kind, Title: title, Priority: priority, Program: "TCM", Due: due,
 			Origin: carepath.TaskOrigin{By: "rule", RuleID: TransitionProtocol.ID, RuleVersion: TransitionProtocol.Version,
-				EventKey: "Encounter/" + d.EncounterID + ":" + key, Reason: reason, Facts: facts}}
+				EventKey: carepath.EncounterEventKey(d.EncounterID, key), Reason: reason, Facts: facts}}
 		if d.CareManagerID != "" {
 			t.OwnerID = d.CareManagerID
 		} else {

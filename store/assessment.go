@@ -41,7 +41,7 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 		switch as.AnsweredBy {
 		case carepath.AnsweredByPatient, carepath.AnsweredByCaregiver, carepath.AnsweredByStaff:
 		default:
-			return carepath.Errorf(carepath.EINVALID, "Say who answered: patient, caregiver or staff.")
+			return carepath.Invalid("The assessment cannot be recorded", carepath.FieldError{Field: "answered_by", Message: "say who answered: patient, caregiver or staff"})
 		}
 		as.SubmissionKey = strings.TrimSpace(as.SubmissionKey)
 		if as.SubmissionKey == "" {

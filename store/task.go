@@ -395,6 +395,29 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 	return t, nil
 }
 
+// fitsTask refuses a person's change that does not fit the task's kind
+// (rules.ActionsFor): a task that stands for an episode element is
+// completed by recording the element on the episode, never from the task,
+// where it would say done while the episode does not; it takes no call
+// attempts; and a stat or safety task closes only with a note of what was
+// done.
+func fitsTask(t *carepath.Task, c carepath.TaskChange) error {
+	acts := rules.ActionsFor(t.Kind, t.Priority)
+	closing := c.Status != nil && (*c.Status == carepath.TaskCompleted || *c.Status == carepath.TaskCancelled)
+	switch {
+	case acts.Element != "" && c.Status != nil && *c.Status == carepath.TaskCompleted:
+		return carepath.Invalid("This task cannot be completed here", carepath.FieldError{Field: "status",
+			Message: "it is done when its episode records the " + acts.Element + ": record it on the episode, and the task closes with it"})
+	case acts.Element != "" && c.Attempt != "":
+		return carepath.Invalid("This task takes no call attempts", carepath.FieldError{Field: "attempt",
+			Message: "it stands for the episode's " + acts.Element + ", which is recorded on the episode"})
+	case acts.NoteToClose && closing && strings.TrimSpace(c.Note) == "":
+		return carepath.Invalid("This task closes with a note", carepath.FieldError{Field: "note",
+			Message: "say what was done: a stat or safety task is not closed by one key"})
+	}
+	return nil
+}
+
 // errNoVersion refuses a change to a versioned object (a task, an
 // episode) sent without the version it was made on: written anyway, it
 // could undo a change its author never saw.
@@ -433,6 +456,11 @@ func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c car
 	}
 	if !t.Status.Open() {
 		return nil, none, carepath.Errorf(carepath.EINVALID, "This task is %s; it cannot change any more.", t.Status)
+	}
+	if versioned {
+		if err := fitsTask(t, c); err != nil {
+			return nil, none, err
+		}
 	}
 	version := t.Version
 	events, err := applyTaskChange(ctx, tx, a, t, c)

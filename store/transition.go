@@ -478,12 +478,12 @@ var transitionKinds = []string{rules.KindPostDischarge, rules.KindMedRec, rules.
 // transitionTaskKeys are the (rule, event key) of each kind of task an
 // episode's stay made.
 func transitionTaskKeys(encounterID string) map[string][2]string {
-	key := "Encounter/" + encounterID + ":"
+	key := func(event string) string { return carepath.EncounterEventKey(encounterID, event) }
 	return map[string][2]string{
-		rules.KindPostDischarge: {rules.PostDischargeContact.ID, key + "discharge"},
-		rules.KindFollowUpVisit: {rules.TransitionProtocol.ID, key + "follow-up-visit"},
-		rules.KindMedRec:        {rules.TransitionProtocol.ID, key + "medication-reconciliation"},
-		rules.KindPeriodEnd:     {rules.TransitionProtocol.ID, key + "tcm-period-end"},
+		rules.KindPostDischarge: {rules.PostDischargeContact.ID, key("discharge")},
+		rules.KindFollowUpVisit: {rules.TransitionProtocol.ID, key("follow-up-visit")},
+		rules.KindMedRec:        {rules.TransitionProtocol.ID, key("medication-reconciliation")},
+		rules.KindPeriodEnd:     {rules.TransitionProtocol.ID, key("tcm-period-end")},
 	}
 }
 
@@ -550,6 +550,9 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 	where, args := "t.status = ?", []any{status}
 	if f.PatientID != "" {
 		where, args = where+" AND t.patient_id = ?", append(args, f.PatientID)
+	}
+	if f.EncounterID != "" {
+		where, args = where+" AND t.encounter_id = ?", append(args, f.EncounterID)
 	}
 	if f.CareManagerID != "" {
 		where += ` AND EXISTS (SELECT 1 FROM care_team_member c WHERE c.org_id = t.org_id AND c.patient_id = t.patient_id
@@ -677,8 +680,8 @@ func findTransition(ctx context.Context, db querier, org, id string) (*carepath.
 // another attempt, or a completion with another outcome, an attempt.
 // Nothing when the episode is closed or has its contact already.
 func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) error {
-	encounter, ok := strings.CutSuffix(strings.TrimPrefix(t.Origin.EventKey, "Encounter/"), ":discharge")
-	if !ok {
+	encounter, event, ok := carepath.ParseEncounterEventKey(t.Origin.EventKey)
+	if !ok || event != "discharge" {
 		return nil
 	}
 	ts, err := transitionsWhere(ctx, tx, a.OrgID, "t.encounter_id = ? AND t.status = ?", encounter, carepath.TransitionOpen)

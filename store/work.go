@@ -43,7 +43,7 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
-	return carepath.Event{OrgID: org, Key: "Encounter/" + e.ID + ":discharge", Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
+	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, "discharge"), Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
 		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "end": e.PeriodEnd,
 			"facility": e.ServiceProviderName, "disposition": e.DischargeDisposition.Code, "disposition_display": e.DischargeDisposition.Display}}, true
 }
@@ -60,7 +60,7 @@ func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
-	return carepath.Event{OrgID: org, Key: "Encounter/" + e.ID + ":admission", Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
+	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, "admission"), Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
 		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "facility": e.ServiceProviderName}}, true
 }
 

@@ -29,7 +29,10 @@ type assessmentsData struct {
 	Draft   *carepath.Assessment
 	Prefill map[string]map[string]bool
 	Values  map[string]string // typed-in answers to start from
-	Saved   string            // the instrument just saved for later
+	// Typed is who answered and in what language, as typed in a form
+	// that came back refused (else the draft's).
+	Typed *carepath.Assessment
+	Saved string // the instrument just saved for later
 }
 
 // assessmentView is a recorded assessment with its items' words.
@@ -85,7 +88,18 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 		var key [12]byte
 		rand.Read(key[:])
 		d.Form, d.SubmissionKey = in, hex.EncodeToString(key[:])
-		if amends := r.URL.Query().Get("amends"); amends != "" {
+		if f := formStateFrom(r.Context()); f.Failed("assessment") {
+			// The answers as typed, refused: the same submission, again.
+			answers := map[string][]string{}
+			for _, it := range in.Items {
+				if v := f.Values[it.ID]; len(v) > 0 {
+					answers[it.ID] = v
+				}
+			}
+			d.Prefill, d.Values = prefill(in, answers)
+			d.SubmissionKey, d.Amends = f.Values.Get("submission_key"), f.Values.Get("amends")
+			d.Typed = &carepath.Assessment{AnsweredBy: f.Values.Get("answered_by"), Language: f.Values.Get("language")}
+		} else if amends := r.URL.Query().Get("amends"); amends != "" {
 			a, err := s.Assessments.FindAssessment(r.Context(), id, amends)
 			if err == nil && a.Instrument != in.ID {
 				err = carepath.Errorf(carepath.ENOTFOUND, "The assessment to amend is not a %s.", in.Name)
@@ -97,7 +111,7 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 			d.Amends = a.ID
 			d.Prefill, d.Values = prefill(in, a.Answers)
 		} else if draft, err := s.Assessments.FindAssessmentDraft(r.Context(), id, in.ID); err == nil {
-			d.Draft = draft
+			d.Draft, d.Typed = draft, draft
 			d.Prefill, d.Values = prefill(in, draft.Answers)
 		} else if carepath.ErrorCode(err) != carepath.ENOTFOUND {
 			s.renderError(w, r, err)
@@ -137,16 +151,24 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 	}
 	a := &carepath.Assessment{PatientID: id, Instrument: r.PostFormValue("instrument"), AnsweredBy: r.PostFormValue("answered_by"), Language: r.PostFormValue("language"),
 		SubmissionKey: r.PostFormValue("submission_key"), Answers: answers, AmendsID: r.PostFormValue("amends")}
+	// A refused form comes back on the instrument's page, as typed.
+	fail := func(err error) {
+		q := url.Values{"take": {a.Instrument}}
+		if a.AmendsID != "" {
+			q.Set("amends", a.AmendsID)
+		}
+		s.refillAt(w, r, "assessment", err, s.handleAssessments, "", q)
+	}
 	if r.PostFormValue("draft") != "" {
 		if err := s.Assessments.SaveAssessmentDraft(r.Context(), a); err != nil {
-			s.renderError(w, r, err)
+			fail(err)
 			return
 		}
 		http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?saved="+url.QueryEscape(a.Instrument), http.StatusSeeOther)
 		return
 	}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
-		s.renderError(w, r, err)
+		fail(err)
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments?just="+url.QueryEscape(a.ID)+"#a-"+url.QueryEscape(a.ID), http.StatusSeeOther)
@@ -157,7 +179,7 @@ func (s *Server) handleRecordAssessment(w http.ResponseWriter, r *http.Request) 
 func (s *Server) handleDecideConcern(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := s.Assessments.DecideHealthConcern(r.Context(), id, r.PathValue("cid"), r.PostFormValue("status"), r.PostFormValue("note")); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "concern:"+r.PathValue("cid"), err, s.handleAssessments, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/assessments#concerns", http.StatusSeeOther)

@@ -70,6 +70,12 @@ func formStateFrom(ctx context.Context) *formState {
 // ("problems.1.goals.2.") are the form's own inputs, named without it.
 // Anything else is the error page.
 func (s *Server) refill(w http.ResponseWriter, r *http.Request, form string, err error, page http.HandlerFunc, prefix string) {
+	s.refillAt(w, r, form, err, page, prefix, nil)
+}
+
+// refillAt is refill for a page that shows the form only when asked by
+// its query (an assessment's ?take=).
+func (s *Server) refillAt(w http.ResponseWriter, r *http.Request, form string, err error, page http.HandlerFunc, prefix string, query url.Values) {
 	code := carepath.ErrorCode(err)
 	if code != carepath.EINVALID && code != carepath.ECONFLICT {
 		s.renderError(w, r, err)
@@ -87,7 +93,7 @@ func (s *Server) refill(w http.ResponseWriter, r *http.Request, form string, err
 	}
 	get := r.Clone(context.WithValue(r.Context(), formStateKey{}, f))
 	get.Method = http.MethodGet
-	get.URL.RawQuery = ""
+	get.URL.RawQuery = query.Encode()
 	page(w, get)
 }
 

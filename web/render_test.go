@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // so that a template that only fails at run time (on an error path, say)
 // fails here.
 func TestRenderEveryPage(t *testing.T) {
-	s := &Server{}
+	s := &Server{Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
 	v := &viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
 		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
 	signedIn := func() *http.Request {
@@ -277,3 +278,8 @@ func TestTransitionRowVisitDeadline(t *testing.T) {
 		}
 	}
 }
+
+// testWriter writes a server's log to the test's.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }

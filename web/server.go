@@ -186,6 +186,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
 	mux.HandleFunc("GET /tasks/{id}", s.requireUser(s.handleTask))
 	mux.HandleFunc("POST /tasks/{id}", s.requireUser(s.handleChangeTask))
+	mux.HandleFunc("GET /tasks/{id}/episode", s.requireUser(s.handleTaskEpisode))
 	mux.HandleFunc("GET /admin/users", s.requireUser(s.handleUsers))
 	mux.HandleFunc("POST /admin/users", s.requireUser(s.handleAddUser))
 	mux.HandleFunc("POST /admin/users/{id}/reset-password", s.requireUser(s.handleResetPassword))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,16 +22,16 @@ type taskRow struct {
 	Loc      *time.Location
 	CanClaim bool // unowned, in the viewer's role's queue
 	Mine     bool
-	Outcomes []string
-	Next     string // where a form without htmx returns to
-	Done     string // what was just done, for a row replaced by htmx
+	rules.TaskActions
+	Next string // where a form without htmx returns to
+	Done string // what was just done, for a row replaced by htmx
 	// Staff the task can be reassigned to (the task page only).
 	Staff []carepath.CaseloadCount
 }
 
 func (s *Server) taskRow(v *viewer, t *carepath.Task, next string) taskRow {
 	return taskRow{Task: t, Now: time.Now().In(v.Loc), Loc: v.Loc, Mine: t.OwnerID == v.User.ID,
-		CanClaim: t.OwnerID == "" && t.Queue == v.User.Role, Outcomes: carepath.TaskOutcomes, Next: next}
+		CanClaim: t.OwnerID == "" && t.Queue == v.User.Role, TaskActions: rules.ActionsFor(t.Kind, t.Priority), Next: next}
 }
 
 // DueLabel says when the task is due, plainly and relative to now:
@@ -307,6 +308,33 @@ func (s *Server) handleChangeTask(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// handleTaskEpisode goes from a task that stands for an episode element
+// to the episode, where the element is recorded.
+func (s *Server) handleTaskEpisode(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Tasks.FindTaskByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	stay, _, ok := carepath.ParseEncounterEventKey(t.Origin.EventKey)
+	if !ok {
+		s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "This task belongs to no transition of care."))
+		return
+	}
+	for _, status := range []string{carepath.TransitionOpen, carepath.TransitionClosed} {
+		eps, _, err := s.Transitions.FindTransitions(r.Context(), carepath.TransitionFilter{Status: status, EncounterID: stay, PatientID: t.PatientID, Limit: 1})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if len(eps) > 0 {
+			http.Redirect(w, r, "/transitions/"+url.PathEscape(eps[0].ID), http.StatusSeeOther)
+			return
+		}
+	}
+	s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "The transition of care of this task's stay is not found."))
+}
+
 // taskRefused answers a refused change: for htmx a short message the row
 // shows (htmx swaps error responses only when told to; the row's form
 // targets the message), otherwise the error page.
@@ -317,7 +345,8 @@ func (s *Server) taskRefused(w http.ResponseWriter, r *http.Request, err error) 
 		s.renderFragment(w, r, "work.html", "taskmessage", carepath.ErrorMessage(err))
 		return
 	}
-	s.renderError(w, r, err)
+	// Without htmx: the task's page, with the refusal and what was typed.
+	s.refill(w, r, "task", err, s.handleTask, "")
 }
 
 // renderFragment writes one named template of a page (an htmx swap).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/rules"
 )
 
 // openEpisode reports a discharge of a living patient of cm's with at
@@ -78,6 +79,17 @@ func TestMedRecFormComesBack(t *testing.T) {
 	base := m.Server.URL()
 	_, id := openEpisode(t, m, "cm@demo.carepath.example", "medrec-stay")
 	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	// Its task on the worklist offers no "Done": it leads to the episode,
+	// where the reconciliation is recorded (and the task closes with it).
+	work, _ := cm.get(base + "/work?kind=" + rules.KindMedRec)
+	row := between(work, `<tr class="task`, "</tr>")
+	taskID := between(row, `href="/tasks/`, `"`)
+	if !strings.Contains(row, "Record the medication reconciliation") || strings.Contains(row, `value="complete"`) || strings.Contains(row, "reached patient") {
+		t.Errorf("the reconciliation's task row:\n%s", row)
+	}
+	if _, resp := cm.get(base + "/tasks/" + taskID + "/episode"); resp.Request.URL.Path != "/transitions/"+id {
+		t.Errorf("from the task to the episode: at %s", resp.Request.URL)
+	}
 	page, _ := cm.get(base + "/transitions/" + id)
 	form := between(page, `id="medrec-form"`, "</form>")
 	lines := strings.Count(form, `name="decision`)
@@ -168,5 +180,45 @@ func TestTimeEntryFormComesBack(t *testing.T) {
 	want := fmt.Sprintf("from %s to %s", first.In(loc).Format("Mon 2 Jan 15:04"), first.Add(20*time.Minute).In(loc).Format("15:04"))
 	if resp.StatusCode != 409 || !strings.Contains(body, want) || strings.Contains(body, "UTC") || !strings.Contains(body, `id="time-start-error"`) {
 		t.Errorf("an overlap: %d; want %q in %s", resp.StatusCode, want, between(body, `id="time-form"`, "</form>"))
+	}
+}
+
+// TestAssessmentFormComesBack: a PHQ-9 sent with an item unanswered (the
+// browser's own check passed by, as a script or an old browser does) comes
+// back with every answer given, who answered and the language, and the
+// problem beside the item.
+func TestAssessmentFormComesBack(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	_, sys := demoOrg(t, m)
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	page, _ := cm.get(base + "/patients/" + ps[0].ID + "/assessments?take=phq-9")
+	key := between(page, `name="submission_key" value="`, `"`)
+	items := regexp.MustCompile(`<fieldset class="item" id="item-([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(items) != 9 || key == "" {
+		t.Fatalf("the PHQ-9 form: %d items", len(items))
+	}
+	form := url.Values{"instrument": {"phq-9"}, "submission_key": {key}, "answered_by": {"caregiver"}, "language": {"es"}}
+	for _, it := range items[:8] {
+		form.Set(it[1], "LA6569-3") // several days
+	}
+	body, resp := cm.post(base+"/patients/"+ps[0].ID+"/assessments", form)
+	last := items[8][1]
+	if resp.StatusCode != 400 || !strings.Contains(body, `id="item-`+last+`-error"`) || !strings.Contains(body, "is not answered") {
+		t.Fatalf("an incomplete PHQ-9: %d\n%s", resp.StatusCode, between(body, "<main", "</main>"))
+	}
+	if n := strings.Count(body, `value="LA6569-3" required checked`) + strings.Count(body, `value="LA6569-3" checked`); n != 8 {
+		t.Errorf("%d of the 8 answers given came back checked", n)
+	}
+	if !strings.Contains(body, `<option value="caregiver" selected>`) || !strings.Contains(body, `<option value="es" selected>`) || !strings.Contains(body, `value="`+key+`"`) {
+		t.Errorf("who answered, the language or the submission came back lost")
+	}
+	form.Set(last, "LA6568-5")
+	if _, resp := cm.post(base+"/patients/"+ps[0].ID+"/assessments", form); resp.StatusCode != 200 || resp.Request.URL.Query().Get("just") == "" {
+		t.Errorf("the completed PHQ-9: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 }
