@@ -14,29 +14,47 @@ var earliestTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 // futureYears is how far ahead a due date or a schedule may be.
 const futureYears = 10
 
-// CheckTime returns EINVALID, naming what (e.g. "the due time"), when t is
-// outside the span Carepath records, as of now.
-func CheckTime(what string, t, now time.Time) error {
-	if t.Before(earliestTime) {
-		return Errorf(EINVALID, "%s (%s) is before 1900.", capitalize(what), t.UTC().Format(time.DateOnly))
+// TimeProblem says what is wrong with t as what (e.g. "the due time"), as
+// of now: "" when it lies in the span Carepath records, else "the due
+// time (9999-12-31) is more than 10 years ahead".
+func TimeProblem(what string, t, now time.Time) string {
+	switch {
+	case t.Before(earliestTime):
+		return what + " (" + t.UTC().Format(time.DateOnly) + ") is before 1900"
+	case t.After(now.AddDate(futureYears, 0, 0)):
+		return what + " (" + t.UTC().Format(time.DateOnly) + ") is more than 10 years ahead"
 	}
-	if t.After(now.AddDate(futureYears, 0, 0)) {
-		return Errorf(EINVALID, "%s (%s) is more than %d years ahead.", capitalize(what), t.UTC().Format(time.DateOnly), futureYears)
-	}
-	return nil
+	return ""
 }
 
-// CheckPastTime is CheckTime for what has happened (a stay, a reading): t
-// may not be more than a day ahead of now (a day of slack for clocks and
-// time zones).
-func CheckPastTime(what string, t, now time.Time) error {
-	if err := CheckTime(what, t, now); err != nil {
-		return err
+// PastTimeProblem is TimeProblem for what has happened (a stay, a
+// reading): t may not be more than a day ahead of now (a day of slack for
+// clocks and time zones).
+func PastTimeProblem(what string, t, now time.Time) string {
+	if p := TimeProblem(what, t, now); p != "" {
+		return p
 	}
 	if t.After(now.Add(24 * time.Hour)) {
-		return Errorf(EINVALID, "%s (%s) is in the future.", capitalize(what), t.UTC().Format(time.RFC3339))
+		return what + " (" + t.UTC().Format(time.RFC3339) + ") is in the future"
 	}
-	return nil
+	return ""
+}
+
+// CheckTime returns EINVALID when TimeProblem finds one, naming what.
+func CheckTime(what string, t, now time.Time) error {
+	return checked(TimeProblem(what, t, now))
+}
+
+// CheckPastTime returns EINVALID when PastTimeProblem finds one.
+func CheckPastTime(what string, t, now time.Time) error {
+	return checked(PastTimeProblem(what, t, now))
+}
+
+func checked(problem string) error {
+	if problem == "" {
+		return nil
+	}
+	return Errorf(EINVALID, "%s.", capitalize(problem))
 }
 
 func capitalize(s string) string {

@@ -130,8 +130,8 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 	}
 	if d, err := time.Parse(time.DateOnly, e.Start); err != nil {
 		problems = append(problems, carepath.FieldError{Field: "start", Message: "a start day (YYYY-MM-DD)"})
-	} else if err := carepath.CheckTime("the enrollment's start", d, db.Now()); err != nil {
-		problems = append(problems, carepath.FieldError{Field: "start", Message: strings.TrimSuffix(carepath.ErrorMessage(err), ".")})
+	} else if p := carepath.TimeProblem("the enrollment's start", d, db.Now()); p != "" {
+		problems = append(problems, carepath.FieldError{Field: "start", Message: p})
 	}
 	if e.PractitionerID == "" {
 		problems = append(problems, carepath.FieldError{Field: "practitioner", Message: "the billing practitioner"})
@@ -237,8 +237,8 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 	}
 	if c.Given.After(now.Add(5 * time.Minute)) {
 		problems = append(problems, carepath.FieldError{Field: "given", Message: "a time that is not in the future"})
-	} else if err := carepath.CheckTime("the consent's time", c.Given, now); err != nil {
-		problems = append(problems, carepath.FieldError{Field: "given", Message: strings.TrimSuffix(carepath.ErrorMessage(err), ".")})
+	} else if p := carepath.TimeProblem("the consent's time", c.Given, now); p != "" {
+		problems = append(problems, carepath.FieldError{Field: "given", Message: p})
 	}
 	if err := carepath.Invalid("A consent needs", problems...); err != nil {
 		return err
@@ -497,8 +497,8 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 		// Time is logged once it has been worked.
 		problem("start", "the time ends at %s, in the future: log it once it is worked", e.End().In(loc).Format("Mon 2 Jan 15:04"))
 	default:
-		if err := carepath.CheckPastTime("the start", e.Start, now); err != nil {
-			problem("start", "%s", strings.TrimSuffix(carepath.ErrorMessage(err), "."))
+		if p := carepath.PastTimeProblem("the start", e.Start, now); p != "" {
+			problem("start", "%s", p)
 		}
 	}
 	if err := carepath.Invalid("This time cannot be recorded", problems...); err != nil {

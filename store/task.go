@@ -226,43 +226,41 @@ func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Ta
 }
 
 func validateNewTask(t *carepath.Task, now time.Time) error {
-	var problems []string
+	var problems []carepath.FieldError
+	problem := func(field, msg string) { problems = append(problems, carepath.FieldError{Field: field, Message: msg}) }
 	t.Kind, t.Title = strings.TrimSpace(t.Kind), strings.TrimSpace(t.Title)
 	if t.Kind == "" {
-		problems = append(problems, "a kind")
+		problem("kind", "a kind")
 	}
 	if t.Title == "" {
-		problems = append(problems, "a title")
+		problem("title", "a title")
 	}
 	if t.Due.IsZero() {
-		problems = append(problems, "a due time")
-	} else if err := carepath.CheckTime("the due time", t.Due, now); err != nil {
-		return err
+		problem("due", "a due time")
+	} else if p := carepath.TimeProblem("the due time", t.Due, now); p != "" {
+		problem("due", p)
 	}
 	if t.Priority == "" {
 		t.Priority = carepath.PriorityRoutine
 	}
 	if t.Priority.Rank() == 0 {
-		problems = append(problems, "a priority of routine, urgent, asap or stat")
+		problem("priority", "a priority of routine, urgent, asap or stat")
 	}
 	if t.OwnerID == "" && t.Queue == "" {
-		problems = append(problems, "an owner or a queue")
+		problem("owner", "an owner or a queue")
 	}
 	if t.Queue != "" {
 		if _, err := carepath.ParseRole(string(t.Queue)); err != nil {
-			problems = append(problems, "a queue that is a role")
+			problem("queue", "a queue that is a role")
 		}
 	}
 	if t.Status != "" && !t.Status.Open() {
-		problems = append(problems, "an open status")
+		problem("status", "an open status")
 	}
 	if t.Origin.By == "rule" && (t.Origin.RuleID == "" || t.Origin.EventKey == "" || t.Origin.Reason == "") {
-		problems = append(problems, "for a rule's task: the rule, the event and the reason")
+		problem("origin", "for a rule's task: the rule, the event and the reason")
 	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "A task needs %s.", strings.Join(problems, ", "))
-	}
-	return nil
+	return carepath.Invalid("A task needs", problems...)
 }
 
 // mustExist answers ENOTFOUND with msg when the query finds no row.

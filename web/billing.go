@@ -100,7 +100,7 @@ func (s *Server) handleChangeBilling(w http.ResponseWriter, r *http.Request) {
 		err = carepath.Errorf(carepath.EINVALID, "Unknown change.")
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, r.PostFormValue("do"), err, s.handleBilling, "")
 		return
 	}
 	http.Redirect(w, r, "/billing?month="+month+"&saved="+r.PostFormValue("do"), http.StatusSeeOther)

@@ -204,7 +204,7 @@ func (s *Server) handleCopyGiven(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	rev, _ := strconv.Atoi(r.PostFormValue("revision"))
 	if err := s.CarePlans.RecordCopyGiven(r.Context(), id, rev, r.PostFormValue("how"), r.PostFormValue("language")); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "copy", err, s.handlePatientCopy, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan#h-copy", http.StatusSeeOther)

@@ -290,7 +290,7 @@ func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	day, err := time.ParseInLocation(time.DateOnly, r.PostFormValue("due"), v.Loc)
 	if err != nil {
-		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "Give the day the task is due by (YYYY-MM-DD)."))
+		s.refill(w, r, "task", carepath.Invalid("A task needs", carepath.FieldError{Field: "due", Message: "the day it is due by"}), s.handleChart, "")
 		return
 	}
 	t := &carepath.Task{PatientID: id, Kind: "general", Title: r.PostFormValue("title"), Due: calendar.EndOfDay(day),
@@ -301,7 +301,7 @@ func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
 		t.Queue = carepath.Role(who)
 	}
 	if _, err := s.Tasks.CreateTask(r.Context(), t); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "task", err, s.handleChart, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
@@ -312,7 +312,7 @@ func (s *Server) handleAddPatientTask(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleScheduleStatus(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := s.Schedules.SetScheduleStatus(r.Context(), r.PathValue("sid"), r.PostFormValue("status")); err != nil {
-		s.renderError(w, r, err)
+		s.refill(w, r, "schedule:"+r.PathValue("sid"), err, s.handleChart, "")
 		return
 	}
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"#h-tasks", http.StatusSeeOther)
