@@ -76,14 +76,25 @@ type AuditEvent struct {
 	Detail    string // e.g. the search terms, counts, a reason
 	PrevHash  string
 	Hash      string
+
+	// PatientName is filled in by reads: the patient's name, as the
+	// record is read (not part of the record or its hash).
+	PatientName string
 }
 
 // AuditFilter selects audit records of one organization.
 type AuditFilter struct {
 	OrgID     string // the system actor only; users see their own organization's
 	PatientID string
-	ActorID   string
-	AfterSeq  int64 // records after this one (paging)
+	// PatientName: records about patients whose name starts so ("rivera",
+	// "Rivera, An").
+	PatientName string
+	ActorID     string
+	// Newest lists the latest first, paged by BeforeSeq; else oldest
+	// first, paged by AfterSeq.
+	Newest    bool
+	AfterSeq  int64 // records after this one
+	BeforeSeq int64 // records before this one (with Newest)
 	Limit     int   // at most this many; 0 means 100
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -274,19 +275,42 @@ func (db *DB) FindAuditEvents(ctx context.Context, f carepath.AuditFilter) ([]*c
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	where, args := "org_id = ? AND seq > ?", []any{org, f.AfterSeq}
+	where, args := "a.org_id = ? AND a.seq > ?", []any{org, f.AfterSeq}
+	order := " ORDER BY a.seq"
+	if f.Newest {
+		order = " ORDER BY a.seq DESC"
+		if f.BeforeSeq > 0 {
+			where, args = where+" AND a.seq < ?", append(args, f.BeforeSeq)
+		}
+	}
 	if f.PatientID != "" {
-		where, args = where+" AND patient_id = ?", append(args, f.PatientID)
+		where, args = where+" AND a.patient_id = ?", append(args, f.PatientID)
+	}
+	if name := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(f.PatientName, ",", " "))), " "); name != "" {
+		// The name as the panel searches it: a prefix of "family given".
+		where += " AND a.patient_id IN (SELECT id FROM patient WHERE org_id = ? AND name_key >= ? AND name_key < ?)"
+		args = append(args, org, name, name+"\uffff")
 	}
 	if f.ActorID != "" {
-		where, args = where+" AND actor_id = ?", append(args, f.ActorID)
+		where, args = where+" AND a.actor_id = ?", append(args, f.ActorID)
 	}
-	rows, err := db.query(ctx, "SELECT "+auditColumns+" FROM audit_event WHERE "+where+" ORDER BY seq LIMIT ?", append(args, f.Limit)...)
-	out, err := collect(rows, err, scanAuditEvent)
+	rows, err := db.query(ctx, "SELECT "+prefixed("a.", auditColumns)+", COALESCE(p.family || ', ' || p.given, '') FROM audit_event a"+
+		" LEFT JOIN patient p ON p.org_id = a.org_id AND p.id = a.patient_id AND a.patient_id <> '' WHERE "+where+order+" LIMIT ?", append(args, f.Limit)...)
+	out, err := collect(rows, err, func(scan func(...any) error) (*carepath.AuditEvent, error) {
+		var name string
+		e, err := scanAuditEvent(func(dest ...any) error { return scan(append(dest, &name)...) })
+		if e != nil {
+			e.PatientName = strings.TrimSuffix(name, ", ")
+		}
+		return e, err
+	})
 	if err != nil {
 		return nil, err
 	}
 	detail := fmt.Sprintf("%d records", len(out))
+	if f.PatientName != "" {
+		detail += fmt.Sprintf(" of patients named %q", f.PatientName)
+	}
 	if err := db.RecordAudit(ctx, carepath.AuditEvent{OrgID: org, Action: carepath.AuditTrailRead,
 		PatientID: f.PatientID, Object: "audit_event", Detail: detail}); err != nil {
 		return nil, err

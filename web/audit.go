@@ -4,12 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"carepath"
 )
 
 type auditPageData struct {
-	PatientID string
+	Patient   string // as typed: an id, or the start of a name
 	UserEmail string
 	Events    []*carepath.AuditEvent
 	NextURL   string
@@ -18,14 +19,27 @@ type auditPageData struct {
 
 const auditPerPage = 100
 
-// handleAudit is the auditor's page: the trail oldest first, filtered by
-// patient or user, and whether the chain is whole. Auditors and
-// administrators only (the service refuses others, as not found).
+// handleAudit is the auditor's page: the trail newest first, with the
+// patients' names, filtered by patient (their id, or the start of their
+// name, as the panel finds them) or user, and whether the chain is whole.
+// Auditors and administrators only (the service refuses others, as not
+// found).
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := auditPageData{PatientID: q.Get("patient"), UserEmail: q.Get("user")}
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	f := carepath.AuditFilter{PatientID: d.PatientID, AfterSeq: after, Limit: auditPerPage}
+	d := auditPageData{Patient: strings.TrimSpace(q.Get("patient")), UserEmail: q.Get("user")}
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	f := carepath.AuditFilter{Newest: true, BeforeSeq: before, Limit: auditPerPage}
+	if d.Patient != "" {
+		// An id is a patient's id; anything else, a name.
+		if _, err := s.Patients.FindPatientByID(r.Context(), d.Patient); err == nil {
+			f.PatientID = d.Patient
+		} else if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+			f.PatientName = d.Patient
+		} else {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	if d.UserEmail != "" {
 		u, err := s.Users.FindUserByEmail(r.Context(), d.UserEmail)
 		if err != nil {
@@ -39,7 +53,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if after == 0 {
+	if before == 0 {
 		vs, err := s.Audit.VerifyAudit(r.Context())
 		if err != nil {
 			s.renderError(w, r, err)
@@ -50,9 +64,9 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(d.Events) == auditPerPage {
-		v := url.Values{"after": {strconv.FormatInt(d.Events[len(d.Events)-1].Seq, 10)}}
-		if d.PatientID != "" {
-			v.Set("patient", d.PatientID)
+		v := url.Values{"before": {strconv.FormatInt(d.Events[len(d.Events)-1].Seq, 10)}}
+		if d.Patient != "" {
+			v.Set("patient", d.Patient)
 		}
 		if d.UserEmail != "" {
 			v.Set("user", d.UserEmail)

@@ -60,8 +60,8 @@ func TestRenderEveryPage(t *testing.T) {
 		"signin.html":   signInData{Email: "cm@example.org", Next: "/patients", Problem: "The email or password is not right."},
 		"error.html":    "Patient not found.",
 		"password.html": passwordData{Must: true, Problem: "A password needs at least 12 characters."},
-		"audit.html": auditPageData{PatientID: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
-			Action: carepath.AuditPatientView, PatientID: "p1", Object: "chart", Source: "192.0.2.1"}},
+		"audit.html": auditPageData{Patient: "p1", Events: []*carepath.AuditEvent{{Seq: 7, At: time.Now(), Actor: "cm@example.org",
+			Action: carepath.AuditPatientView, PatientID: "p1", PatientName: "Rivera, Ana", Object: "chart", Source: "192.0.2.1"}},
 			Chain: &carepath.AuditVerification{Records: 7, HeadSeq: 7, HeadHash: "abc"}, NextURL: "/audit?after=7"},
 		"work.html": workData{CanTeam: true, Total: 2, Kinds: taskKinds, Due: "overdue", Rows: []taskRow{s.taskRow(v, sampleTask(), "/work"),
 			func() taskRow {
