@@ -78,11 +78,12 @@ type Transition struct {
 	// Filled in by reads: the patient's name, the stay's scores, the
 	// clock's reading of the documentation (the TCM code it supports, or
 	// none, and each element's state), and the episode's tasks.
-	PatientName string
-	Scores      []RiskScore
-	Code        string
-	Elements    []string
-	Tasks       []*Task
+	PatientName   string
+	CareManagerID string // the patient's primary care manager ("" none)
+	Scores        []RiskScore
+	Code          string
+	Elements      []string
+	Tasks         []*Task
 }
 
 // TransitionNote is something a person recorded on an episode: when, who,
@@ -163,6 +164,7 @@ type TransitionFilter struct {
 	CareManagerID string // the patient's primary care manager ("" any)
 	PatientID     string
 	EncounterID   string // the episode of this stay
+	WithTasks     bool   // read each episode's tasks too
 	Limit         int    // at most 500
 	Offset        int
 }
@@ -225,6 +227,11 @@ type TransitionService interface {
 	// change: a time in the future or before the discharge, an unknown
 	// decision or complexity, a completion with lines undecided.
 	UpdateTransition(ctx context.Context, id string, c TransitionChange) (*Transition, error)
+	// AddTransitionTasks makes tasks of open episodes' elements that have
+	// none: each once (by its rule and event key), whatever its state, so
+	// that making them again makes nothing. Administrators and the system
+	// only. It returns how many it made.
+	AddTransitionTasks(ctx context.Context, tasks []*Task) (int, error)
 	// FindMedicationList returns the patient's latest reconciled list, or
 	// ENOTFOUND when none was made.
 	FindMedicationList(ctx context.Context, patientID string) (*MedicationList, error)

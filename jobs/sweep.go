@@ -72,6 +72,7 @@ type Report struct {
 	ScreeningsEnrolled, Screenings int
 	GoalReviews                    int // care-plan goals sent for review (treat to target)
 	TransitionsClosed              int // transition episodes whose 30 days ended
+	EpisodeTasks                   int // tasks made for open episodes' elements that had none
 
 	// How long each step took (the goal reviews count with the schedules).
 	EventsTook, SchedulesTook, EscalationsTook time.Duration
@@ -79,12 +80,12 @@ type Report struct {
 
 // Did reports whether the sweep changed anything.
 func (r Report) Did() bool {
-	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings+r.GoalReviews+r.TransitionsClosed > 0
+	return r.Events+r.Tasks+r.Enrolled+r.CheckIns+r.Escalations+r.ScreeningsEnrolled+r.Screenings+r.GoalReviews+r.TransitionsClosed+r.EpisodeTasks > 0
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d goal reviews, %d escalations, %d transitions closed (steps: %s, %s, %s)",
-		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.GoalReviews, r.Escalations, r.TransitionsClosed,
+	return fmt.Sprintf("%d events, %d tasks from events, %d patients enrolled, %d check-ins, %d screening schedules, %d screenings due, %d goal reviews, %d escalations, %d transitions closed, %d episode tasks (steps: %s, %s, %s)",
+		r.Events, r.Tasks, r.Enrolled, r.CheckIns, r.ScreeningsEnrolled, r.Screenings, r.GoalReviews, r.Escalations, r.TransitionsClosed, r.EpisodeTasks,
 		r.EventsTook.Round(time.Millisecond), r.SchedulesTook.Round(time.Millisecond), r.EscalationsTook.Round(time.Millisecond))
 }
 
@@ -98,6 +99,7 @@ func (r *Report) add(o Report) {
 	r.Screenings += o.Screenings
 	r.GoalReviews += o.GoalReviews
 	r.TransitionsClosed += o.TransitionsClosed
+	r.EpisodeTasks += o.EpisodeTasks
 	r.EventsTook += o.EventsTook
 	r.SchedulesTook += o.SchedulesTook
 	r.EscalationsTook += o.EscalationsTook
@@ -165,6 +167,9 @@ func (s *Sweeper) SweepOrganization(ctx context.Context, org *carepath.Organizat
 	r.TransitionsClosed, err = s.Store.CloseEndedTransitions(ctx, s.now())
 	if err != nil {
 		return r, fmt.Errorf("transitions: %w", err)
+	}
+	if r.EpisodeTasks, err = s.ensureEpisodeTasks(ctx, cal); err != nil {
+		return r, fmt.Errorf("episode tasks: %w", err)
 	}
 	r.SchedulesTook += time.Since(start)
 	start = time.Now()
@@ -332,6 +337,47 @@ func (s *Sweeper) discharge(ctx context.Context, cal *calendar.Calendar, e carep
 		return rule + "no episode: the stay has one already", false, nil
 	}
 	return fmt.Sprintf("%sepisode %s (%s), %d tasks", rule, tr.ID, tr.BandWhy, len(tasks)), true, nil
+}
+
+// ensureEpisodeTasks is the safety net of the transitions: every element of
+// an open episode not yet documented is someone's task (an episode opened
+// before the protocol made one for each, or a task lost, is caught here).
+// The tasks are those the episode would open with (rules.EpisodeTasks);
+// those an episode has, in whatever state, are not made again.
+func (s *Sweeper) ensureEpisodeTasks(ctx context.Context, cal *calendar.Calendar) (int, error) {
+	made := 0
+	for offset := 0; ; offset += s.batch() {
+		eps, _, err := s.Store.FindTransitions(ctx, carepath.TransitionFilter{Status: carepath.TransitionOpen, WithTasks: true, Limit: s.batch(), Offset: offset})
+		if err != nil {
+			return made, err
+		}
+		var missing []*carepath.Task
+		for _, tr := range eps {
+			has := map[string]bool{}
+			for _, t := range tr.Tasks {
+				has[t.Kind] = true
+			}
+			var planned []carepath.Task
+			for _, t := range rules.EpisodeTasks(tr, rules.DischargeOf(tr, tr.CareManagerID), cal, s.now()) {
+				if !has[t.Kind] {
+					planned = append(planned, t)
+				}
+			}
+			for i := range planned {
+				missing = append(missing, &planned[i])
+			}
+		}
+		if len(missing) > 0 {
+			n, err := s.Store.AddTransitionTasks(ctx, missing)
+			if err != nil {
+				return made, err
+			}
+			made += n
+		}
+		if len(eps) < s.batch() {
+			return made, nil
+		}
+	}
 }
 
 func plural(n int) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
 	"carepath/fhir"
 	"carepath/internal/testdb"
 	"carepath/rules"
@@ -318,6 +319,48 @@ func TestStatTaskClosesWithANote(t *testing.T) {
 			Note: "Spoke with her; safety plan reviewed, crisis line given"})
 		if err != nil || got.Status != carepath.TaskCompleted {
 			t.Errorf("a stat task closed with a note: %+v %v", got, err)
+		}
+	})
+}
+
+// TestEpisodeElementsAreTasks: every element of an open episode that is
+// not documented is someone's task. An episode opened without them (as
+// the demo's late-found discharges were: the board showed the contact
+// overdue while it was on nobody's worklist) gets them from the sweep,
+// once: a task in any state is not made again.
+func TestEpisodeElementsAreTasks(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newFixture(t, e)
+		cal, err := calendar.New(f.ny, calendar.Weekdays, true, nil)
+		must(t, err)
+		// Discharged 10 days ago, the episode opened with no task.
+		discharged := f.clock.now().Add(-10 * 24 * time.Hour)
+		d := rules.Discharge{EncounterID: "late", PatientID: "p1", Class: "IMP", Facility: "General Hospital", DispositionCode: "home",
+			Admitted: discharged.Add(-72 * time.Hour), Discharged: discharged, CareManagerID: f.cm.ID}
+		tr, _, ok, why := rules.PlanTransition(d, nil, cal, f.clock.now())
+		if !ok {
+			t.Fatal(why)
+		}
+		opened, err := f.db.OpenTransition(f.sys, &tr, nil)
+		if err != nil || !opened {
+			t.Fatalf("open: %v %v", opened, err)
+		}
+		r, err := f.sweep.RunOnce(t.Context())
+		must(t, err)
+		if r.EpisodeTasks != 4 {
+			t.Fatalf("the sweep made %d tasks for the episode's elements; want 4 (%+v)", r.EpisodeTasks, r)
+		}
+		contact := f.tasks(t, rules.KindPostDischarge)
+		if len(contact) != 1 || contact[0].OwnerID != f.cm.ID || !contact[0].Due.Before(f.clock.now()) || !strings.Contains(contact[0].Origin.Reason, "is late") {
+			t.Errorf("the late contact's task: %+v", contact)
+		}
+		// Done and gone from the worklist, a task is not made again.
+		done := carepath.TaskCompleted
+		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
+		_, err = f.db.UpdateTask(cm, contact[0].ID, carepath.TaskChange{Status: &done, Outcome: carepath.OutcomeReached, Version: contact[0].Version})
+		must(t, err)
+		if r, err := f.sweep.RunOnce(t.Context()); err != nil || r.EpisodeTasks != 0 {
+			t.Errorf("a second sweep made %d tasks (%v)", r.EpisodeTasks, err)
 		}
 	})
 }

@@ -142,6 +142,12 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 	if now.Sub(d.Discharged) > 7*24*time.Hour {
 		return t, false, "discharged more than 7 days ago"
 	}
+	return contactTask(d, cal), true, ""
+}
+
+// contactTask is a discharge's contact task, due at the end of the second
+// business day after it.
+func contactTask(d Discharge, cal *calendar.Calendar) carepath.Task {
 	loc := cal.Location()
 	stay := calendarDays(d.Admitted, d.Discharged, loc)
 	where := or(d.Facility, "hospital")
@@ -150,7 +156,7 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 	if d.DispositionCode == "" {
 		reason += " (no discharge disposition recorded: taken as home)"
 	}
-	t = carepath.Task{PatientID: d.PatientID, Kind: KindPostDischarge, Title: "Post-discharge contact",
+	t := carepath.Task{PatientID: d.PatientID, Kind: KindPostDischarge, Title: "Post-discharge contact",
 		Priority: carepath.PriorityUrgent, Program: "TCM", Due: cal.BusinessDaysAfter(d.Discharged, 2),
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: PostDischargeContact.ID, RuleVersion: PostDischargeContact.Version,
 			EventKey: carepath.EncounterEventKey(d.EncounterID, "discharge"), Reason: reason, Facts: d.Facts()}}
@@ -159,7 +165,7 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 	} else {
 		t.Queue = carepath.RoleCareManager
 	}
-	return t, true, ""
+	return t
 }
 
 // calendarDays is the length of a stay in days, as hospitals count them

@@ -90,13 +90,9 @@ func BandFor(lace *carepath.RiskScore) (ProtocolBand, string) {
 	return band, why + " (" + band.Band + ")"
 }
 
-// PlanTransition returns the episode a discharge opens and its tasks, or
-// ok false and why not. The clock is the TCM clock in cal; the band comes
-// from the stay's LACE score (nil: none computed). A task whose deadline
-// has already passed when the episode opens (a discharge found late) is
-// made only while it still counts: the contact for discharges of the last
-// 7 days, the visit (and with it the reconciliation) by day 14 at the
-// latest.
+// PlanTransition returns the episode a discharge opens and its tasks
+// (EpisodeTasks), or ok false and why not. The clock is the TCM clock in
+// cal; the band comes from the stay's LACE score (nil: none computed).
 func PlanTransition(d Discharge, lace *carepath.RiskScore, cal *calendar.Calendar, now time.Time) (tr carepath.Transition, tasks []carepath.Task, ok bool, why string) {
 	if why := d.notToCommunity(); why != "" {
 		return tr, nil, false, why
@@ -116,20 +112,46 @@ func PlanTransition(d Discharge, lace *carepath.RiskScore, cal *calendar.Calenda
 	} else {
 		tr.VisitDue = cal.CalendarDaysAfter(d.Discharged, band.VisitDay-1)
 	}
+	return tr, EpisodeTasks(&tr, d, cal, now), true, ""
+}
 
+// DischargeOf is the discharge an episode was opened for, as the
+// episode keeps it, with the patient's primary care manager now.
+func DischargeOf(tr *carepath.Transition, careManagerID string) Discharge {
+	return Discharge{EncounterID: tr.EncounterID, PatientID: tr.PatientID, Class: tr.Class, Facility: tr.Facility,
+		DispositionCode: tr.Disposition, Admitted: tr.Admitted, Discharged: tr.Discharged, CareManagerID: careManagerID}
+}
+
+// EpisodeTasks returns a task for every element of an open episode not
+// yet documented (the contact, the follow-up visit and the reconciliation
+// by it, the close of the period), so that every element that is due or
+// overdue is someone's work. A discharge found late still gets them all:
+// past its deadline a task is overdue, and says what no longer counts
+// for TCM (the contact after 7 days; the visit after day 14), for the
+// patient still needs the call, the visit and the reconciliation. Tasks
+// are keyed by the stay and the element: made again, they are the same
+// tasks.
+func EpisodeTasks(tr *carepath.Transition, d Discharge, cal *calendar.Calendar, now time.Time) []carepath.Task {
+	var tasks []carepath.Task
+	band := bandNamed(tr.Band)
 	loc := cal.Location()
 	day := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan") }
-	riskWords := fmt.Sprintf("%s readmission risk, %s", band.Band, bandWhy)
-	if contact, made, _ := PlanPostDischargeContact(d, cal, now); made {
+	riskWords := fmt.Sprintf("%s readmission risk, %s", band.Band, tr.BandWhy)
+	if tr.Contact == nil {
+		contact := contactTask(d, cal)
 		contact.Priority = band.ContactPriority
 		contact.Origin.Reason += "; " + riskWords
 		contact.Origin.Facts["band"] = band.Band
-		contact.Origin.Facts["lace"] = bandWhy
+		contact.Origin.Facts["lace"] = tr.BandWhy
+		if now.Sub(d.Discharged) > 7*24*time.Hour {
+			contact.Priority = carepath.PriorityUrgent
+			contact.Origin.Reason += "; the contact was due " + day(contact.Due) + " and is late: reach the patient now (too late to count for TCM)"
+		}
 		tasks = append(tasks, contact)
 	}
 	task := func(kind, key, title string, priority carepath.TaskPriority, due time.Time, reason string) carepath.Task {
 		facts := d.Facts()
-		facts["band"], facts["lace"] = band.Band, bandWhy
+		facts["band"], facts["lace"] = band.Band, tr.BandWhy
 		t := carepath.Task{PatientID: d.PatientID, Kind: kind, Title: title, Priority: priority, Program: "TCM", Due: due,
 			Origin: carepath.TaskOrigin{By: "rule", RuleID: TransitionProtocol.ID, RuleVersion: TransitionProtocol.Version,
 				EventKey: carepath.EncounterEventKey(d.EncounterID, key), Reason: reason, Facts: facts}}
@@ -142,24 +164,38 @@ func PlanTransition(d Discharge, lace *carepath.RiskScore, cal *calendar.Calenda
 	}
 	discharged := fmt.Sprintf("Discharged from %s on %s", or(d.Facility, "hospital"), d.Discharged.In(loc).Format("Mon 2 Jan 2006"))
 	visitDue, visitWhy := tr.VisitDue, fmt.Sprintf("the protocol for %s: a follow-up visit %s", riskWords, band.Visit())
-	if now.After(visitDue) {
+	switch {
+	case now.After(tr.VisitDueModerate):
+		visitDue, visitWhy = tr.VisitDueModerate, fmt.Sprintf("day 14 (%s) has passed: TCM can no longer be billed, but the visit is still due (%s)", day(tr.VisitDueModerate), riskWords)
+	case now.After(visitDue):
 		// Found late: the visit still counts for 99495 until day 14.
-		visitDue, visitWhy = clock.FaceToFaceModerate, fmt.Sprintf("the protocol's deadline (%s, %s) passed before the discharge was known; day 14 is the last day for 99495", day(tr.VisitDue), riskWords)
+		visitDue, visitWhy = tr.VisitDueModerate, fmt.Sprintf("the protocol's deadline (%s, %s) passed before the discharge was known; day 14 is the last day for 99495", day(tr.VisitDue), riskWords)
 	}
-	if !now.After(visitDue) {
-		visitPriority := carepath.PriorityRoutine
-		if band.Band == "high" {
-			visitPriority = carepath.PriorityUrgent
+	visitPriority := carepath.PriorityRoutine
+	if band.Band == "high" || now.After(tr.VisitDueModerate) {
+		visitPriority = carepath.PriorityUrgent
+	}
+	if tr.Visit == nil {
+		tasks = append(tasks, task(KindFollowUpVisit, "follow-up-visit", "Follow-up visit by "+day(visitDue), visitPriority, visitDue,
+			discharged+"; "+visitWhy))
+	}
+	if tr.MedRec.Completed == nil {
+		tasks = append(tasks, task(KindMedRec, "medication-reconciliation", "Medication reconciliation", visitPriority, visitDue,
+			discharged+"; the medicines before the admission and at discharge are reconciled no later than the face-to-face visit (due "+day(visitDue)+")"))
+	}
+	end := task(KindPeriodEnd, "tcm-period-end", "Close the transition episode", carepath.PriorityRoutine, tr.PeriodEnd,
+		discharged+"; the 30-day TCM period ends "+day(tr.PeriodEnd)+": check the documentation and the code it supports, then close the episode")
+	end.NotBefore = cal.StartOfDay(calendar.DateOf(tr.PeriodEnd, loc).AddDays(-3))
+	return append(tasks, end)
+}
+
+// bandNamed is the protocol band of that name (moderate for an unknown
+// one).
+func bandNamed(name string) ProtocolBand {
+	for _, b := range ProtocolBands {
+		if b.Band == name {
+			return b
 		}
-		tasks = append(tasks,
-			task(KindFollowUpVisit, "follow-up-visit", "Follow-up visit by "+day(visitDue), visitPriority, visitDue,
-				discharged+"; "+visitWhy),
-			task(KindMedRec, "medication-reconciliation", "Medication reconciliation", visitPriority, visitDue,
-				discharged+"; the medicines before the admission and at discharge are reconciled no later than the face-to-face visit (due "+day(visitDue)+")"))
 	}
-	end := task(KindPeriodEnd, "tcm-period-end", "Close the transition episode", carepath.PriorityRoutine, clock.PeriodEnd,
-		discharged+"; the 30-day TCM period ends "+day(clock.PeriodEnd)+": check the documentation and the code it supports, then close the episode")
-	end.NotBefore = cal.StartOfDay(calendar.DateOf(clock.PeriodEnd, loc).AddDays(-3))
-	tasks = append(tasks, end)
-	return tr, tasks, true, ""
+	return ProtocolBands[1]
 }

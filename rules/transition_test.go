@@ -97,16 +97,28 @@ func TestPlanTransition(t *testing.T) {
 		}
 	}
 
-	// Found late: 9 days after the discharge, no contact task (over 7
-	// days), the visit due day 14 since the band's day 7 is gone.
+	// Found late: 9 days after the discharge. Every element of the
+	// episode is still someone's task (the board showed a missed contact
+	// on nobody's worklist): the contact, overdue, says it no longer counts
+	// for TCM; the visit is due day 14 since the band's day 7 is gone.
 	tr, tasks, ok, _ := PlanTransition(d, lace(7, true), cal, at("2026-09-13 09:00"))
 	k := byKind(tasks)
-	if !ok || len(tasks) != 3 || k[KindFollowUpVisit].Due != tr.VisitDueModerate || !strings.Contains(k[KindFollowUpVisit].Origin.Reason, "passed before the discharge was known") {
+	if !ok || len(tasks) != 4 || k[KindFollowUpVisit].Due != tr.VisitDueModerate || !strings.Contains(k[KindFollowUpVisit].Origin.Reason, "passed before the discharge was known") {
 		t.Errorf("found 9 days late: %d tasks, visit %s: %s", len(tasks), k[KindFollowUpVisit].Due, k[KindFollowUpVisit].Origin.Reason)
 	}
-	// 20 days late: only the period's end is left.
-	if _, tasks, ok, _ := PlanTransition(d, nil, cal, at("2026-09-24 09:00")); !ok || len(tasks) != 1 || tasks[0].Kind != KindPeriodEnd {
+	if c := k[KindPostDischarge]; c.Due != tr.ContactDue || c.Priority != carepath.PriorityUrgent || !strings.Contains(c.Origin.Reason, "is late: reach the patient now") {
+		t.Errorf("found 9 days late, the contact: due %s %s: %s", c.Due, c.Priority, c.Origin.Reason)
+	}
+	// 20 days late: still every element, the visit overdue since day 14.
+	_, tasks, ok, _ = PlanTransition(d, nil, cal, at("2026-09-24 09:00"))
+	k = byKind(tasks)
+	if !ok || len(tasks) != 4 || !strings.Contains(k[KindFollowUpVisit].Origin.Reason, "TCM can no longer be billed") || k[KindMedRec].Priority != carepath.PriorityUrgent {
 		t.Errorf("20 days late: %+v", tasks)
+	}
+	// Elements documented need no task.
+	tr.Contact, tr.Visit = &carepath.TransitionNote{}, &carepath.TransitionNote{}
+	if tasks := EpisodeTasks(&tr, d, cal, at("2026-09-13 09:00")); len(tasks) != 2 || tasks[0].Kind != KindMedRec || tasks[1].Kind != KindPeriodEnd {
+		t.Errorf("with the contact and the visit documented: %+v", tasks)
 	}
 
 	for _, c := range []struct {

@@ -139,7 +139,9 @@ func (d transitionDoc) fill(t *carepath.Transition) {
 }
 
 const transitionColumns = `t.id, t.patient_id, t.encounter_id, t.status, t.admitted_at, t.discharged_at, t.band, t.period_end, t.doc,
-	t.created_at, t.updated_at, t.version, COALESCE(p.family || ', ' || p.given, '')`
+	t.created_at, t.updated_at, t.version, COALESCE(p.family || ', ' || p.given, ''),
+	COALESCE((SELECT c.user_id FROM care_team_member c WHERE c.org_id = t.org_id AND c.patient_id = t.patient_id
+		AND c.role = '` + carepath.CareTeamPrimaryCareManager + `' ORDER BY c.user_id LIMIT 1), '')`
 
 // transitionFrom joins the patient for the name.
 const transitionFrom = " FROM transition t LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id"
@@ -148,7 +150,7 @@ func scanTransition(scan func(...any) error, org string) (*carepath.Transition, 
 	t := &carepath.Transition{OrgID: org}
 	var admitted, discharged, periodEnd, doc, created, updated string
 	if err := scan(&t.ID, &t.PatientID, &t.EncounterID, &t.Status, &admitted, &discharged, &t.Band, &periodEnd, &doc, &created, &updated,
-		&t.Version, &t.PatientName); err != nil {
+		&t.Version, &t.PatientName, &t.CareManagerID); err != nil {
 		return nil, err
 	}
 	t.Admitted, t.Discharged, t.PeriodEnd, t.Created, t.Updated = parseTime(admitted), parseTime(discharged), parseTime(periodEnd),
@@ -533,6 +535,11 @@ func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, w
 	return audits, nil
 }
 
+// AddTransitionTasks implements carepath.TransitionService.
+func (db *DB) AddTransitionTasks(ctx context.Context, tasks []*carepath.Task) (int, error) {
+	return db.insertRuleTasks(ctx, tasks, func(*Tx, *carepath.Actor, []bool) ([]carepath.AuditEvent, error) { return nil, nil })
+}
+
 // FindTransitions implements carepath.TransitionService.
 func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) ([]*carepath.Transition, int, error) {
 	a, err := readerIn(ctx)
@@ -572,7 +579,7 @@ func (db *DB) FindTransitions(ctx context.Context, f carepath.TransitionFilter) 
 		if out, err = transitionsWhere(ctx, r, a.OrgID, where+order+" LIMIT "+strconv.Itoa(limit)+" OFFSET "+strconv.Itoa(max(f.Offset, 0)), args...); err != nil {
 			return err
 		}
-		return fillTransitions(ctx, r, out, false)
+		return fillTransitions(ctx, r, out, f.WithTasks)
 	})
 	if err != nil {
 		return nil, 0, err

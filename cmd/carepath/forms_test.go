@@ -81,9 +81,19 @@ func TestMedRecFormComesBack(t *testing.T) {
 	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
 	// Its task on the worklist offers no "Done": it leads to the episode,
 	// where the reconciliation is recorded (and the task closes with it).
-	work, _ := cm.get(base + "/work?kind=" + rules.KindMedRec)
-	row := between(work, `<tr class="task`, "</tr>")
-	taskID := between(row, `href="/tasks/`, `"`)
+	_, sys := demoOrg(t, m)
+	ep, err := m.DB.FindTransition(sys, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taskID string
+	for _, task := range ep.Tasks {
+		if task.Kind == rules.KindMedRec {
+			taskID = task.ID
+		}
+	}
+	work, _ := cm.get(base + "/tasks/" + taskID)
+	row := between(work, `id="task-`+taskID+`"`, "</tr>")
 	if !strings.Contains(row, "Record the medication reconciliation") || strings.Contains(row, `value="complete"`) || strings.Contains(row, "reached patient") {
 		t.Errorf("the reconciliation's task row:\n%s", row)
 	}
