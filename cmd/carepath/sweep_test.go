@@ -50,7 +50,7 @@ func TestDemoDayOfWork(t *testing.T) {
 		t.Errorf("%d screening tasks on the first day for %d patients never screened, want a few", n, ps)
 	}
 	if code, out, _ = runCmd(t, "sweep", "--db", m.DB.DSN); code != 0 ||
-		!strings.Contains(out, ": 0 events, 0 tasks from events, 0 patients enrolled, 0 check-ins, 0 screening schedules, 0 screenings due, 0 goal reviews, 0 escalations, 0 transitions closed (") {
+		!strings.Contains(out, ": 0 events, 0 tasks from events, 0 patients enrolled, 0 check-ins, 0 screening schedules, 0 screenings due, 0 goal reviews, 0 escalations, 0 transitions closed, 0 episode tasks (") {
 		t.Errorf("a second sweep did something: %s", out)
 	}
 	if _, again, _ := m.DB.FindTasks(sys, carepath.TaskFilter{AnyOwner: true, Hidden: true, Statuses: all, Limit: 1}); again != total {
