@@ -65,6 +65,10 @@ const (
 // Consent is a patient's consent to a program, with the disclosures the
 // program requires (cost-sharing; one practitioner may bill it a month;
 // the right to stop, effective at the end of the month), until revoked.
+// One consent to a program is in force at a time: a consent recorded
+// while another is in force (or one backdated into another's time) is
+// refused, unless it says it supersedes it (Supersede), which ends the
+// other where this one begins.
 type Consent struct {
 	OrgID           string
 	ID              string
@@ -81,6 +85,27 @@ type Consent struct {
 	Revoked         time.Time // zero: in force
 	RevokedByName   string
 	RevokeReason    string
+
+	// Supersede, when recording it: this consent ends the program's
+	// consents in force from its time.
+	Supersede bool
+}
+
+// InForceAt reports whether the consent holds at t: given by then, not
+// revoked (or superseded) by then.
+func (c *Consent) InForceAt(t time.Time) bool {
+	return !t.Before(c.Given) && (c.Revoked.IsZero() || t.Before(c.Revoked))
+}
+
+// ConsentInForce is the consent to program in force at t among consents,
+// or nil.
+func ConsentInForce(consents []Consent, program string, t time.Time) *Consent {
+	for i := range consents {
+		if consents[i].Program == program && consents[i].InForceAt(t) {
+			return &consents[i]
+		}
+	}
+	return nil
 }
 
 // TimeActivities are what time is spent on.

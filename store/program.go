@@ -247,6 +247,40 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 		if _, err := findPatient(ctx, tx, a.OrgID, c.PatientID); err != nil {
 			return err
 		}
+		// One consent to a program in force at a time: one in force at or
+		// after this one's time is refused, or, explicitly, superseded
+		// where this one begins.
+		all, err := consentsOf(ctx, tx, a.OrgID, c.PatientID)
+		if err != nil {
+			return err
+		}
+		loc, err := orgLocation(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		var superseded []carepath.AuditEvent
+		for _, x := range all {
+			if x.Program != c.Program || !x.Revoked.IsZero() && !x.Revoked.After(c.Given) {
+				continue
+			}
+			if !c.Supersede {
+				return carepath.Invalid("This consent cannot be recorded", carepath.FieldError{Field: "given", Message: fmt.Sprintf(
+					"a %s consent is in force from %s (by %s): say this one supersedes it, or revoke that one first", c.Program,
+					x.Given.In(loc).Format("Mon 2 Jan 2006 15:04"), x.ObtainedByName)})
+			}
+			end := c.Given
+			if x.Given.After(end) {
+				end = x.Given // it never held: this one began before it
+			}
+			why := "superseded by the consent given " + c.Given.In(loc).Format("Mon 2 Jan 2006 15:04")
+			if _, err := tx.Exec(ctx, "UPDATE consent SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE org_id = ? AND id = ?",
+				formatTime(end), actorLabel(a), why, a.OrgID, x.ID); err != nil {
+				return err
+			}
+			superseded = append(superseded, withActor(carepath.AuditEvent{Action: carepath.AuditConsent, PatientID: c.PatientID,
+				Object: "Consent/" + x.ID, Detail: fmt.Sprintf("%s consent of %s ends %s: %s", x.Program, x.Given.UTC().Format(time.RFC3339),
+					end.UTC().Format(time.RFC3339), why)}, a))
+		}
 		c.OrgID, c.ID, c.ObtainedByID, c.ObtainedByName = a.OrgID, newID(), a.ActorID(), actorLabel(a)
 		c.Note = strings.TrimSpace(c.Note)
 		if _, err := tx.Exec(ctx, `INSERT INTO consent (org_id, id, patient_id, program, method, given_at, obtained_by, cost_sharing, one_practitioner,
@@ -258,8 +292,8 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 		if !c.CostSharing || !c.OnePractitioner || !c.RightToStop {
 			detail += "; disclosures incomplete: time will not be billed"
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
-			PatientID: c.PatientID, Object: "Consent/" + c.ID, Detail: detail}, a)})
+		return appendAudit(ctx, sqlBatchTx{tx}, append(superseded, withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
+			PatientID: c.PatientID, Object: "Consent/" + c.ID, Detail: detail}, a)))
 	})
 }
 

@@ -81,7 +81,9 @@ func (s *Server) handleAPIEnroll(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleAPIConsent records a consent: {"program", "method", "given",
-// "cost_sharing", "one_practitioner", "right_to_stop", "note"}.
+// "cost_sharing", "one_practitioner", "right_to_stop", "note",
+// "supersede"}. One consent to a program is in force at a time: with one
+// in force, "supersede": true ends it where this one begins; without, 400.
 func (s *Server) handleAPIConsent(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Program         string    `json:"program"`
@@ -91,13 +93,14 @@ func (s *Server) handleAPIConsent(w http.ResponseWriter, r *http.Request) {
 		OnePractitioner bool      `json:"one_practitioner"`
 		RightToStop     bool      `json:"right_to_stop"`
 		Note            string    `json:"note"`
+		Supersede       bool      `json:"supersede"`
 	}
 	if err := decodeBody(w, r, "a consent", &in); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
 	c := &carepath.Consent{PatientID: r.PathValue("id"), Program: in.Program, Method: in.Method, Given: in.Given, CostSharing: in.CostSharing,
-		OnePractitioner: in.OnePractitioner, RightToStop: in.RightToStop, Note: in.Note}
+		OnePractitioner: in.OnePractitioner, RightToStop: in.RightToStop, Note: in.Note, Supersede: in.Supersede}
 	if err := s.Programs.RecordConsent(r.Context(), c); err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -9,13 +9,16 @@ import (
 	"carepath/billing"
 )
 
-// evidenceLine is a billed line with what backs it: the consent in force,
-// the care-plan revision in force at the month's end, the time entries
-// with their notes, and for TCM the episode and its deadlines.
+// evidenceLine is a billed line with what backs it: the consent in force
+// at each of its minutes (Consent, at the first; Consents, every one its
+// time spans), the care-plan revision in force at the month's end, the
+// time entries with their notes and each one's consent, and for TCM the
+// episode and its deadlines.
 type evidenceLine struct {
 	apiBillingLine
 	Adjustment bool                `json:"adjustment,omitempty"`
 	Consent    *evidenceConsent    `json:"consent,omitempty"`
+	Consents   []evidenceConsent   `json:"consents,omitempty"`
 	Plan       *evidencePlan       `json:"care_plan,omitempty"`
 	Time       []evidenceTime      `json:"time_entries"`
 	Transition *evidenceTransition `json:"transition,omitempty"`
@@ -49,6 +52,7 @@ type evidenceTime struct {
 	Activity    string    `json:"activity"`
 	Note        string    `json:"note,omitempty"`
 	Interactive bool      `json:"interactive,omitempty"`
+	ConsentID   string    `json:"consent_id,omitempty"` // in force at its start
 }
 
 type evidenceTransition struct {
@@ -144,17 +148,33 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 	}
 	add := func(l carepath.BillingLine, adjustment bool) error {
 		e := evidenceLine{apiBillingLine: toAPIBillingLine(l), Adjustment: adjustment, Plan: plan, Time: []evidenceTime{}}
-		for _, c := range progs.Consents {
-			if c.Program == l.Program && c.Given.Before(end) && (e.Consent == nil || c.Given.After(e.Consent.Given)) {
-				e.Consent = &evidenceConsent{ID: c.ID, Method: c.Method, Given: c.Given, ObtainedBy: c.ObtainedByName, CostSharing: c.CostSharing,
-					OnePractitioner: c.OnePractitioner, RightToStop: c.RightToStop, Revoked: c.Revoked}
+		// A minute's evidence is the consent in force at that minute.
+		cite := func(t time.Time) string {
+			c := carepath.ConsentInForce(progs.Consents, l.Program, t)
+			if c == nil {
+				return ""
 			}
+			if !slices.ContainsFunc(e.Consents, func(x evidenceConsent) bool { return x.ID == c.ID }) {
+				e.Consents = append(e.Consents, evidenceConsent{ID: c.ID, Method: c.Method, Given: c.Given, ObtainedBy: c.ObtainedByName,
+					CostSharing: c.CostSharing, OnePractitioner: c.OnePractitioner, RightToStop: c.RightToStop, Revoked: c.Revoked})
+			}
+			return c.ID
 		}
-		for _, t := range progs.Time {
+		entries := slices.Clone(progs.Time)
+		slices.SortStableFunc(entries, func(a, b carepath.TimeEntry) int { return a.Start.Compare(b.Start) })
+		for _, t := range entries {
 			if slices.Contains(l.Entries, t.ID) {
 				e.Time = append(e.Time, evidenceTime{ID: t.ID, Start: t.Start, Seconds: t.Seconds, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
-					Note: t.Note, Interactive: t.Interactive})
+					Note: t.Note, Interactive: t.Interactive, ConsentID: cite(t.Start)})
 			}
+		}
+		if len(e.Time) == 0 {
+			// A line of the month without time (APCM, RPM's device days):
+			// the consent in force at the month's end.
+			cite(end.Add(-time.Nanosecond))
+		}
+		if len(e.Consents) > 0 {
+			e.Consent = &e.Consents[0]
 		}
 		if l.Program == carepath.ProgramTCM && len(l.Entries) > 0 {
 			t, err := s.Transitions.FindTransition(ctx, l.Entries[0])

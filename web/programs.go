@@ -183,7 +183,8 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 		_, err = s.Programs.EndEnrollment(r.Context(), f.Get("enrollment"), f.Get("day"), f.Get("reason"))
 	case "consent":
 		c := &carepath.Consent{PatientID: id, Program: f.Get("program"), Method: f.Get("method"), Note: f.Get("note"),
-			CostSharing: f.Get("cost_sharing") != "", OnePractitioner: f.Get("one_practitioner") != "", RightToStop: f.Get("right_to_stop") != ""}
+			CostSharing: f.Get("cost_sharing") != "", OnePractitioner: f.Get("one_practitioner") != "", RightToStop: f.Get("right_to_stop") != "",
+			Supersede: f.Get("supersede") != ""}
 		if at := strings.TrimSpace(f.Get("given")); at != "" {
 			if c.Given, err = time.ParseInLocation("2006-01-02T15:04", at, v.Loc); err != nil {
 				err = carepath.Invalid("A consent needs", carepath.FieldError{Field: "given", Message: fmt.Sprintf("a date and time (%q is not one)", at)})

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -141,5 +142,80 @@ func TestProgramsAPI(t *testing.T) {
 		if !slices.Contains(row, "'"+formula+", @SUM(1)") {
 			t.Errorf("CSV row lacks the patient's name as text: %q", row)
 		}
+	}
+}
+
+// TestConsentInForceIsTheEvidence is the care manager's day: a consent at
+// 13:19, then one backdated to 08:55 (the patient agreed on the morning
+// call), and time at 09:00 and 10:00. The backdated one was accepted
+// silently, both showed "in force", and the evidence packet named the
+// 13:19 consent for minutes worked before it. Now one consent is in force
+// at a time: the second is refused unless it supersedes the first, and
+// each minute's evidence is the consent in force at that minute.
+func TestConsentInForceIsTheEvidence(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	loc, _ := time.LoadLocation(org.TimeZone)
+	token := apiToken(t, m, "cm@demo.carepath.example")
+	dr, _ := m.DB.FindUserByEmail(sys, "physician@demo.carepath.example")
+	ps, _, _ := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	p := ps[0]
+	morning := time.Now().Add(-6 * time.Hour).Truncate(time.Minute)
+	afternoon := morning.Add(4 * time.Hour)
+	consent := func(given time.Time, supersede bool) (*http.Response, string) {
+		return apiSend(t, "POST", base+"/api/v1/patients/"+p.ID+"/consents", token, fmt.Sprintf(`{"program": "CCM", "method": "verbal", "given": %q,
+			"cost_sharing": true, "one_practitioner": true, "right_to_stop": true, "supersede": %v}`, given.UTC().Format(time.RFC3339), supersede), nil)
+	}
+	if resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+p.ID+"/enrollments", token, `{"program": "CCM", "practitioner_id": "`+dr.ID+`", "start": "`+
+		morning.In(loc).AddDate(0, 0, -1).Format(time.DateOnly)+`"}`, nil); resp.StatusCode != 201 {
+		t.Fatalf("enroll: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := consent(afternoon, false); resp.StatusCode != 201 {
+		t.Fatalf("the afternoon's consent: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := consent(morning, false); resp.StatusCode != 400 || !strings.Contains(body, "is in force from") || !strings.Contains(body, "supersedes") {
+		t.Errorf("a consent backdated into another's time, silently: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := consent(morning, true); resp.StatusCode != 201 {
+		t.Fatalf("the morning's consent, superseding: %d %s", resp.StatusCode, body)
+	}
+	for _, start := range []time.Time{morning.Add(5 * time.Minute), morning.Add(65 * time.Minute)} {
+		if resp, body := apiSend(t, "POST", base+"/api/v1/time-entries", token, fmt.Sprintf(`{"patient_id": %q, "program": "CCM", "start": %q, "minutes": 20, "activity": "call with patient"}`,
+			p.ID, start.UTC().Format(time.RFC3339)), nil); resp.StatusCode != 201 {
+			t.Fatalf("time at %s: %d %s", start, resp.StatusCode, body)
+		}
+	}
+	progs, err := m.DB.FindPatientPrograms(sys, p.ID, morning.In(loc).Format("2006-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inForce := 0
+	for _, c := range progs.Consents {
+		if c.Revoked.IsZero() {
+			inForce++
+		}
+	}
+	if inForce != 1 {
+		t.Errorf("%d consents in force, want 1: %+v", inForce, progs.Consents)
+	}
+	var packet struct {
+		Lines []struct {
+			Code    string
+			Consent *struct {
+				ID    string
+				Given time.Time
+			}
+			Time []struct {
+				ConsentID string `json:"consent_id"`
+			} `json:"time_entries"`
+		}
+	}
+	if resp, body := apiSend(t, "GET", base+"/api/v1/billing/"+morning.In(loc).Format("2006-01")+"/patients/"+p.ID, token, "", &packet); resp.StatusCode != 200 || len(packet.Lines) == 0 {
+		t.Fatalf("the packet: %d %s", resp.StatusCode, body)
+	}
+	l := packet.Lines[0]
+	if l.Code != "99490" || l.Consent == nil || !l.Consent.Given.Equal(morning) || len(l.Time) != 2 || l.Time[0].ConsentID != l.Consent.ID || l.Time[1].ConsentID != l.Consent.ID {
+		t.Errorf("the evidence of 09:00 and 10:00: %+v", l)
 	}
 }
