@@ -147,9 +147,13 @@
     }
     if (typing(t)) {
       // From the search box, ↓ goes down into the results.
-      // Esc leaves it, so that the list's keys work.
-      if (t.id === "q" && e.key === "ArrowDown" && moveRow(1)) e.preventDefault();
-      else if (t.id === "q" && e.key === "Escape") t.blur();
+      // Esc leaves it, so that the list's keys work. A "/" there (the
+      // panel's box has the focus when it opens) is the key, not a
+      // character: no name holds one.
+      var search = t.id === "q" || t.id === "top-q";
+      if (search && e.key === "/") { e.preventDefault(); slashKey = true; t.select(); }
+      else if (t.id === "q" && e.key === "ArrowDown" && moveRow(1)) e.preventDefault();
+      else if (search && e.key === "Escape") t.blur();
       return;
     }
     var d = dialog();
@@ -166,7 +170,7 @@
     }
     switch (key) {
     case "/":
-      var q = document.getElementById("q");
+      var q = document.getElementById("q") || document.getElementById("top-q");
       if (q) {
         // Focus after this key is done, so that the "/" never lands in the box.
         slashKey = true;
