@@ -33,6 +33,10 @@ type RiskScore struct {
 	Complete    bool
 	Components  []RiskComponent
 	Computed    time.Time
+	// Discharged is filled in by reads: when the scored stay ended (zero
+	// when its record is not here). A score "at discharge" is dated by it,
+	// not by when it was computed.
+	Discharged time.Time
 }
 
 // RiskComponent is one part of a score.

@@ -182,15 +182,17 @@ func latestRiskScores(ctx context.Context, db querier, org, patientID string) ([
 // riskScoresWhere reads the organization's scores matching where, by name.
 func riskScoresWhere(ctx context.Context, db querier, org, where string, args []any) ([]carepath.RiskScore, error) {
 	rows, err := db.query(ctx, `SELECT s.patient_id, s.encounter_id, s.name, s.variant, s.version, s.source, s.total, s.band, s.complete,
-		s.components, s.computed_at FROM risk_score s WHERE s.org_id = ? AND `+where+` ORDER BY s.name`, append([]any{org}, args...)...)
+		s.components, s.computed_at, COALESCE((SELECT e.period_end FROM encounter e WHERE e.org_id = s.org_id AND e.patient_id = s.patient_id
+		AND e.id = s.encounter_id), '') FROM risk_score s WHERE s.org_id = ? AND `+where+` ORDER BY s.name`, append([]any{org}, args...)...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.RiskScore, error) {
 		var s carepath.RiskScore
 		var complete int
-		var components, computed string
-		if err := scan(&s.PatientID, &s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed); err != nil {
+		var components, computed, discharged string
+		if err := scan(&s.PatientID, &s.EncounterID, &s.Name, &s.Variant, &s.Version, &s.Source, &s.Total, &s.Band, &complete, &components, &computed,
+			&discharged); err != nil {
 			return s, err
 		}
-		s.Complete, s.Computed = complete == 1, parseTime(computed)
+		s.Complete, s.Computed, s.Discharged = complete == 1, parseTime(computed), parseOptionalTime(discharged)
 		var docs []riskComponentDoc
 		if err := json.Unmarshal([]byte(components), &docs); err != nil {
 			return s, err

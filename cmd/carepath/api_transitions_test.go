@@ -123,3 +123,32 @@ func TestTransitionsAPI(t *testing.T) {
 		t.Errorf("closed list: %+v", closed)
 	}
 }
+
+// TestRiskBadgeDate: the chart's risk badge is dated by the stay's
+// discharge ("LACE 11, high at discharge 7 Dec" was the day the score was
+// computed, for a discharge on 2 Dec).
+func TestRiskBadgeDate(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	loc, _ := time.LoadLocation(org.TimeZone)
+	token := apiToken(t, m, "cm@demo.carepath.example")
+	ps, _, _ := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 5})
+	var p *carepath.Patient
+	for _, x := range ps {
+		if !x.Deceased {
+			p = x
+			break
+		}
+	}
+	end := time.Now().Add(-5 * 24 * time.Hour)
+	if resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+p.ID+"/encounters", token, fmt.Sprintf(`{"id": "badge-stay", "class": "IMP", "start": %q, "end": %q,
+		"facility": "Mercy Hospital", "disposition": "home"}`, end.Add(-72*time.Hour).UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339)), nil); resp.StatusCode != 201 {
+		t.Fatalf("the stay: %d %s", resp.StatusCode, body)
+	}
+	chart, _ := signIn(t, base, "cm@demo.carepath.example", DemoPassword).get(base + "/patients/" + p.ID)
+	head := between(chart, `class="chart-head"`, "</header>")
+	if want := "at discharge " + end.In(loc).Format("2 Jan 2006"); !strings.Contains(head, want) {
+		t.Errorf("the risk badge lacks %q:\n%s", want, head)
+	}
+}
