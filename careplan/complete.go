@@ -43,6 +43,9 @@ func Completeness(p *carepath.CarePlan, f Facts) []Element {
 	kinds := map[string]bool{}
 	for _, pr := range p.Problems {
 		for _, g := range pr.Goals {
+			if !Pursued(g) {
+				continue
+			}
 			goals++
 			if g.Measure != "" && g.Due != "" {
 				measurable++

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"carepath"
 )
 
 // Part is one value a measure reads: a LOINC code.
@@ -196,6 +198,25 @@ type Evaluation struct {
 	Baseline, Latest Reading
 	Stale            bool
 }
+
+// Achieve is a goal's achievement at now, by its status first: a
+// cancelled goal is pursued no more (it has none, and says so: it showed
+// "in-progress"); a yes-or-no goal marked completed is achieved, as the
+// patient and the care manager say; otherwise Evaluate the readings.
+func Achieve(g carepath.Goal, m Measure, start, due time.Time, readings []Reading, now time.Time, loc *time.Location) (Achievement, string) {
+	switch {
+	case g.Status == carepath.GoalCancelled:
+		return "", "cancelled: not pursued"
+	case !m.Numeric() && g.Status == carepath.GoalCompleted:
+		return Achieved, "marked completed with the patient"
+	}
+	e := Evaluate(m, Target{Op: g.TargetOp, Values: g.TargetValues}, start, due, readings, now, loc)
+	return e.Status, e.Why
+}
+
+// Pursued reports whether a goal counts among the plan's goals: any but
+// a cancelled one.
+func Pursued(g carepath.Goal) bool { return g.Status != carepath.GoalCancelled }
 
 // Evaluate computes a goal's achievement at now from the patient's
 // readings of its measure (any order): the latest reading against the

@@ -266,13 +266,8 @@ func evaluateGoals(ctx context.Context, db querier, p *carepath.CarePlan, now ti
 					readings = append(readings, careplan.Reading{At: o.at, Values: values, Source: id})
 				}
 			}
-			e := careplan.Evaluate(m, careplan.Target{Op: g.TargetOp, Values: g.TargetValues}, day(g.Start, false), day(g.Due, true), readings, now, loc)
-			g.Achievement, g.AchievementWhy = string(e.Status), e.Why
-			if !m.Numeric() && g.Status == carepath.GoalCompleted {
-				// A yes-or-no goal is achieved when the patient and the care
-				// manager say so: they mark it completed.
-				g.Achievement, g.AchievementWhy = string(careplan.Achieved), "marked completed with the patient"
-			}
+			a, why := careplan.Achieve(*g, m, day(g.Start, false), day(g.Due, true), readings, now, loc)
+			g.Achievement, g.AchievementWhy = string(a), why
 		}
 	}
 	return nil
