@@ -174,6 +174,44 @@ func Apply(t Template, conditions []carepath.Condition, concerns []carepath.Heal
 	return p
 }
 
+// WithoutRepeatedGoals returns pr without the goals whose measure plan
+// already pursues with a goal (the diabetes and the hypertension templates
+// each propose a blood pressure goal; the patient has one blood pressure),
+// the measured ones only: two yes-or-no goals are two goals. An
+// intervention toward a goal left out serves its problem instead. It also
+// returns the goals left out, in words.
+func WithoutRepeatedGoals(plan *carepath.CarePlan, pr carepath.PlanProblem) (carepath.PlanProblem, []string) {
+	pursued := map[string]bool{}
+	for _, p := range plan.Problems {
+		for _, g := range p.Goals {
+			if m, ok := FindMeasure(g.Measure); ok && m.Numeric() && Pursued(g) {
+				pursued[g.Measure] = true
+			}
+		}
+	}
+	var goals []carepath.Goal
+	var dropped []string
+	renumber := map[string]string{} // "#n" as applied -> as kept ("" dropped)
+	for i, g := range pr.Goals {
+		ref := "#" + strconv.Itoa(i+1)
+		if m, ok := FindMeasure(g.Measure); ok && m.Numeric() && pursued[g.Measure] && g.ID == "" {
+			renumber[ref] = ""
+			dropped = append(dropped, g.Description)
+			continue
+		}
+		goals = append(goals, g)
+		renumber[ref] = "#" + strconv.Itoa(len(goals))
+	}
+	pr.Goals = goals
+	pr.Interventions = slices.Clone(pr.Interventions)
+	for i := range pr.Interventions {
+		if to, ok := renumber[pr.Interventions[i].GoalID]; ok {
+			pr.Interventions[i].GoalID = to
+		}
+	}
+	return pr, dropped
+}
+
 // CheckTemplate says, in one EINVALID error, what is wrong with a
 // template: a name and a problem, and what it proposes, applied, must make
 // a plan that passes Check.

@@ -50,3 +50,33 @@ func TestTemplates(t *testing.T) {
 		t.Errorf("%d templates, want the 9 the issue names", len(Templates))
 	}
 }
+
+// TestTemplatesShareAGoal: the diabetes and the hypertension templates
+// each propose a blood pressure goal; applied together, the plan has one,
+// and the second template's interventions toward it serve its problem.
+func TestTemplatesShareAGoal(t *testing.T) {
+	today := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	plan := &carepath.CarePlan{Status: carepath.PlanDraft}
+	for _, id := range []string{"hypertension", "type-2-diabetes"} {
+		tpl, ok := FindTemplate(id)
+		if !ok {
+			t.Fatalf("no template %s", id)
+		}
+		pr, _ := WithoutRepeatedGoals(plan, Apply(tpl, nil, nil, "cm1", today))
+		plan.Problems = append(plan.Problems, pr)
+	}
+	bp := 0
+	for _, pr := range plan.Problems {
+		for _, g := range pr.Goals {
+			if g.Measure == "bp" {
+				bp++
+			}
+		}
+	}
+	if bp != 1 {
+		t.Errorf("%d blood pressure goals, want 1", bp)
+	}
+	if err := Check(plan); err != nil {
+		t.Errorf("the plan of both templates: %v", err)
+	}
+}

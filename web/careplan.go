@@ -181,7 +181,7 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 			fail(err)
 			return
 		}
-		var names []string
+		var names, kept []string
 		for _, tid := range f["template"] {
 			i := slices.IndexFunc(templates, func(t carepath.PlanTemplate) bool { return t.ID == tid })
 			if i < 0 {
@@ -189,8 +189,12 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			t := templates[i]
-			plan.Problems = append(plan.Problems, careplan.Apply(t, chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
+			pr, dropped := careplan.WithoutRepeatedGoals(plan, careplan.Apply(t, chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
+			plan.Problems = append(plan.Problems, pr)
 			names = append(names, t.Name)
+			for _, d := range dropped {
+				kept = append(kept, fmt.Sprintf("%q (%s) left out: the plan has that measure's goal already", d, t.Name))
+			}
 		}
 		if len(names) == 0 {
 			fail(carepath.Errorf(carepath.EINVALID, "Choose a template."))
@@ -198,6 +202,9 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		}
 		if change.Why == "" {
 			change.Why = "From the templates: " + strings.Join(names, ", ")
+			if len(kept) > 0 {
+				change.Why += "; " + strings.Join(kept, "; ")
+			}
 		}
 		change.Substantial = true
 	case "adopt":
