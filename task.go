@@ -221,9 +221,12 @@ type TaskChange struct {
 	Priority  *TaskPriority
 	Due       *time.Time
 	NotBefore *time.Time // a snooze
-	Attempt   string     // records a contact attempt with this outcome
-	Outcome   string     // with a closing status: how it ended
-	Note      string     // why (a snooze's reason, a completion note)
+	// Reason rewords why the task exists, when what it was made for
+	// changed (a care plan's goal); the system's, not a person's.
+	Reason  *string
+	Attempt string // records a contact attempt with this outcome
+	Outcome string // with a closing status: how it ended
+	Note    string // why (a snooze's reason, a completion note)
 	// Version is the task's version as the person saw it: a change
 	// without it is refused (EINVALID) and one made on a stale screen too
 	// (ECONFLICT), never merged over a change they have not seen.

@@ -120,6 +120,24 @@ func Diff(a, b *carepath.CarePlan) []string {
 
 // GoalTarget is a goal's measure and target in words ("Blood pressure <
 // 130/80").
+// InterventionReason is why an intervention's task exists, as the task
+// says it: the problem, and the goal it works toward with its target as
+// the plan now has it ("goal: A1c under 7" stayed after the goal became
+// under 8, when the reason was written once).
+func InterventionReason(pr carepath.PlanProblem, in carepath.Intervention) string {
+	reason := "Care plan: " + pr.Text
+	for _, g := range pr.Goals {
+		if g.ID == in.GoalID && g.ID != "" {
+			reason += "; goal: " + g.Description
+			if m, ok := FindMeasure(g.Measure); ok && m.Numeric() {
+				reason += " (" + GoalTarget(g) + ")"
+			}
+		}
+	}
+	return reason + " (" + in.Kind + ")"
+}
+
+// GoalTarget writes a goal's measure and target: "A1c < 7".
 func GoalTarget(g carepath.Goal) string {
 	m, ok := FindMeasure(g.Measure)
 	if !ok {

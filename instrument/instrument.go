@@ -385,11 +385,18 @@ func (in *Instrument) BandOf(total int) string {
 // Change says how a total moved since the one before, in words, with what
 // the move means where the instrument defines it: for the PHQ-9, a drop
 // of 50% or more is a response to treatment, and a total under 5 is
-// remission (Kroenke 2001; the MacArthur Initiative's PHQ-9 guide).
+// remission (Kroenke 2001; the MacArthur Initiative's PHQ-9 guide). A
+// drop is also said as a share of the total before, as response is
+// judged; a rise is said in points only (from 1 to 11 read "+1000%").
 func (in *Instrument) Change(prev, last int) string {
-	s := fmt.Sprintf("%+d since the one before", last-prev)
-	if prev > 0 {
-		s += fmt.Sprintf(" (%+d%%)", int(math.Round(float64(last-prev)*100/float64(prev))))
+	var s string
+	switch {
+	case last == prev:
+		s = "no change since the one before"
+	case last > prev:
+		s = fmt.Sprintf("%+d since the one before", last-prev)
+	default:
+		s = fmt.Sprintf("%+d since the one before (%+d%%)", last-prev, int(math.Round(float64(last-prev)*100/float64(prev))))
 	}
 	if in == PHQ9 {
 		switch {

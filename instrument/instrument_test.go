@@ -152,9 +152,11 @@ func TestChange(t *testing.T) {
 		{PHQ9, 18, 10, "-8 since the one before (-44%)"},
 		{PHQ9, 12, 4, "-8 since the one before (-67%): remission (under 5)"},
 		{PHQ9, 6, 5, "-1 since the one before (-17%)"},
-		{PHQ9, 4, 4, "+0 since the one before (+0%): remission (under 5)"},
+		{PHQ9, 4, 4, "no change since the one before: remission (under 5)"},
 		{PHQ9, 0, 7, "+7 since the one before"},
-		{PHQ9, 10, 15, "+5 since the one before (+50%)"},
+		{PHQ9, 10, 15, "+5 since the one before"},
+		{PHQ9, 1, 11, "+10 since the one before"}, // "+10 (+1000%)" before
+		{PHQ9, 3, 0, "-3 since the one before (-100%): remission (under 5)"},
 		{GAD7, 16, 8, "-8 since the one before (-50%)"}, // response and remission are the PHQ-9's
 	} {
 		if got := c.in.Change(c.prev, c.last); got != c.want {

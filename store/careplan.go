@@ -442,23 +442,16 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 	}
 	for i := range plan.Problems {
 		pr := &plan.Problems[i]
-		goals := map[string]string{}
-		for _, g := range pr.Goals {
-			goals[g.ID] = g.Description
-		}
 		for j := range pr.Interventions {
 			in := &pr.Interventions[j]
 			open := in.Status == carepath.InterventionPlanned || in.Status == carepath.InterventionInProgress
+			reason := careplan.InterventionReason(*pr, *in)
 			if in.TaskID == "" {
 				if !open {
 					continue
 				}
-				reason := "Care plan: " + pr.Text
-				if g := goals[in.GoalID]; g != "" {
-					reason += "; goal: " + g
-				}
 				t := &carepath.Task{PatientID: plan.PatientID, Kind: carepath.TaskKindCarePlan, Title: in.Text, OwnerID: in.OwnerID, Due: dueOf(in),
-					Origin: carepath.TaskOrigin{Reason: reason + " (" + in.Kind + ")"}}
+					Origin: carepath.TaskOrigin{Reason: reason}}
 				if t.OwnerID == "" {
 					t.Queue = carepath.RoleCareManager
 				}
@@ -472,10 +465,8 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 				audits = append(audits, taskCreatedAudit(a, t))
 				continue
 			}
-			var status string
-			var owner string
-			var due string
-			err := tx.QueryRow(ctx, "SELECT status, owner_id, due_at FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status, &owner, &due)
+			var status, owner, due, was string
+			err := tx.QueryRow(ctx, "SELECT status, owner_id, due_at, reason FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status, &owner, &due, &was)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			} else if err != nil {
@@ -499,7 +490,11 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 				if d := dueOf(in); formatTime(d) != due {
 					c.Due = &d
 				}
-				if c.OwnerID == nil && c.Due == nil {
+				// Its goal reworded or retargeted: the task says so.
+				if reason != was {
+					c.Reason = &reason
+				}
+				if c.OwnerID == nil && c.Due == nil && c.Reason == nil {
 					continue
 				}
 				c.Note = "Changed in the care plan"

@@ -153,7 +153,7 @@ func TestInterventionTasks(t *testing.T) {
 		task, err := f.db.FindTaskByID(as(f.nurse), teach.TaskID)
 		must(t, err)
 		if task.Kind != carepath.TaskKindCarePlan || task.OwnerID != f.nurse.ID || task.Title != "Teach foot checks" ||
-			!task.Due.Equal(time.Date(2026, 6, 5, 23, 59, 59, 0, ny)) || task.Origin.Reason != "Care plan: Type 2 diabetes; goal: A1c under 7 by summer (education)" {
+			!task.Due.Equal(time.Date(2026, 6, 5, 23, 59, 59, 0, ny)) || task.Origin.Reason != "Care plan: Type 2 diabetes; goal: A1c under 7 by summer (Hemoglobin A1c < 7) (education)" {
 			t.Errorf("the education task: %+v", task)
 		}
 		queued, err := f.db.FindTaskByID(as(f.cm), refer.TaskID)
@@ -264,6 +264,32 @@ func TestSignCarePlan(t *testing.T) {
 		must(t, f.db.SaveCarePlan(as(f.cm), got, carepath.PlanChange{Why: "Prognosis written"}))
 		if got, _ = f.db.FindCarePlan(as(f.cm), "p1"); got.Revision != 2 || got.SignedRevision != 1 {
 			t.Errorf("after a revision: revision %d, signed %d", got.Revision, got.SignedRevision)
+		}
+	})
+}
+
+// TestInterventionTaskFollowsItsGoal: an open intervention's task says
+// which goal it works toward with the goal's target as the plan now has it
+// ("goal: A1c under 7" stayed after the goal became under 8).
+func TestInterventionTaskFollowsItsGoal(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		plan := &carepath.CarePlan{PatientID: "p1", Status: carepath.PlanActive, Problems: []carepath.PlanProblem{{Text: "Type 2 diabetes",
+			Goals: []carepath.Goal{{Description: "Get my sugar down", Measure: "a1c", TargetOp: "<", TargetValues: []float64{7}, Status: carepath.GoalActive}},
+			Interventions: []carepath.Intervention{{Kind: "education", Text: "Teach foot checks", GoalID: "#1", OwnerID: f.nurse.ID, Due: "2026-06-05",
+				Status: carepath.InterventionPlanned}}}}}
+		must(t, f.db.SaveCarePlan(as(f.cm), plan, carepath.PlanChange{}))
+		task, err := f.db.FindTaskByID(as(f.nurse), plan.Problems[0].Interventions[0].TaskID)
+		must(t, err)
+		if task.Origin.Reason != "Care plan: Type 2 diabetes; goal: Get my sugar down (Hemoglobin A1c < 7) (education)" {
+			t.Errorf("the task's reason: %q", task.Origin.Reason)
+		}
+		plan.Problems[0].Goals[0].TargetValues = []float64{8}
+		must(t, f.db.SaveCarePlan(as(f.cm), plan, carepath.PlanChange{Why: "Dr. Lee: under 8 for her"}))
+		task, err = f.db.FindTaskByID(as(f.nurse), task.ID)
+		must(t, err)
+		if !strings.Contains(task.Origin.Reason, "(Hemoglobin A1c < 8)") || task.History[len(task.History)-1].Action != "reason" {
+			t.Errorf("after the goal was retargeted: %q, history %+v", task.Origin.Reason, task.History)
 		}
 	})
 }

@@ -470,9 +470,9 @@ func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c car
 	}
 	t.Updated, t.Version = tx.Now, version+1
 	res, err := tx.Exec(ctx, `UPDATE task SET status = ?, priority = ?, owner_id = ?, queue = ?, due_at = ?, not_before = ?, attempts = ?,
-		outcome = ?, note = ?, completed_at = ?, updated_at = ?, version = ? WHERE org_id = ? AND id = ? AND version = ?`,
+		outcome = ?, note = ?, completed_at = ?, updated_at = ?, version = ?, reason = ? WHERE org_id = ? AND id = ? AND version = ?`,
 		string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Attempts,
-		t.Outcome, t.Note, formatOptionalTime(t.CompletedAt), formatTime(tx.Now), t.Version, a.OrgID, id, version)
+		t.Outcome, t.Note, formatOptionalTime(t.CompletedAt), formatTime(tx.Now), t.Version, t.Origin.Reason, a.OrgID, id, version)
 	if err != nil {
 		return nil, none, err
 	}
@@ -535,6 +535,10 @@ func applyTaskChange(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath
 	var events []carepath.TaskEvent
 	add := func(action, from, to, note string) {
 		events = append(events, carepath.TaskEvent{Action: action, From: from, To: to, Note: note})
+	}
+	if c.Reason != nil && *c.Reason != t.Origin.Reason {
+		add("reason", t.Origin.Reason, *c.Reason, c.Note)
+		t.Origin.Reason = *c.Reason
 	}
 	if c.OwnerID != nil && *c.OwnerID != t.OwnerID {
 		from, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)

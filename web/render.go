@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"carepath"
@@ -28,6 +29,7 @@ func (s *Server) parseTemplates() error {
 		"birth":            formatBirth,
 		"value":            formatValue,
 		"date":             formatDate,
+		"when":             when,
 		"add":              func(a, b int) int { return a + b },
 		"list":             func(v ...string) []string { return v },
 		"achievementClass": achievementClass,
@@ -123,6 +125,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error.html", "Error", carepath.ErrorMessage(err))
+}
+
+// when writes t in loc by layout ("Mon 2 Jan", "2 Jan 15:04"), with the
+// year when it is not this year's: "next due Tue 7 Dec" was a 2027 date.
+func when(loc *time.Location, t time.Time, layout string) string {
+	t = t.In(loc)
+	if t.Year() != time.Now().In(loc).Year() {
+		layout = strings.Replace(layout, "Jan", "Jan 2006", 1)
+	}
+	return t.Format(layout)
 }
 
 // formatBirth writes a birth date with the age it gives on the day now

@@ -33,7 +33,7 @@ type elementState struct {
 }
 
 func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location) transitionRow {
-	at := func(tm time.Time) string { return tm.In(loc).Format("Mon 2 Jan") }
+	at := func(tm time.Time) string { return when(loc, tm, "Mon 2 Jan") }
 	due := func(d time.Time) elementState {
 		return elementState{Label: "due " + at(d), Late: now.After(d)}
 	}
