@@ -24,8 +24,8 @@ type transitionRow struct {
 	DischargedLabel, Ending               string
 }
 
-// elementState is one element of the clock: done (and when), or due (and
-// whether late).
+// elementState is one element of the clock: done (and when), or due; and
+// whether late (done after its deadline is done late, not on time).
 type elementState struct {
 	Done  bool
 	Label string
@@ -37,10 +37,17 @@ func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location)
 	due := func(d time.Time) elementState {
 		return elementState{Label: "due " + at(d), Late: now.After(d)}
 	}
+	// done is an element documented at when, against its deadline.
+	done := func(when, deadline time.Time) elementState {
+		if when.After(deadline) {
+			return elementState{Done: true, Late: true, Label: "done late, " + at(when) + " (due " + at(deadline) + ")"}
+		}
+		return elementState{Done: true, Label: "✓ " + at(when)}
+	}
 	r := transitionRow{Transition: t, Day: calendar.DaysBetween(t.Discharged, now, loc) + 1, DischargedLabel: at(t.Discharged), Ending: at(t.PeriodEnd)}
 	switch {
 	case t.Contact != nil:
-		r.ContactState = elementState{Done: true, Label: "✓ " + at(t.Contact.At)}
+		r.ContactState = done(t.Contact.At, t.ContactDue)
 	default:
 		r.ContactState = due(t.ContactDue)
 		if n := len(t.Attempts); n > 0 {
@@ -57,7 +64,12 @@ func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location)
 		}
 	}
 	if t.MedRec.Completed != nil {
-		r.MedRecState = elementState{Done: true, Label: "✓ " + at(t.MedRec.Completed.At)}
+		// By the visit, as TCM asks, and by the protocol's day for it.
+		deadline := t.VisitDue
+		if t.Visit != nil && t.Visit.At.Before(deadline) {
+			deadline = t.Visit.At
+		}
+		r.MedRecState = done(t.MedRec.Completed.At, deadline)
 	} else {
 		r.MedRecState = due(visitDue)
 		decided := 0
@@ -69,7 +81,7 @@ func newTransitionRow(t *carepath.Transition, now time.Time, loc *time.Location)
 		r.MedRecState.Label += fmt.Sprintf(" · %d of %d decided", decided, len(t.MedRec.Lines))
 	}
 	if t.Visit != nil {
-		r.VisitState = elementState{Done: true, Label: "✓ " + at(t.Visit.At)}
+		r.VisitState = done(t.Visit.At, t.VisitDue)
 	} else {
 		r.VisitState = due(visitDue)
 		switch {
