@@ -33,20 +33,26 @@ func (f found) String() string {
 }
 
 // chronicFound lists the patient's active chronic conditions, one per
-// category, in the list's order.
+// category, in the list's order, each since the earliest onset among the
+// active conditions of its category (chronic kidney disease on the list
+// since 2001 read "since 2022", the year of a later stage's record).
 func chronicFound(conditions []carepath.Condition) []found {
 	var out []found
 	for _, ch := range codeset.ChronicConditions {
+		var f *found
 		for _, c := range conditions {
 			if !activeStatus(c.ClinicalStatus) || !ch.Match.Matches(c.Code) {
 				continue
 			}
-			f := found{chronic: ch, display: c.Code.Display}
-			if len(c.Onset) >= 4 {
+			if f == nil {
+				f = &found{chronic: ch, display: c.Code.Display}
+			}
+			if len(c.Onset) >= 4 && (f.since == "" || c.Onset[:4] < f.since) {
 				f.since = c.Onset[:4]
 			}
-			out = append(out, f)
-			break
+		}
+		if f != nil {
+			out = append(out, *f)
 		}
 	}
 	return out

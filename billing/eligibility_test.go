@@ -39,6 +39,13 @@ func TestEligible(t *testing.T) {
 		{"depression", []carepath.Condition{dep, hf}, map[string]string{CoCM: "yes: a behavioral health condition: depression since 2021", CCM: "yes: 2 chronic"}},
 		{"a resolved condition does not count", []carepath.Condition{old}, map[string]string{CCM: "no: no chronic condition", APCM: "yes: every patient of the practice; level 1"}},
 		{"nothing", nil, map[string]string{PCM: "no: no chronic condition"}},
+		// The care manager's day: type 2 diabetes with diabetic CKD (2022)
+		// and CKD on the list since 2001. The words left the diabetes out
+		// and dated the CKD 2022.
+		{"diabetic chronic kidney disease", []carepath.Condition{cond(sct, "771000119108", "Type 2 diabetes mellitus with diabetic chronic kidney disease", "active", "2022-03-01"),
+			cond(sct, "709044004", "Chronic kidney disease", "active", "2001-06-01")}, map[string]string{
+			CCM: "yes: 2 chronic conditions expected to last 12 months: type 2 diabetes since 2022, chronic kidney disease since 2001",
+		}},
 	} {
 		got := map[string]string{}
 		for _, e := range Eligible(c.conds) {

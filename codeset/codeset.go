@@ -19,8 +19,11 @@ var (
 	Depression = carepath.ConditionMatch{
 		SNOMED:        []string{"35489007", "370143000", "36923009", "66344007"},
 		ICD10Prefixes: []string{"F32", "F33"}}
-	// Type2Diabetes: 44054006 and its common descendants; ICD-10-CM E11.
-	Type2Diabetes = carepath.ConditionMatch{SNOMED: []string{"44054006", "190388001", "313436004"}, ICD10Prefixes: []string{"E11"}}
+	// Type2Diabetes: 44054006 and its common descendants, diabetic CKD
+	// (771000119108, type 2 diabetes with diabetic chronic kidney disease:
+	// both conditions, and the eligibility words left the diabetes out);
+	// ICD-10-CM E11.
+	Type2Diabetes = carepath.ConditionMatch{SNOMED: []string{"44054006", "190388001", "313436004", "771000119108"}, ICD10Prefixes: []string{"E11"}}
 	// Hypertension: 38341003, essential hypertension 59621000; I10.
 	Hypertension = carepath.ConditionMatch{SNOMED: []string{"38341003", "59621000"}, ICD10Prefixes: []string{"I10"}}
 	// COPD: 13645005, and 185086009 (chronic obstructive bronchitis); J44.
