@@ -30,7 +30,7 @@ type Assessment struct {
 	// AmendsID names the assessment this one corrects; that one stays, with
 	// Status "amended".
 	AmendsID string
-	Status   string // "final", or "amended" once corrected
+	Status   string // "final", or "amended" once corrected; AssessmentImported for a source's score
 
 	// The scored result.
 	Total    *int
@@ -90,6 +90,10 @@ type HealthConcern struct {
 	Created      time.Time
 }
 
+// AssessmentImported is the Status of a score another source sent (an
+// EHR's PHQ-9 total): the record holds its total, not its answers.
+const AssessmentImported = "imported"
+
 // AssessmentService keeps assessments.
 type AssessmentService interface {
 	// RecordAssessment scores a and stores it for a patient of the actor's
@@ -106,6 +110,11 @@ type AssessmentService interface {
 	RecordAssessment(ctx context.Context, a *Assessment) error
 	// FindAssessments lists a patient's assessments, newest first.
 	FindAssessments(ctx context.Context, patientID string) ([]*Assessment, error)
+	// FindSourceScores lists the instruments' totals the patient's record
+	// holds from other sources (a PHQ-9 an EHR sent), newest first, as
+	// assessments with Status "imported": an instrument, a total, its band
+	// and when (Created); no answers.
+	FindSourceScores(ctx context.Context, patientID string) ([]*Assessment, error)
 	// FindAssessment returns one of a patient's assessments, or ENOTFOUND.
 	FindAssessment(ctx context.Context, patientID, id string) (*Assessment, error)
 	// SaveAssessmentDraft keeps the answers given so far (a.Instrument,

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"carepath"
 	"carepath/instrument"
@@ -249,6 +251,55 @@ func (db *DB) FindAssessments(ctx context.Context, patientID string) ([]*carepat
 		return nil, err
 	}
 	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " assessments"})
+}
+
+// FindSourceScores implements carepath.AssessmentService: the totals of
+// the instruments' codes among the patient's observations that no
+// assessment recorded here wrote.
+func (db *DB) FindSourceScores(ctx context.Context, patientID string) ([]*carepath.Assessment, error) {
+	a, err := readerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var list []*carepath.Assessment
+	err = db.inReadTx(ctx, func(r *readTx) error {
+		var one int
+		if err := r.queryRow(ctx, "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
+		} else if err != nil {
+			return err
+		}
+		// A score sent as a day is that day in the organization's calendar.
+		loc, err := orgLocation(ctx, r, a.OrgID)
+		if err != nil {
+			return err
+		}
+		rows, err := r.query(ctx, `SELECT o.id, o.code, o.effective, o.value_num FROM observation o WHERE o.org_id = ? AND o.patient_id = ?
+			AND o.code IN `+scoreCodes+` AND o.value_num IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM assessment x WHERE x.org_id = o.org_id AND x.patient_id = o.patient_id AND o.id = x.id || '-total')
+			ORDER BY o.effective DESC, o.id`, a.OrgID, patientID)
+		list, err = collect(rows, err, func(scan func(...any) error) (*carepath.Assessment, error) {
+			var id, code, effective string
+			var value float64
+			if err := scan(&id, &code, &effective, &value); err != nil {
+				return nil, err
+			}
+			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID, ID: id, Status: carepath.AssessmentImported, Created: parseInstantOrDay(effective)}
+			if day, err := time.ParseInLocation(time.DateOnly, effective, loc); err == nil {
+				as.Created = day
+			}
+			if in, ok := instrument.ByTotalCode(code); ok {
+				total := int(math.Round(value))
+				as.Instrument, as.Total, as.Band = in.ID, &total, in.BandOf(total)
+			}
+			return as, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditAssessmentList, PatientID: patientID, Detail: strconv.Itoa(len(list)) + " scores from other sources"})
 }
 
 // FindAssessment implements carepath.AssessmentService.

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"carepath"
 	"carepath/instrument"
@@ -285,5 +287,42 @@ func TestCorrectionMakesNoSecondSafetyTask(t *testing.T) {
 		if n := tasks() - before; n != 1 {
 			t.Errorf("%d safety tasks for one sitting, want 1", n)
 		}
+	})
+}
+
+// Scores another source sent (an EHR's PHQ-9 totals) are the patient's
+// assessments too: listed with their band, dated in the organization's
+// calendar, and not confused with the totals of assessments taken here.
+func TestFindSourceScores(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e)
+		score := func(id, effective string, total float64) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
+				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "survey",
+					Code: carepath.Coding{System: "http://loinc.org", Code: "44261-6"}, Effective: effective, ValueNum: &total}}
+		}
+		_, err := f.db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			score("ehr-1", "2026-03-04", 12), score("ehr-2", "2026-05-01T02:00:00Z", 3)}}})
+		must(t, err)
+		taken := &carepath.Assessment{PatientID: "p1", Instrument: "phq-9", AnsweredBy: carepath.AnsweredByPatient,
+			Answers: phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), SubmissionKey: "here"}
+		must(t, f.db.RecordAssessment(as(f.cm), taken))
+
+		newYork, _ := time.LoadLocation("America/New_York")
+		list, err := f.db.FindSourceScores(as(f.cm), "p1")
+		must(t, err)
+		var got []string
+		for _, a := range list {
+			got = append(got, fmt.Sprintf("%s %s %s %d %s %s", a.ID, a.Status, a.Instrument, *a.Total, a.Band, a.Created.In(newYork).Format("2006-01-02 15:04")))
+		}
+		want := []string{
+			"ehr-2 imported phq-9 3 minimal 2026-04-30 22:00",
+			"ehr-1 imported phq-9 12 moderate 2026-03-04 00:00",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("scores from other sources:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		_, err = f.db.FindSourceScores(as(f.outs), "p1")
+		wantCode(t, "another organization's patient", err, carepath.ENOTFOUND)
 	})
 }

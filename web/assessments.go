@@ -17,6 +17,8 @@ type assessmentsData struct {
 	Instruments []*instrument.Instrument
 	CanWrite    bool
 	Taken       []assessmentView
+	// Scores other sources sent (an EHR's PHQ-9 totals), newest first.
+	FromSources []assessmentView
 	Concerns    []carepath.HealthConcern
 	// The form, when taking one.
 	Form          *instrument.Instrument
@@ -127,6 +129,14 @@ func (s *Server) handleAssessments(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range list {
 		d.Taken = append(d.Taken, viewAssessment(a))
+	}
+	scores, err := s.Assessments.FindSourceScores(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	for _, a := range scores {
+		d.FromSources = append(d.FromSources, viewAssessment(a))
 	}
 	if d.Concerns, err = s.Assessments.FindHealthConcerns(r.Context(), id); err != nil {
 		s.renderError(w, r, err)
