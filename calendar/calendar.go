@@ -67,6 +67,27 @@ func DaysBetween(from, to time.Time, loc *time.Location) int {
 	return DateOf(from, loc).DaysUntil(DateOf(to, loc))
 }
 
+// StayDays is the length of a hospital stay as hospitals and the published
+// readmission scores (LACE, HOSPITAL) count it: the midnights in loc from
+// the admission to the discharge. A stay that ends the day it began is 0
+// days ("less than a day"), whatever its hours. Carepath counts a stay's
+// length only this way.
+func StayDays(admitted, discharged time.Time, loc *time.Location) int {
+	return DaysBetween(admitted, discharged, loc)
+}
+
+// StayLength says a stay's length in days, as StayDays counts it: "4
+// days", "1 day", or "same day" for one that ended the day it began.
+func StayLength(days int) string {
+	switch days {
+	case 0:
+		return "same day"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", days)
+}
+
 // Weekday is the day of the week.
 func (d Date) Weekday() time.Weekday {
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()

@@ -300,7 +300,7 @@ func (s *Sweeper) discharge(ctx context.Context, cal *calendar.Calendar, e carep
 		CareManagerID: careManager}
 	d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
 	d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
-	scores, err := s.scoreStay(ctx, e.PatientID, d.EncounterID)
+	scores, err := s.scoreStay(ctx, cal.Location(), e.PatientID, d.EncounterID)
 	if err != nil {
 		return "", false, err
 	}
@@ -389,15 +389,16 @@ func plural(n int) string {
 
 // scoreStay computes the readmission and comorbidity scores of a
 // discharged stay from its record (LACE, HOSPITAL, Charlson) and stores
-// them; a stay scored again keeps the latest. No record, no scores.
-func (s *Sweeper) scoreStay(ctx context.Context, patientID, encounterID string) ([]carepath.RiskScore, error) {
+// them; a stay scored again keeps the latest. No record, no scores. Its
+// days are counted in loc, the organization's time zone.
+func (s *Sweeper) scoreStay(ctx context.Context, loc *time.Location, patientID, encounterID string) ([]carepath.RiskScore, error) {
 	rec, err := s.Store.FindStayRecord(ctx, patientID, encounterID)
 	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
 		return nil, nil // the stay's record is not here (yet): nothing to score
 	} else if err != nil {
 		return nil, err
 	}
-	scores := risk.Assess(*rec).Scores(patientID, encounterID, s.now())
+	scores := risk.Assess(*rec, loc).Scores(patientID, encounterID, s.now())
 	return scores, s.Store.RecordRiskScores(ctx, scores)
 }
 
@@ -592,6 +593,15 @@ func (s *Sweeper) Run(ctx context.Context, interval time.Duration) {
 // record is gone, none).
 func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(done, total int)) (int, error) {
 	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "risk scoring", "score"))
+	org, err := s.Store.FindOrganization(ctx, orgID)
+	if err != nil {
+		return 0, err
+	}
+	cal, err := s.calendar(ctx, org)
+	if err != nil {
+		return 0, err
+	}
+	loc := cal.Location()
 	stays, err := s.Store.FindStays(ctx)
 	if err != nil {
 		return 0, err
@@ -624,7 +634,7 @@ func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(do
 	scored := 0
 	for from := 0; from < len(stays) && ctx.Err() == nil; from += s.batch() {
 		part := stays[from:min(from+s.batch(), len(stays))]
-		scores, n, err := s.assessStays(ctx, part)
+		scores, n, err := s.assessStays(ctx, loc, part)
 		if err != nil {
 			close(written)
 			return scored, errors.Join(err, <-writeErr)
@@ -639,7 +649,7 @@ func (s *Sweeper) ScoreStays(ctx context.Context, orgID string, progress func(do
 // assessStays reads and scores stays, by as many readers as there are
 // processors, keeping the stays' order; it returns the scores and how
 // many stays had a record.
-func (s *Sweeper) assessStays(ctx context.Context, stays []carepath.StayRef) ([]carepath.RiskScore, int, error) {
+func (s *Sweeper) assessStays(ctx context.Context, loc *time.Location, stays []carepath.StayRef) ([]carepath.RiskScore, int, error) {
 	each := make([][]carepath.RiskScore, len(stays))
 	errs := make([]error, len(stays))
 	next := make(chan int)
@@ -656,7 +666,7 @@ func (s *Sweeper) assessStays(ctx context.Context, stays []carepath.StayRef) ([]
 					errs[i] = err
 					continue
 				}
-				each[i] = risk.Assess(*rec).Scores(stays[i].PatientID, stays[i].EncounterID, s.now())
+				each[i] = risk.Assess(*rec, loc).Scores(stays[i].PatientID, stays[i].EncounterID, s.now())
 			}
 		}()
 	}

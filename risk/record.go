@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/calendar"
 )
 
 // LOINC codes of the labs HOSPITAL reads.
@@ -23,8 +24,10 @@ type Assessment struct {
 }
 
 // Assess computes LACE, HOSPITAL and Charlson for the stay from the
-// record, each fact named. How a fact is read:
-//   - length of stay: from the stay's start to its end;
+// record, each fact named, with the stay's days counted in loc, the
+// organization's time zone. How a fact is read:
+//   - length of stay: the midnights from the stay's start to its end
+//     (calendar.StayDays), as hospitals and the scores' authors count it;
 //   - admitted through the emergency department: the admit source "emd",
 //     or an emergency visit that began in the 24 hours before the
 //     admission (that visit is not counted among the prior ones);
@@ -37,13 +40,13 @@ type Assessment struct {
 //
 // What the record cannot say (the discharging service; labs, times or a
 // birth date not on record) is missing, not 0.
-func Assess(r Record) Assessment {
+func Assess(r Record, loc *time.Location) Assessment {
 	admitted, errA := parseTime(r.Stay.PeriodStart)
 	discharged, errD := parseTime(r.Stay.PeriodEnd)
 	stayKnown := errA == nil && errD == nil && !discharged.Before(admitted)
 	var los Number
 	if stayKnown {
-		los = Known(discharged.Sub(admitted).Hours()/24, r.Stay.ID)
+		los = Known(float64(calendar.StayDays(admitted, discharged, loc)), r.Stay.ID)
 	}
 	emergent := Flag{}
 	indexED := ""

@@ -73,14 +73,14 @@ func TestLACE(t *testing.T) {
 		// failure and diabetes with end-organ damage (2+2 = 4 scores 5),
 		// one ED visit: 4 + 3 + 5 + 1.
 		{"the worked example", in(5, true, 1, chf, dmc), 13, "high"},
-		{"under a day, elective, nothing", in(0.5, false, 0), 0, "low"},
+		{"same day, elective, nothing", in(0, false, 0), 0, "low"},
 		{"1 day", in(1, false, 0), 1, "low"},
 		{"2 days", in(2, false, 0), 2, "low"},
-		{"3 days", in(3.5, false, 0), 3, "low"},
+		{"3 days", in(3, false, 0), 3, "low"},
 		{"4 days", in(4, false, 0), 4, "low"},
-		{"6.9 days", in(6.9, false, 0), 4, "low"},
+		{"6 days", in(6, false, 0), 4, "low"},
 		{"7 days", in(7, false, 0), 5, "moderate"},
-		{"13.9 days", in(13.9, false, 0), 5, "moderate"},
+		{"13 days", in(13, false, 0), 5, "moderate"},
 		{"14 days", in(14, false, 0), 7, "moderate"},
 		{"comorbidity 1", in(0, false, 0, mi), 1, "low"},
 		{"comorbidity 3 (MI 1 + heart failure 2)", in(0, false, 0, mi, chf), 3, "low"},
@@ -117,9 +117,9 @@ func TestHOSPITAL(t *testing.T) {
 		t.Errorf("everything: %d %s", s.Total, s.Band)
 	}
 	none := HOSPITALInput{Hemoglobin: Known(12), Oncology: No(), Sodium: Known(135), Procedure: No(), Urgent: No(),
-		AdmissionsPrior12mo: Known(1), LengthOfStayDays: Known(4.9)}
+		AdmissionsPrior12mo: Known(1), LengthOfStayDays: Known(4)}
 	if s := HOSPITAL(none); s.Total != 0 || s.Band != "low" {
-		t.Errorf("the boundaries (Hb 12, Na 135, 1 admission, 4.9 days): %d %s", s.Total, s.Band)
+		t.Errorf("the boundaries (Hb 12, Na 135, 1 admission, 4 days): %d %s", s.Total, s.Band)
 	}
 	for _, c := range []struct {
 		admissions float64

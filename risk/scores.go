@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"carepath/calendar"
 )
 
 // Component is one part of a score: the points it gave and why, with the
@@ -78,7 +80,7 @@ func No(facts ...string) Flag  { return Flag{Known: true, Facts: facts} }
 
 // LACEInput are the facts of a discharge LACE reads.
 type LACEInput struct {
-	LengthOfStayDays Number // from admission to discharge, in days
+	LengthOfStayDays Number // whole days, as calendar.StayDays counts them
 	Emergent         Flag   // admitted through the emergency department (acute)
 	Comorbidities    []Finding
 	EDVisits6Months  Number // emergency visits in the 6 months before admission
@@ -113,7 +115,7 @@ func LACE(in LACEInput) Score {
 		default:
 			l.Points = 7
 		}
-		l.Why = fmt.Sprintf("%s days", formatDays(days))
+		l.Why = calendar.StayLength(int(days))
 	}
 	s.add(l)
 	a := Component{Name: "A: acuity of admission", Facts: in.Emergent.Facts}
@@ -181,7 +183,7 @@ type HOSPITALInput struct {
 	Procedure           Flag   // a procedure during the stay
 	Urgent              Flag   // the admission was urgent or emergent
 	AdmissionsPrior12mo Number // hospital admissions in the 12 months before
-	LengthOfStayDays    Number
+	LengthOfStayDays    Number // whole days, as calendar.StayDays counts them
 }
 
 // HOSPITAL scores the risk of a potentially avoidable readmission within
@@ -199,9 +201,9 @@ func HOSPITAL(in HOSPITALInput) Score {
 		case !n.Known:
 			c.Missing, c.Why = true, missing
 		case n.Value < limit:
-			c.Points, c.Why = points, fmt.Sprintf("%s %s (under %s)", formatDays(n.Value), unit, formatDays(limit))
+			c.Points, c.Why = points, fmt.Sprintf("%s %s (under %s)", formatNumber(n.Value), unit, formatNumber(limit))
 		default:
-			c.Why = fmt.Sprintf("%s %s", formatDays(n.Value), unit)
+			c.Why = fmt.Sprintf("%s %s", formatNumber(n.Value), unit)
 		}
 		return c
 	}
@@ -241,9 +243,9 @@ func HOSPITAL(in HOSPITALInput) Score {
 	case !in.LengthOfStayDays.Known:
 		a.Missing, a.Why = true, "no admission and discharge times on record"
 	case in.LengthOfStayDays.Value >= 5:
-		a.Points, a.Why = 2, fmt.Sprintf("%s days (5 or more)", formatDays(in.LengthOfStayDays.Value))
+		a.Points, a.Why = 2, calendar.StayLength(int(in.LengthOfStayDays.Value))+" (5 or more)"
 	default:
-		a.Why = fmt.Sprintf("%s days", formatDays(in.LengthOfStayDays.Value))
+		a.Why = calendar.StayLength(int(in.LengthOfStayDays.Value))
 	}
 	s.add(a)
 	switch {
@@ -288,7 +290,8 @@ func Charlson(found []Finding, age Number) (Score, float64) {
 	return s, math.Pow(0.983, math.Exp(0.9*float64(s.Total)))
 }
 
-func formatDays(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") }
+// formatNumber writes a value with at most one decimal.
+func formatNumber(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") }
 
 func plural(n int) string {
 	if n == 1 {

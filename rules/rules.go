@@ -149,10 +149,9 @@ func PlanPostDischargeContact(d Discharge, cal *calendar.Calendar, now time.Time
 // business day after it.
 func contactTask(d Discharge, cal *calendar.Calendar) carepath.Task {
 	loc := cal.Location()
-	stay := calendarDays(d.Admitted, d.Discharged, loc)
 	where := or(d.Facility, "hospital")
-	reason := fmt.Sprintf("Discharged from %s on %s (%s, %d day%s); contact due within 2 business days",
-		where, d.Discharged.In(loc).Format("Mon 2 Jan 2006"), classWords[d.Class], stay, plural(stay))
+	reason := fmt.Sprintf("Discharged from %s on %s (%s, %s); contact due within 2 business days",
+		where, d.Discharged.In(loc).Format("Mon 2 Jan 2006"), classWords[d.Class], calendar.StayLength(calendar.StayDays(d.Admitted, d.Discharged, loc)))
 	if d.DispositionCode == "" {
 		reason += " (no discharge disposition recorded: taken as home)"
 	}
@@ -166,12 +165,6 @@ func contactTask(d Discharge, cal *calendar.Calendar) carepath.Task {
 		t.Queue = carepath.RoleCareManager
 	}
 	return t
-}
-
-// calendarDays is the length of a stay in days, as hospitals count them
-// (midnights crossed), at least 1.
-func calendarDays(from, to time.Time, loc *time.Location) int {
-	return max(calendar.DaysBetween(from, to, loc), 1)
 }
 
 func plural(n int) string {

@@ -77,12 +77,13 @@ func TestPlanPostDischargeContact(t *testing.T) {
 		}
 	}
 
-	// A same-day observation stay is 1 day; a discharge late on a Friday
+	// A same-day observation stay is counted as hospitals count it (no
+	// midnight crossed, in New York); a discharge late on a Friday
 	// evening in New York, given in UTC, is still a Friday discharge.
 	d := home
 	d.Class, d.Admitted, d.Discharged = "OBSENC", at("2026-06-05 08:00"), time.Date(2026, 6, 6, 1, 30, 0, 0, time.UTC)
 	task, _, _ = PlanPostDischargeContact(d, cal, at("2026-06-05 22:00"))
-	if !strings.Contains(task.Origin.Reason, "on Fri 5 Jun 2026 (observation, 1 day)") || task.Due.In(ny).Format(time.DateOnly) != "2026-06-09" {
+	if !strings.Contains(task.Origin.Reason, "on Fri 5 Jun 2026 (observation, same day)") || task.Due.In(ny).Format(time.DateOnly) != "2026-06-09" {
 		t.Errorf("Friday-evening observation discharge: %s, due %s", task.Origin.Reason, task.Due.In(ny))
 	}
 }

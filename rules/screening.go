@@ -127,7 +127,7 @@ func (s Screening) Plan(sc carepath.Schedule, cal *calendar.Calendar, now time.T
 	if sc.LastDone.IsZero() {
 		why = append(why, "No "+s.What+" on record")
 	} else {
-		why = append(why, fmt.Sprintf("Last %s on %s (%d days ago)", s.What, sc.LastDone.In(loc).Format("2 Jan 2006"), calendarDays(sc.LastDone, now, loc)))
+		why = append(why, fmt.Sprintf("Last %s on %s (%d days ago)", s.What, sc.LastDone.In(loc).Format("2 Jan 2006"), calendar.DaysBetween(sc.LastDone, now, loc)))
 		facts["last"] = sc.LastDone.UTC().Format(time.RFC3339)
 	}
 	every := fmt.Sprintf("due every %d days", s.EveryDays)
