@@ -2,6 +2,7 @@ package carepath
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -443,6 +444,13 @@ type Chart struct {
 	Transition *Transition
 }
 
+// Shown says what a view of the chart showed, for its audit record: the
+// counts of its sections.
+func (c *Chart) Shown() string {
+	return fmt.Sprintf("%d conditions, %d medications, %d allergies, %d encounters, %d observation series, %d open tasks, %d risk scores, %d caregivers, %d coverages",
+		len(c.Conditions), len(c.Medications), len(c.Allergies), len(c.Encounters), len(c.Series), len(c.Tasks), len(c.Risk), len(c.Caregivers), len(c.Coverage))
+}
+
 // ChartEncounters bounds the encounters a chart lists; ChartPoints the
 // points of one observation series (the latest are kept).
 const (
@@ -476,6 +484,11 @@ type ChartService interface {
 	// slices may be shared with other callers: read them, do not modify
 	// them.
 	FindChart(ctx context.Context, patientID string) (*Chart, error)
+	// FindChartWithPrograms returns the chart as FindChart does and the
+	// patient's programs in a month (YYYY-MM, in the organization's time
+	// zone), as ProgramService.FindPatientPrograms does, read together and
+	// audited as the one view they make: one record naming both.
+	FindChartWithPrograms(ctx context.Context, patientID, month string) (*Chart, *PatientPrograms, error)
 
 	// ExportPatientRecord returns the record of a patient of the actor's
 	// organization as the sources sent it: a FHIR R4 Bundle of type

@@ -157,6 +157,7 @@ type EligiblePatient struct {
 // consents, and the time of a month.
 type PatientPrograms struct {
 	PatientID   string
+	Month       string // YYYY-MM
 	Enrollments []Enrollment
 	Consents    []Consent
 	Time        []TimeEntry // the month's, latest first
@@ -165,6 +166,12 @@ type PatientPrograms struct {
 	// Bill is the month as the record bills it now (a closed month's
 	// frozen lines are the billing report's).
 	Bill PatientMonthBill
+}
+
+// Shown says what a view of the programs showed, for its audit record.
+func (p *PatientPrograms) Shown() string {
+	return fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s; %d billable lines", len(p.Enrollments), len(p.Consents),
+		len(p.Time), p.Month, len(p.Bill.Lines))
 }
 
 // ProgramService keeps enrollments, consents and time. Writes need a role

@@ -15,12 +15,28 @@ import (
 // the patient's compartment, whose keys start (org, patient): a chart reads
 // a few adjacent index pages per table whatever the population's size.
 func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart, error) {
+	c, _, err := db.findChart(ctx, patientID, "")
+	return c, err
+}
+
+// FindChartWithPrograms implements carepath.ChartService.
+func (db *DB) FindChartWithPrograms(ctx context.Context, patientID, month string) (*carepath.Chart, *carepath.PatientPrograms, error) {
+	if month == "" {
+		return nil, nil, carepath.Errorf(carepath.EINVALID, "Which month's programs?")
+	}
+	return db.findChart(ctx, patientID, month)
+}
+
+// findChart reads a chart and, with a month, the patient's programs in it,
+// in one read transaction, and audits the view in one record.
+func (db *DB) findChart(ctx context.Context, patientID, month string) (*carepath.Chart, *carepath.PatientPrograms, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	org := a.OrgID
 	var c *carepath.Chart
+	var progs *carepath.PatientPrograms
 	err = db.inReadTx(ctx, func(r *readTx) error {
 		p, err := findPatient(ctx, r, org, patientID)
 		if err != nil {
@@ -34,6 +50,11 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		schedules, err := patientSchedules(ctx, r, org, patientID)
 		if err != nil {
 			return err
+		}
+		if month != "" {
+			if progs, err = patientPrograms(ctx, r, org, patientID, month); err != nil {
+				return err
+			}
 		}
 		if sections := db.charts.get(org, patientID, p.RecordVersion); sections != nil {
 			cc := *sections
@@ -52,12 +73,16 @@ func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart,
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart"}); err != nil {
-		return nil, err
+	shown := c.Shown()
+	if progs != nil {
+		shown += "; programs: " + progs.Shown()
 	}
-	return c, nil
+	if err := db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "chart", Detail: shown}); err != nil {
+		return nil, nil, err
+	}
+	return c, progs, nil
 }
 
 // readChartSections reads every section of a chart but the patient's own

@@ -22,43 +22,48 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 	if err != nil {
 		return nil, err
 	}
-	out := &carepath.PatientPrograms{PatientID: patientID}
+	var out *carepath.PatientPrograms
 	err = db.inReadTx(ctx, func(r *readTx) error {
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		m, err := orgMonth(ctx, r, a.OrgID, month)
-		if err != nil {
-			return err
-		}
-		if out.Enrollments, err = enrollmentsOf(ctx, r, a.OrgID, patientID); err != nil {
-			return err
-		}
-		if out.Consents, err = consentsOf(ctx, r, a.OrgID, patientID); err != nil {
-			return err
-		}
-		out.Time, err = timeEntriesWhere(ctx, r, a.OrgID, "e.patient_id = ? AND e.start_at >= ? AND e.start_at < ? ORDER BY e.start_at DESC",
-			patientID, formatTime(m.Start()), formatTime(m.End()))
-		if err != nil {
-			return err
-		}
-		err = r.queryRow(ctx, "SELECT complexity FROM billing_complexity WHERE org_id = ? AND month = ? AND patient_id = ?", a.OrgID, month, patientID).Scan(&out.Complexity)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		out.Bill = carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
-		bills, err := billMonth(ctx, r, a.OrgID, m, patientID)
-		if len(bills) > 0 {
-			out.Bill = bills[0]
-		}
+		out, err = patientPrograms(ctx, r, a.OrgID, patientID, month)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Programs",
-		Detail: fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s; %d billable lines", len(out.Enrollments), len(out.Consents),
-			len(out.Time), month, len(out.Bill.Lines))})
+	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Programs", Detail: out.Shown()})
+}
+
+// patientPrograms reads a patient's programs in a month through r.
+func patientPrograms(ctx context.Context, r *readTx, org, patientID, month string) (*carepath.PatientPrograms, error) {
+	out := &carepath.PatientPrograms{PatientID: patientID, Month: month}
+	m, err := orgMonth(ctx, r, org, month)
+	if err != nil {
+		return nil, err
+	}
+	if out.Enrollments, err = enrollmentsOf(ctx, r, org, patientID); err != nil {
+		return nil, err
+	}
+	if out.Consents, err = consentsOf(ctx, r, org, patientID); err != nil {
+		return nil, err
+	}
+	out.Time, err = timeEntriesWhere(ctx, r, org, "e.patient_id = ? AND e.start_at >= ? AND e.start_at < ? ORDER BY e.start_at DESC",
+		patientID, formatTime(m.Start()), formatTime(m.End()))
+	if err != nil {
+		return nil, err
+	}
+	err = r.queryRow(ctx, "SELECT complexity FROM billing_complexity WHERE org_id = ? AND month = ? AND patient_id = ?", org, month, patientID).Scan(&out.Complexity)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	out.Bill = carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
+	bills, err := billMonth(ctx, r, org, m, patientID)
+	if len(bills) > 0 {
+		out.Bill = bills[0]
+	}
+	return out, err
 }
 
 func enrollmentsOf(ctx context.Context, db querier, org, patientID string) ([]carepath.Enrollment, error) {

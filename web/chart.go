@@ -78,25 +78,22 @@ var chartedCodes = []struct {
 }
 
 func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Charts.FindChart(r.Context(), r.PathValue("id"))
+	v := viewerFrom(r.Context())
+	now := time.Now().In(v.Loc)
+	// The chart and the header's month of program time are one view: read
+	// together, audited once.
+	c, progs, err := s.Charts.FindChartWithPrograms(r.Context(), r.PathValue("id"), now.Format("2006-01"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := viewerFrom(r.Context())
-	now := time.Now().In(v.Loc)
 	d := chartData{Chart: c, Age: formatBirth(now, c.Patient.BirthDate), CanWrite: v.User.Role.CanWriteClinical(), Queues: taskQueues,
 		DefaultDue: now.AddDate(0, 0, 1).Format(time.DateOnly)}
 	for _, t := range c.Tasks {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
 	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
-	if s.Programs != nil {
-		if d.Programs, err = s.monthPrograms(r, c, now); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-	}
+	d.Programs = enrolledRows(c, progs, now)
 	d.Primary = carepath.PrimaryCareManager(c.Patient.CareTeam)
 	for _, p := range c.Conditions {
 		switch p.ClinicalStatus {

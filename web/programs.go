@@ -98,22 +98,20 @@ func programRows(conditions []carepath.Condition, progs *carepath.PatientProgram
 	return rows
 }
 
-// monthPrograms is the patient's enrolled programs this month, for the
-// chart's header; none without an enrollment in force.
-func (s *Server) monthPrograms(r *http.Request, c *carepath.Chart, now time.Time) ([]programRow, error) {
-	month := now.Format("2006-01")
-	progs, err := s.Programs.FindPatientPrograms(r.Context(), c.Patient.ID, month)
-	if err != nil || len(progs.Enrollments) == 0 {
-		return nil, err
+// enrolledRows is the patient's enrolled programs in the month of progs,
+// for the chart's header; none without an enrollment in force.
+func enrolledRows(c *carepath.Chart, progs *carepath.PatientPrograms, now time.Time) []programRow {
+	if len(progs.Enrollments) == 0 {
+		return nil
 	}
-	m, _ := billing.ParseMonth(month, now.Location())
+	m, _ := billing.ParseMonth(progs.Month, now.Location())
 	var enrolled []programRow
 	for _, row := range programRows(c.Conditions, progs, m) {
 		if row.Enrollment != nil {
 			enrolled = append(enrolled, row)
 		}
 	}
-	return enrolled, nil
+	return enrolled
 }
 
 // handlePrograms shows a patient's programs: eligibility with its
@@ -131,18 +129,15 @@ func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month))
 		return
 	}
-	chart, err := s.Charts.FindChart(r.Context(), id)
+	// The conditions (for eligibility) and the month's programs: one view.
+	chart, progs, err := s.Charts.FindChartWithPrograms(r.Context(), id, month)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d := programsData{Patient: chart.Patient, Month: month, MonthLabel: m.Start().Format("January 2006"), Activities: carepath.TimeActivities,
+	d := programsData{Programs: progs, Patient: chart.Patient, Month: month, MonthLabel: m.Start().Format("January 2006"), Activities: carepath.TimeActivities,
 		CanWrite: v.User.Role.CanWriteClinical(), Saved: r.URL.Query().Get("saved"), Today: now.Format(time.DateOnly), Now: now.Format("2006-01-02T15:04"),
 		IsPractitioner: v.User.Role == carepath.RolePhysician, Complexities: carepath.TransitionComplexities}
-	if d.Programs, err = s.Programs.FindPatientPrograms(r.Context(), id, month); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
 	if d.Practitioners, err = s.Programs.FindPractitioners(r.Context()); err != nil {
 		s.renderError(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"carepath"
 )
@@ -42,5 +43,58 @@ func TestAuditPage(t *testing.T) {
 	rows := between(found, "<tbody>", "</tbody>")
 	if !strings.Contains(rows, ">"+name+"</a>") || strings.Contains(rows, ">"+ps[0].Family+", "+ps[0].Given+"</a>") && ps[0].Family[:3] != viewed.Family[:3] {
 		t.Errorf("finding %q by the start of the name:\n%s", name, rows)
+	}
+}
+
+// TestOneAuditRecordPerView: a page view is one audit record that says
+// what was shown. The chart (with its header's month of program time) and
+// the programs page each wrote two, "chart" and "Programs".
+func TestOneAuditRecordPerView(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	org, sys := demoOrg(t, m)
+	loc, err := time.LoadLocation(org.TimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := m.DB.FindPatients(sys, carepath.PatientFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	cm := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
+	me, err := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := time.Now().In(loc).Format("2006-01")
+	for _, page := range []string{"/patients/" + p.ID, "/patients/" + p.ID + "/programs"} {
+		before, err := m.DB.FindAuditEvents(sys, carepath.AuditFilter{PatientID: p.ID, Newest: true, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var after int64
+		if len(before) > 0 {
+			after = before[0].Seq
+		}
+		if _, resp := cm.get(base + page); resp.StatusCode != 200 {
+			t.Fatalf("%s: %s", page, resp.Status)
+		}
+		events, err := m.DB.FindAuditEvents(sys, carepath.AuditFilter{PatientID: p.ID, ActorID: me.ID, AfterSeq: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 {
+			var what []string
+			for _, e := range events {
+				what = append(what, e.Action+" "+e.Object)
+			}
+			t.Errorf("%s: %d audit records (%s), want 1", page, len(events), strings.Join(what, "; "))
+			continue
+		}
+		if e := events[0]; e.Action != carepath.AuditPatientView || e.Object != "chart" || !strings.Contains(e.Detail, "conditions") ||
+			!strings.Contains(e.Detail, "programs: ") || !strings.Contains(e.Detail, " in "+month) {
+			t.Errorf("%s: the record does not say what was shown: %+v", page, e)
+		}
 	}
 }
