@@ -477,6 +477,19 @@ type ObservationPoint struct {
 // Latest is the series' newest point.
 func (s ObservationSeries) Latest() ObservationPoint { return s.Points[len(s.Points)-1] }
 
+// ChartPrograms is how much of a patient's programs a chart view reads.
+type ChartPrograms int
+
+const (
+	// ProgramsEnrolled reads the month of the programs the patient is
+	// enrolled in (the chart's header): for a patient with no enrollment,
+	// nothing past the enrollments.
+	ProgramsEnrolled ChartPrograms = iota + 1
+	// ProgramsAll reads all that FindPatientPrograms does (the programs
+	// page: time logged before an enrollment, consents on file).
+	ProgramsAll
+)
+
 // ChartService reads whole charts.
 type ChartService interface {
 	// FindChart returns the chart of a patient of the actor's
@@ -486,9 +499,11 @@ type ChartService interface {
 	FindChart(ctx context.Context, patientID string) (*Chart, error)
 	// FindChartWithPrograms returns the chart as FindChart does and the
 	// patient's programs in a month (YYYY-MM, in the organization's time
-	// zone), as ProgramService.FindPatientPrograms does, read together and
-	// audited as the one view they make: one record naming both.
-	FindChartWithPrograms(ctx context.Context, patientID, month string) (*Chart, *PatientPrograms, error)
+	// zone), as ProgramService.FindPatientPrograms does or, with
+	// ProgramsEnrolled, only as far as the patient is enrolled in any; read
+	// together and audited as the one view they make: one record naming
+	// both.
+	FindChartWithPrograms(ctx context.Context, patientID, month string, read ChartPrograms) (*Chart, *PatientPrograms, error)
 
 	// ExportPatientRecord returns the record of a patient of the actor's
 	// organization as the sources sent it: a FHIR R4 Bundle of type

@@ -156,11 +156,14 @@ type EligiblePatient struct {
 // PatientPrograms is a patient's programs: enrollments (latest first),
 // consents, and the time of a month.
 type PatientPrograms struct {
-	PatientID   string
-	Month       string // YYYY-MM
-	Enrollments []Enrollment
-	Consents    []Consent
-	Time        []TimeEntry // the month's, latest first
+	PatientID string
+	Month     string // YYYY-MM
+	// EnrollmentsOnly: nothing past the enrollments was read, for there
+	// are none (ChartPrograms ProgramsEnrolled).
+	EnrollmentsOnly bool
+	Enrollments     []Enrollment
+	Consents        []Consent
+	Time            []TimeEntry // the month's, latest first
 	// Complexity is the month's medical decision making as recorded ("" none).
 	Complexity string
 	// Bill is the month as the record bills it now (a closed month's
@@ -170,6 +173,9 @@ type PatientPrograms struct {
 
 // Shown says what a view of the programs showed, for its audit record.
 func (p *PatientPrograms) Shown() string {
+	if p.EnrollmentsOnly {
+		return "no enrollments in " + p.Month
+	}
 	return fmt.Sprintf("%d enrollments, %d consents, %d time entries in %s; %d billable lines", len(p.Enrollments), len(p.Consents),
 		len(p.Time), p.Month, len(p.Bill.Lines))
 }

@@ -15,21 +15,22 @@ import (
 // the patient's compartment, whose keys start (org, patient): a chart reads
 // a few adjacent index pages per table whatever the population's size.
 func (db *DB) FindChart(ctx context.Context, patientID string) (*carepath.Chart, error) {
-	c, _, err := db.findChart(ctx, patientID, "")
+	c, _, err := db.findChart(ctx, patientID, "", 0)
 	return c, err
 }
 
 // FindChartWithPrograms implements carepath.ChartService.
-func (db *DB) FindChartWithPrograms(ctx context.Context, patientID, month string) (*carepath.Chart, *carepath.PatientPrograms, error) {
-	if month == "" {
-		return nil, nil, carepath.Errorf(carepath.EINVALID, "Which month's programs?")
+func (db *DB) FindChartWithPrograms(ctx context.Context, patientID, month string, read carepath.ChartPrograms) (*carepath.Chart, *carepath.PatientPrograms, error) {
+	if month == "" || (read != carepath.ProgramsEnrolled && read != carepath.ProgramsAll) {
+		return nil, nil, carepath.Errorf(carepath.EINVALID, "Which month's programs, and how much of them?")
 	}
-	return db.findChart(ctx, patientID, month)
+	return db.findChart(ctx, patientID, month, read)
 }
 
-// findChart reads a chart and, with a month, the patient's programs in it,
-// in one read transaction, and audits the view in one record.
-func (db *DB) findChart(ctx context.Context, patientID, month string) (*carepath.Chart, *carepath.PatientPrograms, error) {
+// findChart reads a chart and, with a month, the patient's programs in it
+// (as much as read asks), in one read transaction, and audits the view in
+// one record.
+func (db *DB) findChart(ctx context.Context, patientID, month string, read carepath.ChartPrograms) (*carepath.Chart, *carepath.PatientPrograms, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +39,8 @@ func (db *DB) findChart(ctx context.Context, patientID, month string) (*carepath
 	var c *carepath.Chart
 	var progs *carepath.PatientPrograms
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		p, err := findPatient(ctx, r, org, patientID)
+		// The identifiers come with the cached sections (below).
+		p, err := findPatientAndTeam(ctx, r, org, patientID)
 		if err != nil {
 			return err
 		}
@@ -52,15 +54,19 @@ func (db *DB) findChart(ctx context.Context, patientID, month string) (*carepath
 			return err
 		}
 		if month != "" {
-			if progs, err = patientPrograms(ctx, r, org, patientID, month); err != nil {
+			if progs, err = patientPrograms(ctx, r, org, patientID, month, read); err != nil {
 				return err
 			}
 		}
-		if sections := db.charts.get(org, patientID, p.RecordVersion); sections != nil {
-			cc := *sections
+		if cached := db.charts.get(org, patientID, p.RecordVersion); cached != nil {
+			cc := *cached.chart
+			p.Identifiers = cached.identifiers
 			cc.Patient, cc.Tasks, cc.Schedules = p, tasks, schedules
 			c = &cc
 			return nil
+		}
+		if p.Identifiers, err = patientIdentifiers(ctx, r, org, patientID); err != nil {
+			return err
 		}
 		c = &carepath.Chart{Patient: p}
 		if err := readChartSections(ctx, r, c, org, patientID); err != nil {
@@ -68,7 +74,7 @@ func (db *DB) findChart(ctx context.Context, patientID, month string) (*carepath
 		}
 		sections := *c
 		sections.Patient = nil
-		db.charts.put(org, patientID, p.RecordVersion, &sections)
+		db.charts.put(org, patientID, p.RecordVersion, &sections, p.Identifiers)
 		c.Tasks, c.Schedules = tasks, schedules
 		return nil
 	})

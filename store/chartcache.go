@@ -18,8 +18,9 @@ const DefaultChartCache = 4096
 // (carepath.Patient.RecordVersion, read fresh in every chart's transaction)
 // is the one it was read at: every import that writes a record of the
 // patient changes that version, whichever process imports. The patient's
-// own row, identifiers and care team are always read fresh, and every view
-// is audited, cached or not.
+// identifiers are kept with the sections (only imports write them); the
+// patient's own row and care team are always read fresh, and every view is
+// audited, cached or not.
 //
 // Only imports write these sections today. A later change that writes them
 // another way must change the record version in the same transaction.
@@ -35,17 +36,19 @@ type chartCache struct {
 type chartKey struct{ org, patient string }
 
 type chartEntry struct {
-	key     chartKey
-	version int64
-	chart   *carepath.Chart // sections only; never modified once cached
+	key         chartKey
+	version     int64
+	chart       *carepath.Chart // sections only; never modified once cached
+	identifiers []carepath.Identifier
 }
 
 func newChartCache(max int) *chartCache {
 	return &chartCache{max: max, order: list.New(), entries: map[chartKey]*list.Element{}}
 }
 
-// get returns the cached sections of the patient's chart at version, or nil.
-func (c *chartCache) get(org, patient string, version int64) *carepath.Chart {
+// get returns the cached sections of the patient's chart at version and
+// the patient's identifiers, or nil.
+func (c *chartCache) get(org, patient string, version int64) *chartEntry {
 	if c == nil || c.max <= 0 {
 		return nil
 	}
@@ -58,23 +61,25 @@ func (c *chartCache) get(org, patient string, version int64) *carepath.Chart {
 	}
 	c.hits.Add(1)
 	c.order.MoveToFront(el)
-	return el.Value.(*chartEntry).chart
+	return el.Value.(*chartEntry)
 }
 
-// put keeps a chart's sections as read at version.
-func (c *chartCache) put(org, patient string, version int64, chart *carepath.Chart) {
+// put keeps a chart's sections and the patient's identifiers as read at
+// version.
+func (c *chartCache) put(org, patient string, version int64, chart *carepath.Chart, identifiers []carepath.Identifier) {
 	if c == nil || c.max <= 0 {
 		return
 	}
 	k := chartKey{org, patient}
+	e := &chartEntry{k, version, chart, identifiers}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[k]; ok {
-		el.Value = &chartEntry{k, version, chart}
+		el.Value = e
 		c.order.MoveToFront(el)
 		return
 	}
-	c.entries[k] = c.order.PushFront(&chartEntry{k, version, chart})
+	c.entries[k] = c.order.PushFront(e)
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)

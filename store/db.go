@@ -78,6 +78,9 @@ type DB struct {
 	// eligible keeps each organization's and program's eligible patients
 	// while its records are unchanged (see FindEligiblePatients).
 	eligible sync.Map // org + "|" + program -> eligibleList
+	// orgZones keeps each organization's time zone once read: it is set
+	// when the organization is created and never changed.
+	orgZones sync.Map // org id -> *time.Location
 
 	closeOnce sync.Once
 	closeErr  error
@@ -549,7 +552,13 @@ func (db *DB) Ping(ctx context.Context) error {
 type querier interface {
 	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+	// owner is the DB the queries run on.
+	owner() *DB
 }
+
+func (db *DB) owner() *DB    { return db }
+func (tx *Tx) owner() *DB    { return tx.db }
+func (r *readTx) owner() *DB { return r.db }
 
 // readTx is a read-only transaction on one reader connection.
 type readTx struct {

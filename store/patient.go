@@ -49,26 +49,38 @@ func (db *DB) FindPatientByID(ctx context.Context, id string) (*carepath.Patient
 // findPatient reads a patient with identifiers and care team, unaudited:
 // callers audit what they show.
 func findPatient(ctx context.Context, db querier, org, id string) (*carepath.Patient, error) {
+	p, err := findPatientAndTeam(ctx, db, org, id)
+	if err != nil {
+		return nil, err
+	}
+	p.Identifiers, err = patientIdentifiers(ctx, db, org, id)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// patientIdentifiers reads a patient's identifiers (only imports write
+// them).
+func patientIdentifiers(ctx context.Context, db querier, org, id string) ([]carepath.Identifier, error) {
+	rows, err := db.query(ctx, "SELECT system, value, type FROM patient_identifier WHERE org_id = ? AND patient_id = ? ORDER BY system, value", org, id)
+	return collect(rows, err, func(scan func(...any) error) (carepath.Identifier, error) {
+		var ident carepath.Identifier
+		err := scan(&ident.System, &ident.Value, &ident.Type)
+		return ident, err
+	})
+}
+
+// findPatientAndTeam reads a patient and their care team, not their
+// identifiers.
+func findPatientAndTeam(ctx context.Context, db querier, org, id string) (*carepath.Patient, error) {
 	p, err := scanPatient(db.queryRow(ctx, "SELECT "+patientColumns+" FROM patient WHERE org_id = ? AND id = ?", org, id), org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, "SELECT system, value, type FROM patient_identifier WHERE org_id = ? AND patient_id = ? ORDER BY system, value", org, id)
-	if err != nil {
-		return nil, err
-	}
-	err = scanAll(rows, func(scan func(...any) error) error {
-		var ident carepath.Identifier
-		err := scan(&ident.System, &ident.Value, &ident.Type)
-		p.Identifiers = append(p.Identifiers, ident)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	rows, err = db.query(ctx, "SELECT c.role, c.since, "+prefixed("u.", userColumns)+
+	rows, err := db.query(ctx, "SELECT c.role, c.since, "+prefixed("u.", userColumns)+
 		" FROM care_team_member c JOIN app_user u ON u.org_id = c.org_id AND u.id = c.user_id WHERE c.org_id = ? AND c.patient_id = ? ORDER BY c.role DESC, u.email", org, id)
 	if err != nil {
 		return nil, err

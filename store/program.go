@@ -27,7 +27,7 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 		if _, err := findPatient(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		out, err = patientPrograms(ctx, r, a.OrgID, patientID, month)
+		out, err = patientPrograms(ctx, r, a.OrgID, patientID, month, carepath.ProgramsAll)
 		return err
 	})
 	if err != nil {
@@ -36,8 +36,9 @@ func (db *DB) FindPatientPrograms(ctx context.Context, patientID, month string) 
 	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Programs", Detail: out.Shown()})
 }
 
-// patientPrograms reads a patient's programs in a month through r.
-func patientPrograms(ctx context.Context, r *readTx, org, patientID, month string) (*carepath.PatientPrograms, error) {
+// patientPrograms reads a patient's programs in a month through r, as
+// much as read asks.
+func patientPrograms(ctx context.Context, r *readTx, org, patientID, month string, read carepath.ChartPrograms) (*carepath.PatientPrograms, error) {
 	out := &carepath.PatientPrograms{PatientID: patientID, Month: month}
 	m, err := orgMonth(ctx, r, org, month)
 	if err != nil {
@@ -45,6 +46,10 @@ func patientPrograms(ctx context.Context, r *readTx, org, patientID, month strin
 	}
 	if out.Enrollments, err = enrollmentsOf(ctx, r, org, patientID); err != nil {
 		return nil, err
+	}
+	if len(out.Enrollments) == 0 && read == carepath.ProgramsEnrolled {
+		out.EnrollmentsOnly = true
+		return out, nil
 	}
 	if out.Consents, err = consentsOf(ctx, r, org, patientID); err != nil {
 		return nil, err

@@ -78,6 +78,28 @@ func TestProgramsAndBilling(t *testing.T) {
 			t.Errorf("programs: %+v", progs)
 		}
 
+		// A chart view reads the programs with the chart: for its header,
+		// an enrolled patient's month whole, and of a patient enrolled in
+		// nothing (p2, with time logged) nothing past the enrollments; for
+		// the programs page, everything.
+		_, head, err := db.FindChartWithPrograms(as(f.cm), "p1", "2026-05", carepath.ProgramsEnrolled)
+		must(t, err)
+		if head.EnrollmentsOnly || len(head.Time) != 3 || len(head.Bill.Lines) != 2 || len(head.Consents) != 1 {
+			t.Errorf("the header's programs of an enrolled patient: %+v", head)
+		}
+		_, head, err = db.FindChartWithPrograms(as(f.cm), "p2", "2026-05", carepath.ProgramsEnrolled)
+		must(t, err)
+		if !head.EnrollmentsOnly || len(head.Time) != 0 || head.Shown() != "no enrollments in 2026-05" {
+			t.Errorf("the header's programs of a patient enrolled in nothing: %+v", head)
+		}
+		_, all, err := db.FindChartWithPrograms(as(f.cm), "p2", "2026-05", carepath.ProgramsAll)
+		must(t, err)
+		if all.EnrollmentsOnly || len(all.Time) != 1 {
+			t.Errorf("the programs page's programs of a patient enrolled in nothing: %+v", all)
+		}
+		_, _, err = db.FindChartWithPrograms(as(f.cm), "p2", "2026-05", 0)
+		wantCode(t, "no say in how much", err, carepath.EINVALID)
+
 		// The consent revoked: the later time is not billed; CCM's
 		// enrollment ends with the month.
 		f.clock.add(time.Hour)

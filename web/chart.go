@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +83,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().In(v.Loc)
 	// The chart and the header's month of program time are one view: read
 	// together, audited once.
-	c, progs, err := s.Charts.FindChartWithPrograms(r.Context(), r.PathValue("id"), now.Format("2006-01"))
+	c, progs, err := s.Charts.FindChartWithPrograms(r.Context(), r.PathValue("id"), now.Format("2006-01"), carepath.ProgramsEnrolled)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -184,17 +185,13 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 	const w, h, left, right, top, bottom = 280.0, 90.0, 34.0, 8.0, 8.0, 18.0
 	var first, last time.Time
 	lo, hi := math.Inf(1), math.Inf(-1)
-	parse := func(s string) time.Time {
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-			if t, err := time.Parse(layout, s); err == nil {
-				return t
-			}
-		}
-		return time.Time{}
-	}
-	for _, s := range lines {
-		for _, p := range s.Points {
-			t := parse(p.Effective)
+	// Each point's time, read once (a chart holds up to 60 per line).
+	at := make([][]time.Time, len(lines))
+	for i, s := range lines {
+		at[i] = make([]time.Time, len(s.Points))
+		for j, p := range s.Points {
+			t := parsePointTime(p.Effective)
+			at[i][j] = t
 			if first.IsZero() || t.Before(first) {
 				first = t
 			}
@@ -218,44 +215,108 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 		return left + t.Sub(first).Seconds()/span*(w-left-right)
 	}
 	y := func(v float64) float64 { return top + (hi-v)/(hi-lo)*(h-top-bottom) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="%s">`, w, h, w, h, html.EscapeString(title))
+	// Written with strconv rather than fmt: the chart page draws several
+	// of these on every view.
+	points := 0
+	for _, s := range lines {
+		points += len(s.Points)
+	}
+	b := make([]byte, 0, 1024+200*points)
+	num := func(v float64) { b = strconv.AppendFloat(b, v, 'g', -1, 64) }
+	tenth := func(v float64) { b = strconv.AppendFloat(b, v, 'f', 1, 64) }
+	str := func(ss ...string) {
+		for _, s := range ss {
+			b = append(b, s...)
+		}
+	}
+	str(`<svg class="spark" viewBox="0 0 `)
+	num(w)
+	str(" ")
+	num(h)
+	str(`" width="`)
+	num(w)
+	str(`" height="`)
+	num(h)
+	str(`" role="img" aria-label="`, html.EscapeString(title), `">`)
 	for i, band := range bands {
 		// A band covers its totals: from half a point below its lowest to
 		// half a point above its highest, within the axis.
 		top, bot := y(math.Min(float64(band.Max)+0.5, hi)), y(math.Max(float64(band.Min)-0.5, lo))
-		fmt.Fprintf(&b, `<rect class="band%d" x="%g" y="%.1f" width="%g" height="%.1f"><title>%s: %d-%d</title></rect>`,
-			i%2, left, top, w-left-right, bot-top, html.EscapeString(band.Name), band.Min, band.Max)
+		str(`<rect class="band`, strconv.Itoa(i%2), `" x="`)
+		num(left)
+		str(`" y="`)
+		tenth(top)
+		str(`" width="`)
+		num(w - left - right)
+		str(`" height="`)
+		tenth(bot - top)
+		str(`"><title>`, html.EscapeString(band.Name), ": ", strconv.Itoa(band.Min), "-", strconv.Itoa(band.Max), `</title></rect>`)
 	}
-	fmt.Fprintf(&b, `<line class="axis" x1="%g" y1="%g" x2="%g" y2="%g"/>`, left, h-bottom, w-right, h-bottom)
-	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, top+4, formatValue(hi))
-	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, left-4, h-bottom, formatValue(lo))
-	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g">%s</text>`, left, h-4, first.Format("Jan 2006"))
-	fmt.Fprintf(&b, `<text class="tick" x="%g" y="%g" text-anchor="end">%s</text>`, w-right, h-4, last.Format("Jan 2006"))
+	str(`<line class="axis" x1="`)
+	num(left)
+	str(`" y1="`)
+	num(h - bottom)
+	str(`" x2="`)
+	num(w - right)
+	str(`" y2="`)
+	num(h - bottom)
+	str(`"/>`)
+	tick := func(x, y float64, anchor, text string) {
+		str(`<text class="tick" x="`)
+		num(x)
+		str(`" y="`)
+		num(y)
+		str(`"`, anchor, `>`, text, `</text>`)
+	}
+	tick(left-4, top+4, ` text-anchor="end"`, formatValue(hi))
+	tick(left-4, h-bottom, ` text-anchor="end"`, formatValue(lo))
+	tick(left, h-4, "", first.Format("Jan 2006"))
+	tick(w-right, h-4, ` text-anchor="end"`, last.Format("Jan 2006"))
 	var alt []string
 	for i, s := range lines {
-		var pts []string
-		for _, p := range s.Points {
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(parse(p.Effective)), y(p.Value)))
+		class := strconv.Itoa(i)
+		str(`<polyline class="line`, class, `" points="`)
+		for j, p := range s.Points {
+			if j > 0 {
+				str(" ")
+			}
+			tenth(x(at[i][j]))
+			str(",")
+			tenth(y(p.Value))
 		}
-		fmt.Fprintf(&b, `<polyline class="line%d" points="%s"/>`, i, strings.Join(pts, " "))
-		for _, p := range s.Points {
-			fmt.Fprintf(&b, `<circle class="dot%d" cx="%.1f" cy="%.1f" r="2.5"><title>%s: %s %s on %s</title></circle>`, i,
-				x(parse(p.Effective)), y(p.Value), html.EscapeString(s.Code.Display), formatValue(p.Value), html.EscapeString(s.Unit), parse(p.Effective).Format("2 Jan 2006"))
+		str(`"/>`)
+		display, unit := html.EscapeString(s.Code.Display), html.EscapeString(s.Unit)
+		for j, p := range s.Points {
+			str(`<circle class="dot`, class, `" cx="`)
+			tenth(x(at[i][j]))
+			str(`" cy="`)
+			tenth(y(p.Value))
+			str(`" r="2.5"><title>`, display, ": ", formatValue(p.Value), " ", unit, " on ", at[i][j].Format("2 Jan 2006"), `</title></circle>`)
 		}
 		l := s.Latest()
-		alt = append(alt, fmt.Sprintf("%s latest %s %s on %s, %d values", s.Code.Display, formatValue(l.Value), s.Unit, parse(l.Effective).Format("2 Jan 2006"), len(s.Points)))
+		alt = append(alt, fmt.Sprintf("%s latest %s %s on %s, %d values", s.Code.Display, formatValue(l.Value), s.Unit, at[i][len(s.Points)-1].Format("2 Jan 2006"), len(s.Points)))
 	}
-	b.WriteString(`</svg>`)
+	str(`</svg>`)
 	// The SVG holds only numbers, dates and escaped text.
-	return seriesChart{Title: title, SVG: template.HTML(b.String()), Alt: strings.Join(alt, "; ")}
+	return seriesChart{Title: title, SVG: template.HTML(b), Alt: strings.Join(alt, "; ")}
+}
+
+// parsePointTime reads an observation's time: an instant, a local time or
+// a day (the zero time when it is none of these).
+func parsePointTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func formatValue(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e6 {
-		return fmt.Sprintf("%.0f", v)
+		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
+	return strings.TrimRight(strings.TrimRight(strconv.FormatFloat(v, 'f', 1, 64), "0"), ".")
 }
 
 // handleExportRecord downloads the patient's record as a FHIR bundle.

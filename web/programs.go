@@ -130,7 +130,7 @@ func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The conditions (for eligibility) and the month's programs: one view.
-	chart, progs, err := s.Charts.FindChartWithPrograms(r.Context(), id, month)
+	chart, progs, err := s.Charts.FindChartWithPrograms(r.Context(), id, month, carepath.ProgramsAll)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -283,3 +285,56 @@ func TestTransitionRowVisitDeadline(t *testing.T) {
 type testWriter struct{ t *testing.T }
 
 func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+
+// sparkSeries are a year of weekly blood pressures (two lines) and of
+// monthly PHQ-9 totals, as a chart holds them.
+func sparkSeries() (bp []carepath.ObservationSeries, phq carepath.ObservationSeries) {
+	start := time.Date(2025, 12, 1, 9, 30, 0, 0, time.UTC)
+	sys := carepath.ObservationSeries{Code: carepath.Coding{Code: "8480-6", Display: "Systolic blood pressure"}, Unit: "mm[Hg]"}
+	dia := carepath.ObservationSeries{Code: carepath.Coding{Code: "8462-4", Display: "Diastolic blood pressure"}, Unit: "mm[Hg]"}
+	for i := range 52 {
+		at := start.AddDate(0, 0, 7*i).Format(time.RFC3339)
+		sys.Points = append(sys.Points, carepath.ObservationPoint{Effective: at, Value: 150 - float64(i%17) - 0.5*float64(i%3)})
+		dia.Points = append(dia.Points, carepath.ObservationPoint{Effective: at, Value: 92 - float64(i%11)})
+	}
+	phq = carepath.ObservationSeries{Code: carepath.Coding{Code: "44261-6", Display: "PHQ-9 total"}}
+	for i := range 12 {
+		phq.Points = append(phq.Points, carepath.ObservationPoint{Effective: start.AddDate(0, i, 0).Format(time.DateOnly), Value: float64(20 - i)})
+	}
+	return []carepath.ObservationSeries{sys, dia}, phq
+}
+
+// TestSparkGolden: the charts' SVG is drawn exactly as the golden files
+// in testdata/ hold it (written by the first implementation, and kept
+// when drawing was made faster).
+func TestSparkGolden(t *testing.T) {
+	bp, phq := sparkSeries()
+	for name, c := range map[string]seriesChart{
+		"spark-bp.svg":  drawSeries("Blood pressure (mm[Hg])", bp),
+		"spark-phq.svg": drawSeries("PHQ-9 (depression)", []carepath.ObservationSeries{phq}, instrument.PHQ9.Bands...),
+	} {
+		got := string(c.SVG) + "\n" + c.Alt + "\n"
+		path := filepath.Join("testdata", name)
+		if os.Getenv("CAREPATH_WRITE_GOLDEN") != "" {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from the golden file:\n%s", name, got)
+		}
+	}
+}
+
+func BenchmarkDrawSeries(b *testing.B) {
+	bp, phq := sparkSeries()
+	b.ReportAllocs()
+	for b.Loop() {
+		drawSeries("Blood pressure (mm[Hg])", bp)
+		drawSeries("PHQ-9 (depression)", []carepath.ObservationSeries{phq}, instrument.PHQ9.Bands...)
+	}
+}
