@@ -221,12 +221,14 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 	for _, s := range lines {
 		points += len(s.Points)
 	}
-	b := make([]byte, 0, 1024+200*points)
-	num := func(v float64) { b = strconv.AppendFloat(b, v, 'g', -1, 64) }
-	tenth := func(v float64) { b = strconv.AppendFloat(b, v, 'f', 1, 64) }
+	var b strings.Builder
+	b.Grow(1024 + 200*points)
+	var scratch [32]byte
+	num := func(v float64) { b.Write(strconv.AppendFloat(scratch[:0], v, 'g', -1, 64)) }
+	tenth := func(v float64) { b.Write(strconv.AppendFloat(scratch[:0], v, 'f', 1, 64)) }
 	str := func(ss ...string) {
 		for _, s := range ss {
-			b = append(b, s...)
+			b.WriteString(s)
 		}
 	}
 	str(`<svg class="spark" viewBox="0 0 `)
@@ -298,7 +300,7 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 	}
 	str(`</svg>`)
 	// The SVG holds only numbers, dates and escaped text.
-	return seriesChart{Title: title, SVG: template.HTML(b), Alt: strings.Join(alt, "; ")}
+	return seriesChart{Title: title, SVG: template.HTML(b.String()), Alt: strings.Join(alt, "; ")}
 }
 
 // parsePointTime reads an observation's time: an instant, a local time or
