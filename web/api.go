@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"reflect"
@@ -41,8 +43,17 @@ func (s *Server) requireToken(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// errorStatus is the HTTP status of each domain error code.
+// statusClientClosed is the status logged and counted for a request its
+// client abandoned before the answer (nginx's 499): nothing failed on the
+// server, and nobody reads the answer.
+const statusClientClosed = 499
+
+// errorStatus is the HTTP status of each domain error code; a request
+// abandoned by its client (its context canceled) is statusClientClosed.
 func errorStatus(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return statusClientClosed
+	}
 	switch carepath.ErrorCode(err) {
 	case carepath.ECONFLICT:
 		return http.StatusConflict

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -336,5 +337,35 @@ func BenchmarkDrawSeries(b *testing.B) {
 	for b.Loop() {
 		drawSeries("Blood pressure (mm[Hg])", bp)
 		drawSeries("PHQ-9 (depression)", []carepath.ObservationSeries{phq}, instrument.PHQ9.Bands...)
+	}
+}
+
+// TestClientGoneIsNotAServerError: a request whose client left before the
+// answer (its context canceled mid-read) is counted as 499 and not logged
+// as a failure; it was "request failed" and a 500 for every connection a
+// load test closed.
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	var log strings.Builder
+	s := &Server{Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	if err := s.loadAssets(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequestWithContext(ctx, "GET", "/patients/p1", nil)
+	for name, fail := range map[string]func(http.ResponseWriter, *http.Request, error){"page": s.renderError, "api": s.writeProblem} {
+		w := httptest.NewRecorder()
+		fail(w, r, fmt.Errorf("read chart: %w", context.Canceled))
+		if w.Code != statusClientClosed || strings.Contains(log.String(), "request failed") {
+			t.Errorf("%s: status %d, log %q", name, w.Code, log.String())
+		}
+	}
+	w := httptest.NewRecorder()
+	s.renderError(w, httptest.NewRequest("GET", "/patients/p1", nil), errors.New("disk on fire"))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(log.String(), "request failed") {
+		t.Errorf("a real failure: status %d, log %q", w.Code, log.String())
 	}
 }
