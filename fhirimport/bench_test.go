@@ -2,18 +2,15 @@ package fhirimport_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"carepath"
 	"carepath/fhir"
 	"carepath/fhirimport"
+	"carepath/internal/decodefloor"
 	"carepath/internal/testdb"
 	"carepath/store"
 )
@@ -48,36 +45,17 @@ const synthea300Resources = 87737
 
 // BenchmarkDecodeFloor is what any importer of these files must at least
 // spend: reading them and decoding them with encoding/json into generic
-// values, on every core.
+// values, on every core (package decodefloor).
 func BenchmarkDecodeFloor(b *testing.B) {
 	files, _ := filepath.Glob(filepath.Join(synthea300(b), "*.json"))
 	b.ResetTimer()
 	for range b.N {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		var resources atomic.Int64
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := next.Add(1) - 1; i < int64(len(files)); i = next.Add(1) - 1 {
-					data, err := os.ReadFile(files[i])
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					var v struct{ Entry []any }
-					if err := json.Unmarshal(data, &v); err != nil {
-						b.Error(err)
-						return
-					}
-					resources.Add(int64(len(v.Entry)))
-				}
-			}()
+		entries, err := decodefloor.Decode(files)
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
-		if resources.Load() != synthea300Resources {
-			b.Fatalf("decoded %d resources", resources.Load())
+		if entries != synthea300Resources {
+			b.Fatalf("decoded %d resources", entries)
 		}
 	}
 	b.ReportMetric(float64(synthea300Resources*b.N)/b.Elapsed().Seconds(), "resources/s")

@@ -263,10 +263,7 @@ func (db *DB) FindSourceScores(ctx context.Context, patientID string) ([]*carepa
 	}
 	var list []*carepath.Assessment
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		var one int
-		if err := r.queryRow(ctx, "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
-		} else if err != nil {
+		if err := mustExist(ctx, r, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID); err != nil {
 			return err
 		}
 		// A score sent as a day is that day in the organization's calendar.
@@ -327,10 +324,7 @@ func (db *DB) findAssessments(ctx context.Context, patientID, id string) ([]*car
 	}
 	var list []*carepath.Assessment
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		var one int
-		if err := r.queryRow(ctx, "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-			return carepath.Errorf(carepath.ENOTFOUND, "Patient not found.")
-		} else if err != nil {
+		if err := mustExist(ctx, r, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID); err != nil {
 			return err
 		}
 		rows, err := r.query(ctx, `SELECT id, instrument, version, answered_by, language, answers, total, band, positive, result, submission_key,

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"carepath"
@@ -168,28 +167,11 @@ func orgLocation(ctx context.Context, db querier, org string) (*time.Location, e
 	if err := db.queryRow(ctx, "SELECT time_zone FROM organization WHERE id = ?", org).Scan(&tz); err != nil {
 		return nil, err
 	}
-	loc, err := loadZone(tz)
+	loc, err := time.LoadLocation(tz)
 	if err == nil {
 		zones.Store(org, loc)
 	}
 	return loc, err
-}
-
-// zones are the time zones loaded so far, by name.
-var zones sync.Map
-
-// loadZone is time.LoadLocation, remembered: Go reads the zone's file
-// each time, and the chart asked on every view.
-func loadZone(name string) (*time.Location, error) {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(name, loc)
-	return loc, nil
 }
 
 // evaluateGoals computes each goal's achievement at now from the

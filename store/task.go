@@ -264,9 +264,9 @@ func validateNewTask(t *carepath.Task, now time.Time) error {
 }
 
 // mustExist answers ENOTFOUND with msg when the query finds no row.
-func mustExist(ctx context.Context, tx *Tx, msg, query string, args ...any) error {
+func mustExist(ctx context.Context, db querier, msg, query string, args ...any) error {
 	var one int
-	err := tx.QueryRow(ctx, query, args...).Scan(&one)
+	err := db.queryRow(ctx, query, args...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return carepath.Errorf(carepath.ENOTFOUND, "%s", msg)
 	}
