@@ -3,11 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"carepath"
 	"carepath/rules"
 )
 
@@ -20,45 +18,14 @@ func TestBrowserTransition(t *testing.T) {
 	ctx := browser(t)
 	m := startDemo(t, 40)
 	base := m.Server.URL()
-	org, sys := demoOrg(t, m)
+	// A living patient of hers with medicines on record, discharged
+	// through the API (the sweep opens the episode and its tasks).
+	_, sys := demoOrg(t, m)
 	cm, err := m.DB.FindUserByEmail(sys, "cm@demo.carepath.example")
 	if err != nil {
 		t.Fatal(err)
 	}
-	asCM := carepath.NewContextWithActor(sys, &carepath.Actor{User: cm, OrgID: org.ID})
-	mine, _, err := m.DB.FindPatients(asCM, carepath.PatientFilter{CareManagerID: cm.ID, Limit: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A living patient of hers with medicines on record and no open
-	// episode yet.
-	var patient *carepath.Patient
-	for _, p := range mine {
-		chart, err := m.DB.FindChart(sys, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		active := 0
-		for _, med := range chart.Medications {
-			if med.Status == "active" {
-				active++
-			}
-		}
-		if !p.Deceased && active >= 2 && chart.Transition == nil {
-			patient = p
-			break
-		}
-	}
-	if patient == nil {
-		t.Fatal("no patient of cm's with medicines and no open transition")
-	}
-	_, token, _ := m.DB.CreateAPIToken(sys, cm.ID, "hospital feed")
-	end := time.Now().Add(-2 * time.Hour).UTC().Format(time.RFC3339)
-	start := time.Now().Add(-74 * time.Hour).UTC().Format(time.RFC3339)
-	if resp, body := apiSend(t, "POST", base+"/api/v1/patients/"+patient.ID+"/encounters", token,
-		`{"id": "e2e-stay", "class": "IMP", "start": "`+start+`", "end": "`+end+`", "facility": "Mercy Hospital", "disposition": "home"}`, nil); resp.StatusCode != 201 {
-		t.Fatalf("reporting the discharge: %d %s", resp.StatusCode, body)
-	}
+	patient, _ := openEpisode(t, m, cm.Email, "e2e-stay")
 
 	do(t, ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible(`#email`))
 	do(t, ctx, chromedp.SendKeys(`#email`, "cm@demo.carepath.example"), chromedp.SendKeys(`#password`, DemoPassword+"\n"), chromedp.WaitVisible(`#worklist`))
