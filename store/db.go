@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,8 +142,8 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if db.read, err = sql.Open("sqlite", u+"?"+pragmas+"&_pragma=cache_size(-4096)&_pragma=query_only(1)"); err != nil {
 		return err
 	}
-	db.read.SetMaxOpenConns(8)
-	db.read.SetMaxIdleConns(8)
+	db.read.SetMaxOpenConns(readConns())
+	db.read.SetMaxIdleConns(readConns())
 	checkpointer, err := sql.Open("sqlite", u+"?"+pragmas)
 	if err != nil {
 		return err
@@ -152,6 +153,14 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	go db.checkpointLoop(checkpointer)
 	return nil
 }
+
+// readConns is how many SQLite reader connections serve queries: two per
+// core. Reads of cached pages are CPU work, and every connection beyond
+// that only drops its page cache at each commit (the audit trail commits
+// with every page view) and reads those pages again. Measured on the
+// 100,000-patient demo with 2 cores, a chart under 32 connections,
+// alternated: 8 connections 1,440-1,463/s, 4 connections 1,598-1,635/s.
+func readConns() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // maxWALFrames is the WAL length (in pages) past which the writer
 // truncates it: 65,536 pages of 4 KB, 256 MB.
