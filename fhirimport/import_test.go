@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -465,4 +466,46 @@ func TestImportReportsUnreadablePaths(t *testing.T) {
 	if err != nil || len(rep.Failures) != 1 || !strings.Contains(rep.Failures[0].Reason, "gzip") {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
+}
+
+// cancelAfterFirst is the store as the importer sees it, which cancels the
+// import once the first batch is written.
+type cancelAfterFirst struct {
+	carepath.ClinicalImporter
+	cancel  context.CancelFunc
+	batches int
+}
+
+func (c *cancelAfterFirst) ImportUnits(ctx context.Context, org string, units []*carepath.ImportUnit) ([]carepath.ImportResult, error) {
+	c.batches++
+	res, err := c.ClinicalImporter.ImportUnits(ctx, org, units)
+	c.cancel()
+	return res, err
+}
+
+// A cancelled import stops at the batch being written: that batch is
+// whole, and no other is written after it.
+func TestImportStopsWhenCancelled(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db)
+		ctx, cancel := context.WithCancel(importer())
+		defer cancel()
+		imp := &cancelAfterFirst{ClinicalImporter: db, cancel: cancel}
+		// Batches of one bundle each, parsed ahead of the writer.
+		_, err := fhirimport.Import(ctx, imp, org, []string{filepath.Join(dataDir, "synthea-sample")}, fhirimport.Options{BatchResources: 16})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("import returned %v; want context.Canceled", err)
+		}
+		if imp.batches != 1 {
+			t.Errorf("%d batches written; want 1, none after the cancellation", imp.batches)
+		}
+		records, err := db.RecordCounts(importer(), org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if records["patient"] != 1 {
+			t.Errorf("%d patients stored; want the first bundle's 1", records["patient"])
+		}
+	})
 }
