@@ -17,8 +17,12 @@ import (
 	"carepath/instrument"
 )
 
+// chartData is the chart page's view. The chart is a named field, not an
+// embedded one: text/template finds a promoted field by searching the
+// embedded structs (reflect's FieldByNameFunc) on every lookup, which
+// allocated more than any other part of rendering a chart.
 type chartData struct {
-	*carepath.Chart
+	Chart                         *carepath.Chart
 	Age                           string
 	Primary                       *carepath.CareTeamMember
 	ActiveProblems, OtherProblems []carepath.Condition

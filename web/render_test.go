@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -367,5 +368,49 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	s.renderError(w, httptest.NewRequest("GET", "/patients/p1", nil), errors.New("disk on fire"))
 	if w.Code != http.StatusInternalServerError || !strings.Contains(log.String(), "request failed") {
 		t.Errorf("a real failure: status %d, log %q", w.Code, log.String())
+	}
+}
+
+// BenchmarkRenderChart renders the chart page of a patient with a typical
+// record: a dozen problems and medications, thirty encounters, two small
+// multiples, a care team, caregivers and coverage.
+func BenchmarkRenderChart(b *testing.B) {
+	s := &Server{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := s.loadAssets(); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.parseTemplates(); err != nil {
+		b.Fatal(err)
+	}
+	v := &viewer{Org: &carepath.Organization{Name: "Test Org"}, Loc: time.UTC,
+		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
+	r := httptest.NewRequest("GET", "/patients/p1", nil)
+	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))
+	p := &carepath.Patient{ID: "p1", Family: "Rivera", Given: "Emily", BirthDate: "1950-02-03", Sex: "female", Phone: "555-0100",
+		Language: carepath.Coding{Code: "es", Display: "Spanish"}, MRN: "MRN1",
+		CareTeam: []carepath.CareTeamMember{{UserID: "u1", Role: carepath.CareTeamPrimaryCareManager, User: v.User}}}
+	c := &carepath.Chart{Patient: p,
+		Caregivers: []carepath.RelatedPerson{{Name: "Ana Rivera", Relationship: carepath.Coding{Display: "daughter"}, Phone: "555-0101", Active: true}},
+		Coverage:   []carepath.Coverage{{PayorName: "Medicare", Status: "active", SubscriberID: "1EG4-TE5-MK72"}}}
+	for i := range 12 {
+		c.Conditions = append(c.Conditions, carepath.Condition{Code: carepath.Coding{Display: fmt.Sprintf("Condition %d", i)}, ClinicalStatus: "active", Onset: "2020-03-01"})
+		c.Medications = append(c.Medications, carepath.Medication{Code: carepath.Coding{Display: fmt.Sprintf("Medicine %d", i)}, Status: "active", Dosage: "1 tablet daily"})
+	}
+	for i := range 30 {
+		c.Encounters = append(c.Encounters, carepath.Encounter{Class: "AMB", PeriodStart: fmt.Sprintf("2025-%02d-02T08:00:00Z", i%12+1),
+			Type: carepath.Coding{Display: "Office visit"}, ServiceProviderName: "Clinic"})
+	}
+	bp, phq := sparkSeries()
+	d := chartData{Chart: c, Age: "3 Feb 1950 (76 y)", Primary: &p.CareTeam[0], CanWrite: true, Queues: taskQueues, DefaultDue: "2026-12-08",
+		Charts:        []seriesChart{drawSeries("Blood pressure (mm[Hg])", bp), drawSeries("PHQ-9 (depression)", []carepath.ObservationSeries{phq}, instrument.PHQ9.Bands...)},
+		EncounterRows: encounterRows(time.UTC, c.Encounters)}
+	d.ActiveProblems, d.ActiveMeds = c.Conditions, c.Medications
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.render(w, r, http.StatusOK, "chart.html", "Rivera, Emily", d)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Body.String())
+		}
 	}
 }
