@@ -7,6 +7,10 @@
 # Usage: scripts/bench-web.sh BASE_URL DB_FILE SERVER_PID [DURATION]
 #   e.g. carepath serve --demo --demo-patients 100000 --db /tmp/p100k/carepath.db --addr 127.0.0.1:8095 &
 #        scripts/bench-web.sh http://127.0.0.1:8095 /tmp/p100k/carepath.db $! 30s
+# Each run draws 2,000 patients at random. With BENCH_PATIENTS=FILE, the
+# first run keeps its draw in FILE and later runs request the same
+# patients, so that repeated runs measure the same work (a new draw reads
+# charts the machine's page cache may not hold).
 # Needs wrk, curl and sqlite3 (Debian packages).
 set -euo pipefail
 base=$1 db=$2 pid=$3 dur=${4:-30s}
@@ -17,7 +21,12 @@ trap 'rm -rf "$work"' EXIT
 # of 2,000 patients to request at random.
 curl -sf -c "$work/cookies" -o /dev/null -d "email=cm@demo.carepath.example&password=carepath-demo&next=/patients" "$base/signin"
 cookie=$(awk '$6 == "carepath_session" {print $7}' "$work/cookies")
-sqlite3 "file:$db?mode=ro" "SELECT id, family FROM patient ORDER BY random() LIMIT 2000" > "$work/patients.txt"
+if [ -n "${BENCH_PATIENTS:-}" ] && [ -s "$BENCH_PATIENTS" ]; then
+  cp "$BENCH_PATIENTS" "$work/patients.txt"
+else
+  sqlite3 "file:$db?mode=ro" "SELECT id, family FROM patient ORDER BY random() LIMIT 2000" > "$work/patients.txt"
+  if [ -n "${BENCH_PATIENTS:-}" ]; then cp "$work/patients.txt" "$BENCH_PATIENTS"; fi
+fi
 
 cat > "$work/common.lua" <<LUA
 ids, names = {}, {}
