@@ -119,9 +119,10 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	// because this is clinical data and a lost commit after power loss is not
 	// acceptable. Writers take the lock at BEGIN (immediate) so that two
 	// writers never deadlock upgrading a read lock.
-	// Page caches: 64 MB for the writer (B-tree inserts into indexes it keeps
-	// hot), 16 MB per reader, the default 2 MB for the checkpointer, which
-	// only streams pages through. They count toward the import's 500 MB.
+	// Page caches: 64 MB for the writer while it imports (B-tree inserts
+	// into indexes it keeps hot; importCache), 4 MB per reader (readConns),
+	// the default 2 MB for the checkpointer, which only streams pages
+	// through. They count toward the import's 500 MB.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
