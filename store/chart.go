@@ -270,13 +270,19 @@ func chartSeries(ctx context.Context, db querier, c *carepath.Chart, org, patien
 		}
 		c.Series = append(c.Series, *s)
 	}
-	// Vital signs first, then labs; within each, by name.
+	// Vital signs first, then the rest (labs, scores) by name, then by
+	// code: a total order, for the series come from a map. (Labs and
+	// scores compared equal whatever their names, and two tests of one
+	// name by their codes, so their places changed from read to read.)
 	sort.Slice(c.Series, func(i, j int) bool {
 		a, b := c.Series[i], c.Series[j]
-		if a.Category != b.Category {
+		if (a.Category == "vital-signs") != (b.Category == "vital-signs") {
 			return a.Category == "vital-signs"
 		}
-		return a.Code.Display < b.Code.Display
+		if a.Code.Display != b.Code.Display {
+			return a.Code.Display < b.Code.Display
+		}
+		return a.Code.Code < b.Code.Code
 	})
 	return nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"carepath"
@@ -137,4 +138,44 @@ func TestChartCacheEvictsLeastRecent(t *testing.T) {
 	if h, _ := views("p1", "p1"); h != 0 {
 		t.Errorf("with no cache, %d hits", h)
 	}
+}
+
+// TestChartSeriesOrder: a chart's series come in one order, read after
+// read: vital signs, then labs and scores by name, then by code. A score
+// and a lab, and two labs of one name under different codes (a test
+// reported by two methods), used to trade places from one read to the next.
+func TestChartSeriesOrder(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		db.SetChartCache(0) // every read sorts afresh
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		unit := patientUnit("p1", "Rivera", "Ana", "h1")
+		for i, o := range []struct{ code, display, category string }{
+			{"2345-7", "Glucose", "laboratory"}, {"2339-0", "Glucose", "laboratory"}, {"8867-4", "Heart rate", "vital-signs"},
+			{"718-7", "Hemoglobin", "laboratory"}, {"41653-7", "Glucose", "laboratory"}, {"44261-6", "Depression score", "survey"},
+			{"2951-2", "Sodium", "laboratory"},
+		} {
+			v := float64(90 + i)
+			id := "o" + o.code
+			rec := &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: o.category, Effective: "2026-11-20T08:00:00Z",
+				Code: carepath.Coding{System: "http://loinc.org", Code: o.code, Display: o.display}, ValueNum: &v, Unit: "mg/dL"}
+			unit.Resources = append(unit.Resources, carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1",
+				Hash: id, JSON: []byte(`{"resourceType":"Observation","id":"` + id + `"}`), Record: rec})
+		}
+		_, err := db.ImportUnits(system(org), org, []*carepath.ImportUnit{unit})
+		must(t, err)
+		want := "8867-4 44261-6 2339-0 2345-7 41653-7 718-7 2951-2"
+		for range 30 {
+			c, err := db.FindChart(as(cm), "p1")
+			must(t, err)
+			var got []string
+			for _, s := range c.Series {
+				got = append(got, s.Code.Code)
+			}
+			if g := strings.Join(got, " "); g != want {
+				t.Fatalf("series in the order %s; want %s", g, want)
+			}
+		}
+	})
 }
