@@ -14,6 +14,10 @@
 # Needs wrk, curl and sqlite3 (Debian packages).
 set -euo pipefail
 base=$1 db=$2 pid=$3 dur=${4:-30s}
+if ! [ -r "/proc/$pid/status" ]; then
+  echo "bench-web.sh: no server process $pid (the third argument is the server's PID)" >&2
+  exit 2
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
