@@ -40,6 +40,15 @@ type FieldError struct {
 	Message string
 }
 
+// Problems gathers the problems with a change's inputs, for Invalid.
+type Problems []FieldError
+
+// Add records a problem with the input field, its message formatted as
+// fmt.Sprintf formats it.
+func (p *Problems) Add(field, format string, args ...any) {
+	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
 // Invalid returns EINVALID for the problems, whose messages, joined, follow
 // intro in its message ("This change cannot be recorded: a; b."). With no
 // problems it returns nil.

@@ -33,10 +33,8 @@ func GoalRef(s string) (int, bool) {
 // intervention of an unknown kind, without words, with a bad date or a
 // goal of another problem, and IDs used twice.
 func Check(p *carepath.CarePlan) error {
-	var problems []carepath.FieldError
-	add := func(field, format string, args ...any) {
-		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var problems carepath.Problems
+	add := problems.Add
 	switch p.Status {
 	case carepath.PlanDraft, carepath.PlanActive, carepath.PlanOnHold, carepath.PlanCompleted:
 	default:

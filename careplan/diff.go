@@ -118,8 +118,6 @@ func Diff(a, b *carepath.CarePlan) []string {
 	return append(out, removed...)
 }
 
-// GoalTarget is a goal's measure and target in words ("Blood pressure <
-// 130/80").
 // InterventionReason is why an intervention's task exists, as the task
 // says it: the problem, and the goal it works toward with its target as
 // the plan now has it ("goal: A1c under 7" stayed after the goal became
@@ -137,7 +135,8 @@ func InterventionReason(pr carepath.PlanProblem, in carepath.Intervention) strin
 	return reason + " (" + in.Kind + ")"
 }
 
-// GoalTarget writes a goal's measure and target: "A1c < 7".
+// GoalTarget is a goal's measure and target in words ("Blood pressure <
+// 130/80", "A1c < 7").
 func GoalTarget(g carepath.Goal) string {
 	m, ok := FindMeasure(g.Measure)
 	if !ok {

@@ -172,8 +172,8 @@ func (in *Instrument) Validate(a Answers) error { return in.check(a, true) }
 func (in *Instrument) ValidatePartial(a Answers) error { return in.check(a, false) }
 
 func (in *Instrument) check(a Answers, complete bool) error {
-	var problems []carepath.FieldError
-	problem := func(id, msg string) { problems = append(problems, carepath.FieldError{Field: id, Message: msg}) }
+	var problems carepath.Problems
+	problem := func(id, msg string) { problems.Add(id, "%s", msg) }
 	for id, codes := range a {
 		item := in.item(id)
 		switch {

@@ -357,14 +357,10 @@ func (s *Sweeper) ensureEpisodeTasks(ctx context.Context, cal *calendar.Calendar
 			for _, t := range tr.Tasks {
 				has[t.Kind] = true
 			}
-			var planned []carepath.Task
 			for _, t := range rules.EpisodeTasks(tr, rules.DischargeOf(tr, tr.CareManagerID), cal, s.now()) {
 				if !has[t.Kind] {
-					planned = append(planned, t)
+					missing = append(missing, &t)
 				}
-			}
-			for i := range planned {
-				missing = append(missing, &planned[i])
 			}
 		}
 		if len(missing) > 0 {

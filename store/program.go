@@ -134,17 +134,17 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 	if err != nil {
 		return err
 	}
-	var problems []carepath.FieldError
+	var problems carepath.Problems
 	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
-		problems = append(problems, carepath.FieldError{Field: "program", Message: fmt.Sprintf("the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))})
+		problems.Add("program", "the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))
 	}
 	if d, err := time.Parse(time.DateOnly, e.Start); err != nil {
-		problems = append(problems, carepath.FieldError{Field: "start", Message: "a start day (YYYY-MM-DD)"})
+		problems.Add("start", "a start day (YYYY-MM-DD)")
 	} else if p := carepath.TimeProblem("the enrollment's start", d, db.Now()); p != "" {
-		problems = append(problems, carepath.FieldError{Field: "start", Message: p})
+		problems.Add("start", "%s", p)
 	}
 	if e.PractitionerID == "" {
-		problems = append(problems, carepath.FieldError{Field: "practitioner", Message: "the billing practitioner"})
+		problems.Add("practitioner", "the billing practitioner")
 	}
 	if err := carepath.Invalid("An enrollment needs", problems...); err != nil {
 		return err
@@ -238,17 +238,17 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 	if c.Given.IsZero() {
 		c.Given = now
 	}
-	var problems []carepath.FieldError
+	var problems carepath.Problems
 	if !slices.Contains(carepath.EnrollablePrograms, c.Program) {
-		problems = append(problems, carepath.FieldError{Field: "program", Message: fmt.Sprintf("the program %q is not one of %s", c.Program, strings.Join(carepath.EnrollablePrograms, ", "))})
+		problems.Add("program", "the program %q is not one of %s", c.Program, strings.Join(carepath.EnrollablePrograms, ", "))
 	}
 	if c.Method != carepath.ConsentVerbal && c.Method != carepath.ConsentWritten {
-		problems = append(problems, carepath.FieldError{Field: "method", Message: "how it was given (verbal or written)"})
+		problems.Add("method", "how it was given (verbal or written)")
 	}
 	if c.Given.After(now.Add(5 * time.Minute)) {
-		problems = append(problems, carepath.FieldError{Field: "given", Message: "a time that is not in the future"})
+		problems.Add("given", "a time that is not in the future")
 	} else if p := carepath.TimeProblem("the consent's time", c.Given, now); p != "" {
-		problems = append(problems, carepath.FieldError{Field: "given", Message: p})
+		problems.Add("given", "%s", p)
 	}
 	if err := carepath.Invalid("A consent needs", problems...); err != nil {
 		return err
@@ -522,10 +522,8 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 	if err != nil {
 		return err
 	}
-	var problems []carepath.FieldError
-	problem := func(field, format string, args ...any) {
-		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var problems carepath.Problems
+	problem := problems.Add
 	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
 		problem("program", "the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))
 	}

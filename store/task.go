@@ -226,8 +226,8 @@ func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Ta
 }
 
 func validateNewTask(t *carepath.Task, now time.Time) error {
-	var problems []carepath.FieldError
-	problem := func(field, msg string) { problems = append(problems, carepath.FieldError{Field: field, Message: msg}) }
+	var problems carepath.Problems
+	problem := func(field, msg string) { problems.Add(field, "%s", msg) }
 	t.Kind, t.Title = strings.TrimSpace(t.Kind), strings.TrimSpace(t.Title)
 	if t.Kind == "" {
 		problem("kind", "a kind")

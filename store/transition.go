@@ -795,10 +795,8 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 // the K-th medicine reported, complete, close...).
 func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, a *carepath.Actor, now time.Time) (what []string, closeKinds map[string]string, err error) {
 	closeKinds = map[string]string{}
-	var problems []carepath.FieldError
-	problem := func(field, format string, args ...any) {
-		problems = append(problems, carepath.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var problems carepath.Problems
+	problem := problems.Add
 	if t.Status != carepath.TransitionOpen {
 		return nil, nil, carepath.Errorf(carepath.EINVALID, "This transition is closed; it cannot change any more.")
 	}

@@ -214,23 +214,23 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 // minute).
 func timeEntryFromForm(f url.Values, loc *time.Location) (*carepath.TimeEntry, error) {
 	e := &carepath.TimeEntry{Program: f.Get("program"), Activity: f.Get("activity"), Note: f.Get("note"), Interactive: f.Get("interactive") != ""}
-	var problems []carepath.FieldError
+	var problems carepath.Problems
 	if epoch, err := strconv.ParseInt(f.Get("start_epoch"), 10, 64); err == nil && epoch > 0 && epoch < 1<<40 {
 		// From the timer: an instant, whatever the browser's time zone.
 		e.Start = time.Unix(epoch, 0)
 	} else if start, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(f.Get("start")), loc); err == nil {
 		e.Start = start
 	} else {
-		problems = append(problems, carepath.FieldError{Field: "start", Message: fmt.Sprintf("the start %q is not a date and time", f.Get("start"))})
+		problems.Add("start", "the start %q is not a date and time", f.Get("start"))
 	}
 	if secs := strings.TrimSpace(f.Get("seconds")); secs != "" {
 		n, err := strconv.Atoi(secs)
 		if err != nil {
-			problems = append(problems, carepath.FieldError{Field: "minutes", Message: fmt.Sprintf("the timer's seconds %q are not a whole number", secs)})
+			problems.Add("minutes", "the timer's seconds %q are not a whole number", secs)
 		}
 		e.Seconds = n
 	} else if n, err := strconv.Atoi(strings.TrimSpace(f.Get("minutes"))); err != nil || n > 24*60 {
-		problems = append(problems, carepath.FieldError{Field: "minutes", Message: fmt.Sprintf("the minutes %q are not a whole number of minutes", f.Get("minutes"))})
+		problems.Add("minutes", "the minutes %q are not a whole number of minutes", f.Get("minutes"))
 	} else {
 		e.Seconds = 60 * n
 	}
