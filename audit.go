@@ -86,10 +86,11 @@ type AuditEvent struct {
 type AuditFilter struct {
 	OrgID     string // the system actor only; users see their own organization's
 	PatientID string
-	// PatientName: records about patients whose name starts so ("rivera",
-	// "Rivera, An").
-	PatientName string
-	ActorID     string
+	// Patient: records about the patient with this id, or about the
+	// patients whose name starts so ("rivera", "Rivera, An"), as a person
+	// types it; unlike PatientID it reads no patient.
+	Patient string
+	ActorID string
 	// Newest lists the latest first, paged by BeforeSeq; else oldest
 	// first, paged by AfterSeq.
 	Newest    bool

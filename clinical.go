@@ -333,6 +333,12 @@ func NameKey(family, given string) string {
 	return strings.ToLower(strings.TrimSpace(family + " " + given))
 }
 
+// NameQueryKey is what a person typed to find a patient by name, as the
+// start of a NameKey: "Rivera, Ana" and "rivera  ana" are "rivera ana".
+func NameQueryKey(q string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(q, ",", " "))), " ")
+}
+
 // PatientSort orders a patient list.
 type PatientSort string
 

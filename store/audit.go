@@ -286,10 +286,13 @@ func (db *DB) FindAuditEvents(ctx context.Context, f carepath.AuditFilter) ([]*c
 	if f.PatientID != "" {
 		where, args = where+" AND a.patient_id = ?", append(args, f.PatientID)
 	}
-	if name := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(f.PatientName, ",", " "))), " "); name != "" {
-		// The name as the panel searches it: a prefix of "family given".
-		where += " AND a.patient_id IN (SELECT id FROM patient WHERE org_id = ? AND name_key >= ? AND name_key < ?)"
-		args = append(args, org, name, name+"\uffff")
+	if q := strings.TrimSpace(f.Patient); q != "" {
+		// The patient's id, or their name as the panel searches it (a
+		// prefix of "family given"); one IN list, which the patient index
+		// of the trail serves.
+		where += " AND a.patient_id IN (SELECT CAST(? AS TEXT) UNION ALL SELECT id FROM patient WHERE org_id = ? AND name_key >= ? AND name_key < ?)"
+		name := carepath.NameQueryKey(q)
+		args = append(args, q, org, name, name+"\uffff")
 	}
 	if f.ActorID != "" {
 		where, args = where+" AND a.actor_id = ?", append(args, f.ActorID)
@@ -308,8 +311,8 @@ func (db *DB) FindAuditEvents(ctx context.Context, f carepath.AuditFilter) ([]*c
 		return nil, err
 	}
 	detail := fmt.Sprintf("%d records", len(out))
-	if f.PatientName != "" {
-		detail += fmt.Sprintf(" of patients named %q", f.PatientName)
+	if f.Patient != "" {
+		detail += fmt.Sprintf(" of patient %q (an id or the start of a name)", f.Patient)
 	}
 	if err := db.RecordAudit(ctx, carepath.AuditEvent{OrgID: org, Action: carepath.AuditTrailRead,
 		PatientID: f.PatientID, Object: "audit_event", Detail: detail}); err != nil {

@@ -755,3 +755,33 @@ func TestAuditStraysAndAnchors(t *testing.T) {
 }
 
 func exec(db *sql.DB, q string) error { _, err := db.Exec(q); return err }
+
+// TestAuditFilterByPatient: the trail is found by a patient's id or by the
+// start of their name, as typed, on every engine.
+func TestAuditFilterByPatient(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		db := e.Open(t)
+		org := newOrg(t, db, "General Clinic")
+		cm := addUser(t, db, org, "cm@example.org", carepath.RoleCareManager)
+		auditor := addUser(t, db, org, "auditor@example.org", carepath.RoleAuditor)
+		_, err := db.ImportUnits(system(org), org, []*carepath.ImportUnit{patientUnit("p1", "Rivera", "Ana", "h1"), patientUnit("p2", "Okafor", "Ben", "h2")})
+		must(t, err)
+		for _, id := range []string{"p1", "p2"} {
+			_, err := db.FindChart(as(cm), id)
+			must(t, err)
+		}
+		for q, want := range map[string]string{"p1": "p1", "Rivera, A": "p1", "oka": "p2", "nobody": ""} {
+			events, err := db.FindAuditEvents(as(auditor), carepath.AuditFilter{Patient: q, Newest: true, Limit: 100})
+			must(t, err)
+			var views []string
+			for _, ev := range events {
+				if ev.Action == carepath.AuditPatientView && ev.Object == "chart" {
+					views = append(views, ev.PatientID)
+				}
+			}
+			if got := strings.Join(views, " "); got != want {
+				t.Errorf("the trail of patient %q: chart views of %q, want %q", q, got, want)
+			}
+		}
+	})
+}

@@ -120,7 +120,7 @@ func (db *DB) FindPatients(ctx context.Context, f carepath.PatientFilter) ([]*ca
 	args := []any{org}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// "Rivera, Ana" and "rivera ana" both match the name key "rivera ana".
-		key := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(q, ",", " "))), " ")
+		key := carepath.NameQueryKey(q)
 		exact := "SELECT patient_id FROM patient_identifier WHERE org_id = ? AND value = ?"
 		exactArgs := []any{org, q}
 		if isoDate.MatchString(q) {

@@ -44,6 +44,26 @@ func TestAuditPage(t *testing.T) {
 	if !strings.Contains(rows, ">"+name+"</a>") || strings.Contains(rows, ">"+ps[0].Family+", "+ps[0].Given+"</a>") && ps[0].Family[:3] != viewed.Family[:3] {
 		t.Errorf("finding %q by the start of the name:\n%s", name, rows)
 	}
+
+	// By id: the patient's records, and filtering reads no patient, so
+	// the auditor is not recorded as viewing them (it was).
+	auditorUser, err := m.DB.FindUserByEmail(sys, "auditor@demo.carepath.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID, _ := auditor.get(base + "/audit?patient=" + viewed.ID)
+	if rows := between(byID, "<tbody>", "</tbody>"); !strings.Contains(rows, ">"+name+"</a>") {
+		t.Errorf("finding %s by id:\n%s", viewed.ID, rows)
+	}
+	events, err := m.DB.FindAuditEvents(sys, carepath.AuditFilter{PatientID: viewed.ID, ActorID: auditorUser.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Action == carepath.AuditPatientView {
+			t.Errorf("filtering the trail by a patient's id audited a view of the patient: %+v", e)
+		}
+	}
 }
 
 // TestOneAuditRecordPerView: a page view is one audit record that says
