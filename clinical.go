@@ -483,6 +483,18 @@ type ObservationPoint struct {
 // Latest is the series' newest point.
 func (s ObservationSeries) Latest() ObservationPoint { return s.Points[len(s.Points)-1] }
 
+// ParseEffective reads when an observation was made, as records keep it:
+// an instant, a date-time without a zone (read as UTC) or a day (its
+// midnight, UTC); the zero time when it is none of these.
+func ParseEffective(s string) time.Time {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
 // ChartPrograms is how much of a patient's programs a chart view reads.
 type ChartPrograms int
 

@@ -281,7 +281,7 @@ func (db *DB) FindSourceScores(ctx context.Context, patientID string) ([]*carepa
 			if err := scan(&id, &code, &effective, &value); err != nil {
 				return nil, err
 			}
-			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID, ID: id, Status: carepath.AssessmentImported, Created: parseInstantOrDay(effective)}
+			as := &carepath.Assessment{OrgID: a.OrgID, PatientID: patientID, ID: id, Status: carepath.AssessmentImported, Created: carepath.ParseEffective(effective)}
 			if day, err := time.ParseInLocation(time.DateOnly, effective, loc); err == nil {
 				as.Created = day
 			}

@@ -228,7 +228,7 @@ func evaluateGoals(ctx context.Context, db querier, p *carepath.CarePlan, now ti
 			}
 			o := byID[id]
 			if o == nil {
-				o = &obs{at: parseInstantOrDay(effective), values: map[string]float64{}}
+				o = &obs{at: carepath.ParseEffective(effective), values: map[string]float64{}}
 				byID[id] = o
 			}
 			o.values[code] = v

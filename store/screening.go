@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"carepath"
 	"carepath/instrument"
@@ -30,7 +29,7 @@ func (db *DB) FindScreeningCandidates(ctx context.Context, ruleID string, m *car
 			return c, err
 		}
 		c.LastDone = parseTime(assessed)
-		if t := parseInstantOrDay(observed); t.After(c.LastDone) {
+		if t := carepath.ParseEffective(observed); t.After(c.LastDone) {
 			c.LastDone = t
 		}
 		return c, nil
@@ -68,16 +67,6 @@ func screeningCandidatesQuery(org, ruleID string, m *carepath.ConditionMatch, in
 			AND NOT EXISTS (SELECT 1 FROM schedule s WHERE s.org_id = t.org_id AND s.patient_id = t.patient_id AND s.rule_id = ?)) c
 		JOIN patient p ON p.org_id = ? AND p.id = c.patient_id
 		WHERE NOT p.deceased ORDER BY p.id`, args, nil
-}
-
-// parseInstantOrDay reads a stored FHIR time: an instant, or a day (taken
-// at its start, UTC); zero for anything else.
-func parseInstantOrDay(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t
-	}
-	t, _ := time.Parse(time.DateOnly, s)
-	return t
 }
 
 // AddSchedules implements carepath.WorkStateService: one prepared row per

@@ -195,7 +195,7 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 	for i, s := range lines {
 		at[i] = make([]time.Time, len(s.Points))
 		for j, p := range s.Points {
-			t := parsePointTime(p.Effective)
+			t := carepath.ParseEffective(p.Effective)
 			at[i][j] = t
 			if first.IsZero() || t.Before(first) {
 				first = t
@@ -306,17 +306,6 @@ func drawSeries(title string, lines []carepath.ObservationSeries, bands ...instr
 	str(`</svg>`)
 	// The SVG holds only numbers, dates and escaped text.
 	return seriesChart{Title: title, SVG: template.HTML(b.String()), Alt: strings.Join(alt, "; ")}
-}
-
-// parsePointTime reads an observation's time: an instant, a local time or
-// a day (the zero time when it is none of these).
-func parsePointTime(s string) time.Time {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
 }
 
 func formatValue(v float64) string {
