@@ -220,6 +220,15 @@ func (a *Actor) ActorID() string {
 	return "system"
 }
 
+// Label is who a history says acted: the user's name, or the actor's (a
+// rule, the sweep).
+func (a *Actor) Label() string {
+	if a.User != nil && a.User.Name != "" {
+		return a.User.Name
+	}
+	return a.Name()
+}
+
 // Name is how the audit trail names the actor.
 func (a *Actor) Name() string {
 	if a.User != nil {

@@ -7,7 +7,9 @@
 package medrec
 
 import (
+	"cmp"
 	"strings"
+	"time"
 	"unicode"
 
 	"carepath"
@@ -126,3 +128,65 @@ func Count(lines []Line) map[string]int {
 
 // Kinds lists the kinds in the order a reconciliation shows them.
 var Kinds = []string{New, Changed, Stopped, Unchanged}
+
+// Split picks from a patient's medication orders (oldest first) what a
+// reconciliation compares: the medicines the patient was on before the
+// admission, the latest active order of each authored before admitted (an
+// earlier discharge's orders, or a renewal, supersede the ones they
+// repeat), and the discharge list, the stay's own orders.
+func Split(meds []carepath.Medication, encounterID string, admitted time.Time) (before, after []carepath.Medication) {
+	admittedAt := admitted.UTC().Format(time.RFC3339)
+	latest := map[string]int{}
+	for _, m := range meds {
+		switch {
+		case m.EncounterID == encounterID:
+			after = append(after, m)
+		case m.Status == "active" && m.Authored < admittedAt:
+			key := cmp.Or(m.Code.Code, strings.ToLower(m.Code.Display))
+			if i, ok := latest[key]; ok {
+				before[i] = m
+				continue
+			}
+			latest[key] = len(before)
+			before = append(before, m)
+		}
+	}
+	return before, after
+}
+
+// Lines turns the comparison into an episode's reconciliation lines, each
+// still to decide. Without a discharge list on record nothing can be said
+// stopped: each medicine before the admission is to confirm.
+func Lines(before, after []carepath.Medication) []carepath.MedRecLine {
+	dosage := func(m *carepath.Medication) string { return cmp.Or(m.Dosage, "(no dosage recorded)") }
+	var lines []carepath.MedRecLine
+	if len(after) == 0 {
+		for _, m := range before {
+			lines = append(lines, carepath.MedRecLine{Kind: carepath.MedRecConfirm, Medicine: m.Code.Display, Code: m.Code.Code,
+				Before: dosage(&m), Why: "no discharge list on record: confirm with the patient and the discharge summary"})
+		}
+		return lines
+	}
+	for _, l := range Compare(before, after) {
+		line := carepath.MedRecLine{Kind: l.Kind, Why: l.Why}
+		if l.Before != nil {
+			line.Medicine, line.Code, line.Before = l.Before.Code.Display, l.Before.Code.Code, dosage(l.Before)
+		}
+		if l.After != nil {
+			line.Medicine, line.Code, line.After = l.After.Code.Display, l.After.Code.Code, dosage(l.After)
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Kept are the reconciled list: the lines continued or to clarify.
+func Kept(lines []carepath.MedRecLine) []carepath.MedRecLine {
+	var kept []carepath.MedRecLine
+	for _, l := range lines {
+		if l.Decision == carepath.MedContinue || l.Decision == carepath.MedClarify {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}

@@ -1,8 +1,10 @@
 package medrec
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"carepath"
 )
@@ -70,5 +72,41 @@ func TestCompare(t *testing.T) {
 	}
 	if len(Compare(nil, nil)) != 0 {
 		t.Error("two empty lists")
+	}
+}
+
+func TestSplitAndLines(t *testing.T) {
+	admitted := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	order := func(id, enc, status, authored, code, name, dosage string) carepath.Medication {
+		return carepath.Medication{ID: id, EncounterID: enc, Status: status, Authored: authored, Code: carepath.Coding{Code: code, Display: name}, Dosage: dosage}
+	}
+	meds := []carepath.Medication{ // oldest first, as the store reads them
+		order("m1", "old", "active", "2025-01-01T00:00:00Z", "314076", "Lisinopril 10 MG", "1 daily"),
+		order("m2", "", "active", "2025-06-01T00:00:00Z", "314076", "Lisinopril 10 MG", "2 daily"), // a renewal supersedes m1
+		order("m3", "", "stopped", "2025-07-01T00:00:00Z", "197361", "Amlodipine 5 MG", "1 daily"),
+		order("m4", "", "active", "2025-08-01T00:00:00Z", "", "Fish oil", ""),
+		order("m5", "", "active", "2026-03-02T00:00:00Z", "310798", "Hydrochlorothiazide 25 MG", "1 daily"), // after the admission
+		order("m6", "stay", "active", "2026-03-03T00:00:00Z", "314076", "Lisinopril 10 MG", "2 daily"),
+	}
+	before, after := Split(meds, "stay", admitted)
+	var ids []string
+	for _, m := range append(slices.Clone(before), after...) {
+		ids = append(ids, m.ID)
+	}
+	if !slices.Equal(ids, []string{"m2", "m4", "m6"}) {
+		t.Fatalf("before and after = %v, want m2 m4 | m6", ids)
+	}
+	lines := Lines(before, after)
+	if len(lines) != 2 || lines[0].Kind != Unchanged || lines[1].Kind != Stopped || lines[1].Medicine != "Fish oil" || lines[1].Before != "(no dosage recorded)" {
+		t.Errorf("lines = %+v", lines)
+	}
+	confirm := Lines(before, nil)
+	if len(confirm) != 2 || confirm[0].Kind != carepath.MedRecConfirm || confirm[0].Before != "2 daily" {
+		t.Errorf("without a discharge list: %+v", confirm)
+	}
+	lines[0].Decision, lines[1].Decision = carepath.MedContinue, carepath.MedStop
+	confirm[0].Decision, confirm[1].Decision = carepath.MedClarify, ""
+	if k := Kept(append(lines, confirm...)); len(k) != 2 || k[0].Medicine != "Lisinopril 10 MG" || k[1].Decision != carepath.MedClarify {
+		t.Errorf("kept = %+v", k)
 	}
 }

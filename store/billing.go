@@ -9,6 +9,7 @@ import (
 	"carepath"
 	"carepath/billing"
 	"carepath/calendar"
+	"carepath/rules"
 )
 
 // deviceVitals are the readings a home device sends for RPM: blood
@@ -113,7 +114,7 @@ func readMonths(ctx context.Context, db querier, org string, m billing.Month, pa
 		if t.Visit == nil || !m.Contains(t.Visit.At) {
 			continue
 		}
-		readClock(t, loc)
+		rules.ReadTCMClock(t, loc)
 		pm := get(t.PatientID)
 		pm.TCM = append(pm.TCM, billing.TCMService{EpisodeID: t.ID, Code: t.Code, Why: t.Elements[len(t.Elements)-1], ServiceDate: t.Visit.At})
 	}

@@ -302,7 +302,7 @@ func (db *DB) SignOffBilling(ctx context.Context, month string) error {
 			return err
 		}
 		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditBillingSignOff,
-			Object: "Billing/" + month, Detail: "signed off by " + actorLabel(a)}, a)})
+			Object: "Billing/" + month, Detail: "signed off by " + a.Label()}, a)})
 	})
 }
 
@@ -374,7 +374,7 @@ func (db *DB) CloseBillingMonth(ctx context.Context, month string) (*carepath.Bi
 		return nil, err
 	}
 	// The report is the bills just frozen: read back, they would be the same.
-	rep := &carepath.BillingReport{Month: month, Closed: true, ClosedAt: snapshot, ClosedByName: actorLabel(a), SignOffs: map[string]time.Time{},
+	rep := &carepath.BillingReport{Month: month, Closed: true, ClosedAt: snapshot, ClosedByName: a.Label(), SignOffs: map[string]time.Time{},
 		Practitioner: map[string]string{}}
 	for _, b := range bills {
 		rep.Rows = append(rep.Rows, carepath.PatientBillingRow{PatientMonthBill: b})

@@ -284,14 +284,14 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 			}
 			why := "superseded by the consent given " + c.Given.In(loc).Format("Mon 2 Jan 2006 15:04")
 			if _, err := tx.Exec(ctx, "UPDATE consent SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE org_id = ? AND id = ?",
-				formatTime(end), actorLabel(a), why, a.OrgID, x.ID); err != nil {
+				formatTime(end), a.Label(), why, a.OrgID, x.ID); err != nil {
 				return err
 			}
 			superseded = append(superseded, withActor(carepath.AuditEvent{Action: carepath.AuditConsent, PatientID: c.PatientID,
 				Object: "Consent/" + x.ID, Detail: fmt.Sprintf("%s consent of %s ends %s: %s", x.Program, x.Given.UTC().Format(time.RFC3339),
 					end.UTC().Format(time.RFC3339), why)}, a))
 		}
-		c.OrgID, c.ID, c.ObtainedByID, c.ObtainedByName = a.OrgID, newID(), a.ActorID(), actorLabel(a)
+		c.OrgID, c.ID, c.ObtainedByID, c.ObtainedByName = a.OrgID, newID(), a.ActorID(), a.Label()
 		c.Note = strings.TrimSpace(c.Note)
 		if _, err := tx.Exec(ctx, `INSERT INTO consent (org_id, id, patient_id, program, method, given_at, obtained_by, cost_sharing, one_practitioner,
 			right_to_stop, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.OrgID, c.ID, c.PatientID, c.Program, c.Method, formatTime(c.Given),
@@ -332,7 +332,7 @@ func (db *DB) RevokeConsent(ctx context.Context, id, reason string) (*carepath.C
 			return err
 		}
 		res, err := tx.Exec(ctx, "UPDATE consent SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE org_id = ? AND id = ? AND revoked_at = ''",
-			formatTime(tx.Now), actorLabel(a), reason, a.OrgID, id)
+			formatTime(tx.Now), a.Label(), reason, a.OrgID, id)
 		if err != nil {
 			return err
 		}

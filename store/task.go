@@ -171,7 +171,7 @@ func insertTasks(ctx context.Context, tx *Tx, a *carepath.Actor, tasks []*carepa
 			continue
 		}
 		created[i] = true
-		if _, err := history.ExecContext(ctx, t.OrgID, t.ID, 1, formatTime(tx.Now), a.ActorID(), actorLabel(a), "created", "", string(t.Status), t.Origin.Reason); err != nil {
+		if _, err := history.ExecContext(ctx, t.OrgID, t.ID, 1, formatTime(tx.Now), a.ActorID(), a.Label(), "created", "", string(t.Status), t.Origin.Reason); err != nil {
 			return nil, err
 		}
 	}
@@ -288,7 +288,7 @@ func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath
 		return err
 	}
 	for i, e := range events {
-		if _, err := tx.Exec(ctx, insertTaskEvent, t.OrgID, t.ID, last+i+1, formatTime(tx.Now), a.ActorID(), actorLabel(a), e.Action, e.From, e.To, e.Note); err != nil {
+		if _, err := tx.Exec(ctx, insertTaskEvent, t.OrgID, t.ID, last+i+1, formatTime(tx.Now), a.ActorID(), a.Label(), e.Action, e.From, e.To, e.Note); err != nil {
 			return err
 		}
 	}
@@ -297,15 +297,6 @@ func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath
 
 const insertTaskEvent = `INSERT INTO task_event (org_id, task_id, seq, at, actor_id, actor, action, from_value, to_value, note)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// actorLabel is who the history says acted: the user's name, or the
-// actor's (a rule, the sweep).
-func actorLabel(a *carepath.Actor) string {
-	if a.User != nil && a.User.Name != "" {
-		return a.User.Name
-	}
-	return a.Name()
-}
 
 // findTaskWhere reads one task (without history) in a transaction.
 func findTaskWhere(ctx context.Context, tx *Tx, where string, args ...any) (*carepath.Task, error) {

@@ -189,50 +189,8 @@ func medicationLists(ctx context.Context, db querier, org, patientID, encounterI
 	if err != nil {
 		return nil, nil, err
 	}
-	// Before the admission, the latest order of each medicine: an earlier
-	// discharge's orders, or a renewal, supersede the ones they repeat.
-	admittedAt := formatTime(admitted)
-	latest := map[string]int{}
-	for _, m := range meds {
-		switch {
-		case m.EncounterID == encounterID:
-			after = append(after, m)
-		case m.Status == "active" && m.Authored < admittedAt:
-			key := cmp.Or(m.Code.Code, strings.ToLower(m.Code.Display))
-			if i, ok := latest[key]; ok {
-				before[i] = m // meds come oldest first
-				continue
-			}
-			latest[key] = len(before)
-			before = append(before, m)
-		}
-	}
+	before, after = medrec.Split(meds, encounterID, admitted)
 	return before, after, nil
-}
-
-// reconciliationLines turns the comparison into the episode's lines.
-// Without a discharge list on record nothing can be said stopped: each
-// medicine before the admission is to confirm.
-func reconciliationLines(before, after []carepath.Medication) []carepath.MedRecLine {
-	var lines []carepath.MedRecLine
-	if len(after) == 0 {
-		for _, m := range before {
-			lines = append(lines, carepath.MedRecLine{Kind: carepath.MedRecConfirm, Medicine: m.Code.Display, Code: m.Code.Code,
-				Before: cmp.Or(m.Dosage, "(no dosage recorded)"), Why: "no discharge list on record: confirm with the patient and the discharge summary"})
-		}
-		return lines
-	}
-	for _, l := range medrec.Compare(before, after) {
-		line := carepath.MedRecLine{Kind: l.Kind, Why: l.Why}
-		if l.Before != nil {
-			line.Medicine, line.Code, line.Before = l.Before.Code.Display, l.Before.Code.Code, cmp.Or(l.Before.Dosage, "(no dosage recorded)")
-		}
-		if l.After != nil {
-			line.Medicine, line.Code, line.After = l.After.Code.Display, l.After.Code.Code, cmp.Or(l.After.Dosage, "(no dosage recorded)")
-		}
-		lines = append(lines, line)
-	}
-	return lines
 }
 
 // OpenTransition implements carepath.TransitionService.
@@ -264,7 +222,7 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 		if err != nil {
 			return err
 		}
-		t.MedRec.Lines = reconciliationLines(before, after)
+		t.MedRec.Lines = medrec.Lines(before, after)
 		// A readmission already on record (the later stay reported first).
 		stay, err := firstStayAfter(ctx, tx, a.OrgID, t.PatientID, t.EncounterID, t.Discharged)
 		if err != nil {
@@ -445,7 +403,7 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 			for _, t := range episodes {
 				patients[t.PatientID] = true
 				t.Status = carepath.TransitionClosed
-				t.Closed = &carepath.TransitionNote{At: tx.Now, ByName: actorLabel(a), Note: "the 30-day period ended"}
+				t.Closed = &carepath.TransitionNote{At: tx.Now, ByName: a.Label(), Note: "the 30-day period ended"}
 				t.Updated, t.Version = tx.Now, t.Version+1
 				if err := saveTransition(ctx, tx, t); err != nil {
 					return err
@@ -474,26 +432,11 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 	}
 }
 
-// transitionKinds are an episode's kinds of task, in the order of the clock.
-var transitionKinds = []string{rules.KindPostDischarge, rules.KindMedRec, rules.KindFollowUpVisit, rules.KindPeriodEnd}
-
-// transitionTaskKeys are the (rule, event key) of each kind of task an
-// episode's stay made.
-func transitionTaskKeys(encounterID string) map[string][2]string {
-	key := func(event string) string { return carepath.EncounterEventKey(encounterID, event) }
-	return map[string][2]string{
-		rules.KindPostDischarge: {rules.PostDischargeContact.ID, key("discharge")},
-		rules.KindFollowUpVisit: {rules.TransitionProtocol.ID, key("follow-up-visit")},
-		rules.KindMedRec:        {rules.TransitionProtocol.ID, key("medication-reconciliation")},
-		rules.KindPeriodEnd:     {rules.TransitionProtocol.ID, key("tcm-period-end")},
-	}
-}
-
 // transitionTasks reads an episode's tasks, in the order of the clock.
 func transitionTasks(ctx context.Context, db querier, t *carepath.Transition) ([]*carepath.Task, error) {
 	var out []*carepath.Task
-	keys := transitionTaskKeys(t.EncounterID)
-	for _, kind := range transitionKinds {
+	keys := rules.TransitionTaskKeys(t.EncounterID)
+	for _, kind := range rules.TransitionKinds {
 		k := keys[kind]
 		task, err := scanTask(db.queryRow(ctx, "SELECT "+taskColumns+taskNames+` FROM task t LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t.owner_id
 			LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id WHERE `+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan, true)
@@ -511,7 +454,7 @@ func transitionTasks(ctx context.Context, db querier, t *carepath.Transition) ([
 // status (completed, for the person who recorded what they asked for; or
 // cancelled), and returns their audit records.
 func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, why string, status carepath.TaskStatus, kinds ...string) ([]carepath.AuditEvent, error) {
-	keys := transitionTaskKeys(t.EncounterID)
+	keys := rules.TransitionTaskKeys(t.EncounterID)
 	var audits []carepath.AuditEvent
 	for _, kind := range kinds {
 		k := keys[kind]
@@ -603,7 +546,7 @@ func fillTransitions(ctx context.Context, db querier, ts []*carepath.Transition,
 	for _, t := range ts {
 		byStay[t.PatientID+"/"+t.EncounterID] = t
 		patients, stays = append(patients, t.PatientID), append(stays, t.EncounterID)
-		readClock(t, loc)
+		rules.ReadTCMClock(t, loc)
 	}
 	// A page at a time, under the engines' limits on parameters.
 	for len(patients) > 0 {
@@ -628,27 +571,6 @@ func fillTransitions(ctx context.Context, db querier, ts []*carepath.Transition,
 		}
 	}
 	return nil
-}
-
-// readClock fills in the TCM code the documentation supports and each
-// element's state.
-func readClock(t *carepath.Transition, loc *time.Location) {
-	clock := rules.TCMClock{Discharged: t.Discharged, Contact: t.ContactDue, FaceToFaceHigh: t.VisitDueHigh,
-		FaceToFaceModerate: t.VisitDueModerate, PeriodEnd: t.PeriodEnd}
-	doc := rules.TCMDocumentation{Complexity: t.Complexity}
-	if t.Contact != nil {
-		doc.ContactAt = t.Contact.At
-	}
-	for _, a := range t.Attempts {
-		doc.Attempts = append(doc.Attempts, a.At)
-	}
-	if t.Visit != nil {
-		doc.VisitAt = t.Visit.At
-	}
-	if t.MedRec.Completed != nil {
-		doc.MedRecAt = t.MedRec.Completed.At
-	}
-	t.Code, t.Elements = clock.Code(doc, loc)
 }
 
 // FindTransition implements carepath.TransitionService.
@@ -682,9 +604,7 @@ func findTransition(ctx context.Context, db querier, org, id string) (*carepath.
 }
 
 // contactTaskWorked records on the stay's open episode what was done on
-// its contact task t (change c): an attempt that reached the patient, or
-// the task completed as reached or done, is the interactive contact;
-// another attempt, or a completion with another outcome, an attempt.
+// its contact task t (change c), as rules.ContactFromTask reads it.
 // Nothing when the episode is closed or has its contact already.
 func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) error {
 	encounter, event, ok := carepath.ParseEncounterEventKey(t.Origin.EventKey)
@@ -692,19 +612,11 @@ func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepa
 		return nil
 	}
 	ts, err := transitionsWhere(ctx, tx, a.OrgID, "t.encounter_id = ? AND t.status = ?", encounter, carepath.TransitionOpen)
-	if err != nil || len(ts) == 0 || ts[0].Contact != nil {
+	if err != nil || len(ts) == 0 || ts[0].Contact != nil { // the contact documented already
 		return err
 	}
 	tr := ts[0]
-	note := carepath.TransitionNote{At: tx.Now, ByID: a.ActorID(), ByName: actorLabel(a), Outcome: t.Outcome, Note: strings.TrimSpace(c.Note)}
-	what := "contact, from its task"
-	if t.Outcome == carepath.OutcomeReached || t.Outcome == carepath.OutcomeDone && t.Status == carepath.TaskCompleted {
-		note.Outcome = ""
-		tr.Contact = &note
-	} else {
-		tr.Attempts = append(tr.Attempts, note)
-		what = "contact attempt, from its task: " + t.Outcome
-	}
+	what := rules.ContactFromTask(tr, t, c.Note, a, tx.Now)
 	tr.Updated, tr.Version = tx.Now, tr.Version+1
 	if err := saveTransition(ctx, tx, tr); err != nil {
 		return err
@@ -742,7 +654,7 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		if c.Version != t.Version {
 			return carepath.Errorf(carepath.ECONFLICT, "This transition was changed by someone else since you opened it. Reload it and try again.")
 		}
-		what, closeKinds, err := applyTransitionChange(t, c, a, tx.Now)
+		what, closes, err := rules.ApplyTransitionChange(t, c, a, tx.Now)
 		if err != nil {
 			return err
 		}
@@ -752,16 +664,8 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		}
 		audits := []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate, PatientID: t.PatientID,
 			Object: "Transition/" + t.ID, Detail: strings.Join(what, "; ")}, a)}
-		for _, kind := range transitionKinds {
-			why, ok := closeKinds[kind]
-			if !ok {
-				continue
-			}
-			status := carepath.TaskCompleted
-			if c.Close != nil && kind != rules.KindPeriodEnd {
-				status = carepath.TaskCancelled // closed before it was done
-			}
-			more, err := closeTransitionTasks(ctx, tx, t, why+" (recorded by "+actorLabel(a)+")", status, kind)
+		for _, cl := range closes {
+			more, err := closeTransitionTasks(ctx, tx, t, cl.Why+" (recorded by "+a.Label()+")", cl.Status, cl.Kind)
 			if err != nil {
 				return err
 			}
@@ -772,7 +676,7 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 				return err
 			}
 			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditMedicationListUpdate, PatientID: t.PatientID,
-				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("reconciled list of %d medicines", len(keptLines(t.MedRec.Lines)))}, a))
+				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("reconciled list of %d medicines", len(medrec.Kept(t.MedRec.Lines)))}, a))
 		}
 		// The chart shows the episode and the current list: its cached
 		// copy is out of date.
@@ -787,184 +691,15 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 	return db.FindTransition(ctx, id)
 }
 
-// applyTransitionChange checks c and applies it to t (read in the
-// caller's transaction, which an error rolls back), returning what it did
-// in words and which tasks it fulfils (kind: why). Every problem is named
-// in the one error, each by the input it concerns (contact.at,
-// attempt.outcome, lines.N.decision for line N, reported.K.medicine for
-// the K-th medicine reported, complete, close...).
-func applyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, a *carepath.Actor, now time.Time) (what []string, closeKinds map[string]string, err error) {
-	closeKinds = map[string]string{}
-	var problems carepath.Problems
-	problem := problems.Add
-	if t.Status != carepath.TransitionOpen {
-		return nil, nil, carepath.Errorf(carepath.EINVALID, "This transition is closed; it cannot change any more.")
-	}
-	// when checks a recorded time: not in the future, not before the
-	// discharge; zero is now.
-	when := func(field, name string, at time.Time) time.Time {
-		switch {
-		case at.IsZero():
-			return now
-		case at.After(now.Add(5 * time.Minute)):
-			problem(field, "%s time is in the future", name)
-		case at.Before(t.Discharged):
-			problem(field, "%s time is before the discharge", name)
-		}
-		return at
-	}
-	by := func(n carepath.TransitionNote, at time.Time) *carepath.TransitionNote {
-		return &carepath.TransitionNote{At: at, ByID: a.ActorID(), ByName: actorLabel(a), Outcome: strings.TrimSpace(n.Outcome), Note: strings.TrimSpace(n.Note)}
-	}
-	if c.Contact != nil {
-		at := when("contact.at", "the contact's", c.Contact.At)
-		t.Contact = by(*c.Contact, at)
-		what = append(what, "contact "+formatTime(at))
-		closeKinds[rules.KindPostDischarge] = "interactive contact recorded on the transition"
-	}
-	if c.Attempt != nil {
-		at := when("attempt.at", "the attempt's", c.Attempt.At)
-		if strings.TrimSpace(c.Attempt.Outcome) == "" {
-			problem("attempt.outcome", "an attempt needs its outcome (no answer, left voicemail...)")
-		}
-		t.Attempts = append(t.Attempts, *by(*c.Attempt, at))
-		what = append(what, "contact attempt "+formatTime(at)+": "+c.Attempt.Outcome)
-	}
-	if c.Visit != nil {
-		at := when("visit.at", "the visit's", c.Visit.At)
-		t.Visit = by(*c.Visit, at)
-		what = append(what, "face-to-face visit "+formatTime(at))
-		closeKinds[rules.KindFollowUpVisit] = "face-to-face visit recorded on the transition"
-	}
-	if c.Complexity != nil {
-		if !slices.Contains(carepath.TransitionComplexities, *c.Complexity) {
-			problem("complexity", "the complexity %q is not one of %s", *c.Complexity, strings.Join(carepath.TransitionComplexities, ", "))
-		}
-		t.Complexity, t.ComplexityBy = *c.Complexity, by(carepath.TransitionNote{}, now)
-		what = append(what, "complexity "+*c.Complexity)
-	}
-	if t.MedRec.Completed != nil && (len(c.Decisions) > 0 || len(c.Reported) > 0 || c.Complete) {
-		problem("complete", "the reconciliation was completed already")
-	}
-	// decide records a decision on line i; field names its input.
-	decide := func(i int, field, decision, note string) {
-		line := &t.MedRec.Lines[i]
-		note = strings.TrimSpace(note)
-		// A decision as it stands (a form sends every line) is no change:
-		// who made it stays.
-		if decision == "" || decision == line.Decision && line.DecidedBy != nil && note == line.DecidedBy.Note {
-			return
-		}
-		if !slices.Contains(carepath.MedDecisions, decision) {
-			problem(field+".decision", "line %d: the decision %q is not one of continue, stop, clarify", i+1, decision)
-			return
-		}
-		if decision == carepath.MedClarify && note == "" {
-			problem(field+".note", "line %d (%s): say what to clarify with the prescriber", i+1, line.Medicine)
-		}
-		line.Decision, line.DecidedBy = decision, by(carepath.TransitionNote{Note: note}, now)
-		what = append(what, fmt.Sprintf("%s: %s", line.Medicine, decision))
-	}
-	for _, d := range c.Decisions {
-		field := fmt.Sprintf("lines.%d", d.Line)
-		if d.Line < 0 || d.Line >= len(t.MedRec.Lines) {
-			problem(field, "there is no line %d", d.Line+1)
-			continue
-		}
-		line := &t.MedRec.Lines[d.Line]
-		if d.PatientTakes != "" && d.PatientTakes != line.PatientTakes {
-			if !slices.Contains(carepath.PatientTakes, d.PatientTakes) {
-				problem(field+".takes", "line %d: what the patient takes must be one of %s", d.Line+1, strings.Join(carepath.PatientTakes, ", "))
-			}
-			line.PatientTakes = d.PatientTakes
-			what = append(what, fmt.Sprintf("%s: the patient takes it %s", line.Medicine, d.PatientTakes))
-		}
-		decide(d.Line, field, d.Decision, d.Note)
-	}
-	// A medicine the patient reports is a new line, decided in the same
-	// change when the decision comes with it.
-	reported := map[int]string{} // line -> its input
-	for k, r := range c.Reported {
-		field := fmt.Sprintf("reported.%d", k)
-		name := strings.TrimSpace(r.Medicine)
-		if name == "" {
-			problem(field+".medicine", "a medicine the patient reports needs its name")
-			continue
-		}
-		t.MedRec.Lines = append(t.MedRec.Lines, carepath.MedRecLine{Kind: "reported", Medicine: name, Before: strings.TrimSpace(r.Before),
-			Why: "the patient takes it; on neither list", PatientTakes: "as listed", PatientNote: strings.TrimSpace(r.PatientNote)})
-		what = append(what, "reported medicine "+name)
-		i := len(t.MedRec.Lines) - 1
-		reported[i] = field
-		if r.Decision != "" {
-			note := ""
-			if r.DecidedBy != nil {
-				note = r.DecidedBy.Note
-			}
-			decide(i, field, r.Decision, note)
-		}
-	}
-	if c.Complete {
-		undecided := false
-		for i, l := range t.MedRec.Lines {
-			if l.Decision == "" {
-				undecided = true
-				field := fmt.Sprintf("lines.%d", i)
-				if f, ok := reported[i]; ok {
-					field = f
-				}
-				problem(field+".decision", "line %d (%s) is undecided", i+1, l.Medicine)
-			}
-		}
-		if undecided {
-			problem("complete", "every line needs a decision before the reconciliation is complete")
-		}
-		t.MedRec.Completed = by(carepath.TransitionNote{}, now)
-		what = append(what, "reconciliation completed")
-		closeKinds[rules.KindMedRec] = "medication reconciliation completed on the transition"
-	}
-	if c.Close != nil {
-		reason := strings.TrimSpace(*c.Close)
-		if reason == "" {
-			problem("close", "closing a transition needs the reason")
-		}
-		t.Status, t.Closed = carepath.TransitionClosed, by(carepath.TransitionNote{Note: reason}, now)
-		what = append(what, "closed: "+reason)
-		for _, kind := range transitionKinds {
-			if _, done := closeKinds[kind]; !done {
-				closeKinds[kind] = "transition closed: " + reason
-			}
-		}
-	}
-	if err := carepath.Invalid("This change cannot be recorded", problems...); err != nil {
-		return nil, nil, err
-	}
-	if len(what) == 0 {
-		return nil, nil, carepath.Errorf(carepath.EINVALID, "Nothing to change.")
-	}
-	return what, closeKinds, nil
-}
-
-// keptLines are the reconciled list: the lines continued or to clarify.
-func keptLines(lines []carepath.MedRecLine) []carepath.MedRecLine {
-	var kept []carepath.MedRecLine
-	for _, l := range lines {
-		if l.Decision == carepath.MedContinue || l.Decision == carepath.MedClarify {
-			kept = append(kept, l)
-		}
-	}
-	return kept
-}
-
 // writeMedicationList makes the completed reconciliation the patient's
 // current list.
 func writeMedicationList(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Transition) error {
-	doc, err := json.Marshal(medLinesToDoc(keptLines(t.MedRec.Lines)))
+	doc, err := json.Marshal(medLinesToDoc(medrec.Kept(t.MedRec.Lines)))
 	if err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO medication_list (org_id, id, patient_id, transition_id, reconciled_at, reconciled_by, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.OrgID, newID(), t.PatientID, t.ID, formatTime(t.MedRec.Completed.At), actorLabel(a), string(doc))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.OrgID, newID(), t.PatientID, t.ID, formatTime(t.MedRec.Completed.At), a.Label(), string(doc))
 	return err
 }
 
