@@ -3,6 +3,8 @@ package carepath
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -283,4 +285,123 @@ type TaskService interface {
 	// CountTasksByOwner counts the organization's open work per owner and,
 	// for unowned work, per queue: most overdue first.
 	CountTasksByOwner(ctx context.Context, endOfToday time.Time) ([]OwnerCounts, error)
+}
+
+// Apply changes t as c, made by a at now, asks, and returns the history
+// events that record it (none: nothing changed). An owner change needs
+// names, the history's name of the task's owner and of the new one by
+// user id ("" for nobody). On an error t may be half changed: the caller
+// discards it.
+func (t *Task) Apply(c TaskChange, a *Actor, now time.Time, names map[string]string) ([]TaskEvent, error) {
+	var events []TaskEvent
+	add := func(action, from, to, note string) {
+		events = append(events, TaskEvent{Action: action, From: from, To: to, Note: note})
+	}
+	if c.Reason != nil && *c.Reason != t.Origin.Reason {
+		add("reason", t.Origin.Reason, *c.Reason, c.Note)
+		t.Origin.Reason = *c.Reason
+	}
+	if c.OwnerID != nil && *c.OwnerID != t.OwnerID {
+		from, to := names[t.OwnerID], names[*c.OwnerID]
+		if *c.OwnerID == "" && t.Queue == "" {
+			return nil, Errorf(EINVALID, "A task without a queue needs an owner.")
+		}
+		action := "owner"
+		if t.OwnerID == "" && *c.OwnerID == a.ActorID() {
+			action = "claimed"
+		}
+		add(action, from, to, c.Note)
+		t.OwnerID = *c.OwnerID
+		switch {
+		case t.OwnerID != "" && t.Status == TaskRequested:
+			add("status", string(t.Status), string(TaskAccepted), "")
+			t.Status = TaskAccepted
+		case t.OwnerID == "" && t.Status == TaskAccepted:
+			add("status", string(t.Status), string(TaskRequested), "")
+			t.Status = TaskRequested
+		}
+	}
+	if c.Queue != nil && *c.Queue != t.Queue {
+		if *c.Queue != "" {
+			if _, err := ParseRole(string(*c.Queue)); err != nil {
+				return nil, err
+			}
+		} else if t.OwnerID == "" {
+			return nil, Errorf(EINVALID, "A task without an owner needs a queue.")
+		}
+		add("queue", string(t.Queue), string(*c.Queue), c.Note)
+		t.Queue = *c.Queue
+	}
+	if c.Priority != nil && *c.Priority != t.Priority {
+		if c.Priority.Rank() == 0 {
+			return nil, Errorf(EINVALID, "Priority must be routine, urgent, asap or stat.")
+		}
+		add("priority", string(t.Priority), string(*c.Priority), c.Note)
+		t.Priority = *c.Priority
+	}
+	if c.Due != nil && !c.Due.Equal(t.Due) {
+		if c.Due.IsZero() {
+			return nil, Errorf(EINVALID, "A task needs a due time.")
+		}
+		if err := CheckTime("the due time", *c.Due, now); err != nil {
+			return nil, err
+		}
+		add("due", t.Due.UTC().Format(time.RFC3339), c.Due.UTC().Format(time.RFC3339), c.Note)
+		t.Due = *c.Due
+	}
+	if c.NotBefore != nil && !c.NotBefore.Equal(t.NotBefore) {
+		if !c.NotBefore.IsZero() {
+			if err := CheckTime("the day the task comes back", *c.NotBefore, now); err != nil {
+				return nil, err
+			}
+		}
+		if c.NotBefore.After(now) && strings.TrimSpace(c.Note) == "" {
+			return nil, Errorf(EINVALID, "Say why the task waits (a snooze needs a reason).")
+		}
+		add("snooze", optionalTime(t.NotBefore), optionalTime(*c.NotBefore), strings.TrimSpace(c.Note))
+		t.NotBefore = *c.NotBefore
+	}
+	if c.Attempt != "" {
+		t.Attempts++
+		t.Outcome = strings.TrimSpace(c.Attempt)
+		add("attempt", strconv.Itoa(t.Attempts), t.Outcome, strings.TrimSpace(c.Note))
+		if t.Status == TaskRequested || t.Status == TaskAccepted {
+			add("status", string(t.Status), string(TaskInProgress), "")
+			t.Status = TaskInProgress
+		}
+	}
+	if c.Status != nil && *c.Status != t.Status {
+		s := *c.Status
+		if !s.Valid() {
+			return nil, Errorf(EINVALID, "Unknown status %q.", s)
+		}
+		if s == TaskAccepted && t.OwnerID == "" {
+			return nil, Errorf(EINVALID, "A task is accepted by its owner: claim it first.")
+		}
+		note := strings.TrimSpace(c.Note)
+		if !s.Open() {
+			t.CompletedAt = now
+			t.Note = note
+			if c.Outcome != "" {
+				t.Outcome = strings.TrimSpace(c.Outcome)
+			} else if s == TaskCompleted && c.Attempt == "" {
+				t.Outcome = OutcomeDone
+			}
+			if s != TaskCompleted && note == "" {
+				return nil, Errorf(EINVALID, "Say why the task is %s.", s)
+			}
+		}
+		add("status", string(t.Status), string(s), note)
+		t.Status = s
+	}
+	return events, nil
+}
+
+// optionalTime is a time as the history writes it: RFC 3339 in UTC, "" for
+// none.
+func optionalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

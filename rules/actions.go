@@ -1,6 +1,10 @@
 package rules
 
-import "carepath"
+import (
+	"strings"
+
+	"carepath"
+)
 
 // TaskActions are what a person may do with a task, by its kind and
 // priority: the outcomes a call or a completion may have, whether it is
@@ -44,4 +48,27 @@ func ActionsFor(kind string, priority carepath.TaskPriority) TaskActions {
 		a.Outcomes, a.Call = append(append([]string(nil), callOutcomes...), carepath.OutcomeDone), true
 	}
 	return a
+}
+
+// FitsTask refuses a person's change that does not fit the task's kind
+// (ActionsFor): a task that stands for an episode element is
+// completed by recording the element on the episode, never from the task,
+// where it would say done while the episode does not; it takes no call
+// attempts; and a stat or safety task closes only with a note of what was
+// done.
+func FitsTask(t *carepath.Task, c carepath.TaskChange) error {
+	acts := ActionsFor(t.Kind, t.Priority)
+	closing := c.Status != nil && (*c.Status == carepath.TaskCompleted || *c.Status == carepath.TaskCancelled)
+	switch {
+	case acts.Element != "" && c.Status != nil && *c.Status == carepath.TaskCompleted:
+		return carepath.Invalid("This task cannot be completed here", carepath.FieldError{Field: "status",
+			Message: "it is done when its episode records the " + acts.Element + ": record it on the episode, and the task closes with it"})
+	case acts.Element != "" && c.Attempt != "":
+		return carepath.Invalid("This task takes no call attempts", carepath.FieldError{Field: "attempt",
+			Message: "it stands for the episode's " + acts.Element + ", which is recorded on the episode"})
+	case acts.NoteToClose && closing && strings.TrimSpace(c.Note) == "":
+		return carepath.Invalid("This task closes with a note", carepath.FieldError{Field: "note",
+			Message: "say what was done: a stat or safety task is not closed by one key"})
+	}
+	return nil
 }

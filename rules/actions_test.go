@@ -33,3 +33,32 @@ func TestActionsFor(t *testing.T) {
 		}
 	}
 }
+
+func TestFitsTask(t *testing.T) {
+	completed, cancelled := carepath.TaskCompleted, carepath.TaskCancelled
+	tests := []struct {
+		kind     string
+		priority carepath.TaskPriority
+		change   carepath.TaskChange
+		field    string // the field refused; "" for none
+	}{
+		{KindMedRec, carepath.PriorityRoutine, carepath.TaskChange{Status: &completed}, "status"},
+		{KindFollowUpVisit, carepath.PriorityRoutine, carepath.TaskChange{Attempt: "no answer"}, "attempt"},
+		{KindMedRec, carepath.PriorityRoutine, carepath.TaskChange{Status: &cancelled, Note: "moved away"}, ""},
+		{KindSafety, carepath.PriorityStat, carepath.TaskChange{Status: &completed, Note: "  "}, "note"},
+		{KindSafety, carepath.PriorityStat, carepath.TaskChange{Status: &completed, Note: "called 911 with her"}, ""},
+		{KindPostDischarge, carepath.PriorityASAP, carepath.TaskChange{Status: &completed}, ""},
+	}
+	for _, tt := range tests {
+		err := FitsTask(&carepath.Task{Kind: tt.kind, Priority: tt.priority}, tt.change)
+		var field string
+		if e, ok := err.(*carepath.Error); ok && len(e.Fields) > 0 {
+			field = e.Fields[0].Field
+		} else if err != nil {
+			t.Fatalf("%s: %v", tt.kind, err)
+		}
+		if field != tt.field {
+			t.Errorf("%s %s %+v: refused field %q, want %q", tt.kind, tt.priority, tt.change, field, tt.field)
+		}
+	}
+}

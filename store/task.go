@@ -384,29 +384,6 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 	return t, nil
 }
 
-// fitsTask refuses a person's change that does not fit the task's kind
-// (rules.ActionsFor): a task that stands for an episode element is
-// completed by recording the element on the episode, never from the task,
-// where it would say done while the episode does not; it takes no call
-// attempts; and a stat or safety task closes only with a note of what was
-// done.
-func fitsTask(t *carepath.Task, c carepath.TaskChange) error {
-	acts := rules.ActionsFor(t.Kind, t.Priority)
-	closing := c.Status != nil && (*c.Status == carepath.TaskCompleted || *c.Status == carepath.TaskCancelled)
-	switch {
-	case acts.Element != "" && c.Status != nil && *c.Status == carepath.TaskCompleted:
-		return carepath.Invalid("This task cannot be completed here", carepath.FieldError{Field: "status",
-			Message: "it is done when its episode records the " + acts.Element + ": record it on the episode, and the task closes with it"})
-	case acts.Element != "" && c.Attempt != "":
-		return carepath.Invalid("This task takes no call attempts", carepath.FieldError{Field: "attempt",
-			Message: "it stands for the episode's " + acts.Element + ", which is recorded on the episode"})
-	case acts.NoteToClose && closing && strings.TrimSpace(c.Note) == "":
-		return carepath.Invalid("This task closes with a note", carepath.FieldError{Field: "note",
-			Message: "say what was done: a stat or safety task is not closed by one key"})
-	}
-	return nil
-}
-
 // errNoVersion refuses a change to a versioned object (a task, an
 // episode) sent without the version it was made on: written anyway, it
 // could undo a change its author never saw.
@@ -447,12 +424,20 @@ func changeTask(ctx context.Context, tx *Tx, a *carepath.Actor, id string, c car
 		return nil, none, carepath.Errorf(carepath.EINVALID, "This task is %s; it cannot change any more.", t.Status)
 	}
 	if versioned {
-		if err := fitsTask(t, c); err != nil {
+		if err := rules.FitsTask(t, c); err != nil {
 			return nil, none, err
 		}
 	}
+	names := map[string]string{}
+	if c.OwnerID != nil && *c.OwnerID != t.OwnerID {
+		for _, id := range []string{t.OwnerID, *c.OwnerID} {
+			if names[id], err = userLabel(ctx, tx, t.OrgID, id); err != nil {
+				return nil, none, err
+			}
+		}
+	}
 	version := t.Version
-	events, err := applyTaskChange(ctx, tx, a, t, c)
+	events, err := t.Apply(c, a, tx.Now, names)
 	if err != nil {
 		return nil, none, err
 	}
@@ -518,120 +503,6 @@ func mayChangeTask(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.T
 	}
 	return carepath.Errorf(carepath.ENOTFOUND,
 		"You can change only tasks you own, tasks waiting in your role's queue and tasks of patients whose care team you are on.")
-}
-
-// applyTaskChange changes t as c asks and returns the history events that
-// record it.
-func applyTaskChange(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) ([]carepath.TaskEvent, error) {
-	var events []carepath.TaskEvent
-	add := func(action, from, to, note string) {
-		events = append(events, carepath.TaskEvent{Action: action, From: from, To: to, Note: note})
-	}
-	if c.Reason != nil && *c.Reason != t.Origin.Reason {
-		add("reason", t.Origin.Reason, *c.Reason, c.Note)
-		t.Origin.Reason = *c.Reason
-	}
-	if c.OwnerID != nil && *c.OwnerID != t.OwnerID {
-		from, err := userLabel(ctx, tx, t.OrgID, t.OwnerID)
-		if err != nil {
-			return nil, err
-		}
-		to, err := userLabel(ctx, tx, t.OrgID, *c.OwnerID)
-		if err != nil {
-			return nil, err
-		}
-		if *c.OwnerID == "" && t.Queue == "" {
-			return nil, carepath.Errorf(carepath.EINVALID, "A task without a queue needs an owner.")
-		}
-		action := "owner"
-		if t.OwnerID == "" && *c.OwnerID == a.ActorID() {
-			action = "claimed"
-		}
-		add(action, from, to, c.Note)
-		t.OwnerID = *c.OwnerID
-		switch {
-		case t.OwnerID != "" && t.Status == carepath.TaskRequested:
-			add("status", string(t.Status), string(carepath.TaskAccepted), "")
-			t.Status = carepath.TaskAccepted
-		case t.OwnerID == "" && t.Status == carepath.TaskAccepted:
-			add("status", string(t.Status), string(carepath.TaskRequested), "")
-			t.Status = carepath.TaskRequested
-		}
-	}
-	if c.Queue != nil && *c.Queue != t.Queue {
-		if *c.Queue != "" {
-			if _, err := carepath.ParseRole(string(*c.Queue)); err != nil {
-				return nil, err
-			}
-		} else if t.OwnerID == "" {
-			return nil, carepath.Errorf(carepath.EINVALID, "A task without an owner needs a queue.")
-		}
-		add("queue", string(t.Queue), string(*c.Queue), c.Note)
-		t.Queue = *c.Queue
-	}
-	if c.Priority != nil && *c.Priority != t.Priority {
-		if c.Priority.Rank() == 0 {
-			return nil, carepath.Errorf(carepath.EINVALID, "Priority must be routine, urgent, asap or stat.")
-		}
-		add("priority", string(t.Priority), string(*c.Priority), c.Note)
-		t.Priority = *c.Priority
-	}
-	if c.Due != nil && !c.Due.Equal(t.Due) {
-		if c.Due.IsZero() {
-			return nil, carepath.Errorf(carepath.EINVALID, "A task needs a due time.")
-		}
-		if err := carepath.CheckTime("the due time", *c.Due, tx.Now); err != nil {
-			return nil, err
-		}
-		add("due", formatTime(t.Due), formatTime(*c.Due), c.Note)
-		t.Due = *c.Due
-	}
-	if c.NotBefore != nil && !c.NotBefore.Equal(t.NotBefore) {
-		if !c.NotBefore.IsZero() {
-			if err := carepath.CheckTime("the day the task comes back", *c.NotBefore, tx.Now); err != nil {
-				return nil, err
-			}
-		}
-		if c.NotBefore.After(tx.Now) && strings.TrimSpace(c.Note) == "" {
-			return nil, carepath.Errorf(carepath.EINVALID, "Say why the task waits (a snooze needs a reason).")
-		}
-		add("snooze", formatOptionalTime(t.NotBefore), formatOptionalTime(*c.NotBefore), strings.TrimSpace(c.Note))
-		t.NotBefore = *c.NotBefore
-	}
-	if c.Attempt != "" {
-		t.Attempts++
-		t.Outcome = strings.TrimSpace(c.Attempt)
-		add("attempt", strconv.Itoa(t.Attempts), t.Outcome, strings.TrimSpace(c.Note))
-		if t.Status == carepath.TaskRequested || t.Status == carepath.TaskAccepted {
-			add("status", string(t.Status), string(carepath.TaskInProgress), "")
-			t.Status = carepath.TaskInProgress
-		}
-	}
-	if c.Status != nil && *c.Status != t.Status {
-		s := *c.Status
-		if !s.Valid() {
-			return nil, carepath.Errorf(carepath.EINVALID, "Unknown status %q.", s)
-		}
-		if s == carepath.TaskAccepted && t.OwnerID == "" {
-			return nil, carepath.Errorf(carepath.EINVALID, "A task is accepted by its owner: claim it first.")
-		}
-		note := strings.TrimSpace(c.Note)
-		if !s.Open() {
-			t.CompletedAt = tx.Now
-			t.Note = note
-			if c.Outcome != "" {
-				t.Outcome = strings.TrimSpace(c.Outcome)
-			} else if s == carepath.TaskCompleted && c.Attempt == "" {
-				t.Outcome = carepath.OutcomeDone
-			}
-			if s != carepath.TaskCompleted && note == "" {
-				return nil, carepath.Errorf(carepath.EINVALID, "Say why the task is %s.", s)
-			}
-		}
-		add("status", string(t.Status), string(s), note)
-		t.Status = s
-	}
-	return events, nil
 }
 
 // userLabel is a user's name (or email) for the history; "" for nobody.
