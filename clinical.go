@@ -213,6 +213,57 @@ type Encounter struct {
 	ServiceProviderName  string
 }
 
+// EncounterClasses are the v3 ActCode classes an outside system may report.
+var EncounterClasses = map[string]string{"IMP": "inpatient encounter", "ACUTE": "inpatient acute", "NONAC": "inpatient non-acute",
+	"OBSENC": "observation encounter", "EMER": "emergency", "AMB": "ambulatory", "HH": "home health", "VR": "virtual"}
+
+// ValidateReport checks an encounter an outside system reports at now and
+// puts it in the form the record keeps: its instants in UTC (as the
+// import stores every instant), its status from its period when not
+// given. EINVALID names everything missing or wrong.
+func (e *Encounter) ValidateReport(now time.Time) error {
+	var problems []string
+	if e.PatientID == "" {
+		problems = append(problems, "a patient")
+	}
+	if _, ok := EncounterClasses[e.Class]; !ok {
+		problems = append(problems, "a class (IMP, OBSENC, EMER, AMB, ACUTE, NONAC, HH or VR)")
+	}
+	start, err := time.Parse(time.RFC3339, e.PeriodStart)
+	if err != nil {
+		problems = append(problems, "a start time (RFC 3339)")
+	} else if err := CheckPastTime("the stay's start", start, now); err != nil {
+		return err
+	}
+	if e.PeriodEnd != "" {
+		if end, err := time.Parse(time.RFC3339, e.PeriodEnd); err != nil || end.Before(start) {
+			problems = append(problems, "an end time (RFC 3339) not before the start")
+		} else if err := CheckPastTime("the stay's end", end, now); err != nil {
+			return err
+		} else {
+			// Stored in UTC, as the import stores every instant: the
+			// readmission watch and the stay's record compare them as text.
+			e.PeriodEnd = end.UTC().Format(time.RFC3339)
+		}
+	}
+	if err == nil {
+		e.PeriodStart = start.UTC().Format(time.RFC3339)
+	}
+	if strings.ContainsAny(e.ID, "/ ") {
+		problems = append(problems, "an id without slashes or spaces")
+	}
+	if len(problems) > 0 {
+		return Errorf(EINVALID, "An encounter needs %s.", strings.Join(problems, ", "))
+	}
+	if e.Status == "" {
+		e.Status = "in-progress"
+		if e.PeriodEnd != "" {
+			e.Status = "finished"
+		}
+	}
+	return nil
+}
+
 // Observation is a measurement or answer: a vital sign, a lab result, a
 // survey item. Value is numeric (ValueNum with Unit) or textual (ValueText,
 // ValueCode).

@@ -1,6 +1,7 @@
 package carepath
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,6 +30,92 @@ func TestParseEffective(t *testing.T) {
 	} {
 		if got := ParseEffective(s); !got.Equal(want) {
 			t.Errorf("ParseEffective(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// fields lists the inputs an EINVALID error names.
+func fields(err error) []string {
+	var out []string
+	if e, ok := err.(*Error); ok {
+		for _, f := range e.Fields {
+			out = append(out, f.Field)
+		}
+	}
+	return out
+}
+
+func TestTimeEntryValidate(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	ok := TimeEntry{Program: ProgramCCM, Activity: "call with patient", Start: now.Add(-time.Hour), Seconds: 20 * 60}
+	tests := []struct {
+		name   string
+		change func(e *TimeEntry)
+		want   string // the fields refused, joined
+	}{
+		{"worked", func(e *TimeEntry) {}, ""},
+		{"one second", func(e *TimeEntry) { e.Seconds = 1 }, ""},
+		{"a program without time", func(e *TimeEntry) { e.Program = "XYZ" }, "program"},
+		{"an unknown activity", func(e *TimeEntry) { e.Activity = "lunch" }, "activity"},
+		{"no time", func(e *TimeEntry) { e.Seconds = 0 }, "minutes"},
+		{"over 4 hours", func(e *TimeEntry) { e.Seconds = MaxTimeEntrySeconds + 1 }, "minutes"},
+		{"not started", func(e *TimeEntry) { e.Start = time.Time{} }, "start"},
+		{"ends in the future", func(e *TimeEntry) { e.Start = now.Add(-10 * time.Minute) }, "start"},
+		{"ends within the clock's 5 minutes", func(e *TimeEntry) { e.Start = now.Add(-16 * time.Minute) }, ""},
+		{"everything wrong", func(e *TimeEntry) { e.Program, e.Activity, e.Seconds = "", "", -5 }, "program activity minutes"},
+	}
+	for _, tt := range tests {
+		e := ok
+		tt.change(&e)
+		err := e.Validate(now, time.UTC)
+		if got := strings.Join(fields(err), " "); got != tt.want || (tt.want != "") != (ErrorCode(err) == EINVALID) {
+			t.Errorf("%s: refused %q (%v), want %q", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func TestEncounterValidateReport(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	e := Encounter{PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00-05:00", PeriodEnd: "2026-03-09T09:30:00-05:00"}
+	if err := e.ValidateReport(now); err != nil {
+		t.Fatal(err)
+	}
+	if e.PeriodStart != "2026-03-07T15:00:00Z" || e.PeriodEnd != "2026-03-09T14:30:00Z" || e.Status != "finished" {
+		t.Errorf("stored as %s to %s, %s; want UTC and finished", e.PeriodStart, e.PeriodEnd, e.Status)
+	}
+	open := Encounter{PatientID: "p1", Class: "EMER", PeriodStart: "2026-03-10T14:00:00Z"}
+	if err := open.ValidateReport(now); err != nil || open.Status != "in-progress" {
+		t.Errorf("an open stay: %v, status %q", err, open.Status)
+	}
+	for name, bad := range map[string]Encounter{
+		"no patient":         {Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z"},
+		"an unknown class":   {PatientID: "p1", Class: "XYZ", PeriodStart: "2026-03-07T10:00:00Z"},
+		"no start":           {PatientID: "p1", Class: "IMP"},
+		"an end before":      {PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z", PeriodEnd: "2026-03-06T10:00:00Z"},
+		"a start to come":    {PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-12T10:00:00Z"},
+		"an id with a slash": {ID: "a/b", PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z"},
+	} {
+		if err := bad.ValidateReport(now); ErrorCode(err) != EINVALID {
+			t.Errorf("%s: %v, want EINVALID", name, err)
+		}
+	}
+}
+
+func TestBillingStatus(t *testing.T) {
+	signed := map[string]time.Time{"dr1": time.Now()}
+	tests := []struct {
+		bill PatientMonthBill
+		want string
+	}{
+		{PatientMonthBill{Lines: []BillingLine{{PractitionerID: "dr1"}}}, BillingReady},
+		{PatientMonthBill{Lines: []BillingLine{{PractitionerID: "dr1"}, {PractitionerID: "dr2"}}}, BillingNeedsSignOff},
+		{PatientMonthBill{NotBilled: []NotBilled{{Kind: "threshold"}, {Kind: NotBilledConsent}}}, BillingMissingConsent},
+		{PatientMonthBill{NotBilled: []NotBilled{{Kind: "threshold"}}}, BillingBelowThreshold},
+		{PatientMonthBill{}, BillingBelowThreshold},
+	}
+	for i, tt := range tests {
+		if got := tt.bill.BillingStatus(signed); got != tt.want {
+			t.Errorf("%d: %q, want %q", i, got, tt.want)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package carepath
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -129,6 +131,39 @@ type TimeEntry struct {
 	Note        string
 	Interactive bool // a live interaction with the patient
 	Created     time.Time
+}
+
+// MaxTimeEntrySeconds bounds one time entry (4 hours).
+const MaxTimeEntrySeconds = 4 * 60 * 60
+
+// Validate checks a time entry before it is recorded at now (its times
+// named in loc, the organization's zone): a program that bills time, a
+// known activity, from 1 second to 4 hours, started, and worked already
+// (time is logged once it has been worked). Every problem is named by its
+// input: program, activity, minutes, start.
+func (e *TimeEntry) Validate(now time.Time, loc *time.Location) error {
+	var problems Problems
+	problem := problems.Add
+	if !slices.Contains(EnrollablePrograms, e.Program) {
+		problem("program", "the program %q is not one of %s", e.Program, strings.Join(EnrollablePrograms, ", "))
+	}
+	if !slices.Contains(TimeActivities, e.Activity) {
+		problem("activity", "the activity %q is not one of %s", e.Activity, strings.Join(TimeActivities, ", "))
+	}
+	switch {
+	case e.Seconds < 1 || e.Seconds > MaxTimeEntrySeconds:
+		problem("minutes", "the time worked is from 1 second to %d minutes (%s given)", MaxTimeEntrySeconds/60, FormatWorked(e.Seconds))
+	case e.Start.IsZero():
+		problem("start", "the start is missing")
+	case e.End().After(now.Add(5 * time.Minute)):
+		// Time is logged once it has been worked.
+		problem("start", "the time ends at %s, in the future: log it once it is worked", e.End().In(loc).Format("Mon 2 Jan 15:04"))
+	default:
+		if p := PastTimeProblem("the start", e.Start, now); p != "" {
+			problem("start", "%s", p)
+		}
+	}
+	return Invalid("This time cannot be recorded", problems...)
 }
 
 // FormatWorked writes time worked as people read it: "25 min", "6 s",
@@ -271,6 +306,28 @@ const (
 	BillingMissingConsent = "missing consent" // time logged that no consent covers
 	BillingBelowThreshold = "below threshold" // time counted, no code reached
 )
+
+// BillingStatus is the state of a patient's month on the report, given
+// when each practitioner signed the month off: ready when every line's
+// practitioner has, needs sign-off when one has not; without lines,
+// missing consent when time went unbilled for want of one, else below
+// threshold.
+func (b PatientMonthBill) BillingStatus(signed map[string]time.Time) string {
+	if len(b.Lines) > 0 {
+		for _, l := range b.Lines {
+			if _, ok := signed[l.PractitionerID]; !ok {
+				return BillingNeedsSignOff
+			}
+		}
+		return BillingReady
+	}
+	for _, n := range b.NotBilled {
+		if n.Kind == NotBilledConsent {
+			return BillingMissingConsent
+		}
+	}
+	return BillingBelowThreshold
+}
 
 // PatientBillingRow is a patient's month on the billing report.
 type PatientBillingRow struct {

@@ -53,7 +53,7 @@ func (db *DB) FindPatientBilling(ctx context.Context, month, patientID string) (
 	if len(rep.Rows) > 0 {
 		row = &rep.Rows[0]
 	}
-	row.Status = billingStatus(row.PatientMonthBill, rep.SignOffs)
+	row.Status = row.BillingStatus(rep.SignOffs)
 	return row, rep.Closed, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Billing/" + month,
 		Detail: fmt.Sprintf("%d lines (%s)", len(row.Lines), row.Status)})
 }
@@ -119,24 +119,6 @@ func billMonth(ctx context.Context, db querier, org string, m billing.Month, pat
 	return bills, nil
 }
 
-// billingStatus is a patient's month's state on the report.
-func billingStatus(b carepath.PatientMonthBill, signed map[string]time.Time) string {
-	if len(b.Lines) > 0 {
-		for _, l := range b.Lines {
-			if _, ok := signed[l.PractitionerID]; !ok {
-				return carepath.BillingNeedsSignOff
-			}
-		}
-		return carepath.BillingReady
-	}
-	for _, n := range b.NotBilled {
-		if n.Kind == carepath.NotBilledConsent {
-			return carepath.BillingMissingConsent
-		}
-	}
-	return carepath.BillingBelowThreshold
-}
-
 // reportNames fills in the patients' names and MRNs, the practitioners'
 // names, the sign-offs and each row's status.
 func reportNames(ctx context.Context, db querier, org string, rep *carepath.BillingReport) error {
@@ -183,7 +165,7 @@ func reportNames(ctx context.Context, db querier, org string, rep *carepath.Bill
 		ids = ids[n:]
 	}
 	for i := range rep.Rows {
-		rep.Rows[i].Status = billingStatus(rep.Rows[i].PatientMonthBill, rep.SignOffs)
+		rep.Rows[i].Status = rep.Rows[i].BillingStatus(rep.SignOffs)
 	}
 	slices.SortFunc(rep.Rows, func(x, y carepath.PatientBillingRow) int {
 		return strings.Compare(strings.ToLower(x.PatientName)+x.PatientID, strings.ToLower(y.PatientName)+y.PatientID)

@@ -7,15 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strings"
-	"time"
 
 	"carepath"
 )
-
-// encounterClasses are the v3 ActCode classes an outside system may report.
-var encounterClasses = map[string]string{"IMP": "inpatient encounter", "ACUTE": "inpatient acute", "NONAC": "inpatient non-acute",
-	"OBSENC": "observation encounter", "EMER": "emergency", "AMB": "ambulatory", "HH": "home health", "VR": "virtual"}
 
 // RecordEncounter implements carepath.EncounterService: the encounter goes
 // through the import (as a FHIR Encounter from the source "api"), so that it
@@ -26,7 +20,7 @@ func (db *DB) RecordEncounter(ctx context.Context, e *carepath.Encounter) error 
 	if err != nil {
 		return err
 	}
-	if err := validateEncounter(e, db.Now()); err != nil {
+	if err := e.ValidateReport(db.Now()); err != nil {
 		return err
 	}
 	var one int
@@ -52,49 +46,6 @@ func (db *DB) RecordEncounter(ctx context.Context, e *carepath.Encounter) error 
 	return res[0].Err
 }
 
-func validateEncounter(e *carepath.Encounter, now time.Time) error {
-	var problems []string
-	if e.PatientID == "" {
-		problems = append(problems, "a patient")
-	}
-	if _, ok := encounterClasses[e.Class]; !ok {
-		problems = append(problems, "a class (IMP, OBSENC, EMER, AMB, ACUTE, NONAC, HH or VR)")
-	}
-	start, err := time.Parse(time.RFC3339, e.PeriodStart)
-	if err != nil {
-		problems = append(problems, "a start time (RFC 3339)")
-	} else if err := carepath.CheckPastTime("the stay's start", start, now); err != nil {
-		return err
-	}
-	if e.PeriodEnd != "" {
-		if end, err := time.Parse(time.RFC3339, e.PeriodEnd); err != nil || end.Before(start) {
-			problems = append(problems, "an end time (RFC 3339) not before the start")
-		} else if err := carepath.CheckPastTime("the stay's end", end, now); err != nil {
-			return err
-		} else {
-			// Stored in UTC, as the import stores every instant: the
-			// readmission watch and the stay's record compare them as text.
-			e.PeriodEnd = end.UTC().Format(time.RFC3339)
-		}
-	}
-	if err == nil {
-		e.PeriodStart = start.UTC().Format(time.RFC3339)
-	}
-	if strings.ContainsAny(e.ID, "/ ") {
-		problems = append(problems, "an id without slashes or spaces")
-	}
-	if len(problems) > 0 {
-		return carepath.Errorf(carepath.EINVALID, "An encounter needs %s.", strings.Join(problems, ", "))
-	}
-	if e.Status == "" {
-		e.Status = "in-progress"
-		if e.PeriodEnd != "" {
-			e.Status = "finished"
-		}
-	}
-	return nil
-}
-
 // encounterJSON is the FHIR R4 Encounter an outside system's report stands
 // for, kept beside the typed row like any imported resource.
 func encounterJSON(e *carepath.Encounter) []byte {
@@ -108,7 +59,7 @@ func encounterJSON(e *carepath.Encounter) []byte {
 	}
 	doc := map[string]any{
 		"resourceType": "Encounter", "id": e.ID, "status": e.Status,
-		"class":   coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: e.Class, Display: encounterClasses[e.Class]},
+		"class":   coding{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: e.Class, Display: carepath.EncounterClasses[e.Class]},
 		"subject": map[string]string{"reference": "Patient/" + e.PatientID},
 		"period":  map[string]string{"start": e.PeriodStart, "end": e.PeriodEnd},
 	}

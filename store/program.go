@@ -508,9 +508,6 @@ func (db *DB) FindPractitioners(ctx context.Context) ([]*carepath.User, error) {
 	return collect(rows, err, scanUser)
 }
 
-// maxEntrySeconds bounds one time entry (4 hours).
-const maxEntrySeconds = 4 * 60 * 60
-
 // AddTimeEntry implements carepath.ProgramService.
 func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 	a, err := writerIn(ctx)
@@ -522,28 +519,7 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 	if err != nil {
 		return err
 	}
-	var problems carepath.Problems
-	problem := problems.Add
-	if !slices.Contains(carepath.EnrollablePrograms, e.Program) {
-		problem("program", "the program %q is not one of %s", e.Program, strings.Join(carepath.EnrollablePrograms, ", "))
-	}
-	if !slices.Contains(carepath.TimeActivities, e.Activity) {
-		problem("activity", "the activity %q is not one of %s", e.Activity, strings.Join(carepath.TimeActivities, ", "))
-	}
-	switch {
-	case e.Seconds < 1 || e.Seconds > maxEntrySeconds:
-		problem("minutes", "the time worked is from 1 second to %d minutes (%s given)", maxEntrySeconds/60, carepath.FormatWorked(e.Seconds))
-	case e.Start.IsZero():
-		problem("start", "the start is missing")
-	case e.End().After(now.Add(5 * time.Minute)):
-		// Time is logged once it has been worked.
-		problem("start", "the time ends at %s, in the future: log it once it is worked", e.End().In(loc).Format("Mon 2 Jan 15:04"))
-	default:
-		if p := carepath.PastTimeProblem("the start", e.Start, now); p != "" {
-			problem("start", "%s", p)
-		}
-	}
-	if err := carepath.Invalid("This time cannot be recorded", problems...); err != nil {
+	if err := e.Validate(now, loc); err != nil {
 		return err
 	}
 	if e.UserID == "" || e.UserID == a.ActorID() || !a.Role().CanManageUsers() {
