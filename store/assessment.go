@@ -77,7 +77,7 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			as.TaskIDs = amendedTasks
 		}
 		var one int
-		err = tx.QueryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
+		err = tx.queryRow(ctx, "SELECT 1 FROM assessment WHERE org_id = ? AND submission_key = ?", a.OrgID, as.SubmissionKey).Scan(&one)
 		if err == nil {
 			return carepath.Errorf(carepath.ECONFLICT, "This assessment was already recorded (submission %s); it was not stored again.", as.SubmissionKey)
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -136,10 +136,10 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 			as.OrgID, as.PatientID, as.Instrument, a.ActorID()); err != nil {
 			return err
 		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{as.PatientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{as.PatientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return appendAudit(ctx, tx, audits)
 	})
 }
 
@@ -148,7 +148,7 @@ func (db *DB) RecordAssessment(ctx context.Context, as *carepath.Assessment) err
 // stay in its row), in tx. It returns the tasks the original made.
 func amendAssessment(ctx context.Context, tx *Tx, as *carepath.Assessment) ([]string, error) {
 	var instrumentID, status, result string
-	err := tx.QueryRow(ctx, "SELECT instrument, status, result FROM assessment WHERE org_id = ? AND patient_id = ? AND id = ?", as.OrgID, as.PatientID, as.AmendsID).
+	err := tx.queryRow(ctx, "SELECT instrument, status, result FROM assessment WHERE org_id = ? AND patient_id = ? AND id = ?", as.OrgID, as.PatientID, as.AmendsID).
 		Scan(&instrumentID, &status, &result)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -402,7 +402,7 @@ func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, no
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		var domain, current string
-		err := tx.QueryRow(ctx, "SELECT domain, status FROM health_concern WHERE org_id = ? AND patient_id = ? AND id = ?", a.OrgID, patientID, id).
+		err := tx.queryRow(ctx, "SELECT domain, status FROM health_concern WHERE org_id = ? AND patient_id = ? AND id = ?", a.OrgID, patientID, id).
 			Scan(&domain, &current)
 		if errors.Is(err, sql.ErrNoRows) {
 			return carepath.Errorf(carepath.ENOTFOUND, "Concern not found.")
@@ -421,7 +421,7 @@ func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, no
 			status, a.ActorID(), formatTime(tx.Now), strings.TrimSpace(note), a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConcernDecide,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConcernDecide,
 			PatientID: patientID, Object: "HealthConcern/" + id, Detail: domain + " " + status}, a)})
 	})
 }
@@ -594,7 +594,7 @@ func (db *DB) SaveAssessmentDraft(ctx context.Context, d *carepath.Assessment) e
 			return err
 		}
 		d.Created = tx.Now
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditAssessmentDraft,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditAssessmentDraft,
 			PatientID: d.PatientID, Object: "Assessment draft/" + d.Instrument, Detail: strconv.Itoa(len(d.Answers)) + " answers so far"}, a)})
 	})
 }

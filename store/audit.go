@@ -126,7 +126,7 @@ func (db *DB) runAuditAppender() {
 			for _, r := range batch {
 				all = append(all, r.events...)
 			}
-			return appendAudit(context.Background(), sqlBatchTx{tx}, all)
+			return appendAudit(context.Background(), tx, all)
 		})
 		for _, r := range batch {
 			r.done <- err
@@ -202,7 +202,7 @@ func appendAudit(ctx context.Context, tx batchTx, events []carepath.AuditEvent) 
 func auditSeqPastStrays(ctx context.Context, tx batchTx, org string, head int64) (int64, error) {
 	var last, n int64
 	found := false
-	err := tx.query(ctx, "SELECT seq FROM audit_event WHERE org_id = ? AND seq > ? ORDER BY seq DESC", []any{org, head},
+	err := tx.each(ctx, "SELECT seq FROM audit_event WHERE org_id = ? AND seq > ? ORDER BY seq DESC", []any{org, head},
 		func(scan func(...any) error) error {
 			n++
 			if !found {
@@ -222,7 +222,7 @@ func auditSeqPastStrays(ctx context.Context, tx batchTx, org string, head int64)
 	if err := tx.exec(ctx, "UPDATE audit_head SET attention = ? WHERE org_id = ?", problem, org); err != nil {
 		return 0, err
 	}
-	tx.store().auditAttention.Store(org, problem)
+	tx.owner().auditAttention.Store(org, problem)
 	return last, nil
 }
 
@@ -240,7 +240,7 @@ func lockAuditHead(ctx context.Context, tx batchTx, org string) (seq int64, hash
 		q += " FOR UPDATE"
 	}
 	found := false
-	err = tx.query(ctx, q, []any{org}, func(scan func(...any) error) error {
+	err = tx.each(ctx, q, []any{org}, func(scan func(...any) error) error {
 		found = true
 		return scan(&seq, &hash)
 	})

@@ -22,10 +22,11 @@ import (
 type batchTx interface {
 	now() time.Time
 	dialect() Dialect
-	store() *DB
+	// owner is the DB the transaction runs on.
+	owner() *DB
 	exec(ctx context.Context, query string, args ...any) error
-	// query calls row for each result row; scan reads its columns.
-	query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error
+	// each calls row for each result row; scan reads its columns.
+	each(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error
 	// flush writes every row of b and empties it.
 	flush(ctx context.Context, b *bulkBuffer) error
 	// insertRows runs insert (an INSERT with a VALUES list of one row of
@@ -38,7 +39,7 @@ type batchTx interface {
 // retrying serialization failures as RunInTx does.
 func (db *DB) runImportTx(ctx context.Context, fn func(tx batchTx) error) error {
 	if db.Dialect != Postgres {
-		return db.RunInTx(ctx, func(tx *Tx) error { return fn(sqlBatchTx{tx}) })
+		return db.RunInTx(ctx, func(tx *Tx) error { return fn(tx) })
 	}
 	return db.retryTx(ctx, func() error { return db.runPgxTx(ctx, fn) })
 }
@@ -60,22 +61,20 @@ func (db *DB) runPgxTx(ctx context.Context, fn func(tx batchTx) error) error {
 	})
 }
 
-// sqlBatchTx is the database/sql path (SQLite).
-type sqlBatchTx struct{ tx *Tx }
+// A Tx is the database/sql path of an import batch (SQLite), and the
+// transaction every other write runs in.
 
-func (t sqlBatchTx) now() time.Time { return t.tx.Now }
+func (tx *Tx) now() time.Time { return tx.Now }
 
-func (t sqlBatchTx) dialect() Dialect { return t.tx.db.Dialect }
+func (tx *Tx) dialect() Dialect { return tx.db.Dialect }
 
-func (t sqlBatchTx) store() *DB { return t.tx.db }
-
-func (t sqlBatchTx) exec(ctx context.Context, query string, args ...any) error {
-	_, err := t.tx.Exec(ctx, query, args...)
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) error {
+	_, err := tx.Exec(ctx, query, args...)
 	return err
 }
 
-func (t sqlBatchTx) query(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
-	rows, err := t.tx.Query(ctx, query, args...)
+func (tx *Tx) each(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
+	rows, err := tx.query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -130,17 +129,17 @@ func execFound(ctx context.Context, tx *Tx, notFound, query string, args ...any)
 	return nil
 }
 
-func (t sqlBatchTx) flush(ctx context.Context, b *bulkBuffer) error { return b.flush(ctx, t.tx) }
+func (tx *Tx) flush(ctx context.Context, b *bulkBuffer) error { return b.flush(ctx, tx) }
 
 // insertRows runs one prepared statement per row. A multi-row INSERT is
 // slower on SQLite once it changes more than 64 KB of pages: SQLite keeps
 // the pages' old content (to undo just that statement) in a temporary file
 // past that size (measured: 500 audit records took 45 ms as one statement).
-func (t sqlBatchTx) insertRows(ctx context.Context, insert string, cols int, args []any) error {
+func (tx *Tx) insertRows(ctx context.Context, insert string, cols int, args []any) error {
 	if len(args) == cols {
-		return t.exec(ctx, insert, args...)
+		return tx.exec(ctx, insert, args...)
 	}
-	stmt, err := t.tx.Prepare(ctx, insert)
+	stmt, err := tx.Prepare(ctx, insert)
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,7 @@ func (t *pgxBatchTx) now() time.Time { return t.at }
 
 func (t *pgxBatchTx) dialect() Dialect { return Postgres }
 
-func (t *pgxBatchTx) store() *DB { return t.db }
+func (t *pgxBatchTx) owner() *DB { return t.db }
 
 func (t *pgxBatchTx) exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, t.db.rebind(query), args...)
@@ -191,7 +190,7 @@ func (t *pgxBatchTx) insertRows(ctx context.Context, insert string, cols int, ar
 // The tables grow from nothing during an import, and a generic plan cached
 // while fhir_resource was small kept scanning it whole once it was large
 // (measured: 3,000 resources/s instead of 9,800).
-func (t *pgxBatchTx) query(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
+func (t *pgxBatchTx) each(ctx context.Context, query string, args []any, row func(func(...any) error) error) error {
 	rows, err := t.tx.Query(ctx, t.db.rebind(query), append([]any{pgx.QueryExecModeExec}, args...)...)
 	if err != nil {
 		return err

@@ -283,7 +283,7 @@ func (db *DB) SignOffBilling(ctx context.Context, month string) error {
 			ON CONFLICT (org_id, month, practitioner_id) DO UPDATE SET signed_at = excluded.signed_at`, a.OrgID, month, a.ActorID(), formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditBillingSignOff,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditBillingSignOff,
 			Object: "Billing/" + month, Detail: "signed off by " + a.Label()}, a)})
 	})
 }
@@ -318,7 +318,7 @@ func (db *DB) CloseBillingMonth(ctx context.Context, month string) (*carepath.Bi
 	lines := 0
 	err = db.runImportTx(ctx, func(tx batchTx) error {
 		closed := false
-		if err := tx.query(ctx, "SELECT 1 FROM billing_month WHERE org_id = ? AND month = ?", []any{a.OrgID, month}, func(scan func(...any) error) error {
+		if err := tx.each(ctx, "SELECT 1 FROM billing_month WHERE org_id = ? AND month = ?", []any{a.OrgID, month}, func(scan func(...any) error) error {
 			closed = true
 			return nil
 		}); err != nil {

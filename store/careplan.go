@@ -362,7 +362,7 @@ func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, cur
 		return err
 	}
 	// The goals' rows again; a goal keeps the review day it was checked for.
-	rows, err := tx.Query(ctx, "SELECT id, reviewed_for FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID)
+	rows, err := tx.query(ctx, "SELECT id, reviewed_for FROM plan_goal WHERE org_id = ? AND plan_id = ?", a.OrgID, plan.ID)
 	reviewed := map[string]string{}
 	if err == nil {
 		err = scanAll(rows, func(scan func(...any) error) error {
@@ -390,12 +390,12 @@ func writePlanRevision(ctx context.Context, tx *Tx, a *carepath.Actor, plan, cur
 	if substantial {
 		detail += " (substantial)"
 	}
-	if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{plan.PatientID: true}); err != nil {
+	if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{plan.PatientID: true}); err != nil {
 		return err
 	}
 	audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanUpdate, PatientID: plan.PatientID,
 		Object: "CarePlan/" + plan.ID, Detail: detail}, a))
-	return appendAudit(ctx, sqlBatchTx{tx}, audits)
+	return appendAudit(ctx, tx, audits)
 }
 
 // syncInterventionTasks keeps each intervention's task in step with it,
@@ -430,7 +430,7 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 				continue
 			}
 			var status string
-			if err := tx.QueryRow(ctx, "SELECT status FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status); err != nil {
+			if err := tx.queryRow(ctx, "SELECT status FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
 					continue
 				}
@@ -474,7 +474,7 @@ func syncInterventionTasks(ctx context.Context, tx *Tx, a *carepath.Actor, plan,
 				continue
 			}
 			var status, owner, due, was string
-			err := tx.QueryRow(ctx, "SELECT status, owner_id, due_at, reason FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status, &owner, &due, &was)
+			err := tx.queryRow(ctx, "SELECT status, owner_id, due_at, reason FROM task WHERE org_id = ? AND id = ?", a.OrgID, in.TaskID).Scan(&status, &owner, &due, &was)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			} else if err != nil {
@@ -606,7 +606,7 @@ func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath
 		}
 		if pr.ConditionID != "" {
 			var display string
-			err := tx.QueryRow(ctx, "SELECT display FROM condition WHERE org_id = ? AND patient_id = ? AND id = ?", org, plan.PatientID, pr.ConditionID).Scan(&display)
+			err := tx.queryRow(ctx, "SELECT display FROM condition WHERE org_id = ? AND patient_id = ? AND id = ?", org, plan.PatientID, pr.ConditionID).Scan(&display)
 			if errors.Is(err, sql.ErrNoRows) {
 				problems = append(problems, "the condition "+pr.ConditionID+" is not on this patient's problem list")
 			} else if err != nil {
@@ -617,7 +617,7 @@ func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath
 		}
 		if pr.ConcernID != "" {
 			var domain string
-			err := tx.QueryRow(ctx, "SELECT domain FROM health_concern WHERE org_id = ? AND patient_id = ? AND id = ? AND status = 'confirmed'",
+			err := tx.queryRow(ctx, "SELECT domain FROM health_concern WHERE org_id = ? AND patient_id = ? AND id = ? AND status = 'confirmed'",
 				org, plan.PatientID, pr.ConcernID).Scan(&domain)
 			if errors.Is(err, sql.ErrNoRows) {
 				problems = append(problems, "the concern "+pr.ConcernID+" is not one the patient confirmed")
@@ -630,7 +630,7 @@ func settlePlan(ctx context.Context, tx *Tx, org string, plan, current *carepath
 	}
 	for u := range users {
 		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", org, u).Scan(&one)
+		err := tx.queryRow(ctx, "SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", org, u).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			problems = append(problems, "no active user "+u)
 		} else if err != nil {
@@ -820,10 +820,10 @@ func (db *DB) SignCarePlan(ctx context.Context, patientID string, revision int) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return carepath.Errorf(carepath.ECONFLICT, "The care plan changed as you signed it: read it again before signing.")
 		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{patientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanSign,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanSign,
 			PatientID: patientID, Object: "CarePlan/" + current.ID, Detail: "revision " + strconv.Itoa(revision)}, a)})
 	})
 }
@@ -849,10 +849,10 @@ func (db *DB) RecordCopyGiven(ctx context.Context, patientID string, revision in
 			a.OrgID, current.ID, newTimeID(tx.Now), revision, formatTime(tx.Now), a.ActorID(), how, language); err != nil {
 			return err
 		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{patientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanCopy,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCarePlanCopy,
 			PatientID: patientID, Object: "CarePlan/" + current.ID, Detail: fmt.Sprintf("revision %d, %s, %s", revision, how, language)}, a)})
 	})
 }

@@ -65,7 +65,7 @@ func (db *DB) SaveCareTeam(ctx context.Context, patientID string, team *carepath
 			}
 			seen[m.UserID] = true
 			var one int
-			err := tx.QueryRow(ctx, "SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, m.UserID).Scan(&one)
+			err := tx.queryRow(ctx, "SELECT 1 FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, m.UserID).Scan(&one)
 			if errors.Is(err, sql.ErrNoRows) {
 				problems = append(problems, "no active user "+m.UserID)
 			} else if err != nil {
@@ -92,7 +92,7 @@ func (db *DB) SaveCareTeam(ctx context.Context, patientID string, team *carepath
 			return carepath.Errorf(carepath.EINVALID, "The care team cannot be saved: %s.", strings.Join(problems, "; "))
 		}
 		// Members who stay keep the day they joined.
-		rows, err := tx.Query(ctx, "SELECT user_id, since FROM care_team_member WHERE org_id = ? AND patient_id = ?", a.OrgID, patientID)
+		rows, err := tx.query(ctx, "SELECT user_id, since FROM care_team_member WHERE org_id = ? AND patient_id = ?", a.OrgID, patientID)
 		since := map[string]string{}
 		if err == nil {
 			err = scanAll(rows, func(scan func(...any) error) error {
@@ -127,10 +127,10 @@ func (db *DB) SaveCareTeam(ctx context.Context, patientID string, team *carepath
 				return err
 			}
 		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{patientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{patientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCareTeamUpdate,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditCareTeamUpdate,
 			PatientID: patientID, Object: "CareTeam", Detail: fmt.Sprintf("%d staff, %d outside", len(team.Staff), len(team.Outside))}, a)})
 	})
 }

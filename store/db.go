@@ -429,24 +429,15 @@ func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	return tx.tx.PrepareContext(ctx, tx.db.rebind(query))
 }
 
-// Query runs a query written with ? placeholders.
-func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// query and queryRow run queries written with ? placeholders. They make a
+// Tx a querier, so that the reads a write checks first are the same
+// functions that serve reads.
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
 }
 
-// QueryRow runs a one-row query written with ? placeholders.
-func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
-}
-
-// query and queryRow make a Tx a querier, so that the reads a write
-// checks first are the same functions that serve reads.
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Query(ctx, query, args...)
-}
-
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.QueryRow(ctx, query, args...)
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
 }
 
 // maxTxAttempts bounds how often RunInTx retries a transaction that lost a

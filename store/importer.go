@@ -297,7 +297,7 @@ func storedHashes(ctx context.Context, tx batchTx, org string, byType map[string
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			return tx.query(ctx, "SELECT id, content_hash, patient_id FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
+			return tx.each(ctx, "SELECT id, content_hash, patient_id FROM fhir_resource WHERE org_id = ? AND resource_type = ? AND id IN ("+
 				placeholders(len(chunk))+")", args, func(scan func(...any) error) error {
 				var id string
 				var sr storedResource

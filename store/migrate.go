@@ -122,7 +122,7 @@ func (db *DB) Migrate(ctx context.Context) (MigrationStatus, error) {
 				}
 			}
 			var current int
-			if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+			if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
 				return err
 			}
 			st.Version = current

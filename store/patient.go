@@ -223,7 +223,7 @@ func (db *DB) AddCareTeamMembers(ctx context.Context, members ...carepath.CareTe
 				m.Role = carepath.CareTeamPrimaryCareManager
 			}
 			var n int
-			if err := tx.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM patient WHERE org_id = ? AND id = ?) + (SELECT COUNT(*) FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled)",
+			if err := tx.queryRow(ctx, "SELECT (SELECT COUNT(*) FROM patient WHERE org_id = ? AND id = ?) + (SELECT COUNT(*) FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled)",
 				a.OrgID, m.PatientID, a.OrgID, m.UserID).Scan(&n); err != nil {
 				return err
 			}
@@ -238,7 +238,7 @@ func (db *DB) AddCareTeamMembers(ctx context.Context, members ...carepath.CareTe
 			events = append(events, withActor(carepath.AuditEvent{Action: carepath.AuditCareTeamAdd, PatientID: m.PatientID,
 				Object: "User/" + m.UserID, Detail: m.Role}, a))
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, events)
+		return appendAudit(ctx, tx, events)
 	})
 }
 

@@ -175,7 +175,7 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.PractitionerID, e.Start, e.Eligibility, e.ByID, formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
 			PatientID: e.PatientID, Object: "Enrollment/" + e.ID, Detail: fmt.Sprintf("%s from %s, billed by %s", e.Program, e.Start, e.PractitionerID)}, a)})
 	})
 }
@@ -222,7 +222,7 @@ func (db *DB) EndEnrollment(ctx context.Context, id, day, reason string) (*carep
 			return err
 		}
 		out = &e
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
 			PatientID: patientID, Object: "Enrollment/" + id, Detail: fmt.Sprintf("%s ends %s: %s", e.Program, end, reason)}, a)})
 	})
 	return out, err
@@ -302,7 +302,7 @@ func (db *DB) RecordConsent(ctx context.Context, c *carepath.Consent) error {
 		if !c.CostSharing || !c.OnePractitioner || !c.RightToStop {
 			detail += "; disclosures incomplete: time will not be billed"
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, append(superseded, withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
+		return appendAudit(ctx, tx, append(superseded, withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
 			PatientID: c.PatientID, Object: "Consent/" + c.ID, Detail: detail}, a)))
 	})
 }
@@ -347,7 +347,7 @@ func (db *DB) RevokeConsent(ctx context.Context, id, reason string) (*carepath.C
 		}
 		c := all[slices.IndexFunc(all, func(c carepath.Consent) bool { return c.ID == id })]
 		out = &c
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditConsent,
 			PatientID: patientID, Object: "Consent/" + id, Detail: c.Program + " revoked: " + reason}, a)})
 	})
 	return out, err
@@ -374,7 +374,7 @@ func (db *DB) RecordMonthComplexity(ctx context.Context, patientID, month, compl
 			a.OrgID, patientID, month, complexity, a.ActorID(), formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditEnrollment,
 			PatientID: patientID, Object: "Billing/" + month, Detail: "medical decision making " + complexity}, a)})
 	})
 }
@@ -566,7 +566,7 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 			formatTime(e.Start), formatTime(e.End()), e.Seconds, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
 			PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %s of %s by %s", e.Program, carepath.FormatWorked(e.Seconds), e.Activity, e.UserName)}, a)})
 	})
 }

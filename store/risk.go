@@ -145,10 +145,10 @@ func (db *DB) RecordRiskScores(ctx context.Context, scores []carepath.RiskScore)
 			patients[s.PatientID] = true
 		}
 		// The chart shows the latest scores: its cached copy is out of date.
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, patients); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return appendAudit(ctx, tx, audits)
 	})
 }
 

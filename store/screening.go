@@ -114,7 +114,7 @@ func (db *DB) AddSchedules(ctx context.Context, schedules []carepath.Schedule) (
 func completeScreenings(ctx context.Context, tx *Tx, a *carepath.Actor, in *instrument.Instrument, patientID, assessmentID string) ([]carepath.AuditEvent, error) {
 	var audits []carepath.AuditEvent
 	for _, s := range rules.ScreeningsBy(in.ID) {
-		rows, err := tx.Query(ctx, `SELECT id FROM task WHERE org_id = ? AND patient_id = ? AND rule_id = ?
+		rows, err := tx.query(ctx, `SELECT id FROM task WHERE org_id = ? AND patient_id = ? AND rule_id = ?
 			AND status IN ('requested', 'accepted', 'in-progress', 'on-hold')`, a.OrgID, patientID, s.ID)
 		open, err := collect(rows, err, func(scan func(...any) error) (string, error) {
 			var id string

@@ -103,7 +103,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID, name string) (*carepat
 	t := &carepath.APIToken{ID: newID(), OrgID: a.OrgID, UserID: userID, Name: strings.TrimSpace(name)}
 	err = db.RunInTx(ctx, func(tx *Tx) error {
 		var disabled bool
-		err := tx.QueryRow(ctx, "SELECT disabled FROM app_user WHERE org_id = ? AND id = ?", a.OrgID, userID).Scan(&disabled)
+		err := tx.queryRow(ctx, "SELECT disabled FROM app_user WHERE org_id = ? AND id = ?", a.OrgID, userID).Scan(&disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			return carepath.Errorf(carepath.ENOTFOUND, "User not found.")
 		} else if err != nil {
@@ -117,7 +117,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID, name string) (*carepat
 			t.OrgID, t.ID, hashSecret(secret), userID, t.Name, formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditTokenCreate, Object: "User/" + userID, Detail: "token " + t.ID}, a)})
 	})
 	if err != nil {
@@ -173,7 +173,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id string) error {
 		if err := execFound(ctx, tx, "Token not found.", q, args...); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditTokenRevoke, Object: "APIToken/" + id}, a)})
 	})
 }

@@ -131,7 +131,7 @@ func (db *DB) Authenticate(ctx context.Context, in carepath.SignInAttempt) (*car
 	}
 	if wait > 0 {
 		attempt.Action, attempt.Detail = carepath.AuditSignInFailed, fmt.Sprintf("throttled, from %s: the next attempt is heard at %s", from, formatTime(now.Add(wait)))
-		if err := db.RunInTx(ctx, func(tx *Tx) error { return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt}) }); err != nil {
+		if err := db.RunInTx(ctx, func(tx *Tx) error { return appendAudit(ctx, tx, []carepath.AuditEvent{attempt}) }); err != nil {
 			return nil, err
 		}
 		return nil, signInThrottled(wait)
@@ -167,18 +167,18 @@ func (db *DB) Authenticate(ctx context.Context, in carepath.SignInAttempt) (*car
 				return err
 			}
 			out.Devices = append(out.Devices, secret)
-			return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
+			return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
 		}
 		attempt.Action, attempt.Detail = carepath.AuditSignInFailed, problem+", from "+from
 		if problem == "wrong password" {
 			// Counted in SQL, so that concurrent failures all count.
 			var failed int
 			if device != nil {
-				if err := tx.QueryRow(ctx, "UPDATE sign_in_device SET failed_sign_ins = failed_sign_ins + 1 WHERE token_hash = ? RETURNING failed_sign_ins",
+				if err := tx.queryRow(ctx, "UPDATE sign_in_device SET failed_sign_ins = failed_sign_ins + 1 WHERE token_hash = ? RETURNING failed_sign_ins",
 					device.hash).Scan(&failed); err != nil {
 					return err
 				}
-			} else if err := tx.QueryRow(ctx, "UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE org_id = ? AND id = ? RETURNING failed_sign_ins",
+			} else if err := tx.queryRow(ctx, "UPDATE app_user SET failed_sign_ins = failed_sign_ins + 1 WHERE org_id = ? AND id = ? RETURNING failed_sign_ins",
 				u.OrgID, u.ID).Scan(&failed); err != nil {
 				return err
 			}
@@ -193,7 +193,7 @@ func (db *DB) Authenticate(ctx context.Context, in carepath.SignInAttempt) (*car
 			}
 			attempt.Detail += fmt.Sprintf(" (%d in a row); the next attempt is heard at %s", failed, formatTime(next))
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{attempt})
+		return appendAudit(ctx, tx, []carepath.AuditEvent{attempt})
 	})
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func (db *DB) CreateTask(ctx context.Context, t *carepath.Task) (bool, error) {
 		if created = err == nil && made[0]; !created {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{taskCreatedAudit(a, t)})
+		return appendAudit(ctx, tx, []carepath.AuditEvent{taskCreatedAudit(a, t)})
 	})
 	return created, err
 }
@@ -201,7 +201,7 @@ func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Ta
 		found := map[string]bool{}
 		for start := 0; start < len(ids); start += 500 {
 			chunk := ids[start:min(start+500, len(ids))]
-			rows, err := tx.Query(ctx, ref.query+" ("+placeholders(len(chunk))+")", append([]any{org}, chunk...)...)
+			rows, err := tx.query(ctx, ref.query+" ("+placeholders(len(chunk))+")", append([]any{org}, chunk...)...)
 			got, err := collect(rows, err, func(scan func(...any) error) (string, error) {
 				var id string
 				return id, scan(&id)
@@ -284,7 +284,7 @@ func formatOptionalTime(t time.Time) string {
 // last one.
 func appendTaskEvents(ctx context.Context, tx *Tx, t *carepath.Task, a *carepath.Actor, events ...carepath.TaskEvent) error {
 	var last int
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
+	if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM task_event WHERE org_id = ? AND task_id = ?", t.OrgID, t.ID).Scan(&last); err != nil {
 		return err
 	}
 	for i, e := range events {
@@ -304,7 +304,7 @@ func findTaskWhere(ctx context.Context, tx *Tx, where string, args ...any) (*car
 	if tx.db.Dialect == Postgres {
 		q += " FOR UPDATE"
 	}
-	t, err := scanTask(tx.QueryRow(ctx, q, args...).Scan, false)
+	t, err := scanTask(tx.queryRow(ctx, q, args...).Scan, false)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, carepath.Errorf(carepath.ENOTFOUND, "Task not found.")
 	}
@@ -371,12 +371,12 @@ func (db *DB) UpdateTask(ctx context.Context, id string, c carepath.TaskChange) 
 				return err
 			}
 		}
-		if err := tx.QueryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
+		if err := tx.queryRow(ctx, "SELECT COALESCE((SELECT name FROM app_user WHERE org_id = ? AND id = ?), ''),"+
 			" COALESCE((SELECT family || ', ' || given FROM patient WHERE org_id = ? AND id = ?), '')",
 			a.OrgID, t.OwnerID, a.OrgID, t.PatientID).Scan(&t.OwnerName, &t.PatientName); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{audit})
+		return appendAudit(ctx, tx, []carepath.AuditEvent{audit})
 	})
 	if err != nil {
 		return nil, err
@@ -511,7 +511,7 @@ func userLabel(ctx context.Context, tx *Tx, org, id string) (string, error) {
 		return "", nil
 	}
 	var name, email string
-	err := tx.QueryRow(ctx, "SELECT name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", org, id).Scan(&name, &email)
+	err := tx.queryRow(ctx, "SELECT name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", org, id).Scan(&name, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", carepath.Errorf(carepath.EINVALID, "The owner must be an active user of this organization.")
 	} else if err != nil {

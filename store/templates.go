@@ -98,7 +98,7 @@ func (db *DB) AddTemplate(ctx context.Context, t *carepath.PlanTemplate) error {
 			a.OrgID, t.ID, t.Name, string(doc), a.ActorID(), formatTime(tx.Now)); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTemplateAdd,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTemplateAdd,
 			Object: "CarePlanTemplate/" + t.ID, Detail: t.Name}, a)})
 	})
 }

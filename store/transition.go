@@ -251,10 +251,10 @@ func (db *DB) OpenTransition(ctx context.Context, t *carepath.Transition, tasks 
 		}
 		opened = true
 		// The chart shows the open episode: its cached copy is out of date.
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return appendAudit(ctx, tx, audits)
 	})
 	return opened, err
 }
@@ -373,10 +373,10 @@ func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int
 				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("readmitted: Encounter/%s, %d days after the discharge", stay.ID, t.Readmission.Days)}, a))
 			flagged++
 		}
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, patients); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return appendAudit(ctx, tx, audits)
 	})
 	return flagged, err
 }
@@ -420,10 +420,10 @@ func (db *DB) CloseEndedTransitions(ctx context.Context, now time.Time) (int, er
 					Object: "Transition/" + t.ID, Detail: "closed: the 30-day period ended"}, a)), more...)
 			}
 			n = len(episodes)
-			if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, patients); err != nil {
+			if err := bumpRecordVersions(ctx, tx, a.OrgID, patients); err != nil {
 				return err
 			}
-			return appendAudit(ctx, sqlBatchTx{tx}, audits)
+			return appendAudit(ctx, tx, audits)
 		})
 		if err != nil || n < batch {
 			return closed + n, err
@@ -621,10 +621,10 @@ func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepa
 	if err := saveTransition(ctx, tx, tr); err != nil {
 		return err
 	}
-	if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{tr.PatientID: true}); err != nil {
+	if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{tr.PatientID: true}); err != nil {
 		return err
 	}
-	return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate,
+	return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate,
 		PatientID: tr.PatientID, Object: "Transition/" + tr.ID, Detail: what + " (Task/" + t.ID + ")"}, a)})
 }
 
@@ -680,10 +680,10 @@ func (db *DB) UpdateTransition(ctx context.Context, id string, c carepath.Transi
 		}
 		// The chart shows the episode and the current list: its cached
 		// copy is out of date.
-		if err := bumpRecordVersions(ctx, sqlBatchTx{tx}, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
+		if err := bumpRecordVersions(ctx, tx, a.OrgID, map[string]bool{t.PatientID: true}); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, audits)
+		return appendAudit(ctx, tx, audits)
 	})
 	if err != nil {
 		return nil, err

@@ -127,7 +127,7 @@ func (db *DB) CreateUser(ctx context.Context, u *carepath.User, pw string) error
 		} else if err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{OrgID: u.OrgID,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{OrgID: u.OrgID,
 			Action: carepath.AuditUserCreate, Object: "User/" + u.ID, Detail: u.Email + " as " + string(u.Role)}, a)})
 	})
 }
@@ -188,7 +188,7 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 		if err := revokeTokens(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditUserDisable, Object: "User/" + id}, a)})
 	})
 }
@@ -229,7 +229,7 @@ func (db *DB) ResetPassword(ctx context.Context, id, pw string) error {
 		if err := revokeTokens(ctx, tx, a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditPasswordReset, Object: "User/" + id}, a)})
 	})
 }
@@ -273,7 +273,7 @@ func (db *DB) ChangePassword(ctx context.Context, current, next string) error {
 		if err := revokeTokens(ctx, tx, a.OrgID, a.User.ID); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{
 			Action: carepath.AuditPasswordChange, Object: "User/" + a.User.ID}, a)})
 	})
 }

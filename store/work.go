@@ -299,7 +299,7 @@ func (db *DB) insertRuleTasks(ctx context.Context, tasks []*carepath.Task,
 		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, append(audits, more...))
+		return appendAudit(ctx, tx, append(audits, more...))
 	})
 	return made, err
 }
@@ -317,7 +317,7 @@ func (db *DB) SetScheduleStatus(ctx context.Context, id, status string) error {
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		var patient string
-		err := tx.QueryRow(ctx, "SELECT patient_id FROM schedule WHERE org_id = ? AND id = ? AND status <> 'stopped'", a.OrgID, id).Scan(&patient)
+		err := tx.queryRow(ctx, "SELECT patient_id FROM schedule WHERE org_id = ? AND id = ? AND status <> 'stopped'", a.OrgID, id).Scan(&patient)
 		if errors.Is(err, sql.ErrNoRows) {
 			return carepath.Errorf(carepath.ENOTFOUND, "Schedule not found (or stopped).")
 		} else if err != nil {
@@ -326,7 +326,7 @@ func (db *DB) SetScheduleStatus(ctx context.Context, id, status string) error {
 		if _, err := tx.Exec(ctx, "UPDATE schedule SET status = ?, updated_at = ? WHERE org_id = ? AND id = ?", status, formatTime(tx.Now), a.OrgID, id); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditScheduleChange,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditScheduleChange,
 			PatientID: patient, Object: "Schedule/" + id, Detail: status}, a)})
 	})
 }
@@ -437,7 +437,7 @@ func (db *DB) AddHoliday(ctx context.Context, h carepath.Holiday) error {
 			ON CONFLICT (org_id, day) DO UPDATE SET name = excluded.name`, a.OrgID, h.Day, h.Name); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
 			Object: "Holiday/" + h.Day, Detail: "closed: " + h.Name}, a)})
 	})
 }
@@ -452,7 +452,7 @@ func (db *DB) DeleteHoliday(ctx context.Context, day string) error {
 		if err := execFound(ctx, tx, "No holiday on "+day+".", "DELETE FROM org_holiday WHERE org_id = ? AND day = ?", a.OrgID, day); err != nil {
 			return err
 		}
-		return appendAudit(ctx, sqlBatchTx{tx}, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
+		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditHolidayChange,
 			Object: "Holiday/" + day, Detail: "reopened"}, a)})
 	})
 }
