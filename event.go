@@ -128,6 +128,9 @@ type Holiday struct {
 type WorkStateService interface {
 	// FindPendingEvents returns events the rules have not yet seen, oldest first.
 	FindPendingEvents(ctx context.Context, limit int) ([]Event, error)
+	// FindPendingEventsByKey returns those of the events with the keys
+	// that the rules have not yet seen, oldest first.
+	FindPendingEventsByKey(ctx context.Context, keys []string) ([]Event, error)
 	// MarkEventProcessed records what the rules did with an event.
 	MarkEventProcessed(ctx context.Context, key, result string) error
 	// EnsureSchedules gives every living patient with a matching active

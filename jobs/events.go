@@ -10,20 +10,36 @@ import (
 	"carepath/rules"
 )
 
-// ProcessEvents runs the rules on an organization's new events now (after
-// an outside system reports a discharge, say), without the other steps.
-func (s *Sweeper) ProcessEvents(ctx context.Context, orgID string) error {
+// ProcessEventsByKey runs the rules on those of the organization's events
+// with the keys that they have not seen yet: what one report recorded,
+// and nothing else of the organization's.
+func (s *Sweeper) ProcessEventsByKey(ctx context.Context, orgID string, keys []string) error {
+	ctx, cal, err := s.orgCalendar(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	events, err := s.Store.FindPendingEventsByKey(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if _, err := s.processEvent(ctx, cal, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orgCalendar acts as the work rules of the organization, and reads its
+// calendar.
+func (s *Sweeper) orgCalendar(ctx context.Context, orgID string) (context.Context, *calendar.Calendar, error) {
 	ctx = carepath.NewContextWithActor(ctx, carepath.SystemActor(orgID, "work rules", "sweep"))
 	org, err := s.Store.FindOrganization(ctx, orgID)
 	if err != nil {
-		return err
+		return ctx, nil, err
 	}
 	cal, err := s.calendar(ctx, org)
-	if err != nil {
-		return err
-	}
-	_, _, err = s.processEvents(ctx, cal)
-	return err
+	return ctx, cal, err
 }
 
 // processEvents applies the rules to every pending event.
@@ -34,13 +50,8 @@ func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (se
 			return seen, made, err
 		}
 		for _, e := range events {
-			result, created, err := s.applyRules(ctx, cal, e)
+			created, err := s.processEvent(ctx, cal, e)
 			if err != nil {
-				return seen, made, fmt.Errorf("event %s: %w", e.Key, err)
-			}
-			// Marked after its task is made: a crash in between makes the
-			// rule run again, and the task's event key makes it once.
-			if err := s.Store.MarkEventProcessed(ctx, e.Key, result); err != nil {
 				return seen, made, err
 			}
 			seen++
@@ -49,6 +60,18 @@ func (s *Sweeper) processEvents(ctx context.Context, cal *calendar.Calendar) (se
 			}
 		}
 	}
+}
+
+// processEvent applies the rules to one event and marks it processed,
+// with what they did; created says whether they made a task.
+func (s *Sweeper) processEvent(ctx context.Context, cal *calendar.Calendar, e carepath.Event) (created bool, err error) {
+	result, created, err := s.applyRules(ctx, cal, e)
+	if err != nil {
+		return false, fmt.Errorf("event %s: %w", e.Key, err)
+	}
+	// Marked after its task is made: a crash in between makes the rule
+	// run again, and the task's event key makes it once.
+	return created, s.Store.MarkEventProcessed(ctx, e.Key, result)
 }
 
 // applyRules runs the rules for one event and says what they did.

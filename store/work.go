@@ -86,10 +86,32 @@ func (db *DB) FindPendingEvents(ctx context.Context, limit int) ([]carepath.Even
 	if err != nil {
 		return nil, err
 	}
+	return pendingEvents(ctx, db, a.OrgID, "ORDER BY created_at, event_key LIMIT "+strconv.Itoa(limit))
+}
+
+// FindPendingEventsByKey implements carepath.WorkStateService.
+func (db *DB) FindPendingEventsByKey(ctx context.Context, keys []string) ([]carepath.Event, error) {
+	a, err := adminIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	return pendingEvents(ctx, db, a.OrgID, "AND event_key IN ("+placeholders(len(keys))+") ORDER BY created_at, event_key", args...)
+}
+
+// pendingEvents reads the organization's events the rules have not seen,
+// as rest (more conditions, the order) says.
+func pendingEvents(ctx context.Context, db querier, org, rest string, args ...any) ([]carepath.Event, error) {
 	rows, err := db.query(ctx, `SELECT event_key, kind, patient_id, occurred_at, facts, created_at FROM work_event
-		WHERE org_id = ? AND processed_at = '' ORDER BY created_at, event_key LIMIT `+strconv.Itoa(limit), a.OrgID)
+		WHERE org_id = ? AND processed_at = '' `+rest, append([]any{org}, args...)...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.Event, error) {
-		e := carepath.Event{OrgID: a.OrgID}
+		e := carepath.Event{OrgID: org}
 		var at, facts, created string
 		if err := scan(&e.Key, &e.Kind, &e.PatientID, &at, &facts, &created); err != nil {
 			return e, err

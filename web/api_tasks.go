@@ -252,13 +252,6 @@ func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request
 		s.writeProblem(w, r, err)
 		return
 	}
-	a := carepath.ActorFromContext(r.Context())
-	if s.ProcessEvents != nil {
-		if err := s.ProcessEvents(r.Context(), a.OrgID); err != nil {
-			// The encounter is stored and its event waits for the next sweep.
-			s.logger(r).Error("process events", "err", err)
-		}
-	}
 	tasks, _, err := s.Tasks.FindTasks(r.Context(), carepath.TaskFilter{PatientID: e.PatientID, Hidden: true})
 	if err != nil {
 		s.writeProblem(w, r, err)

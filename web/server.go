@@ -57,12 +57,10 @@ type Services struct {
 	// audit chain ("" when nothing is), for a banner on every page of the
 	// people who read the trail.
 	AuditAttention func(orgID string) string
-	// Encounters records what outside systems report.
+	// Encounters records what outside systems report, and runs the work
+	// rules on what they report before it returns (jobs.Intake), so that a
+	// reported discharge's tasks are there when the call returns.
 	Encounters carepath.EncounterService
-	// ProcessEvents runs the work rules on an organization's new events at
-	// once (so that a reported discharge's task is there when the call
-	// returns).
-	ProcessEvents func(ctx context.Context, orgID string) error
 }
 
 // Server is the HTTP server. Every page but sign-in and the health check

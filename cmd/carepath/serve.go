@@ -100,7 +100,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger, EnrollEvery: time.Hour}
 	m.Server = &web.Server{
 		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, WorkState: db, Assessments: db, CarePlans: db, Risk: db, Transitions: db, Programs: db, BillingMonths: db, Schedules: db, Health: db.Ping,
-			ChartCacheStats: db.ChartCacheStats, ProcessEvents: m.sweeper.ProcessEvents, Encounters: db, AuditAttention: db.AuditAttention},
+			ChartCacheStats: db.ChartCacheStats, AuditAttention: db.AuditAttention,
+			Encounters: &jobs.Intake{Encounters: db, Sweeper: m.sweeper, Logger: m.Logger}},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
