@@ -17,38 +17,95 @@ const (
 // Event is something that happened to a patient that rules may act on: an
 // imported or recorded discharge, say. Key names the occurrence, so that the
 // same event arriving twice (a re-import, a retried call) is one event.
+// Its facts, what the rules read, are those of its kind: Stay for a
+// discharge or an admission, VitalSign for a vital sign out of range.
 type Event struct {
 	OrgID       string
-	Key         string // e.g. "Encounter/abc:discharge"
+	Key         EventKey
 	Kind        string
 	PatientID   string
-	At          time.Time         // when it happened
-	Facts       map[string]string // what the rules read
+	At          time.Time // when it happened
+	Stay        *StayFacts
+	VitalSign   *VitalSignFacts
 	Created     time.Time
 	ProcessedAt time.Time
 	Result      string // what the rules did, in words
 }
 
-// EncounterEventKey is the key of an event of a stay, "Encounter/e1:discharge",
-// which the tasks the event made carry as theirs: what happened
-// (discharge, admission) or which element of the stay's transition episode
-// a task stands for (medication-reconciliation...).
-func EncounterEventKey(encounterID, event string) string {
-	return "Encounter/" + encounterID + ":" + event
+// StayFacts are what a stay's event tells the rules: the encounter as it
+// was reported (End zero for an admission, whose stay has not ended).
+type StayFacts struct {
+	EncounterID        string
+	Class              string // v3 ActCode
+	Start, End         time.Time
+	Facility           string
+	Disposition        string // FHIR discharge-disposition code
+	DispositionDisplay string
 }
 
-// ParseEncounterEventKey reads an EncounterEventKey back.
-func ParseEncounterEventKey(key string) (encounterID, event string, ok bool) {
-	rest, ok := strings.CutPrefix(key, "Encounter/")
-	if !ok {
-		return "", "", false
-	}
-	i := strings.LastIndexByte(rest, ':')
-	if i <= 0 || i == len(rest)-1 {
-		return "", "", false
-	}
-	return rest[:i], rest[i+1:], true
+// VitalSignFacts are what an out-of-range vital sign's event tells the
+// rules: the observation and each reading the vital-sign rule flagged.
+type VitalSignFacts struct {
+	ObservationID string
+	Code          Coding
+	Effective     time.Time
+	Readings      []VitalReading
 }
+
+// VitalReading is one value the vital-sign rule found out of range, and
+// which limit it crossed (Why).
+type VitalReading struct {
+	Code, Name, Unit string
+	Value            float64
+	Why              string
+}
+
+// EventKey names one occurrence of something that happened to a record:
+// the record (Type/ID) and what happened to it (What), written
+// "Encounter/e1:discharge", "Schedule/s1:4", "Task/t1:overdue". Tasks a rule
+// makes carry the key of the event they answer (and an episode's, the key
+// of their element: "Encounter/e1:follow-up-visit"), so that the same
+// occurrence makes its task once. The zero key is no event (a task a
+// person made).
+type EventKey struct {
+	Type, ID, What string
+}
+
+// String writes the key as it is stored: Type/ID:What ("" for the zero key).
+func (k EventKey) String() string {
+	if k == (EventKey{}) {
+		return ""
+	}
+	return k.Type + "/" + k.ID + ":" + k.What
+}
+
+// ParseEventKey reads a key String wrote; "" is the zero key. The type ends
+// at the first slash and what happened starts after the last colon, so an
+// id may hold colons ("Schedule/depression-screening:p2:3").
+func ParseEventKey(s string) (EventKey, error) {
+	if s == "" {
+		return EventKey{}, nil
+	}
+	typ, rest, ok := strings.Cut(s, "/")
+	i := strings.LastIndexByte(rest, ':')
+	if !ok || typ == "" || i <= 0 || i == len(rest)-1 {
+		return EventKey{}, Errorf(EINVALID, "%q is not an event key (Type/id:what).", s)
+	}
+	return EventKey{Type: typ, ID: rest[:i], What: rest[i+1:]}, nil
+}
+
+// EncounterEventKey is the key of an event of a stay: what happened
+// (discharge, admission) or which element of the stay's transition episode
+// a task stands for (medication-reconciliation...).
+func EncounterEventKey(encounterID, what string) EventKey {
+	return EventKey{Type: "Encounter", ID: encounterID, What: what}
+}
+
+// What happens to a stay.
+const (
+	StayDischarge = "discharge"
+	StayAdmission = "admission"
+)
 
 // EncounterService records encounters that outside systems report.
 type EncounterService interface {
@@ -130,9 +187,9 @@ type WorkStateService interface {
 	FindPendingEvents(ctx context.Context, limit int) ([]Event, error)
 	// FindPendingEventsByKey returns those of the events with the keys
 	// that the rules have not yet seen, oldest first.
-	FindPendingEventsByKey(ctx context.Context, keys []string) ([]Event, error)
+	FindPendingEventsByKey(ctx context.Context, keys []EventKey) ([]Event, error)
 	// MarkEventProcessed records what the rules did with an event.
-	MarkEventProcessed(ctx context.Context, key, result string) error
+	MarkEventProcessed(ctx context.Context, key EventKey, result string) error
 	// EnsureSchedules gives every living patient with a matching active
 	// condition and no schedule of the rule one, first due firstDue; it
 	// returns how many it made.

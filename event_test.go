@@ -2,17 +2,24 @@ package carepath
 
 import "testing"
 
-func TestEncounterEventKey(t *testing.T) {
-	key := EncounterEventKey("adt:123", "medication-reconciliation")
-	if key != "Encounter/adt:123:medication-reconciliation" {
-		t.Fatalf("key %q", key)
+func TestEventKey(t *testing.T) {
+	for s, want := range map[string]EventKey{
+		"Encounter/adt:123:medication-reconciliation": {Type: "Encounter", ID: "adt:123", What: "medication-reconciliation"},
+		"Schedule/depression-phq9-monitoring:p2:3":    {Type: "Schedule", ID: "depression-phq9-monitoring:p2", What: "3"},
+		"Goal/g1:2026-06-01":                          {Type: "Goal", ID: "g1", What: "2026-06-01"},
+		"":                                            {},
+	} {
+		k, err := ParseEventKey(s)
+		if err != nil || k != want || k.String() != s {
+			t.Errorf("ParseEventKey(%q) = %+v, %v; String %q", s, k, err, k.String())
+		}
 	}
-	if id, ev, ok := ParseEncounterEventKey(key); !ok || id != "adt:123" || ev != "medication-reconciliation" {
-		t.Errorf("parsed %q %q %v", id, ev, ok)
+	if k := EncounterEventKey("e1", StayDischarge); k.String() != "Encounter/e1:discharge" {
+		t.Errorf("the discharge key is %q", k)
 	}
-	for _, bad := range []string{"", "Encounter/", "Encounter/x", "Encounter/:discharge", "Encounter/x:", "schedule/x/1"} {
-		if _, _, ok := ParseEncounterEventKey(bad); ok {
-			t.Errorf("%q parsed", bad)
+	for _, bad := range []string{"Encounter/", "Encounter/x", "Encounter/:discharge", "Encounter/x:", "/x:y", "x:y", "schedule-x-1"} {
+		if k, err := ParseEventKey(bad); ErrorCode(err) != EINVALID {
+			t.Errorf("%q parsed as %+v", bad, k)
 		}
 	}
 }

@@ -130,7 +130,7 @@ type TaskOrigin struct {
 	RuleVersion int
 	// EventKey names the event the rule fired on (e.g. "Encounter/abc:discharge");
 	// a rule makes one task per event key, however often the event comes.
-	EventKey string
+	EventKey EventKey
 	Reason   string            // in plain words, shown wherever the task is
 	Facts    map[string]string // what the rule saw, by name
 }

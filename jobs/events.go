@@ -13,7 +13,7 @@ import (
 // ProcessEventsByKey runs the rules on those of the organization's events
 // with the keys that they have not seen yet: what one report recorded,
 // and nothing else of the organization's.
-func (s *Sweeper) ProcessEventsByKey(ctx context.Context, orgID string, keys []string) error {
+func (s *Sweeper) ProcessEventsByKey(ctx context.Context, orgID string, keys []carepath.EventKey) error {
 	ctx, cal, err := s.orgCalendar(ctx, orgID)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	if p.Deceased {
 		return "no task: the patient has died", false, nil
 	}
-	t, ok, why := rules.PlanVitalSignAlert(e.Key, e.PatientID, careManager, e.Facts, cal, s.now())
+	t, ok, why := rules.PlanVitalSignAlert(e, careManager, cal, s.now())
 	if !ok {
 		return rules.VitalSignAlert.ID + ": no task: " + why, false, nil
 	}
@@ -113,10 +113,19 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	return rules.VitalSignAlert.ID + ": task " + t.ID, created, nil
 }
 
-// stayOf is the stay an admission or discharge event reports.
+// stayOf is the stay an admission or discharge event reports, as the
+// record keeps it.
 func stayOf(e carepath.Event) carepath.Encounter {
-	return carepath.Encounter{ID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"], PeriodStart: e.Facts["start"],
-		PeriodEnd: e.Facts["end"], ServiceProviderName: e.Facts["facility"]}
+	st := e.Stay
+	if st == nil {
+		return carepath.Encounter{PatientID: e.PatientID}
+	}
+	stay := carepath.Encounter{ID: st.EncounterID, PatientID: e.PatientID, Class: st.Class, PeriodStart: st.Start.UTC().Format(time.RFC3339),
+		ServiceProviderName: st.Facility}
+	if !st.End.IsZero() {
+		stay.PeriodEnd = st.End.UTC().Format(time.RFC3339)
+	}
+	return stay
 }
 
 // discharge scores the stay, flags it as the readmission of an earlier
@@ -125,11 +134,13 @@ func stayOf(e carepath.Event) carepath.Encounter {
 // patient who died is still counted); the episode only for a discharge to
 // the community of a living patient.
 func (s *Sweeper) discharge(ctx context.Context, cal *calendar.Calendar, e carepath.Event, p *carepath.Patient, careManager string) (string, bool, error) {
-	d := rules.Discharge{EncounterID: e.Facts["encounter"], PatientID: e.PatientID, Class: e.Facts["class"],
-		Facility: e.Facts["facility"], DispositionCode: e.Facts["disposition"], DispositionDisplay: e.Facts["disposition_display"],
+	if e.Stay == nil {
+		return "no task: the event has no stay", false, nil
+	}
+	st := e.Stay
+	d := rules.Discharge{EncounterID: st.EncounterID, PatientID: e.PatientID, Class: st.Class, Facility: st.Facility,
+		DispositionCode: st.Disposition, DispositionDisplay: st.DispositionDisplay, Admitted: st.Start, Discharged: st.End,
 		CareManagerID: careManager}
-	d.Admitted, _ = time.Parse(time.RFC3339, e.Facts["start"])
-	d.Discharged, _ = time.Parse(time.RFC3339, e.Facts["end"])
 	scores, err := s.scoreStay(ctx, cal.Location(), e.PatientID, d.EncounterID)
 	if err != nil {
 		return "", false, err

@@ -27,7 +27,7 @@ func (in *Intake) RecordEncounter(ctx context.Context, e *carepath.Encounter) er
 	}
 	// A stay makes an admission event while open and a discharge event once
 	// ended; whichever this report recorded is pending.
-	keys := []string{carepath.EncounterEventKey(e.ID, "discharge"), carepath.EncounterEventKey(e.ID, "admission")}
+	keys := []carepath.EventKey{carepath.EncounterEventKey(e.ID, carepath.StayDischarge), carepath.EncounterEventKey(e.ID, carepath.StayAdmission)}
 	if err := in.Sweeper.ProcessEventsByKey(ctx, e.OrgID, keys); err != nil {
 		logger := in.Logger
 		if logger == nil {

@@ -157,7 +157,7 @@ func TestSweep(t *testing.T) {
 		checkIns = f.tasks(t, rules.KindCheckIn)
 		var second *carepath.Task
 		for _, c := range checkIns {
-			if strings.HasSuffix(c.Origin.EventKey, ":2") {
+			if c.Origin.EventKey.What == "2" {
 				second = c
 			}
 		}
@@ -181,7 +181,7 @@ type failingStore struct {
 	failed bool
 }
 
-func (s *failingStore) MarkEventProcessed(ctx context.Context, key, result string) error {
+func (s *failingStore) MarkEventProcessed(ctx context.Context, key carepath.EventKey, result string) error {
 	if !s.failed {
 		s.failed = true
 		return errors.New("power cut")

@@ -20,12 +20,19 @@ type EpisodeTaskClose struct {
 // TransitionKinds are an episode's kinds of task, in the order of the clock.
 var TransitionKinds = []string{KindPostDischarge, KindMedRec, KindFollowUpVisit, KindPeriodEnd}
 
-// TransitionTaskKeys are the (rule, event key) of each kind of task an
+// EpisodeTaskKey is the rule and the event key of one of an episode's
+// tasks.
+type EpisodeTaskKey struct {
+	RuleID string
+	Key    carepath.EventKey
+}
+
+// TransitionTaskKeys are the rule and event key of each kind of task an
 // episode's stay made.
-func TransitionTaskKeys(encounterID string) map[string][2]string {
-	key := func(event string) string { return carepath.EncounterEventKey(encounterID, event) }
-	return map[string][2]string{
-		KindPostDischarge: {PostDischargeContact.ID, key("discharge")},
+func TransitionTaskKeys(encounterID string) map[string]EpisodeTaskKey {
+	key := func(event string) carepath.EventKey { return carepath.EncounterEventKey(encounterID, event) }
+	return map[string]EpisodeTaskKey{
+		KindPostDischarge: {PostDischargeContact.ID, key(carepath.StayDischarge)},
 		KindFollowUpVisit: {TransitionProtocol.ID, key("follow-up-visit")},
 		KindMedRec:        {TransitionProtocol.ID, key("medication-reconciliation")},
 		KindPeriodEnd:     {TransitionProtocol.ID, key("tcm-period-end")},

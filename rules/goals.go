@@ -26,7 +26,7 @@ func PlanGoalReview(g carepath.GoalForReview, ownerID string, cal *calendar.Cale
 	t := carepath.Task{PatientID: g.PatientID, Kind: KindGoalReview, Title: "Review the goal: " + g.Goal.Description,
 		Priority: carepath.PriorityRoutine, Due: cal.BusinessDaysAfter(now, 3), OwnerID: ownerID,
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: TreatToTarget.ID, RuleVersion: TreatToTarget.Version,
-			EventKey: "Goal/" + g.Goal.ID + ":" + g.Goal.ReviewBy,
+			EventKey: carepath.EventKey{Type: "Goal", ID: g.Goal.ID, What: g.Goal.ReviewBy},
 			Reason:   fmt.Sprintf("Review day %s (%s): %s; %s", g.Goal.ReviewBy, g.Problem, g.Goal.Achievement, g.Goal.AchievementWhy),
 			Facts: map[string]string{"goal": g.Goal.ID, "plan": g.PlanID, "achievement": g.Goal.Achievement, "review_by": g.Goal.ReviewBy,
 				"measure": g.Goal.Measure}}}

@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"carepath"
@@ -74,7 +75,7 @@ var Kinds = []string{KindPostDischarge, KindFollowUpVisit, KindMedRec, KindPerio
 func PlanSafetyEvaluation(assessmentID, instrument, patientID, ownerID, why string, now time.Time) carepath.Task {
 	t := carepath.Task{PatientID: patientID, Kind: KindSafety, Title: "Safety evaluation now", Priority: carepath.PriorityStat, Due: now,
 		OwnerID: ownerID, Origin: carepath.TaskOrigin{By: "rule", RuleID: SafetyEvaluation.ID, RuleVersion: SafetyEvaluation.Version,
-			EventKey: "Assessment/" + assessmentID + ":safety", Reason: why, Facts: map[string]string{"assessment": assessmentID, "instrument": instrument}}}
+			EventKey: carepath.EventKey{Type: "Assessment", ID: assessmentID, What: "safety"}, Reason: why, Facts: map[string]string{"assessment": assessmentID, "instrument": instrument}}}
 	if ownerID == "" {
 		t.Queue = carepath.RoleCareManager
 	}
@@ -158,7 +159,7 @@ func contactTask(d Discharge, cal *calendar.Calendar) carepath.Task {
 	t := carepath.Task{PatientID: d.PatientID, Kind: KindPostDischarge, Title: "Post-discharge contact",
 		Priority: carepath.PriorityUrgent, Program: "TCM", Due: cal.BusinessDaysAfter(d.Discharged, 2),
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: PostDischargeContact.ID, RuleVersion: PostDischargeContact.Version,
-			EventKey: carepath.EncounterEventKey(d.EncounterID, "discharge"), Reason: reason, Facts: d.Facts()}}
+			EventKey: carepath.EncounterEventKey(d.EncounterID, carepath.StayDischarge), Reason: reason, Facts: d.Facts()}}
 	if d.CareManagerID != "" {
 		t.OwnerID = d.CareManagerID
 	} else {
@@ -193,7 +194,7 @@ func PlanCheckIn(scheduleID, patientID, ownerID string, seq int, due time.Time, 
 		Priority: carepath.PriorityRoutine, Program: "CCM", Due: cal.EndOfDay(calendar.DateOf(due, loc)),
 		NotBefore: cal.StartOfDay(calendar.DateOf(due, loc).AddDays(-2)),
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: HeartFailureCheckIn.ID, RuleVersion: HeartFailureCheckIn.Version,
-			EventKey: fmt.Sprintf("Schedule/%s:%d", scheduleID, seq),
+			EventKey: carepath.EventKey{Type: "Schedule", ID: scheduleID, What: strconv.Itoa(seq)},
 			Reason:   fmt.Sprintf("Weekly check-in for heart failure (number %d): symptoms, weight, medicines", seq),
 			Facts:    map[string]string{"schedule": scheduleID, "occurrence": fmt.Sprint(seq), "every": fmt.Sprintf("%d days", CheckInEvery)}}}
 	if ownerID != "" {
@@ -232,7 +233,7 @@ func PlanEscalation(late *carepath.Task, cal *calendar.Calendar, now time.Time) 
 	return carepath.Task{PatientID: late.PatientID, Kind: KindEscalation, Title: "Overdue: " + late.Title,
 		Priority: late.Priority.Raise(), Queue: carepath.RoleSupervisor, Program: late.Program, Due: cal.BusinessDaysAfter(now, 1),
 		Origin: carepath.TaskOrigin{By: "rule", RuleID: OverdueEscalation.ID, RuleVersion: OverdueEscalation.Version,
-			EventKey: "Task/" + late.ID + ":overdue",
+			EventKey: carepath.EventKey{Type: "Task", ID: late.ID, What: "overdue"},
 			Reason: fmt.Sprintf("%q%s, with %s, was due %s and is more than %d business day late", late.Title, patient, who,
 				late.Due.In(loc).Format("Mon 2 Jan 15:04"), EscalationMargin),
 			Facts: map[string]string{"task": "Task/" + late.ID, "due": late.Due.UTC().Format(time.RFC3339), "owner": or(late.OwnerName, string(late.Queue))}}}

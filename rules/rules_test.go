@@ -42,7 +42,7 @@ func TestPlanPostDischargeContact(t *testing.T) {
 		t.Errorf("due %s, want the end of Wed 27 May (Mon 25 is Memorial Day)", got)
 	}
 	if task.OwnerID != "cm1" || task.Queue != "" || task.Priority != carepath.PriorityUrgent || task.Program != "TCM" ||
-		task.Origin.EventKey != "Encounter/e1:discharge" || task.Origin.RuleID != PostDischargeContact.ID || task.Origin.Facts["facility"] != "General Hospital" {
+		task.Origin.EventKey.String() != "Encounter/e1:discharge" || task.Origin.RuleID != PostDischargeContact.ID || task.Origin.Facts["facility"] != "General Hospital" {
 		t.Errorf("task: %+v", task)
 	}
 
@@ -93,7 +93,7 @@ func TestPlanCheckInAndEscalation(t *testing.T) {
 	ny := cal.Location()
 	due := time.Date(2026, 6, 12, 9, 0, 0, 0, ny)
 	c := PlanCheckIn("s1", "p1", "", 3, due, cal)
-	if c.Origin.EventKey != "Schedule/s1:3" || c.Queue != carepath.RoleCareManager || c.Due.In(ny).Format("2006-01-02 15:04:05") != "2026-06-12 23:59:59" ||
+	if c.Origin.EventKey.String() != "Schedule/s1:3" || c.Queue != carepath.RoleCareManager || c.Due.In(ny).Format("2006-01-02 15:04:05") != "2026-06-12 23:59:59" ||
 		c.NotBefore.In(ny).Format("2006-01-02 15:04") != "2026-06-10 00:00" || !strings.Contains(c.Origin.Reason, "number 3") {
 		t.Errorf("check-in: %+v", c)
 	}
@@ -113,7 +113,7 @@ func TestPlanCheckInAndEscalation(t *testing.T) {
 		}
 	}
 	e := PlanEscalation(late, cal, time.Date(2026, 5, 29, 9, 0, 0, 0, ny))
-	if e.Queue != carepath.RoleSupervisor || e.Priority != carepath.PriorityASAP || e.Origin.EventKey != "Task/t1:overdue" ||
+	if e.Queue != carepath.RoleSupervisor || e.Priority != carepath.PriorityASAP || e.Origin.EventKey.String() != "Task/t1:overdue" ||
 		e.Origin.Reason != `"Post-discharge contact" for Rivera, Ana, with Casey Morgan, was due Wed 27 May 23:59 and is more than 1 business day late` {
 		t.Errorf("escalation: %+v", e)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,7 +138,7 @@ func (s Screening) Plan(sc carepath.Schedule, cal *calendar.Calendar, now time.T
 	why = append(why, every)
 	t := carepath.Task{PatientID: sc.PatientID, Kind: KindScreening, Title: s.Title, Priority: carepath.PriorityRoutine,
 		Due: cal.BusinessDaysAfter(now, s.WindowDays),
-		Origin: carepath.TaskOrigin{By: "rule", RuleID: s.ID, RuleVersion: s.Version, EventKey: fmt.Sprintf("Schedule/%s:%d", sc.ID, sc.Seq),
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: s.ID, RuleVersion: s.Version, EventKey: carepath.EventKey{Type: "Schedule", ID: sc.ID, What: strconv.Itoa(sc.Seq)},
 			Reason: strings.Join(why, "; "), Facts: facts}}
 	if sc.CareManagerID != "" {
 		t.OwnerID = sc.CareManagerID

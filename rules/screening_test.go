@@ -53,7 +53,7 @@ func TestPlanScreening(t *testing.T) {
 	got := DepressionMonitoring.Plan(sc, cal, now)
 	if got.Due != time.Date(2026, 7, 10, 23, 59, 59, 0, ny) || got.OwnerID != "u1" || got.Queue != "" || got.Kind != KindScreening ||
 		got.Origin.Reason != "Last PHQ-9 on 4 Jun 2026 (28 days ago); due every 28 days while the patient has active depression" ||
-		got.Origin.EventKey != "Schedule/depression-phq9-monitoring:p2:3" || got.Origin.Facts["last"] != "2026-06-04T14:00:00Z" {
+		got.Origin.EventKey.String() != "Schedule/depression-phq9-monitoring:p2:3" || got.Origin.Facts["last"] != "2026-06-04T14:00:00Z" {
 		t.Errorf("PHQ-9 task: due %s, %+v", got.Due, got)
 	}
 	sc = carepath.Schedule{ID: "social-needs-yearly:p1", PatientID: "p1", Seq: 1, NextDue: now}

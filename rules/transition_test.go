@@ -89,7 +89,7 @@ func TestPlanTransition(t *testing.T) {
 			t.Errorf("%s: contact %s: %s", c.name, contact.Priority, contact.Origin.Reason)
 		}
 		if day(visit.Due) != c.visit || day(medrec.Due) != c.visit || !strings.Contains(visit.Origin.Reason, tr.BandWhy) ||
-			visit.Origin.Facts["band"] != tr.Band || visit.Origin.EventKey != "Encounter/e1:follow-up-visit" || visit.OwnerID != "cm1" {
+			visit.Origin.Facts["band"] != tr.Band || visit.Origin.EventKey.String() != "Encounter/e1:follow-up-visit" || visit.OwnerID != "cm1" {
 			t.Errorf("%s: visit due %s (%s), medrec due %s", c.name, day(visit.Due), visit.Origin.Reason, day(medrec.Due))
 		}
 		if day(end.Due) != "Sat 2026-10-03" || day(end.NotBefore) != "Wed 2026-09-30" || end.Origin.RuleID != TransitionProtocol.ID {

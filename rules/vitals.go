@@ -63,17 +63,10 @@ var vitalLimits = []vitalLimit{
 	{LOINCSpO2Pulse, "Oxygen saturation", "%", func(v float64) bool { return v <= 91 }, "91% or less (NEWS2 score 3)"},
 }
 
-// VitalReading is one value the rule found out of range.
-type VitalReading struct {
-	Code, Name, Unit string
-	Value            float64
-	Why              string
-}
-
 // OutOfRangeVitals returns the readings of an observation (its value, or
 // each component of a blood-pressure panel) that the rule's limits flag.
 // Readings with a unit other than the limit's are not judged.
-func OutOfRangeVitals(o *carepath.Observation) []VitalReading {
+func OutOfRangeVitals(o *carepath.Observation) []carepath.VitalReading {
 	type value struct {
 		code string
 		v    *float64
@@ -83,14 +76,14 @@ func OutOfRangeVitals(o *carepath.Observation) []VitalReading {
 	for _, c := range o.Components {
 		values = append(values, value{c.Code.Code, c.ValueNum, c.Unit})
 	}
-	var out []VitalReading
+	var out []carepath.VitalReading
 	for _, v := range values {
 		if v.v == nil {
 			continue
 		}
 		for _, l := range vitalLimits {
 			if l.code == v.code && sameUnit(v.unit, l.unit) && l.out(*v.v) {
-				out = append(out, VitalReading{Code: l.code, Name: l.name, Unit: l.unit, Value: *v.v, Why: l.reason})
+				out = append(out, carepath.VitalReading{Code: l.code, Name: l.name, Unit: l.unit, Value: *v.v, Why: l.reason})
 			}
 		}
 	}
@@ -110,44 +103,44 @@ func sameUnit(recorded, want string) bool {
 	return r == "" || r == strings.ToLower(want)
 }
 
-// VitalSignFacts are what an observation event carries for the rule.
-func VitalSignFacts(o *carepath.Observation, readings []VitalReading) map[string]string {
-	f := map[string]string{"observation": o.ID, "code": o.Code.Code, "display": o.Code.Display, "effective": o.Effective}
-	for i, r := range readings {
-		p := "reading" + strconv.Itoa(i+1)
-		f[p+"_code"], f[p+"_name"], f[p+"_value"], f[p+"_unit"], f[p+"_why"] = r.Code, r.Name, strconv.FormatFloat(r.Value, 'f', -1, 64), r.Unit, r.Why
-	}
-	return f
+// VitalSignFacts are what an observation's event carries for the rule.
+func VitalSignFacts(o *carepath.Observation, at time.Time, readings []carepath.VitalReading) *carepath.VitalSignFacts {
+	return &carepath.VitalSignFacts{ObservationID: o.ID, Code: o.Code, Effective: at, Readings: readings}
 }
 
-// PlanVitalSignAlert returns the task an out-of-range vital sign calls
-// for, from its event's facts, or ok false and why not. The task is due at
-// the end of the business day the sweep sees it (the next business day's,
-// outside one), and goes to the care manager or the care managers' queue.
-func PlanVitalSignAlert(eventKey, patientID, careManagerID string, facts map[string]string, cal *calendar.Calendar, now time.Time) (t carepath.Task, ok bool, why string) {
-	at, err := time.Parse(time.RFC3339, facts["effective"])
+// PlanVitalSignAlert returns the task an out-of-range vital sign's event
+// calls for, or ok false and why not. The task is due at the end of the
+// business day the sweep sees it (the next business day's, outside one),
+// and goes to the care manager or the care managers' queue. Its facts are
+// the observation and each reading, by name.
+func PlanVitalSignAlert(e carepath.Event, careManagerID string, cal *calendar.Calendar, now time.Time) (t carepath.Task, ok bool, why string) {
+	v := e.VitalSign
 	switch {
-	case err != nil:
+	case v == nil || v.Effective.IsZero():
 		return t, false, "the reading has no time"
-	case now.Sub(at) > VitalSignWindow:
+	case now.Sub(v.Effective) > VitalSignWindow:
 		return t, false, "the reading is more than 7 days old"
-	case facts["reading1_code"] == "":
+	case len(v.Readings) == 0:
 		return t, false, "no reading out of range"
 	}
-	loc := cal.Location()
+	at := v.Effective
+	facts := map[string]string{"observation": v.ObservationID, "code": v.Code.Code, "display": v.Code.Display, "effective": at.UTC().Format(time.RFC3339)}
 	var parts []string
-	for i := 1; facts["reading"+strconv.Itoa(i)+"_code"] != ""; i++ {
-		p := "reading" + strconv.Itoa(i)
-		parts = append(parts, fmt.Sprintf("%s %s %s (%s)", facts[p+"_name"], facts[p+"_value"], facts[p+"_unit"], facts[p+"_why"]))
+	for i, r := range v.Readings {
+		p := "reading" + strconv.Itoa(i+1)
+		value := strconv.FormatFloat(r.Value, 'f', -1, 64)
+		facts[p+"_code"], facts[p+"_name"], facts[p+"_value"], facts[p+"_unit"], facts[p+"_why"] = r.Code, r.Name, value, r.Unit, r.Why
+		parts = append(parts, fmt.Sprintf("%s %s %s (%s)", r.Name, value, r.Unit, r.Why))
 	}
+	loc := cal.Location()
 	day := calendar.DateOf(now, loc)
 	if !cal.IsBusinessDay(day) {
 		day = cal.NthBusinessDayAfter(day, 1)
 	}
-	title := "Review out-of-range " + strings.ToLower(facts["reading1_name"])
+	title := "Review out-of-range " + strings.ToLower(v.Readings[0].Name)
 	reason := fmt.Sprintf("%s on %s; contact the patient and the clinician today", strings.Join(parts, "; "), at.In(loc).Format("Mon 2 Jan 2006 15:04"))
-	t = carepath.Task{PatientID: patientID, Kind: KindVitalSign, Title: title, Priority: carepath.PriorityUrgent, Due: cal.EndOfDay(day),
-		Origin: carepath.TaskOrigin{By: "rule", RuleID: VitalSignAlert.ID, RuleVersion: VitalSignAlert.Version, EventKey: eventKey, Reason: reason, Facts: facts}}
+	t = carepath.Task{PatientID: e.PatientID, Kind: KindVitalSign, Title: title, Priority: carepath.PriorityUrgent, Due: cal.EndOfDay(day),
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: VitalSignAlert.ID, RuleVersion: VitalSignAlert.Version, EventKey: e.Key, Reason: reason, Facts: facts}}
 	if careManagerID != "" {
 		t.OwnerID = careManagerID
 	} else {

@@ -63,7 +63,8 @@ func TestPlanVitalSignAlert(t *testing.T) {
 		Code: carepath.Coding{Code: LOINCHeartRate, Display: "Heart rate"}}
 	v := 135.0
 	o.ValueNum, o.Unit = &v, "/min"
-	facts := VitalSignFacts(o, OutOfRangeVitals(o))
+	e := carepath.Event{Key: carepath.EventKey{Type: "Observation", ID: "o1", What: "vital"}, PatientID: "p1",
+		VitalSign: VitalSignFacts(o, carepath.ParseEffective(o.Effective), OutOfRangeVitals(o))}
 	for _, c := range []struct {
 		name    string
 		now     time.Time
@@ -75,7 +76,7 @@ func TestPlanVitalSignAlert(t *testing.T) {
 		{"seen on Saturday: due the next business day", time.Date(2026, 5, 23, 10, 0, 0, 0, ny), true, time.Date(2026, 5, 26, 23, 59, 59, 0, ny)},
 		{"seen 8 days after the reading: none", time.Date(2026, 5, 30, 9, 0, 1, 0, ny), false, time.Time{}},
 	} {
-		task, ok, why := PlanVitalSignAlert("Observation/o1:vital", "p1", "u1", facts, cal, c.now)
+		task, ok, why := PlanVitalSignAlert(e, "u1", cal, c.now)
 		if ok != c.ok {
 			t.Errorf("%s: ok %v (%s)", c.name, ok, why)
 			continue
@@ -88,7 +89,8 @@ func TestPlanVitalSignAlert(t *testing.T) {
 			t.Errorf("%s: due %s owner %s priority %s title %q reason %q", c.name, task.Due.In(ny), task.OwnerID, task.Priority, task.Title, task.Origin.Reason)
 		}
 	}
-	if _, ok, why := PlanVitalSignAlert("k", "p1", "", map[string]string{"effective": o.Effective}, cal, time.Date(2026, 5, 22, 16, 0, 0, 0, ny)); ok || why != "no reading out of range" {
+	none := carepath.Event{PatientID: "p1", VitalSign: VitalSignFacts(o, carepath.ParseEffective(o.Effective), nil)}
+	if _, ok, why := PlanVitalSignAlert(none, "", cal, time.Date(2026, 5, 22, 16, 0, 0, 0, ny)); ok || why != "no reading out of range" {
 		t.Errorf("facts without a reading: ok %v, %s", ok, why)
 	}
 }
@@ -97,7 +99,7 @@ func TestPlanSafetyEvaluation(t *testing.T) {
 	now := time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC)
 	task := PlanSafetyEvaluation("a1", "PHQ-9", "p1", "u1", "item 9 answered", now)
 	if task.OwnerID != "u1" || task.Queue != "" || task.Priority != carepath.PriorityStat || !task.Due.Equal(now) || task.Kind != KindSafety ||
-		task.Origin.RuleID != SafetyEvaluation.ID || task.Origin.EventKey != "Assessment/a1:safety" || task.Origin.Reason != "item 9 answered" {
+		task.Origin.RuleID != SafetyEvaluation.ID || task.Origin.EventKey.String() != "Assessment/a1:safety" || task.Origin.Reason != "item 9 answered" {
 		t.Errorf("for the person taking it: %+v", task)
 	}
 	if task := PlanSafetyEvaluation("a1", "PHQ-9", "p1", "", "why", now); task.OwnerID != "" || task.Queue != carepath.RoleCareManager {

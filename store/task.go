@@ -28,9 +28,9 @@ const taskNameJoins = " LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t
 // scanTask reads taskColumns, and taskNames after them when withNames.
 func scanTask(scan func(...any) error, withNames bool) (*carepath.Task, error) {
 	var t carepath.Task
-	var status, priority, queue, due, notBefore, facts, created, updated, completed string
+	var status, priority, queue, due, notBefore, eventKey, facts, created, updated, completed string
 	dest := []any{&t.OrgID, &t.ID, &t.PatientID, &t.Kind, &t.Title, &status, &priority, &t.OwnerID, &queue, &t.Program, &due,
-		&notBefore, &t.Origin.By, &t.Origin.UserID, &t.Origin.RuleID, &t.Origin.RuleVersion, &t.Origin.EventKey, &t.Origin.Reason,
+		&notBefore, &t.Origin.By, &t.Origin.UserID, &t.Origin.RuleID, &t.Origin.RuleVersion, &eventKey, &t.Origin.Reason,
 		&facts, &t.Attempts, &t.Outcome, &t.Note, &created, &updated, &completed, &t.Version}
 	if withNames {
 		dest = append(dest, &t.OwnerName, &t.PatientName)
@@ -40,6 +40,9 @@ func scanTask(scan func(...any) error, withNames bool) (*carepath.Task, error) {
 		return nil, err
 	}
 	t.Status, t.Priority, t.Queue = carepath.TaskStatus(status), carepath.TaskPriority(priority), carepath.Role(queue)
+	if t.Origin.EventKey, err = carepath.ParseEventKey(eventKey); err != nil {
+		return nil, fmt.Errorf("task %s: %w", t.ID, err)
+	}
 	t.Due, t.NotBefore, t.Created, t.Updated, t.CompletedAt = parseTime(due), parseTime(notBefore), parseTime(created), parseTime(updated), parseTime(completed)
 	if facts != "" && facts != "{}" {
 		if err := json.Unmarshal([]byte(facts), &t.Origin.Facts); err != nil {
@@ -156,14 +159,14 @@ func insertTasks(ctx context.Context, tx *Tx, a *carepath.Actor, tasks []*carepa
 		}
 		res, err := insert.ExecContext(ctx, t.OrgID, t.ID, t.PatientID, t.Kind, t.Title, string(t.Status), string(t.Priority), t.OwnerID, string(t.Queue), t.Program,
 			formatTime(t.Due), formatOptionalTime(t.NotBefore), t.Origin.By, t.Origin.UserID, t.Origin.RuleID, t.Origin.RuleVersion,
-			t.Origin.EventKey, t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now))
+			t.Origin.EventKey.String(), t.Origin.Reason, facts, formatTime(tx.Now), formatTime(tx.Now))
 		if err != nil {
 			return nil, err
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return nil, err
 		} else if n == 0 {
-			existing, err := findTaskWhere(ctx, tx, ruleTaskWhere, a.OrgID, t.Origin.RuleID, t.Origin.EventKey)
+			existing, err := findTaskWhere(ctx, tx, ruleTaskWhere, a.OrgID, t.Origin.RuleID, t.Origin.EventKey.String())
 			if err != nil {
 				return nil, err
 			}
@@ -215,7 +218,7 @@ func checkTaskRefs(ctx context.Context, tx *Tx, org string, tasks []*carepath.Ta
 		}
 		for _, t := range tasks {
 			if id := ref.id(t); id != "" && !found[id] {
-				if t.Origin.EventKey != "" {
+				if t.Origin.EventKey != (carepath.EventKey{}) {
 					return carepath.Errorf(carepath.ENOTFOUND, "%s: %s", t.Origin.EventKey, ref.msg)
 				}
 				return carepath.Errorf(carepath.ENOTFOUND, "%s", ref.msg)
@@ -257,7 +260,7 @@ func validateNewTask(t *carepath.Task, now time.Time) error {
 	if t.Status != "" && !t.Status.Open() {
 		problem("status", "an open status")
 	}
-	if t.Origin.By == "rule" && (t.Origin.RuleID == "" || t.Origin.EventKey == "" || t.Origin.Reason == "") {
+	if t.Origin.By == "rule" && (t.Origin.RuleID == "" || t.Origin.EventKey == (carepath.EventKey{}) || t.Origin.Reason == "") {
 		problem("origin", "for a rule's task: the rule, the event and the reason")
 	}
 	return carepath.Invalid("A task needs", problems...)

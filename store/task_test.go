@@ -73,7 +73,7 @@ func TestTaskLifecycle(t *testing.T) {
 			{"another organization's patient", carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse, Due: f.clock.now(), PatientID: "nobody"}, carepath.ENOTFOUND},
 			{"another organization's owner", carepath.Task{Kind: "general", Title: "x", OwnerID: f.outs.ID, Due: f.clock.now()}, carepath.ENOTFOUND},
 			{"a rule task without a reason", carepath.Task{Kind: "general", Title: "x", Queue: carepath.RoleNurse, Due: f.clock.now(),
-				Origin: carepath.TaskOrigin{By: "rule", RuleID: "r", EventKey: "e"}}, carepath.EINVALID},
+				Origin: carepath.TaskOrigin{By: "rule", RuleID: "r", EventKey: carepath.EventKey{Type: "T", ID: "e", What: "x"}}}, carepath.EINVALID},
 		} {
 			_, err := db.CreateTask(as(f.cm), &bad.task)
 			wantCode(t, bad.what, err, bad.code)
@@ -212,7 +212,7 @@ func TestRuleTaskIsMadeOnce(t *testing.T) {
 		mk := func() (*carepath.Task, bool) {
 			task := &carepath.Task{PatientID: "p1", Kind: "post-discharge-contact", Title: "Post-discharge call", Queue: carepath.RoleCareManager,
 				Due: f.clock.now().Add(48 * time.Hour), Program: "TCM",
-				Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "Encounter/e1:discharge",
+				Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: carepath.EncounterEventKey("e1", carepath.StayDischarge),
 					Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days",
 					Facts:  map[string]string{"discharged": "2026-05-22", "hospital": "General Hospital"}}}
 			created, err := f.db.CreateTask(system(f.org), task)
@@ -237,7 +237,7 @@ func TestRuleTaskIsMadeOnce(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				task := &carepath.Task{PatientID: "p2", Kind: "post-discharge-contact", Title: "Post-discharge call", Queue: carepath.RoleCareManager,
-					Due: f.clock.now(), Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", EventKey: "Encounter/e2:discharge", Reason: "Discharged"}}
+					Due: f.clock.now(), Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", EventKey: carepath.EncounterEventKey("e2", carepath.StayDischarge), Reason: "Discharged"}}
 				var err error
 				if made[i], err = f.db.CreateTask(system(f.org), task); err != nil {
 					t.Errorf("concurrent create %d: %v", i, err)

@@ -439,7 +439,7 @@ func transitionTasks(ctx context.Context, db querier, t *carepath.Transition) ([
 	for _, kind := range rules.TransitionKinds {
 		k := keys[kind]
 		task, err := scanTask(db.queryRow(ctx, "SELECT "+taskColumns+taskNames+` FROM task t LEFT JOIN app_user u ON u.org_id = t.org_id AND u.id = t.owner_id
-			LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id WHERE `+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan, true)
+			LEFT JOIN patient p ON p.org_id = t.org_id AND p.id = t.patient_id WHERE `+ruleTaskWhere, t.OrgID, k.RuleID, k.Key.String()).Scan, true)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -459,7 +459,7 @@ func closeTransitionTasks(ctx context.Context, tx *Tx, t *carepath.Transition, w
 	for _, kind := range kinds {
 		k := keys[kind]
 		var id, now string
-		err := tx.queryRow(ctx, "SELECT t.id, t.status FROM task t WHERE "+ruleTaskWhere, t.OrgID, k[0], k[1]).Scan(&id, &now)
+		err := tx.queryRow(ctx, "SELECT t.id, t.status FROM task t WHERE "+ruleTaskWhere, t.OrgID, k.RuleID, k.Key.String()).Scan(&id, &now)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !carepath.TaskStatus(now).Open()) {
 			continue
 		} else if err != nil {
@@ -607,11 +607,11 @@ func findTransition(ctx context.Context, db querier, org, id string) (*carepath.
 // its contact task t (change c), as rules.ContactFromTask reads it.
 // Nothing when the episode is closed or has its contact already.
 func contactTaskWorked(ctx context.Context, tx *Tx, a *carepath.Actor, t *carepath.Task, c carepath.TaskChange) error {
-	encounter, event, ok := carepath.ParseEncounterEventKey(t.Origin.EventKey)
-	if !ok || event != "discharge" {
+	k := t.Origin.EventKey
+	if k.Type != "Encounter" || k.What != carepath.StayDischarge {
 		return nil
 	}
-	ts, err := transitionsWhere(ctx, tx, a.OrgID, "t.encounter_id = ? AND t.status = ?", encounter, carepath.TransitionOpen)
+	ts, err := transitionsWhere(ctx, tx, a.OrgID, "t.encounter_id = ? AND t.status = ?", k.ID, carepath.TransitionOpen)
 	if err != nil || len(ts) == 0 || ts[0].Contact != nil { // the contact documented already
 		return err
 	}

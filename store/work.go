@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -18,14 +19,63 @@ import (
 
 // recordEvent adds an event in tx unless its key is already there.
 func recordEvent(ctx context.Context, tx batchTx, now time.Time, e carepath.Event) error {
-	facts := "{}"
-	if len(e.Facts) > 0 {
-		b, _ := json.Marshal(e.Facts)
-		facts = string(b)
-	}
 	return tx.exec(ctx, `INSERT INTO work_event (org_id, event_key, kind, patient_id, occurred_at, facts, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, event_key) DO NOTHING`,
-		e.OrgID, e.Key, e.Kind, e.PatientID, formatTime(e.At), facts, formatTime(now))
+		e.OrgID, e.Key.String(), e.Kind, e.PatientID, formatTime(e.At), eventFactsJSON(e), formatTime(now))
+}
+
+// An event's facts are stored as one JSON object of strings, by name:
+// encounter, class, start, end, facility, disposition, disposition_display
+// for a stay; observation, code, display, effective and, for reading N,
+// readingN_code, _name, _value, _unit and _why for a vital sign. The
+// names are those the events of earlier versions were stored with, so
+// that a pending event outlives an upgrade.
+
+// eventFactsJSON writes an event's facts as they are stored.
+func eventFactsJSON(e carepath.Event) string {
+	f := map[string]string{}
+	if st := e.Stay; st != nil {
+		f["encounter"], f["class"], f["start"], f["facility"] = st.EncounterID, st.Class, formatTime(st.Start), st.Facility
+		if !st.End.IsZero() {
+			f["end"], f["disposition"], f["disposition_display"] = formatTime(st.End), st.Disposition, st.DispositionDisplay
+		}
+	}
+	if v := e.VitalSign; v != nil {
+		f["observation"], f["code"], f["display"], f["effective"] = v.ObservationID, v.Code.Code, v.Code.Display, formatTime(v.Effective)
+		for i, r := range v.Readings {
+			p := "reading" + strconv.Itoa(i+1)
+			f[p+"_code"], f[p+"_name"], f[p+"_value"], f[p+"_unit"], f[p+"_why"] = r.Code, r.Name, strconv.FormatFloat(r.Value, 'f', -1, 64), r.Unit, r.Why
+		}
+	}
+	b, _ := json.Marshal(f)
+	return string(b)
+}
+
+// readEventFacts reads the stored facts of an event of its kind into e.
+func readEventFacts(e *carepath.Event, stored string) error {
+	var f map[string]string
+	if err := json.Unmarshal([]byte(stored), &f); err != nil {
+		return fmt.Errorf("event %s: facts: %w", e.Key, err)
+	}
+	instant := func(name string) time.Time {
+		t, _ := time.Parse(time.RFC3339, f[name])
+		return t
+	}
+	switch e.Kind {
+	case carepath.EventDischarge, carepath.EventAdmission:
+		e.Stay = &carepath.StayFacts{EncounterID: f["encounter"], Class: f["class"], Start: instant("start"), End: instant("end"),
+			Facility: f["facility"], Disposition: f["disposition"], DispositionDisplay: f["disposition_display"]}
+	case carepath.EventVitalSign:
+		v := &carepath.VitalSignFacts{ObservationID: f["observation"], Code: carepath.Coding{Code: f["code"], Display: f["display"]},
+			Effective: instant("effective")}
+		for i := 1; f["reading"+strconv.Itoa(i)+"_code"] != ""; i++ {
+			p := "reading" + strconv.Itoa(i)
+			value, _ := strconv.ParseFloat(f[p+"_value"], 64)
+			v.Readings = append(v.Readings, carepath.VitalReading{Code: f[p+"_code"], Name: f[p+"_name"], Value: value, Unit: f[p+"_unit"], Why: f[p+"_why"]})
+		}
+		e.VitalSign = v
+	}
+	return nil
 }
 
 // dischargeWindow bounds the discharges an import turns into events: older
@@ -43,9 +93,10 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
-	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, "discharge"), Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
-		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "end": e.PeriodEnd,
-			"facility": e.ServiceProviderName, "disposition": e.DischargeDisposition.Code, "disposition_display": e.DischargeDisposition.Display}}, true
+	start, _ := time.Parse(time.RFC3339, e.PeriodStart)
+	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, carepath.StayDischarge), Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
+		Stay: &carepath.StayFacts{EncounterID: e.ID, Class: e.Class, Start: start, End: end, Facility: e.ServiceProviderName,
+			Disposition: e.DischargeDisposition.Code, DispositionDisplay: e.DischargeDisposition.Display}}, true
 }
 
 // admissionEvent is the event of a stay that began recently and has not
@@ -60,8 +111,8 @@ func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
-	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, "admission"), Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
-		Facts: map[string]string{"encounter": e.ID, "class": e.Class, "start": e.PeriodStart, "facility": e.ServiceProviderName}}, true
+	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, carepath.StayAdmission), Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
+		Stay: &carepath.StayFacts{EncounterID: e.ID, Class: e.Class, Start: start, Facility: e.ServiceProviderName}}, true
 }
 
 // vitalSignEvent is the event of a recent vital sign that the vital-sign
@@ -76,8 +127,8 @@ func vitalSignEvent(org string, o *carepath.Observation, now time.Time) (carepat
 	if len(readings) == 0 {
 		return carepath.Event{}, false
 	}
-	return carepath.Event{OrgID: org, Key: "Observation/" + o.ID + ":vital", Kind: carepath.EventVitalSign, PatientID: o.PatientID, At: at,
-		Facts: rules.VitalSignFacts(o, readings)}, true
+	return carepath.Event{OrgID: org, Key: carepath.EventKey{Type: "Observation", ID: o.ID, What: "vital"}, Kind: carepath.EventVitalSign,
+		PatientID: o.PatientID, At: at, VitalSign: rules.VitalSignFacts(o, at, readings)}, true
 }
 
 // FindPendingEvents implements carepath.WorkStateService.
@@ -90,7 +141,7 @@ func (db *DB) FindPendingEvents(ctx context.Context, limit int) ([]carepath.Even
 }
 
 // FindPendingEventsByKey implements carepath.WorkStateService.
-func (db *DB) FindPendingEventsByKey(ctx context.Context, keys []string) ([]carepath.Event, error) {
+func (db *DB) FindPendingEventsByKey(ctx context.Context, keys []carepath.EventKey) ([]carepath.Event, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return nil, err
@@ -100,7 +151,7 @@ func (db *DB) FindPendingEventsByKey(ctx context.Context, keys []string) ([]care
 	}
 	args := make([]any, len(keys))
 	for i, k := range keys {
-		args[i] = k
+		args[i] = k.String()
 	}
 	return pendingEvents(ctx, db, a.OrgID, "AND event_key IN ("+placeholders(len(keys))+") ORDER BY created_at, event_key", args...)
 }
@@ -112,24 +163,28 @@ func pendingEvents(ctx context.Context, db querier, org, rest string, args ...an
 		WHERE org_id = ? AND processed_at = '' `+rest, append([]any{org}, args...)...)
 	return collect(rows, err, func(scan func(...any) error) (carepath.Event, error) {
 		e := carepath.Event{OrgID: org}
-		var at, facts, created string
-		if err := scan(&e.Key, &e.Kind, &e.PatientID, &at, &facts, &created); err != nil {
+		var key, at, facts, created string
+		if err := scan(&key, &e.Kind, &e.PatientID, &at, &facts, &created); err != nil {
+			return e, err
+		}
+		var err error
+		if e.Key, err = carepath.ParseEventKey(key); err != nil {
 			return e, err
 		}
 		e.At, e.Created = parseTime(at), parseTime(created)
-		return e, json.Unmarshal([]byte(facts), &e.Facts)
+		return e, readEventFacts(&e, facts)
 	})
 }
 
 // MarkEventProcessed implements carepath.WorkStateService.
-func (db *DB) MarkEventProcessed(ctx context.Context, key, result string) error {
+func (db *DB) MarkEventProcessed(ctx context.Context, key carepath.EventKey, result string) error {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
 		return execFound(ctx, tx, "Event not found.", "UPDATE work_event SET processed_at = ?, result = ? WHERE org_id = ? AND event_key = ?",
-			formatTime(tx.Now), result, a.OrgID, key)
+			formatTime(tx.Now), result, a.OrgID, key.String())
 	})
 }
 

@@ -64,7 +64,7 @@ func toAPITask(t *carepath.Task) apiTask {
 	a := apiTask{ID: t.ID, PatientID: t.PatientID, Kind: t.Kind, Title: t.Title, Status: string(t.Status), Priority: string(t.Priority),
 		OwnerID: t.OwnerID, Queue: string(t.Queue), Program: t.Program, Due: t.Due.UTC(), NotBefore: optionalTime(t.NotBefore),
 		Origin: apiTaskOrigin{By: t.Origin.By, UserID: t.Origin.UserID, RuleID: t.Origin.RuleID, RuleVersion: t.Origin.RuleVersion,
-			EventKey: t.Origin.EventKey, Reason: t.Origin.Reason, Facts: t.Origin.Facts},
+			EventKey: t.Origin.EventKey.String(), Reason: t.Origin.Reason, Facts: t.Origin.Facts},
 		Attempts: t.Attempts, Outcome: t.Outcome, Note: t.Note, Created: t.Created.UTC(), Updated: t.Updated.UTC(),
 		CompletedAt: optionalTime(t.CompletedAt), Version: t.Version}
 	for _, e := range t.History {

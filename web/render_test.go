@@ -222,7 +222,7 @@ func sampleTask() *carepath.Task {
 	return &carepath.Task{ID: "t1", PatientID: "p1", PatientName: "Rivera, Emily", Kind: "post-discharge-contact", Title: "Post-discharge call",
 		Status: carepath.TaskAccepted, Priority: carepath.PriorityUrgent, OwnerID: "u1", OwnerName: "Casey Morgan", Due: time.Now().Add(-time.Hour),
 		Attempts: 1, Outcome: carepath.OutcomeNoAnswer, Version: 2,
-		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "Encounter/e1:discharge",
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: carepath.EncounterEventKey("e1", carepath.StayDischarge),
 			Reason: "Discharged from General Hospital on 2026-05-22; contact due within 2 business days", Facts: map[string]string{"hospital": "General Hospital", "lace": "LACE 12 (high)", "band": "high"}},
 		History: []carepath.TaskEvent{{Seq: 1, At: time.Now(), Actor: "rule tcm-contact", Action: "created", To: "requested"}}}
 }

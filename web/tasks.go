@@ -316,7 +316,8 @@ func (s *Server) handleTaskEpisode(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	stay, _, ok := carepath.ParseEncounterEventKey(t.Origin.EventKey)
+	k := t.Origin.EventKey
+	stay, ok := k.ID, k.Type == "Encounter"
 	if !ok {
 		s.renderError(w, r, carepath.Errorf(carepath.ENOTFOUND, "This task belongs to no transition of care."))
 		return

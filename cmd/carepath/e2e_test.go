@@ -275,7 +275,7 @@ func TestBrowser(t *testing.T) {
 	}
 	task := demoTask(t, m, carepath.Task{Kind: "post-discharge-contact", Title: "Post-discharge call", OwnerID: cmUser.ID,
 		Due: time.Now().Add(-3 * time.Hour), Priority: carepath.PriorityUrgent, Program: "TCM",
-		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: "browser-test",
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "tcm-contact", RuleVersion: 1, EventKey: carepath.EventKey{Type: "Test", ID: "browser", What: "test"},
 			Reason: "Discharged from General Hospital yesterday (inpatient, 4 days); contact due within 2 business days"}})
 	do(t, ctx, chromedp.Navigate(base+"/work"), chromedp.WaitVisible(`#task-`+task.ID))
 	waitFor(t, ctx, `document.querySelector("#counts .badge") !== null`)

@@ -51,7 +51,7 @@ func TestWorklistPage(t *testing.T) {
 	laterToday := now.Add(time.Date(y, mo, d, 23, 59, 0, 0, loc).Sub(now) / 2)
 	queued := demoTask(t, m, carepath.Task{PatientID: ps[1].ID, Title: "Weekly heart-failure check-in", Queue: carepath.RoleCareManager,
 		Due: laterToday, Kind: "check-in",
-		Origin: carepath.TaskOrigin{By: "rule", RuleID: "hf-weekly-check-in", RuleVersion: 1, EventKey: "schedule/x/1", Reason: "Weekly check-in for heart failure"}})
+		Origin: carepath.TaskOrigin{By: "rule", RuleID: "hf-weekly-check-in", RuleVersion: 1, EventKey: carepath.EventKey{Type: "Schedule", ID: "x", What: "1"}, Reason: "Weekly check-in for heart failure"}})
 	demoTask(t, m, carepath.Task{Title: "Nurses only", Queue: carepath.RoleNurse, Due: now})
 
 	c := signIn(t, base, "cm@demo.carepath.example", DemoPassword)
