@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/fhir"
 	"carepath/instrument"
 	"carepath/rules"
 )
@@ -426,51 +427,6 @@ func (db *DB) DecideHealthConcern(ctx context.Context, patientID, id, status, no
 	})
 }
 
-type fhirCoding struct {
-	System  string `json:"system"`
-	Code    string `json:"code"`
-	Display string `json:"display,omitempty"`
-}
-
-// fhirAnswer is a QuestionnaireResponse answer: one of its values.
-type fhirAnswer struct {
-	ValueCoding  *fhirCoding `json:"valueCoding,omitempty"`
-	ValueInteger *int64      `json:"valueInteger,omitempty"`
-	ValueDecimal *float64    `json:"valueDecimal,omitempty"`
-	ValueString  string      `json:"valueString,omitempty"`
-}
-
-// answerOf is an answer as FHIR has it: the option's coding, or the value
-// typed in.
-func answerOf(in *instrument.Instrument, it *instrument.Item, answer string) (fhirAnswer, bool) {
-	switch it.Type {
-	case instrument.Text:
-		return fhirAnswer{ValueString: answer}, true
-	case instrument.Integer:
-		n, err := strconv.ParseInt(answer, 10, 64)
-		return fhirAnswer{ValueInteger: &n}, err == nil
-	case instrument.Decimal:
-		n, ok := it.Number(answer)
-		return fhirAnswer{ValueDecimal: &n}, ok
-	}
-	for _, o := range it.Options {
-		if o.Code == answer {
-			return fhirAnswer{ValueCoding: &fhirCoding{System: in.System(), Code: o.Code, Display: o.Display}}, true
-		}
-	}
-	return fhirAnswer{}, false
-}
-
-type fhirQRItem struct {
-	LinkID string       `json:"linkId"`
-	Text   string       `json:"text,omitempty"`
-	Answer []fhirAnswer `json:"answer"`
-}
-
-type fhirRef struct {
-	Reference string `json:"reference"`
-}
-
 // assessmentResources renders a patient's assessments as FHIR R4: a
 // QuestionnaireResponse each (items by code, answers as codings), and an
 // Observation of the total where there is one.
@@ -488,81 +444,29 @@ func assessmentResources(ctx context.Context, r *readTx, org, patientID string) 
 	if err != nil {
 		return nil, err
 	}
-	subject := fhirRef{Reference: "Patient/" + patientID}
 	var docs [][]byte
 	for _, x := range list {
 		in, ok := instrument.Find(x.instrument)
 		if !ok {
 			continue
 		}
-		var answers map[string][]string
-		if err := json.Unmarshal([]byte(x.answers), &answers); err != nil {
+		as := &carepath.Assessment{ID: x.id, PatientID: patientID, Instrument: x.instrument, Language: x.language, Band: x.band,
+			Status: x.status, AmendsID: x.amends, Created: parseTime(x.created)}
+		if err := json.Unmarshal([]byte(x.answers), &as.Answers); err != nil {
 			return nil, err
 		}
-		questionnaire := in.System() + "/" + in.ID
-		if in.System() == instrument.LOINC {
-			questionnaire = "http://loinc.org/q/" + in.Code
+		if x.total.Valid {
+			total := int(x.total.Int64)
+			as.Total = &total
 		}
-		qr := struct {
-			ResourceType  string       `json:"resourceType"`
-			ID            string       `json:"id"`
-			Questionnaire string       `json:"questionnaire"`
-			Status        string       `json:"status"`
-			Subject       fhirRef      `json:"subject"`
-			Authored      string       `json:"authored"`
-			Language      string       `json:"language,omitempty"`
-			Item          []fhirQRItem `json:"item"`
-		}{ResourceType: "QuestionnaireResponse", ID: x.id, Questionnaire: questionnaire, Status: "completed", Subject: subject,
-			Authored: x.created, Language: x.language}
-		if x.amends != "" {
-			qr.Status = "amended" // a correction of an earlier response, which stays in the record
-		}
-		for i := range in.Items {
-			it := &in.Items[i]
-			item := fhirQRItem{LinkID: it.ID, Text: it.Text}
-			for _, answer := range answers[it.ID] {
-				if fa, ok := answerOf(in, it, answer); ok {
-					item.Answer = append(item.Answer, fa)
-				}
-			}
-			if len(item.Answer) > 0 {
-				qr.Item = append(qr.Item, item)
-			}
-		}
-		b, err := json.Marshal(qr)
+		response, total, err := fhir.RenderAssessment(as, in)
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, b)
-		if !x.total.Valid || x.status == "amended" {
-			continue // no total, or one a correction replaced
+		docs = append(docs, response)
+		if total != nil {
+			docs = append(docs, total)
 		}
-		type concept struct {
-			Coding []fhirCoding `json:"coding"`
-			Text   string       `json:"text,omitempty"`
-		}
-		obs := struct {
-			ResourceType   string    `json:"resourceType"`
-			ID             string    `json:"id"`
-			Status         string    `json:"status"`
-			Category       []concept `json:"category"`
-			Code           concept   `json:"code"`
-			Subject        fhirRef   `json:"subject"`
-			Effective      string    `json:"effectiveDateTime"`
-			ValueInteger   int64     `json:"valueInteger"`
-			Interpretation []concept `json:"interpretation,omitempty"`
-			DerivedFrom    []fhirRef `json:"derivedFrom"`
-		}{ResourceType: "Observation", ID: x.id + "-total", Status: "final",
-			Category: []concept{{Coding: []fhirCoding{{System: "http://terminology.hl7.org/CodeSystem/observation-category", Code: in.ObservationCategory()}}}},
-			Code:     concept{Coding: []fhirCoding{{System: in.System(), Code: in.TotalCode, Display: in.Name + " total score"}}},
-			Subject:  subject, Effective: x.created, ValueInteger: x.total.Int64, DerivedFrom: []fhirRef{{Reference: "QuestionnaireResponse/" + x.id}}}
-		if x.band != "" {
-			obs.Interpretation = []concept{{Text: x.band}}
-		}
-		if b, err = json.Marshal(obs); err != nil {
-			return nil, err
-		}
-		docs = append(docs, b)
 	}
 	return docs, nil
 }

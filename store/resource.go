@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/fhir"
 )
 
 // StoredResource is a resource as an import stored it.
@@ -54,20 +55,14 @@ func (db *DB) ExportPatientRecord(ctx context.Context, patientID string) ([]byte
 		if err != nil {
 			return err
 		}
-		out.WriteString(`{"resourceType":"Bundle","type":"collection","timestamp":"` + time.Now().UTC().Format(time.RFC3339) + `","entry":[`)
+		bundle := fhir.NewCollectionBundle(&out, time.Now())
 		var typ string
 		var doc []byte
 		err = scanAll(rows, func(scan func(...any) error) error {
 			if err := scan(&typ, &doc); err != nil {
 				return err
 			}
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			n++
-			out.WriteString(`{"resource":`)
-			out.Write(doc)
-			out.WriteByte('}')
+			bundle.Add(doc)
 			return nil
 		})
 		if err != nil {
@@ -81,17 +76,10 @@ func (db *DB) ExportPatientRecord(ctx context.Context, patientID string) ([]byte
 		}
 		// The current reconciled medication list, as MedicationStatements.
 		meds, err := medicationListResources(ctx, r, a.OrgID, patientID)
-		docs = append(docs, meds...)
-		for _, doc := range docs {
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			n++
-			out.WriteString(`{"resource":`)
-			out.Write(doc)
-			out.WriteByte('}')
+		for _, doc := range append(docs, meds...) {
+			bundle.Add(doc)
 		}
-		out.WriteString("]}")
+		n = bundle.Close()
 		return err
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"carepath"
 	"carepath/calendar"
+	"carepath/fhir"
 	"carepath/medrec"
 	"carepath/rules"
 )
@@ -748,26 +749,5 @@ func medicationListResources(ctx context.Context, db querier, org, patientID str
 	} else if err != nil {
 		return nil, err
 	}
-	at := l.Reconciled.At.UTC().Format(time.RFC3339)
-	var out [][]byte
-	for i, line := range l.Lines {
-		note := "Reconciled after a discharge (Transition/" + l.TransitionID + "): " + line.Decision
-		if line.Decision == carepath.MedClarify && line.DecidedBy != nil {
-			note = "Reconciled after a discharge (Transition/" + l.TransitionID + "): to clarify with the prescriber: " + line.DecidedBy.Note
-		}
-		med := map[string]any{"text": line.Medicine}
-		if line.Code != "" {
-			med["coding"] = []map[string]string{{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": line.Code, "display": line.Medicine}}
-		}
-		doc := map[string]any{"resourceType": "MedicationStatement", "id": fmt.Sprintf("reconciled-%s-%d", l.TransitionID, i+1), "status": "active",
-			"medicationCodeableConcept": med, "subject": map[string]string{"reference": "Patient/" + patientID},
-			"effectiveDateTime": at, "dateAsserted": at, "informationSource": map[string]string{"display": l.Reconciled.ByName},
-			"dosage": []map[string]string{{"text": cmp.Or(line.After, line.Before)}}, "note": []map[string]string{{"text": note}}}
-		b, err := json.Marshal(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, nil
+	return fhir.RenderMedicationList(l)
 }
