@@ -188,6 +188,16 @@ type EligiblePatient struct {
 	Why     string
 }
 
+// ProgramEligibility is what a patient's record says of a program:
+// eligible or not, why in words (the conditions that qualify, or what is
+// missing), and the rule's source.
+type ProgramEligibility struct {
+	Program  string
+	Eligible bool
+	Why      string
+	Source   string
+}
+
 // PatientPrograms is a patient's programs: enrollments (latest first),
 // consents, and the time of a month.
 type PatientPrograms struct {
@@ -204,6 +214,9 @@ type PatientPrograms struct {
 	// Bill is the month as the record bills it now (a closed month's
 	// frozen lines are the billing report's).
 	Bill PatientMonthBill
+	// Eligibility is each enrollable program's, judged from the patient's
+	// conditions now (with ProgramsAll only).
+	Eligibility []ProgramEligibility
 }
 
 // Shown says what a view of the programs showed, for its audit record.

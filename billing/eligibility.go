@@ -10,12 +10,7 @@ import (
 
 // Eligibility is whether a patient qualifies for a program, and why (or
 // why not), from the record.
-type Eligibility struct {
-	Program  string
-	Eligible bool
-	Why      string
-	Source   string
-}
+type Eligibility = carepath.ProgramEligibility
 
 // found is a chronic condition on the patient's active problem list.
 type found struct {

@@ -63,12 +63,31 @@ func patientPrograms(ctx context.Context, r *readTx, org, patientID, month strin
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	if read == carepath.ProgramsAll { // the chart's header shows no eligibility
+		if out.Eligibility, err = eligibilityOf(ctx, r, org, patientID); err != nil {
+			return nil, err
+		}
+	}
 	out.Bill = carepath.PatientMonthBill{PatientID: patientID, Month: month, Counted: map[string]int{}}
 	bills, err := billMonth(ctx, r, org, m, patientID)
 	if len(bills) > 0 {
 		out.Bill = bills[0]
 	}
 	return out, err
+}
+
+// eligibilityOf judges each enrollable program for a patient from their
+// conditions (billing.Eligible).
+func eligibilityOf(ctx context.Context, db querier, org, patientID string) ([]carepath.ProgramEligibility, error) {
+	rows, err := db.query(ctx, `SELECT code_system, code, display, clinical_status, onset FROM condition WHERE org_id = ? AND patient_id = ?`, org, patientID)
+	conditions, err := collect(rows, err, func(scan func(...any) error) (carepath.Condition, error) {
+		c := carepath.Condition{PatientID: patientID}
+		return c, scan(&c.Code.System, &c.Code.Code, &c.Code.Display, &c.ClinicalStatus, &c.Onset)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return billing.Eligible(conditions), nil
 }
 
 func enrollmentsOf(ctx context.Context, db querier, org, patientID string) ([]carepath.Enrollment, error) {
@@ -169,6 +188,18 @@ func (db *DB) Enroll(ctx context.Context, e *carepath.Enrollment) error {
 				Message: fmt.Sprintf("the patient is enrolled in %s already (since %s); end that enrollment first", e.Program, since)})
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		// What the record shows when the patient is enrolled, kept with
+		// the enrollment.
+		eligibility, err := eligibilityOf(ctx, tx, a.OrgID, e.PatientID)
+		if err != nil {
+			return err
+		}
+		e.Eligibility = ""
+		for _, el := range eligibility {
+			if el.Program == e.Program {
+				e.Eligibility = el.Why
+			}
 		}
 		e.OrgID, e.ID, e.ByID, e.Created, e.End, e.EndReason = a.OrgID, newID(), a.ActorID(), tx.Now, "", ""
 		if _, err := tx.Exec(ctx, `INSERT INTO enrollment (org_id, id, patient_id, program, practitioner_id, start_day, eligibility, by_id, created_at)

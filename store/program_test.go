@@ -298,6 +298,19 @@ func TestEligibleAndComplexity(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(progs.Bill.NotBilled), "the plan was not revised this month") {
 			t.Errorf("complex CCM's reason: %+v", progs.Bill.NotBilled)
 		}
+		// The service judges eligibility from the record, whoever enrolls:
+		// the enrollment keeps what the record showed, and the programs
+		// say each program's.
+		if len(progs.Enrollments) != 1 || !strings.Contains(progs.Enrollments[0].Eligibility, "heart failure since 2019") {
+			t.Errorf("the enrollment's eligibility: %+v", progs.Enrollments)
+		}
+		judged := map[string]bool{}
+		for _, el := range progs.Eligibility {
+			judged[el.Program] = el.Eligible
+		}
+		if !judged[carepath.ProgramCCM] || !judged[carepath.ProgramPCM] || judged[carepath.ProgramBHI] {
+			t.Errorf("eligibility on the programs: %+v", progs.Eligibility)
+		}
 		if progs.Complexity != "high" {
 			t.Errorf("the month's complexity: %q", progs.Complexity)
 		}

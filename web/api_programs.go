@@ -62,16 +62,6 @@ func (s *Server) handleAPIEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := &carepath.Enrollment{PatientID: r.PathValue("id"), Program: in.Program, PractitionerID: in.PractitionerID, Start: in.Start}
-	chart, err := s.Charts.FindChart(r.Context(), e.PatientID)
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	for _, el := range billing.Eligible(chart.Conditions) {
-		if el.Program == e.Program {
-			e.Eligibility = el.Why
-		}
-	}
 	if err := s.Programs.Enroll(r.Context(), e); err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -99,7 +99,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 		d.TaskRows = append(d.TaskRows, s.taskRow(v, t, r.URL.Path))
 	}
 	d.EncounterRows = encounterRows(v.Loc, c.Encounters)
-	d.Programs = enrolledRows(c, progs, now)
+	d.Programs = enrolledRows(progs, now)
 	d.Primary = carepath.PrimaryCareManager(c.Patient.CareTeam)
 	for _, p := range c.Conditions {
 		switch p.ClinicalStatus {

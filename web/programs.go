@@ -17,7 +17,7 @@ import (
 // the next threshold.
 type programRow struct {
 	Program     string
-	Eligibility billing.Eligibility
+	Eligibility carepath.ProgramEligibility
 	Enrollment  *carepath.Enrollment
 	Consent     *carepath.Consent
 	// ConsentProblem says why time does not count yet ("" when it does).
@@ -47,10 +47,10 @@ type programsData struct {
 }
 
 // programRows builds each enrollable program's row for a month.
-func programRows(conditions []carepath.Condition, progs *carepath.PatientPrograms, m billing.Month) []programRow {
+func programRows(progs *carepath.PatientPrograms, m billing.Month) []programRow {
 	bill := &progs.Bill
-	eligible := map[string]billing.Eligibility{}
-	for _, e := range billing.Eligible(conditions) {
+	eligible := map[string]carepath.ProgramEligibility{}
+	for _, e := range progs.Eligibility {
 		eligible[e.Program] = e
 	}
 	end := m.End().Add(-time.Second)
@@ -100,13 +100,13 @@ func programRows(conditions []carepath.Condition, progs *carepath.PatientProgram
 
 // enrolledRows is the patient's enrolled programs in the month of progs,
 // for the chart's header; none without an enrollment in force.
-func enrolledRows(c *carepath.Chart, progs *carepath.PatientPrograms, now time.Time) []programRow {
+func enrolledRows(progs *carepath.PatientPrograms, now time.Time) []programRow {
 	if len(progs.Enrollments) == 0 {
 		return nil
 	}
 	m, _ := billing.ParseMonth(progs.Month, now.Location())
 	var enrolled []programRow
-	for _, row := range programRows(c.Conditions, progs, m) {
+	for _, row := range programRows(progs, m) {
 		if row.Enrollment != nil {
 			enrolled = append(enrolled, row)
 		}
@@ -143,7 +143,7 @@ func (s *Server) handlePrograms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Bill = &d.Programs.Bill
-	d.Rows = programRows(chart.Conditions, d.Programs, m)
+	d.Rows = programRows(d.Programs, m)
 	s.render(w, r, http.StatusOK, "programs.html", "Programs · "+chart.Patient.Name(), d)
 }
 
@@ -166,13 +166,6 @@ func (s *Server) handleChangePrograms(w http.ResponseWriter, r *http.Request) {
 	switch f.Get("do") {
 	case "enroll":
 		e := &carepath.Enrollment{PatientID: id, Program: f.Get("program"), PractitionerID: f.Get("practitioner"), Start: f.Get("start")}
-		if chart, cerr := s.Charts.FindChart(r.Context(), id); cerr == nil {
-			for _, el := range billing.Eligible(chart.Conditions) {
-				if el.Program == e.Program {
-					e.Eligibility = el.Why
-				}
-			}
-		}
 		err = s.Programs.Enroll(r.Context(), e)
 	case "end":
 		_, err = s.Programs.EndEnrollment(r.Context(), f.Get("enrollment"), f.Get("day"), f.Get("reason"))

@@ -138,9 +138,9 @@ func TestRenderEveryPage(t *testing.T) {
 			progs.Bill = carepath.PatientMonthBill{Counted: map[string]int{"CCM": 25},
 				Lines:     []carepath.BillingLine{{Program: "CCM", Code: "99490", Units: 1, Minutes: 25, Why: "25 minutes", Source: "CMS"}},
 				NotBilled: []carepath.NotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes past the 20"}}}
-			conds := []carepath.Condition{{Code: carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}, ClinicalStatus: "active"}}
+			progs.Eligibility = billing.Eligible([]carepath.Condition{{Code: carepath.Coding{System: "http://snomed.info/sct", Code: "84114007"}, ClinicalStatus: "active"}})
 			return programsData{Patient: p, Month: "2026-11", MonthLabel: "November 2026", Programs: progs, Bill: &progs.Bill, CanWrite: true,
-				Rows: programRows(conds, progs, m), Practitioners: []*carepath.User{v.User}, Activities: carepath.TimeActivities, Saved: "time",
+				Rows: programRows(progs, m), Practitioners: []*carepath.User{v.User}, Activities: carepath.TimeActivities, Saved: "time",
 				IsPractitioner: true, Complexities: carepath.TransitionComplexities}
 		}(),
 		"billing.html": func() billingData {
