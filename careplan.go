@@ -242,6 +242,16 @@ type CarePlanService interface {
 	// get one. A bad plan is EINVALID naming each problem, and nothing is
 	// written. Clinical writers only. On return plan is as saved.
 	SaveCarePlan(ctx context.Context, plan *CarePlan, change PlanChange) error
+	// ApplyTemplates adds a problem to the patient's plan from each
+	// template (by id), as the plan's next revision: each linked to the
+	// patient's matching active condition or confirmed health concern, its
+	// interventions for the patient's primary care manager (or the actor),
+	// dated from today in the organization's zone, and without the goals of
+	// measures the plan has already (said in the revision's why, which is
+	// the templates' names when why is ""). revision must be the plan's
+	// current one (0 for a first plan): ECONFLICT otherwise; EINVALID
+	// for no template or an unknown one. It returns the plan saved.
+	ApplyTemplates(ctx context.Context, patientID string, revision int, templateIDs []string, why string) (*CarePlan, error)
 	// FindGoalPlan returns the plan that holds the goal (as FindCarePlan),
 	// or ENOTFOUND.
 	FindGoalPlan(ctx context.Context, goalID string) (*CarePlan, error)

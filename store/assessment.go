@@ -384,8 +384,14 @@ func (db *DB) FindHealthConcerns(ctx context.Context, patientID string) ([]carep
 	if err != nil {
 		return nil, err
 	}
+	return healthConcerns(ctx, db, a.OrgID, patientID)
+}
+
+// healthConcerns are a patient's concerns, those still proposed first,
+// newest first.
+func healthConcerns(ctx context.Context, db querier, org, patientID string) ([]carepath.HealthConcern, error) {
 	rows, err := db.query(ctx, `SELECT id, patient_id, domain, why, assessment_id, status, decided_by, decided_at, note, created_at FROM health_concern
-		WHERE org_id = ? AND patient_id = ? ORDER BY status <> 'proposed', created_at DESC, id`, a.OrgID, patientID)
+		WHERE org_id = ? AND patient_id = ? ORDER BY status <> 'proposed', created_at DESC, id`, org, patientID)
 	return collect(rows, err, func(scan func(...any) error) (carepath.HealthConcern, error) {
 		var c carepath.HealthConcern
 		var decided, created string

@@ -291,36 +291,132 @@ func (db *DB) SaveCarePlan(ctx context.Context, plan *carepath.CarePlan, change 
 		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, plan.PatientID); err != nil {
 			return err
 		}
-		if err := careplan.Check(plan); err != nil {
-			return err
-		}
-		current, err := currentPlan(ctx, tx, a.OrgID, plan.PatientID)
-		if carepath.ErrorCode(err) == carepath.ENOTFOUND {
-			current, err = &carepath.CarePlan{ID: newID()}, nil
-		}
+		current, err := planAt(ctx, tx, a.OrgID, plan.PatientID, plan.Revision)
 		if err != nil {
 			return err
 		}
-		if plan.Revision != current.Revision {
-			return carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else since you opened it (it is at revision %d). Reload it and make your change again.",
-				current.Revision)
-		}
-		why := strings.TrimSpace(change.Why)
-		if why == "" {
-			if current.Revision > 0 {
-				return carepath.Invalid("The care plan cannot be saved", carepath.FieldError{Field: "why", Message: "say why the care plan changed"})
-			}
-			why = "Plan established"
-		}
-		if err := settlePlan(ctx, tx, a.OrgID, plan, current); err != nil {
-			return err
-		}
-		audits, err := syncInterventionTasks(ctx, tx, a, plan, current)
-		if err != nil {
-			return err
-		}
-		return writePlanRevision(ctx, tx, a, plan, current, why, change.Substantial, audits)
+		return savePlan(ctx, tx, a, plan, current, change)
 	})
+}
+
+// planAt is the patient's current plan (a new one, revision 0, when there
+// is none), which must be at revision: ECONFLICT otherwise.
+func planAt(ctx context.Context, tx *Tx, org, patientID string, revision int) (*carepath.CarePlan, error) {
+	current, err := currentPlan(ctx, tx, org, patientID)
+	if carepath.ErrorCode(err) == carepath.ENOTFOUND {
+		current, err = &carepath.CarePlan{ID: newID(), PatientID: patientID}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if revision != current.Revision {
+		return nil, carepath.Errorf(carepath.ECONFLICT, "The care plan was changed by someone else since you opened it (it is at revision %d). Reload it and make your change again.",
+			current.Revision)
+	}
+	return current, nil
+}
+
+// savePlan checks plan and writes it as the revision after current's, in
+// tx: its problems' and goals' rows, its interventions' tasks, and the
+// audit records.
+func savePlan(ctx context.Context, tx *Tx, a *carepath.Actor, plan, current *carepath.CarePlan, change carepath.PlanChange) error {
+	if err := careplan.Check(plan); err != nil {
+		return err
+	}
+	why := strings.TrimSpace(change.Why)
+	if why == "" {
+		if current.Revision > 0 {
+			return carepath.Invalid("The care plan cannot be saved", carepath.FieldError{Field: "why", Message: "say why the care plan changed"})
+		}
+		why = "Plan established"
+	}
+	if err := settlePlan(ctx, tx, a.OrgID, plan, current); err != nil {
+		return err
+	}
+	audits, err := syncInterventionTasks(ctx, tx, a, plan, current)
+	if err != nil {
+		return err
+	}
+	return writePlanRevision(ctx, tx, a, plan, current, why, change.Substantial, audits)
+}
+
+// ApplyTemplates implements carepath.CarePlanService: what the templates
+// propose is read from the record in the transaction that saves it.
+func (db *DB) ApplyTemplates(ctx context.Context, patientID string, revision int, templateIDs []string, why string) (*carepath.CarePlan, error) {
+	a, err := writerIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(templateIDs) == 0 {
+		return nil, carepath.Invalid("No template was applied", carepath.FieldError{Field: "template", Message: "choose a template"})
+	}
+	var plan *carepath.CarePlan
+	err = db.RunInTx(ctx, func(tx *Tx) error {
+		p, err := findPatientAndTeam(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		current, err := planAt(ctx, tx, a.OrgID, patientID, revision)
+		if err != nil {
+			return err
+		}
+		templates, err := planTemplates(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, "SELECT "+conditionColumns+" FROM condition WHERE org_id = ? AND patient_id = ?"+conditionOrder, a.OrgID, patientID)
+		conditions, err := collect(rows, err, func(scan func(...any) error) (carepath.Condition, error) {
+			return scanCondition(scan, a.OrgID, patientID)
+		})
+		if err != nil {
+			return err
+		}
+		concerns, err := healthConcerns(ctx, tx, a.OrgID, patientID)
+		if err != nil {
+			return err
+		}
+		loc, err := orgLocation(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		careManager := a.ActorID()
+		if m := carepath.PrimaryCareManager(p.CareTeam); m != nil {
+			careManager = m.UserID
+		}
+		// The plan to change: read again, apart from current, which
+		// settling compares it with.
+		plan = &carepath.CarePlan{PatientID: patientID, Status: carepath.PlanDraft}
+		if current.Revision > 0 {
+			if plan, err = currentPlan(ctx, tx, a.OrgID, patientID); err != nil {
+				return err
+			}
+		}
+		var names, left []string
+		for _, id := range templateIDs {
+			i := slices.IndexFunc(templates, func(t carepath.PlanTemplate) bool { return t.ID == id })
+			if i < 0 {
+				return carepath.Invalid("No template was applied", carepath.FieldError{Field: "template", Message: fmt.Sprintf("there is no template %q", id)})
+			}
+			t := templates[i]
+			pr, dropped := careplan.WithoutRepeatedGoals(plan, careplan.Apply(t, conditions, concerns, careManager, tx.Now.In(loc)))
+			plan.Problems = append(plan.Problems, pr)
+			names = append(names, t.Name)
+			for _, d := range dropped {
+				left = append(left, fmt.Sprintf("%q (%s) left out: the plan has that measure's goal already", d, t.Name))
+			}
+		}
+		if strings.TrimSpace(why) == "" {
+			why = "From the templates: " + strings.Join(names, ", ")
+			if len(left) > 0 {
+				why += "; " + strings.Join(left, "; ")
+			}
+		}
+		return savePlan(ctx, tx, a, plan, current, carepath.PlanChange{Why: why, Substantial: true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
 }
 
 // writePlanRevision writes plan as the revision after current's, with

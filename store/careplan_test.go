@@ -293,3 +293,57 @@ func TestInterventionTaskFollowsItsGoal(t *testing.T) {
 		}
 	})
 }
+
+// Templates are applied by the service, from the record, the same for the
+// page and the API: each problem linked to the patient's condition, its
+// interventions for the primary care manager, goals already pursued left
+// out and said so, and a stale revision or an unknown template refused
+// with nothing written.
+func TestApplyTemplates(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
+		f := newTaskFixture(t, e) // 22 May 2026, 14:00 UTC
+		cond := func(id, code, display string) carepath.ImportResource {
+			return carepath.ImportResource{Type: "Condition", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Condition"}`),
+				Record: &carepath.Condition{ID: id, PatientID: "p1", ClinicalStatus: "active", Code: carepath.Coding{System: "http://snomed.info/sct", Code: code, Display: display}}}
+		}
+		_, err := f.db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
+			cond("t2d", "44054006", "Type 2 diabetes"), cond("htn", "59621000", "Essential hypertension")}}})
+		must(t, err)
+		must(t, f.db.SaveCareTeam(as(f.cm), "p1", &carepath.CareTeam{Staff: []carepath.CareTeamMember{{UserID: f.cm2.ID, Role: carepath.CareTeamPrimaryCareManager}}}))
+
+		_, err = f.db.ApplyTemplates(as(f.nurse), "p1", 0, []string{"type-2-diabetes", "no-such-template"}, "")
+		wantCode(t, "an unknown template", err, carepath.EINVALID)
+		_, err = f.db.ApplyTemplates(as(f.nurse), "p1", 0, nil, "")
+		wantCode(t, "no template", err, carepath.EINVALID)
+		_, err = f.db.FindCarePlan(as(f.cm), "p1")
+		wantCode(t, "nothing written", err, carepath.ENOTFOUND)
+		_, err = f.db.ApplyTemplates(as(f.auditor), "p1", 0, []string{"hypertension"}, "")
+		wantCode(t, "the auditor", err, carepath.ENOTFOUND)
+
+		plan, err := f.db.ApplyTemplates(as(f.nurse), "p1", 0, []string{"type-2-diabetes", "hypertension"}, "")
+		must(t, err)
+		if plan.Revision != 1 || len(plan.Problems) != 2 || plan.Problems[0].ConditionID != "t2d" || plan.Problems[1].ConditionID != "htn" {
+			t.Fatalf("plan: revision %d, %+v", plan.Revision, plan.Problems)
+		}
+		for _, pr := range plan.Problems {
+			for _, in := range pr.Interventions {
+				if in.OwnerID != f.cm2.ID {
+					t.Errorf("%s: intervention %q for %s, want the primary care manager", pr.Text, in.Text, in.OwnerID)
+				}
+			}
+		}
+		revs, err := f.db.FindPlanRevisions(as(f.cm), "p1")
+		must(t, err)
+		if len(revs) != 1 || !strings.HasPrefix(revs[0].Why, "From the templates: Type 2 diabetes, Hypertension; ") ||
+			!strings.Contains(revs[0].Why, "left out: the plan has that measure's goal already") || !revs[0].Substantial {
+			t.Errorf("why: %+v", revs)
+		}
+		_, err = f.db.ApplyTemplates(as(f.nurse), "p1", 0, []string{"copd"}, "")
+		wantCode(t, "a stale revision", err, carepath.ECONFLICT)
+		plan, err = f.db.ApplyTemplates(as(f.nurse), "p1", 1, []string{"depression"}, "screened positive")
+		must(t, err)
+		if plan.Revision != 2 || len(plan.Problems) != 3 || plan.Problems[0].ID == "" {
+			t.Errorf("second revision: %d, %d problems", plan.Revision, len(plan.Problems))
+		}
+	})
+}

@@ -102,6 +102,10 @@ const (
 		service_provider_id, service_provider_name`
 )
 
+// conditionOrder is a patient's conditions' order: the active ones first,
+// the latest onset first.
+const conditionOrder = " ORDER BY clinical_status IN ('active', 'recurrence', 'relapse') DESC, onset DESC, display"
+
 func scanCondition(scan func(...any) error, org, patientID string) (carepath.Condition, error) {
 	v := carepath.Condition{OrgID: org, PatientID: patientID}
 	err := scan(&v.ID, &v.EncounterID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.Category, &v.ClinicalStatus,
@@ -146,8 +150,7 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 			})
 		},
 		func() error {
-			return each(`SELECT `+conditionColumns+` FROM condition WHERE org_id = ? AND patient_id = ?
-				ORDER BY clinical_status IN ('active', 'recurrence', 'relapse') DESC, onset DESC, display`, func(scan func(...any) error) error {
+			return each(`SELECT `+conditionColumns+` FROM condition WHERE org_id = ? AND patient_id = ?`+conditionOrder, func(scan func(...any) error) error {
 				v, err := scanCondition(scan, org, patientID)
 				c.Conditions = append(c.Conditions, v)
 				return err

@@ -42,8 +42,13 @@ func (db *DB) FindTemplates(ctx context.Context) ([]carepath.PlanTemplate, error
 	if err != nil {
 		return nil, err
 	}
+	return planTemplates(ctx, db, a.OrgID)
+}
+
+// planTemplates are the built-in templates, then the organization's.
+func planTemplates(ctx context.Context, db querier, org string) ([]carepath.PlanTemplate, error) {
 	out := append([]carepath.PlanTemplate(nil), careplan.Templates...)
-	rows, err := db.query(ctx, "SELECT id, name, document FROM care_plan_template WHERE org_id = ? ORDER BY name, id", a.OrgID)
+	rows, err := db.query(ctx, "SELECT id, name, document FROM care_plan_template WHERE org_id = ? ORDER BY name, id", org)
 	own, err := collect(rows, err, func(scan func(...any) error) (carepath.PlanTemplate, error) {
 		var t carepath.PlanTemplate
 		var doc string

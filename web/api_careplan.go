@@ -154,6 +154,41 @@ func (s *Server) handleAPISaveCarePlan(w http.ResponseWriter, r *http.Request) {
 	writeJSONStatus(w, status, toAPICarePlan(saved))
 }
 
+// handleAPIApplyTemplates adds a problem to the plan from each template:
+// {"revision": the plan's current one (0 for none yet), "templates":
+// [ids], "why": optional}. The answer is the plan saved (201 when it is
+// the first revision).
+func (s *Server) handleAPIApplyTemplates(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Revision  *int     `json:"revision"`
+		Templates []string `json:"templates"`
+		Why       string   `json:"why"`
+	}
+	if err := decodeBody(w, r, "templates to apply", &in); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if in.Revision == nil {
+		s.writeProblem(w, r, carepath.Invalid("No template was applied", carepath.FieldError{Field: "revision",
+			Message: "send the plan's revision you read (0 for a patient without a plan)"}))
+		return
+	}
+	saved, err := s.CarePlans.ApplyTemplates(r.Context(), r.PathValue("id"), *in.Revision, in.Templates, in.Why)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	if saved, err = s.CarePlans.FindCarePlan(r.Context(), saved.PatientID); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if saved.Revision == 1 {
+		status = http.StatusCreated
+	}
+	writeJSONStatus(w, status, toAPICarePlan(saved))
+}
+
 type apiPlanRevision struct {
 	Revision    int          `json:"revision"`
 	At          time.Time    `json:"at"`

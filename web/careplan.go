@@ -166,47 +166,13 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	switch f.Get("do") {
 	case "templates":
-		chart, err := s.Charts.FindChart(r.Context(), id)
+		saved, err := s.CarePlans.ApplyTemplates(r.Context(), id, plan.Revision, f["template"], f.Get("why"))
 		if err != nil {
 			fail(err)
 			return
 		}
-		concerns, err := s.Assessments.FindHealthConcerns(r.Context(), id)
-		if err != nil {
-			fail(err)
-			return
-		}
-		templates, err := s.CarePlans.FindTemplates(r.Context())
-		if err != nil {
-			fail(err)
-			return
-		}
-		var names, kept []string
-		for _, tid := range f["template"] {
-			i := slices.IndexFunc(templates, func(t carepath.PlanTemplate) bool { return t.ID == tid })
-			if i < 0 {
-				fail(carepath.Errorf(carepath.EINVALID, "There is no template %q.", tid))
-				return
-			}
-			t := templates[i]
-			pr, dropped := careplan.WithoutRepeatedGoals(plan, careplan.Apply(t, chart.Conditions, concerns, careManagerOf(chart.Patient, v.User), time.Now().In(v.Loc)))
-			plan.Problems = append(plan.Problems, pr)
-			names = append(names, t.Name)
-			for _, d := range dropped {
-				kept = append(kept, fmt.Sprintf("%q (%s) left out: the plan has that measure's goal already", d, t.Name))
-			}
-		}
-		if len(names) == 0 {
-			fail(carepath.Errorf(carepath.EINVALID, "Choose a template."))
-			return
-		}
-		if change.Why == "" {
-			change.Why = "From the templates: " + strings.Join(names, ", ")
-			if len(kept) > 0 {
-				change.Why += "; " + strings.Join(kept, "; ")
-			}
-		}
-		change.Substantial = true
+		http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan?saved="+strconv.Itoa(saved.Revision), http.StatusSeeOther)
+		return
 	case "adopt":
 		chart, err := s.Charts.FindChart(r.Context(), id)
 		if err != nil {

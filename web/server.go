@@ -205,6 +205,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPICarePlan))
 	mux.HandleFunc("PUT /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPISaveCarePlan))
 	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/sign", s.requireToken(s.handleAPISignCarePlan))
+	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/templates", s.requireToken(s.handleAPIApplyTemplates))
 	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions", s.requireToken(s.handleAPIPlanRevisions))
 	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/goals", s.requireToken(s.handleAPIAddGoal))
 	mux.HandleFunc("PATCH /api/v1/goals/{id}", s.requireToken(s.handleAPIUpdateGoal))

@@ -149,3 +149,27 @@ type apiCarePlanBody struct {
 		}
 	}
 }
+
+// TestApplyTemplatesAPI: the API applies templates as the plan page does,
+// through the same service; a missing revision, a stale one and an
+// unknown template are refused.
+func TestApplyTemplatesAPI(t *testing.T) {
+	m := startDemo(t, 5)
+	base := m.Server.URL()
+	cm := apiToken(t, m, "cm@demo.carepath.example")
+	url := base + "/api/v1/patients/" + firstPatient(t, m) + "/careplan/templates"
+	if resp, out := apiSend(t, "POST", url, cm, `{"templates": ["hypertension"]}`, nil); resp.StatusCode != 400 || !strings.Contains(out, `"revision"`) {
+		t.Errorf("no revision: %d %s", resp.StatusCode, out)
+	}
+	if resp, out := apiSend(t, "POST", url, cm, `{"revision": 0, "templates": ["hypertension", "nope"]}`, nil); resp.StatusCode != 400 || !strings.Contains(out, `no template \"nope\"`) {
+		t.Errorf("an unknown template: %d %s", resp.StatusCode, out)
+	}
+	var plan apiCarePlanBody
+	if resp, out := apiSend(t, "POST", url, cm, `{"revision": 0, "templates": ["hypertension", "transportation"]}`, &plan); resp.StatusCode != 201 ||
+		plan.Revision != 1 || len(plan.Problems) != 2 || len(plan.Problems[0].Goals) == 0 || plan.Problems[0].Interventions[0].TaskID == "" {
+		t.Fatalf("applied: %d %s", resp.StatusCode, out)
+	}
+	if resp, _ := apiSend(t, "POST", url, cm, `{"revision": 0, "templates": ["copd"]}`, nil); resp.StatusCode != 409 {
+		t.Errorf("a stale revision: %d", resp.StatusCode)
+	}
+}
