@@ -282,3 +282,27 @@ type CarePlanService interface {
 	// FindPlanRevision returns one revision with the plan as it stood.
 	FindPlanRevision(ctx context.Context, patientID string, revision int) (*PlanRevision, error)
 }
+
+// Goal is the plan's goal with that id, or nil.
+func (p *CarePlan) Goal(id string) *Goal {
+	for i := range p.Problems {
+		for j := range p.Problems[i].Goals {
+			if p.Problems[i].Goals[j].ID == id {
+				return &p.Problems[i].Goals[j]
+			}
+		}
+	}
+	return nil
+}
+
+// Intervention is the plan's intervention with that id, or nil.
+func (p *CarePlan) Intervention(id string) *Intervention {
+	for i := range p.Problems {
+		for j := range p.Problems[i].Interventions {
+			if p.Problems[i].Interventions[j].ID == id {
+				return &p.Problems[i].Interventions[j]
+			}
+		}
+	}
+	return nil
+}

@@ -235,6 +235,10 @@ type TaskChange struct {
 	Version int
 }
 
+// MaxTaskOffset bounds how deep a task list may be paged: each page reads
+// its offset's rows again.
+const MaxTaskOffset = 10000
+
 // TaskCountLimit bounds the counting of a list: FindTasks reports a total
 // up to it exactly, and TaskCountLimit+1 for "more" (the page says
 // "1,000+"), so that a list of 16,000 open tasks costs no full count.

@@ -16,8 +16,8 @@ import (
 // TLS.
 const sessionCookie = "carepath_session"
 
-// viewer is who is looking, and in which organization's time.
-type viewer struct {
+// Viewer is who is looking, and in which organization's time.
+type Viewer struct {
 	User *carepath.User
 	Org  *carepath.Organization
 	Loc  *time.Location
@@ -25,14 +25,14 @@ type viewer struct {
 
 type viewerKey struct{}
 
-func viewerFrom(ctx context.Context) *viewer {
-	v, _ := ctx.Value(viewerKey{}).(*viewer)
+func viewerFrom(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*Viewer)
 	return v
 }
 
-// clientIP is the address the request came from. X-Forwarded-For is
+// ClientIP is the address the request came from. X-Forwarded-For is
 // trusted only when the server is told it sits behind a proxy.
-func (s *Server) clientIP(r *http.Request) string {
+func (s *Server) ClientIP(r *http.Request) string {
 	if s.TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			first, _, _ := strings.Cut(xff, ",")
@@ -67,12 +67,12 @@ func (s *Server) requireUser(next http.HandlerFunc) http.HandlerFunc {
 			s.renderError(w, r, carepath.Errorf(carepath.EUNAUTHORIZED, "Your session has ended. Please sign in again."))
 			return
 		}
-		v, err := s.viewerFor(r.Context(), u)
+		v, err := s.ViewerFor(r.Context(), u)
 		if err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.clientIP(r)})
+		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.ClientIP(r)})
 		ctx = context.WithValue(ctx, viewerKey{}, v)
 		// After an administrator's reset, nothing but choosing a new
 		// password (or signing out) until it is done.
@@ -124,18 +124,18 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "password.html", "Change password", d)
 	case carepath.EINVALID, carepath.EUNAUTHORIZED:
 		d.Problem = carepath.ErrorMessage(err)
-		s.render(w, r, errorStatus(err), "password.html", "Change password", d)
+		s.render(w, r, ErrorStatus(err), "password.html", "Change password", d)
 	default:
 		s.renderError(w, r, err)
 	}
 }
 
-// viewerFor finds the user's organization (cached: it changes rarely) and
+// ViewerFor finds the user's organization (cached: it changes rarely) and
 // its time zone.
-func (s *Server) viewerFor(ctx context.Context, u *carepath.User) (*viewer, error) {
+func (s *Server) ViewerFor(ctx context.Context, u *carepath.User) (*Viewer, error) {
 	if v, ok := s.orgs.Load(u.OrgID); ok {
-		o := v.(*viewer)
-		return &viewer{User: u, Org: o.Org, Loc: o.Loc}, nil
+		o := v.(*Viewer)
+		return &Viewer{User: u, Org: o.Org, Loc: o.Loc}, nil
 	}
 	org, err := s.Organizations.FindOrganization(ctx, u.OrgID)
 	if err != nil {
@@ -145,8 +145,8 @@ func (s *Server) viewerFor(ctx context.Context, u *carepath.User) (*viewer, erro
 	if err != nil {
 		loc = time.UTC
 	}
-	s.orgs.Store(u.OrgID, &viewer{Org: org, Loc: loc})
-	return &viewer{User: u, Org: org, Loc: loc}, nil
+	s.orgs.Store(u.OrgID, &Viewer{Org: org, Loc: loc})
+	return &Viewer{User: u, Org: org, Loc: loc}, nil
 }
 
 type signInData struct {
@@ -196,7 +196,7 @@ func safeNext(next string) string {
 const deviceCookie = "carepath_device"
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
-	ip := s.clientIP(r)
+	ip := s.ClientIP(r)
 	d := signInData{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
 	attempt := carepath.SignInAttempt{Email: d.Email, Password: r.PostFormValue("password"), Source: ip}
 	if c, err := r.Cookie(deviceCookie); err == nil {
@@ -204,9 +204,9 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	in, err := s.Users.Authenticate(r.Context(), attempt)
 	if code := carepath.ErrorCode(err); code == carepath.EUNAUTHORIZED || code == carepath.ETHROTTLED {
-		s.logger(r).Info("sign-in refused", "ip", ip, "why", code)
+		s.RequestLogger(r).Info("sign-in refused", "ip", ip, "why", code)
 		d.Problem = carepath.ErrorMessage(err)
-		s.render(w, r, errorStatus(err), "signin.html", "Sign in", d)
+		s.render(w, r, ErrorStatus(err), "signin.html", "Sign in", d)
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)
@@ -223,7 +223,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 
 // startSession signs the browser in as u: a new session, in its cookie.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *carepath.User) error {
-	token, err := s.Sessions.CreateSession(r.Context(), u, s.clientIP(r), r.UserAgent())
+	token, err := s.Sessions.CreateSession(r.Context(), u, s.ClientIP(r), r.UserAgent())
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,9 @@ type billingData struct {
 // billingStatuses in the order the page counts them.
 var billingStatuses = []string{carepath.BillingReady, carepath.BillingNeedsSignOff, carepath.BillingMissingConsent, carepath.BillingBelowThreshold}
 
-// reportMonth is the month a billing page asks for: ?month=, else the
+// ReportMonth is the month a billing page asks for: ?month=, else the
 // month before the current one (the one to close).
-func reportMonth(r *http.Request, loc *time.Location) (billing.Month, error) {
+func ReportMonth(r *http.Request, loc *time.Location) (billing.Month, error) {
 	month := cmp.Or(r.PathValue("month"), r.URL.Query().Get("month"))
 	if month == "" {
 		now := time.Now().In(loc)
@@ -47,7 +47,7 @@ func reportMonth(r *http.Request, loc *time.Location) (billing.Month, error) {
 // the error page and answers nil on failure.
 func (s *Server) monthReport(w http.ResponseWriter, r *http.Request) (*carepath.BillingReport, billing.Month) {
 	v := viewerFrom(r.Context())
-	m, err := reportMonth(r, v.Loc)
+	m, err := ReportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
 		return nil, m
@@ -85,7 +85,7 @@ func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
 // handleChangeBilling signs off the viewer's lines or closes the month.
 func (s *Server) handleChangeBilling(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	m, err := reportMonth(r, v.Loc)
+	m, err := ReportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -228,7 +228,7 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		prefix = planPath(plan, pr.ID) + fmt.Sprintf("interventions.%d.", len(pr.Interventions)-1)
 	case "editgoal":
 		prefix = planPath(plan, f.Get("item"))
-		g := goalOf(plan, f.Get("item"))
+		g := plan.Goal(f.Get("item"))
 		if g == nil {
 			fail(carepath.Errorf(carepath.ENOTFOUND, "That goal is not in the plan."))
 			return
@@ -244,9 +244,9 @@ func (s *Server) handleChangeCarePlan(w http.ResponseWriter, r *http.Request) {
 		}
 	case "status":
 		prefix = planPath(plan, f.Get("item"))
-		if g := goalOf(plan, f.Get("item")); g != nil {
+		if g := plan.Goal(f.Get("item")); g != nil {
 			g.Status = f.Get("status")
-		} else if in := interventionOf(plan, f.Get("item")); in != nil {
+		} else if in := plan.Intervention(f.Get("item")); in != nil {
 			in.Status = f.Get("status")
 		} else {
 			fail(carepath.Errorf(carepath.ENOTFOUND, "That goal or intervention is not in the plan."))

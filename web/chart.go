@@ -317,12 +317,12 @@ func formatValue(v float64) string {
 
 // handleExportRecord downloads the patient's record as a FHIR bundle.
 func (s *Server) handleExportRecord(w http.ResponseWriter, r *http.Request) {
-	s.exportRecord(w, r, s.renderError)
+	s.ServeRecord(w, r, s.renderError)
 }
 
-// exportRecord writes the patient's FHIR bundle as a download, or the error
+// ServeRecord writes the patient's FHIR bundle as a download, or the error
 // through fail.
-func (s *Server) exportRecord(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
+func (s *Server) ServeRecord(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
 	id := r.PathValue("id")
 	b, err := s.Charts.ExportPatientRecord(r.Context(), id)
 	if err != nil {

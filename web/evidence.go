@@ -9,18 +9,18 @@ import (
 	"carepath/billing"
 )
 
-// evidenceLine is a billed line with what backs it: the consent in force
+// EvidenceLine is a billed line with what backs it: the consent in force
 // at each of its minutes (Consent, at the first; Consents, every one its
 // time spans), the care-plan revision in force at the month's end, the
 // time entries with their notes and each one's consent, and for TCM the
 // episode and its deadlines.
-type evidenceLine struct {
-	apiBillingLine
+type EvidenceLine struct {
+	BillingLineJSON
 	Adjustment bool                `json:"adjustment,omitempty"`
 	Consent    *evidenceConsent    `json:"consent,omitempty"`
 	Consents   []evidenceConsent   `json:"consents,omitempty"`
 	Plan       *evidencePlan       `json:"care_plan,omitempty"`
-	Time       []evidenceTime      `json:"time_entries"`
+	Time       []EvidenceTime      `json:"time_entries"`
 	Transition *evidenceTransition `json:"transition,omitempty"`
 }
 
@@ -43,7 +43,9 @@ type evidencePlan struct {
 	Substantial bool      `json:"substantial"`
 }
 
-type evidenceTime struct {
+// EvidenceTime is a time entry behind a billed line, with the consent in
+// force when it was spent.
+type EvidenceTime struct {
 	ID          string    `json:"id"`
 	Start       time.Time `json:"start"`
 	Seconds     int       `json:"seconds"` // as worked
@@ -66,21 +68,21 @@ type evidenceTransition struct {
 	Elements   []string  `json:"elements"`
 }
 
-// evidencePacket is a patient's month with the evidence for each line.
-type evidencePacket struct {
+// EvidencePacket is a patient's month with the evidence for each line.
+type EvidencePacket struct {
 	PatientID string                      `json:"patient_id"`
 	Patient   string                      `json:"patient"`
 	Month     string                      `json:"month"`
 	Closed    bool                        `json:"closed"`
 	Status    string                      `json:"status"`
-	Lines     []evidenceLine              `json:"lines"`
-	NotBilled []apiNotBilled              `json:"not_billed"`
+	Lines     []EvidenceLine              `json:"lines"`
+	NotBilled []NotBilledJSON             `json:"not_billed"`
 	Counted   map[string]int              `json:"minutes_counted"`
 	Row       *carepath.PatientBillingRow `json:"-"`
 }
 
-// apiBillingLine is a billed line in the API.
-type apiBillingLine struct {
+// BillingLineJSON is a billed line in the API.
+type BillingLineJSON struct {
 	Program        string   `json:"program"`
 	Code           string   `json:"code"`
 	Units          int      `json:"units"`
@@ -91,12 +93,14 @@ type apiBillingLine struct {
 	Source         string   `json:"source"`
 }
 
-func toAPIBillingLine(l carepath.BillingLine) apiBillingLine {
-	return apiBillingLine{l.Program, l.Code, l.Units, l.PractitionerID, l.Minutes, append([]string{}, l.Entries...), l.Why, l.Source}
+// ToBillingLineJSON is a billed line as the API and the evidence packet
+// give it.
+func ToBillingLineJSON(l carepath.BillingLine) BillingLineJSON {
+	return BillingLineJSON{l.Program, l.Code, l.Units, l.PractitionerID, l.Minutes, append([]string{}, l.Entries...), l.Why, l.Source}
 }
 
-// apiNotBilled is a reason a thing is not billed, in the API.
-type apiNotBilled struct {
+// NotBilledJSON is a reason a thing is not billed, in the API.
+type NotBilledJSON struct {
 	Program string `json:"program"`
 	Code    string `json:"code,omitempty"`
 	Minutes int    `json:"minutes,omitempty"`
@@ -104,16 +108,18 @@ type apiNotBilled struct {
 	Kind    string `json:"kind"` // consent, enrollment, overlap, threshold, rule
 }
 
-func toAPINotBilled(ns []carepath.NotBilled) []apiNotBilled {
-	out := []apiNotBilled{}
+// ToNotBilledJSON is the reasons things are not billed, as the API gives
+// them (an empty list for none).
+func ToNotBilledJSON(ns []carepath.NotBilled) []NotBilledJSON {
+	out := []NotBilledJSON{}
 	for _, n := range ns {
-		out = append(out, apiNotBilled(n))
+		out = append(out, NotBilledJSON(n))
 	}
 	return out
 }
 
-// buildEvidence assembles a patient's month's packet from the services.
-func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evidencePacket, error) {
+// BuildEvidence assembles a patient's month's packet from the services.
+func (s *Server) BuildEvidence(r *http.Request, month, patientID string) (*EvidencePacket, error) {
 	ctx := r.Context()
 	row, closed, err := s.BillingMonths.FindPatientBilling(ctx, month, patientID)
 	if err != nil {
@@ -128,7 +134,7 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 		return nil, err
 	}
 	a := carepath.ActorFromContext(ctx)
-	v, err := s.viewerFor(ctx, a.User)
+	v, err := s.ViewerFor(ctx, a.User)
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +143,8 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 		return nil, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
 	}
 	end := m.End()
-	p := &evidencePacket{PatientID: patientID, Patient: row.PatientName, Month: month, Closed: closed, Status: row.Status, Lines: []evidenceLine{},
-		NotBilled: toAPINotBilled(row.NotBilled), Counted: row.Counted, Row: row}
+	p := &EvidencePacket{PatientID: patientID, Patient: row.PatientName, Month: month, Closed: closed, Status: row.Status, Lines: []EvidenceLine{},
+		NotBilled: ToNotBilledJSON(row.NotBilled), Counted: row.Counted, Row: row}
 	var plan *evidencePlan
 	for _, rv := range revisions { // newest first
 		if rv.At.Before(end) {
@@ -147,7 +153,7 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 		}
 	}
 	add := func(l carepath.BillingLine, adjustment bool) error {
-		e := evidenceLine{apiBillingLine: toAPIBillingLine(l), Adjustment: adjustment, Plan: plan, Time: []evidenceTime{}}
+		e := EvidenceLine{BillingLineJSON: ToBillingLineJSON(l), Adjustment: adjustment, Plan: plan, Time: []EvidenceTime{}}
 		// A minute's evidence is the consent in force at that minute.
 		cite := func(t time.Time) string {
 			c := carepath.ConsentInForce(progs.Consents, l.Program, t)
@@ -164,7 +170,7 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 		slices.SortStableFunc(entries, func(a, b carepath.TimeEntry) int { return a.Start.Compare(b.Start) })
 		for _, t := range entries {
 			if slices.Contains(l.Entries, t.ID) {
-				e.Time = append(e.Time, evidenceTime{ID: t.ID, Start: t.Start, Seconds: t.Seconds, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
+				e.Time = append(e.Time, EvidenceTime{ID: t.ID, Start: t.Start, Seconds: t.Seconds, By: t.UserName, Staff: t.Staff, Activity: t.Activity,
 					Note: t.Note, Interactive: t.Interactive, ConsentID: cite(t.Start)})
 			}
 		}
@@ -204,28 +210,17 @@ func (s *Server) buildEvidence(r *http.Request, month, patientID string) (*evide
 				return nil, err
 			}
 		}
-		p.NotBilled = append(p.NotBilled, toAPINotBilled(row.Adjustment.NotBilled)...)
+		p.NotBilled = append(p.NotBilled, ToNotBilledJSON(row.Adjustment.NotBilled)...)
 	}
 	return p, nil
 }
 
 // handleEvidence shows the evidence packet of a patient's month.
 func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
-	p, err := s.buildEvidence(r, r.PathValue("month"), r.PathValue("id"))
+	p, err := s.BuildEvidence(r, r.PathValue("month"), r.PathValue("id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "evidence.html", "Evidence · "+p.Patient+" · "+p.Month, p)
-}
-
-// handleAPIEvidence answers the same packet as JSON, for an auditor's
-// tools.
-func (s *Server) handleAPIEvidence(w http.ResponseWriter, r *http.Request) {
-	p, err := s.buildEvidence(r, r.PathValue("month"), r.PathValue("id"))
-	if err != nil {
-		s.writeProblem(w, r, err)
-		return
-	}
-	writeJSON(w, p)
 }

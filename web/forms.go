@@ -82,7 +82,7 @@ func (s *Server) refillAt(w http.ResponseWriter, r *http.Request, form string, e
 		return
 	}
 	f := &formState{Form: form, Values: r.PostForm, Fields: map[string]string{}, Message: carepath.ErrorMessage(err),
-		Conflict: code == carepath.ECONFLICT, status: errorStatus(err)}
+		Conflict: code == carepath.ECONFLICT, status: ErrorStatus(err)}
 	for _, fe := range carepath.ErrorFields(err) {
 		name := strings.TrimPrefix(fe.Field, prefix)
 		if f.Fields[name] != "" {

@@ -21,8 +21,8 @@ import (
 
 type loggerKey struct{}
 
-// logger is the request's logger, carrying its request id.
-func (s *Server) logger(r *http.Request) *slog.Logger {
+// RequestLogger is the request's logger, carrying its request id.
+func (s *Server) RequestLogger(r *http.Request) *slog.Logger {
 	if l, ok := r.Context().Value(loggerKey{}).(*slog.Logger); ok {
 		return l
 	}
@@ -165,7 +165,7 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if s.closing.Load() {
 		status, code = "shutting down", http.StatusServiceUnavailable
 	} else if err := s.Health(r.Context()); err != nil {
-		s.logger(r).Error("readiness", "err", err)
+		s.RequestLogger(r).Error("readiness", "err", err)
 		status, code = "database unavailable", http.StatusServiceUnavailable
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -239,8 +239,8 @@ var programLabels = map[string]string{carepath.ProgramCCM: "Chronic care managem
 	carepath.ProgramRPM: "Remote physiologic monitoring", carepath.ProgramAPCM: "Advanced primary care management",
 	carepath.ProgramTCM: "Transitional care management"}
 
-// programLabel is a program's full name.
-func programLabel(p string) string {
+// ProgramLabel is a program's full name.
+func ProgramLabel(p string) string {
 	if l, ok := programLabels[p]; ok {
 		return l
 	}

@@ -59,7 +59,7 @@ func (s *Server) parseTemplates() error {
 			}
 			return nil
 		},
-		"programLabel": programLabel,
+		"programLabel": ProgramLabel,
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
 				if r.ID == id {
@@ -136,9 +136,9 @@ const maxPooledPage = 1 << 20
 
 // renderError is the one place domain errors become HTML.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	status := errorStatus(err)
+	status := ErrorStatus(err)
 	if status == http.StatusInternalServerError {
-		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
+		s.RequestLogger(r).Error("request failed", "path", r.URL.Path, "err", err)
 	}
 	s.render(w, r, status, "error.html", "Error", carepath.ErrorMessage(err))
 }

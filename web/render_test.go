@@ -27,7 +27,7 @@ import (
 // fails here.
 func TestRenderEveryPage(t *testing.T) {
 	s := &Server{Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
-	v := &viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
+	v := &Viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
 		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
 	signedIn := func() *http.Request {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -153,13 +153,13 @@ func TestRenderEveryPage(t *testing.T) {
 			return billingData{Report: rep, MonthLabel: "October 2026", Prev: "2026-09", Next: "2026-11", Ended: true, Counts: map[string]int{"ready": 1},
 				Statuses: billingStatuses, CanSignOff: true, CanClose: true, Saved: "close"}
 		}(),
-		"evidence.html": &evidencePacket{PatientID: "p1", Patient: "Rivera, Ana", Month: "2026-10", Closed: true, Status: "ready",
-			Lines: []evidenceLine{{apiBillingLine: apiBillingLine{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
+		"evidence.html": &EvidencePacket{PatientID: "p1", Patient: "Rivera, Ana", Month: "2026-10", Closed: true, Status: "ready",
+			Lines: []EvidenceLine{{BillingLineJSON: BillingLineJSON{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
 				Consent:    &evidenceConsent{Method: "verbal", Given: time.Now(), ObtainedBy: "Casey", CostSharing: true},
 				Plan:       &evidencePlan{Revision: 3, At: time.Now(), By: "Casey", Why: "Plan established", Substantial: true},
-				Time:       []evidenceTime{{Start: time.Now(), Seconds: 25 * 60, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
+				Time:       []EvidenceTime{{Start: time.Now(), Seconds: 25 * 60, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
 				Transition: &evidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
-			NotBilled: []apiNotBilled{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
+			NotBilled: []NotBilledJSON{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
 		"eligible.html": eligibleData{Program: "CCM", Programs: carepath.EnrollablePrograms, Total: 120, From: 1, To: 1, NextURL: "/programs/eligible?offset=50",
 			Rows: []carepath.EligiblePatient{{Patient: p, Why: "2 chronic conditions expected to last 12 months: heart failure since 2019"}}},
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
@@ -357,10 +357,10 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := httptest.NewRequestWithContext(ctx, "GET", "/patients/p1", nil)
-	for name, fail := range map[string]func(http.ResponseWriter, *http.Request, error){"page": s.renderError, "api": s.writeProblem} {
+	for name, fail := range map[string]func(http.ResponseWriter, *http.Request, error){"page": s.renderError, "api": s.WriteProblem} {
 		w := httptest.NewRecorder()
 		fail(w, r, fmt.Errorf("read chart: %w", context.Canceled))
-		if w.Code != statusClientClosed || strings.Contains(log.String(), "request failed") {
+		if w.Code != StatusClientClosed || strings.Contains(log.String(), "request failed") {
 			t.Errorf("%s: status %d, log %q", name, w.Code, log.String())
 		}
 	}
@@ -382,7 +382,7 @@ func BenchmarkRenderChart(b *testing.B) {
 	if err := s.parseTemplates(); err != nil {
 		b.Fatal(err)
 	}
-	v := &viewer{Org: &carepath.Organization{Name: "Test Org"}, Loc: time.UTC,
+	v := &Viewer{Org: &carepath.Organization{Name: "Test Org"}, Loc: time.UTC,
 		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
 	r := httptest.NewRequest("GET", "/patients/p1", nil)
 	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))

@@ -1,5 +1,9 @@
-// Package web serves Carepath's pages: server-rendered HTML from embedded
-// templates and assets, on the standard library's router.
+// Package web serves Carepath's staff pages (server-rendered HTML from
+// embedded templates and assets, on the standard library's router) and
+// holds the HTTP pieces every surface shares: the server and its
+// middleware, sessions and API tokens, problems as JSON, the
+// organization's time zone, request logging and metrics. Other surfaces
+// (web/api) register their own routes through Surface.
 package web
 
 import (
@@ -73,13 +77,15 @@ type Server struct {
 	SecureCookies bool
 	// TrustProxy takes the client's address from X-Forwarded-For.
 	TrustProxy bool
+	// Surfaces are the other doors served beside the pages.
+	Surfaces []Surface
 
 	srv          *http.Server
 	ln           net.Listener
 	templates    map[string]*template.Template
 	assets       map[string]asset // content-hashed URL -> asset
 	assetURL     map[string]string
-	orgs         sync.Map // organization id -> *viewer with Org and Loc
+	orgs         sync.Map // organization id -> *Viewer with Org and Loc
 	conditions   sync.Map // organization id -> cached common conditions
 	careManagers sync.Map // organization id -> cached caseload counts
 	metrics      metrics
@@ -178,7 +184,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /billing/{month}", s.requireUser(s.handleChangeBilling))
 	mux.HandleFunc("GET /billing/{month}/patients/{id}", s.requireUser(s.handleEvidence))
 	mux.HandleFunc("GET /billing/{month}/export.csv", s.requireUser(s.handleBillingCSV))
-	mux.HandleFunc("GET /billing/{month}/claims.ndjson", s.requireUser(s.handleBillingClaims))
+	mux.HandleFunc("GET /billing/{month}/claims.ndjson", s.requireUser(s.HandleBillingClaims))
 	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
 	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
 	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
@@ -193,40 +199,18 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/templates", s.requireUser(s.handleTemplates))
 	mux.HandleFunc("POST /admin/templates", s.requireUser(s.handleAddTemplate))
 	mux.HandleFunc("POST /admin/holidays", s.requireUser(s.handleHoliday))
-	mux.HandleFunc("GET /api/v1/patients", s.requireToken(s.handleAPIPatients))
-	mux.HandleFunc("GET /api/v1/patients/{id}", s.requireToken(s.handleAPIPatient))
-	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.requireToken(s.handleAPIExportRecord))
-	mux.HandleFunc("GET /api/v1/patients/{id}/tasks", s.requireToken(s.handleAPIPatientTasks))
-	mux.HandleFunc("GET /api/v1/worklist", s.requireToken(s.handleAPIWorklist))
-	mux.HandleFunc("GET /api/v1/instruments", s.requireToken(s.handleAPIInstruments))
-	mux.HandleFunc("GET /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIAssessments))
-	mux.HandleFunc("POST /api/v1/patients/{id}/assessments", s.requireToken(s.handleAPIRecordAssessment))
-	mux.HandleFunc("POST /api/v1/patients/{id}/encounters", s.requireToken(s.handleAPIRecordEncounter))
-	mux.HandleFunc("GET /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPICarePlan))
-	mux.HandleFunc("PUT /api/v1/patients/{id}/careplan", s.requireToken(s.handleAPISaveCarePlan))
-	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/sign", s.requireToken(s.handleAPISignCarePlan))
-	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/templates", s.requireToken(s.handleAPIApplyTemplates))
-	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions", s.requireToken(s.handleAPIPlanRevisions))
-	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/goals", s.requireToken(s.handleAPIAddGoal))
-	mux.HandleFunc("PATCH /api/v1/goals/{id}", s.requireToken(s.handleAPIUpdateGoal))
-	mux.HandleFunc("GET /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPICareTeam))
-	mux.HandleFunc("GET /api/v1/patients/{id}/risk", s.requireToken(s.handleAPIRisk))
-	mux.HandleFunc("PUT /api/v1/patients/{id}/careteam", s.requireToken(s.handleAPISaveCareTeam))
-	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.requireToken(s.handleAPIPlanRevision))
-	mux.HandleFunc("GET /api/v1/programs", s.requireToken(s.handleAPIPrograms))
-	mux.HandleFunc("POST /api/v1/patients/{id}/enrollments", s.requireToken(s.handleAPIEnroll))
-	mux.HandleFunc("POST /api/v1/patients/{id}/consents", s.requireToken(s.handleAPIConsent))
-	mux.HandleFunc("POST /api/v1/time-entries", s.requireToken(s.handleAPITimeEntry))
-	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.requireToken(s.handleAPIEvidence))
-	mux.HandleFunc("GET /api/v1/billing/{month}", s.requireToken(s.handleAPIBillingReport))
-	mux.HandleFunc("GET /api/v1/billing/{month}/claims", s.requireToken(s.handleBillingClaims))
-	mux.HandleFunc("GET /api/v1/transitions", s.requireToken(s.handleAPITransitions))
-	mux.HandleFunc("GET /api/v1/transitions/{id}", s.requireToken(s.handleAPITransition))
-	mux.HandleFunc("PATCH /api/v1/transitions/{id}", s.requireToken(s.handleAPIUpdateTransition))
-	mux.HandleFunc("POST /api/v1/tasks", s.requireToken(s.handleAPICreateTask))
-	mux.HandleFunc("GET /api/v1/tasks/{id}", s.requireToken(s.handleAPITask))
-	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.requireToken(s.handleAPIUpdateTask))
+	for _, surface := range s.Surfaces {
+		surface.Routes(mux)
+	}
 	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(s.refuseNUL(mux))))
+}
+
+// A Surface is one door into Carepath beside the staff pages (the JSON
+// API; a FHIR API, a portal): its own routes on the server's mux, over the
+// same services and the shared pieces the Server exports (tokens,
+// problems, the organization's time zone, request logging).
+type Surface interface {
+	Routes(mux *http.ServeMux)
 }
 
 // refuseNUL answers 400 to a request whose path, query or form holds a NUL
@@ -253,7 +237,7 @@ func (s *Server) refuseNUL(next http.Handler) http.Handler {
 		}
 		err := carepath.Errorf(carepath.EINVALID, "The request holds a NUL character (%%00), which Carepath does not store.")
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.writeProblem(w, r, err)
+			s.WriteProblem(w, r, err)
 			return
 		}
 		s.renderError(w, r, err)

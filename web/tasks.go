@@ -29,7 +29,7 @@ type taskRow struct {
 	Staff []carepath.CaseloadCount
 }
 
-func (s *Server) taskRow(v *viewer, t *carepath.Task, next string) taskRow {
+func (s *Server) taskRow(v *Viewer, t *carepath.Task, next string) taskRow {
 	return taskRow{Task: t, Now: time.Now().In(v.Loc), Loc: v.Loc, Mine: t.OwnerID == v.User.ID,
 		CanClaim: t.OwnerID == "" && t.Queue == v.User.Role, TaskActions: rules.ActionsFor(t.Kind, t.Priority), Next: next}
 }
@@ -149,7 +149,7 @@ func (s *Server) handleWork(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Sorts = sortOptions(sort, d.Team)
 	offset, _ := strconv.Atoi(q.Get("offset"))
-	offset = min(max(offset, 0), maxTaskOffset)
+	offset = min(max(offset, 0), carepath.MaxTaskOffset)
 	now := time.Now().In(v.Loc)
 	endOfToday := calendar.EndOfDay(now)
 	f := carepath.TaskFilter{Kind: d.Kind, Program: d.Program, Priority: carepath.TaskPriority(d.Prio), Today: endOfToday,
@@ -354,7 +354,7 @@ func (s *Server) taskRefused(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, page, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.templates[page].ExecuteTemplate(&buf, name, data); err != nil {
-		s.logger(r).Error("render fragment", "template", name, "err", err)
+		s.RequestLogger(r).Error("render fragment", "template", name, "err", err)
 		http.Error(w, "The page could not be shown.", http.StatusInternalServerError)
 		return
 	}

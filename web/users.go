@@ -91,7 +91,7 @@ func (s *Server) usersRefused(w http.ResponseWriter, r *http.Request, d *usersDa
 	switch carepath.ErrorCode(err) {
 	case carepath.EINVALID, carepath.ECONFLICT:
 		d.Problem = carepath.ErrorMessage(err)
-		s.renderUsers(w, r, errorStatus(err), d)
+		s.renderUsers(w, r, ErrorStatus(err), d)
 	default:
 		s.renderError(w, r, err)
 	}

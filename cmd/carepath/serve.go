@@ -17,6 +17,7 @@ import (
 	"carepath/store"
 	"carepath/synth"
 	"carepath/web"
+	"carepath/web/api"
 )
 
 const serveSummary = `Usage: carepath serve [--db DSN] [--addr ADDR] [--demo]
@@ -104,6 +105,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Encounters: &jobs.Intake{Encounters: db, Sweeper: m.sweeper, Logger: m.Logger}},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
+	m.Server.Surfaces = []web.Surface{&api.Server{Server: m.Server}}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
 	}

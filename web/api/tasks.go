@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/web"
 )
 
 // apiTask is a task as the API shows it; times are RFC 3339 in UTC.
@@ -73,34 +74,30 @@ func toAPITask(t *carepath.Task) apiTask {
 	return a
 }
 
-// maxTaskOffset bounds how deep a task list may be paged: each page reads
-// its offset's rows again.
-const maxTaskOffset = 10000
-
 // writeTaskList answers a list of tasks with the number matching.
 func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepath.TaskFilter) {
 	q := r.URL.Query()
 	limit, err := apiLimit(q.Get("limit"), f.Limit)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	f.Limit = limit
 	if o := q.Get("offset"); o != "" {
-		if f.Offset, err = strconv.Atoi(o); err != nil || f.Offset < 0 || f.Offset > maxTaskOffset {
-			s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "offset must be a number from 0 to %d.", maxTaskOffset))
+		if f.Offset, err = strconv.Atoi(o); err != nil || f.Offset < 0 || f.Offset > carepath.MaxTaskOffset {
+			s.WriteProblem(w, r, carepath.Errorf(carepath.EINVALID, "offset must be a number from 0 to %d.", carepath.MaxTaskOffset))
 			return
 		}
 	}
 	if f.Sort, err = carepath.ParseTaskSort(q.Get("sort")); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	f.Kind, f.Program, f.Priority = q.Get("kind"), q.Get("program"), carepath.TaskPriority(q.Get("priority"))
 	f.Overdue = q.Get("overdue") == "true"
 	tasks, total, err := s.Tasks.FindTasks(r.Context(), f)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -110,7 +107,7 @@ func (s *Server) writeTaskList(w http.ResponseWriter, r *http.Request, f carepat
 	for _, t := range tasks {
 		out.Tasks = append(out.Tasks, toAPITask(t))
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // handleAPIWorklist is the caller's work: their tasks, then their role's
@@ -136,10 +133,10 @@ func (s *Server) handleAPIPatientTasks(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAPITask(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Tasks.FindTaskByID(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPITask(t))
+	web.WriteJSON(w, toAPITask(t))
 }
 
 // apiTaskInput is the body of POST /api/v1/tasks and PATCH /api/v1/tasks/{id}.
@@ -170,7 +167,7 @@ func readTaskInput(w http.ResponseWriter, r *http.Request) (apiTaskInput, error)
 func (s *Server) handleAPICreateTask(w http.ResponseWriter, r *http.Request) {
 	in, err := readTaskInput(w, r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	t := &carepath.Task{PatientID: in.PatientID, Kind: in.Kind, Title: in.Title, Program: in.Program, Origin: carepath.TaskOrigin{Reason: in.Reason}}
@@ -190,11 +187,11 @@ func (s *Server) handleAPICreateTask(w http.ResponseWriter, r *http.Request) {
 		t.NotBefore = *in.NotBefore
 	}
 	if _, err := s.Tasks.CreateTask(r.Context(), t); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/tasks/"+t.ID)
-	writeJSONStatus(w, http.StatusCreated, toAPITask(t))
+	web.WriteJSONStatus(w, http.StatusCreated, toAPITask(t))
 }
 
 // handleAPIUpdateTask changes a task: status, owner_id, queue, priority,
@@ -203,7 +200,7 @@ func (s *Server) handleAPICreateTask(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAPIUpdateTask(w http.ResponseWriter, r *http.Request) {
 	in, err := readTaskInput(w, r)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	c := carepath.TaskChange{OwnerID: in.OwnerID, Due: in.Due, NotBefore: in.NotBefore, Attempt: in.Attempt, Outcome: in.Outcome, Note: in.Note, Version: in.Version}
@@ -221,10 +218,10 @@ func (s *Server) handleAPIUpdateTask(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.Tasks.UpdateTask(r.Context(), r.PathValue("id"), c)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPITask(t))
+	web.WriteJSON(w, toAPITask(t))
 }
 
 // apiEncounter is the body of POST /api/v1/patients/{id}/encounters.
@@ -243,18 +240,18 @@ type apiEncounter struct {
 func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request) {
 	var in apiEncounter
 	if err := decodeBody(w, r, "an encounter", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	e := &carepath.Encounter{ID: in.ID, PatientID: r.PathValue("id"), Class: in.Class, PeriodStart: in.Start, PeriodEnd: in.End,
 		ServiceProviderName: in.Facility, DischargeDisposition: carepath.Coding{Code: in.Disposition}}
 	if err := s.Encounters.RecordEncounter(r.Context(), e); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	tasks, _, err := s.Tasks.FindTasks(r.Context(), carepath.TaskFilter{PatientID: e.PatientID, Hidden: true})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -265,5 +262,5 @@ func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request
 		out.Tasks = append(out.Tasks, toAPITask(t))
 	}
 	w.Header().Set("Location", "/api/v1/patients/"+e.PatientID)
-	writeJSONStatus(w, http.StatusCreated, out)
+	web.WriteJSONStatus(w, http.StatusCreated, out)
 }

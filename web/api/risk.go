@@ -1,10 +1,11 @@
-package web
+package api
 
 import (
 	"net/http"
 	"time"
 
 	"carepath"
+	"carepath/web"
 )
 
 type apiRiskComponent struct {
@@ -33,7 +34,7 @@ type apiRiskScore struct {
 func (s *Server) handleAPIRisk(w http.ResponseWriter, r *http.Request) {
 	scores, err := s.Risk.FindRiskScores(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -42,7 +43,7 @@ func (s *Server) handleAPIRisk(w http.ResponseWriter, r *http.Request) {
 	for _, sc := range scores {
 		out.Scores = append(out.Scores, toAPIRiskScore(sc))
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 func toAPIRiskScore(sc carepath.RiskScore) apiRiskScore {

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 
 	"carepath"
 	"carepath/instrument"
+	"carepath/web"
 )
 
 type apiOption struct {
@@ -79,7 +80,7 @@ func (s *Server) handleAPIInstruments(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Instruments = append(out.Instruments, ai)
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 type apiAssessment struct {
@@ -122,23 +123,23 @@ func (s *Server) handleAPIRecordAssessment(w http.ResponseWriter, r *http.Reques
 		Answers       map[string][]string `json:"answers"`
 	}
 	if err := decodeBody(w, r, "an assessment", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	a := &carepath.Assessment{PatientID: r.PathValue("id"), Instrument: in.Instrument, AnsweredBy: in.AnsweredBy, Language: in.Language,
 		SubmissionKey: in.SubmissionKey, Answers: in.Answers, AmendsID: in.Amends}
 	if err := s.Assessments.RecordAssessment(r.Context(), a); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, toAPIAssessment(a))
+	web.WriteJSONStatus(w, http.StatusCreated, toAPIAssessment(a))
 }
 
 // handleAPIAssessments lists a patient's assessments, newest first.
 func (s *Server) handleAPIAssessments(w http.ResponseWriter, r *http.Request) {
 	list, err := s.Assessments.FindAssessments(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -147,5 +148,5 @@ func (s *Server) handleAPIAssessments(w http.ResponseWriter, r *http.Request) {
 	for _, a := range list {
 		out.Assessments = append(out.Assessments, toAPIAssessment(a))
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/web"
 )
 
 // apiCarePlan is a care plan as the API reads and writes it. On PUT,
@@ -123,10 +124,10 @@ func (a apiCarePlan) plan(patientID string) *carepath.CarePlan {
 func (s *Server) handleAPICarePlan(w http.ResponseWriter, r *http.Request) {
 	p, err := s.CarePlans.FindCarePlan(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPICarePlan(p))
+	web.WriteJSON(w, toAPICarePlan(p))
 }
 
 // handleAPISaveCarePlan writes the whole plan as its next revision and
@@ -134,24 +135,24 @@ func (s *Server) handleAPICarePlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAPISaveCarePlan(w http.ResponseWriter, r *http.Request) {
 	var in apiCarePlan
 	if err := decodeBody(w, r, "a care plan", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	p := in.plan(r.PathValue("id"))
 	if err := s.CarePlans.SaveCarePlan(r.Context(), p, carepath.PlanChange{Why: in.Why, Substantial: in.Substantial}); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	saved, err := s.CarePlans.FindCarePlan(r.Context(), p.PatientID)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	status := http.StatusOK
 	if saved.Revision == 1 {
 		status = http.StatusCreated
 	}
-	writeJSONStatus(w, status, toAPICarePlan(saved))
+	web.WriteJSONStatus(w, status, toAPICarePlan(saved))
 }
 
 // handleAPIApplyTemplates adds a problem to the plan from each template:
@@ -165,28 +166,28 @@ func (s *Server) handleAPIApplyTemplates(w http.ResponseWriter, r *http.Request)
 		Why       string   `json:"why"`
 	}
 	if err := decodeBody(w, r, "templates to apply", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if in.Revision == nil {
-		s.writeProblem(w, r, carepath.Invalid("No template was applied", carepath.FieldError{Field: "revision",
+		s.WriteProblem(w, r, carepath.Invalid("No template was applied", carepath.FieldError{Field: "revision",
 			Message: "send the plan's revision you read (0 for a patient without a plan)"}))
 		return
 	}
 	saved, err := s.CarePlans.ApplyTemplates(r.Context(), r.PathValue("id"), *in.Revision, in.Templates, in.Why)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if saved, err = s.CarePlans.FindCarePlan(r.Context(), saved.PatientID); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	status := http.StatusOK
 	if saved.Revision == 1 {
 		status = http.StatusCreated
 	}
-	writeJSONStatus(w, status, toAPICarePlan(saved))
+	web.WriteJSONStatus(w, status, toAPICarePlan(saved))
 }
 
 type apiPlanRevision struct {
@@ -203,7 +204,7 @@ type apiPlanRevision struct {
 func (s *Server) handleAPIPlanRevisions(w http.ResponseWriter, r *http.Request) {
 	list, err := s.CarePlans.FindPlanRevisions(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -212,47 +213,23 @@ func (s *Server) handleAPIPlanRevisions(w http.ResponseWriter, r *http.Request) 
 	for _, v := range list {
 		out.Revisions = append(out.Revisions, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial})
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // handleAPIPlanRevision answers one revision with the plan as it stood.
 func (s *Server) handleAPIPlanRevision(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("rev"))
 	if err != nil || n < 1 {
-		s.writeProblem(w, r, carepath.Errorf(carepath.ENOTFOUND, "No such revision."))
+		s.WriteProblem(w, r, carepath.Errorf(carepath.ENOTFOUND, "No such revision."))
 		return
 	}
 	v, err := s.CarePlans.FindPlanRevision(r.Context(), r.PathValue("id"), n)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	plan := toAPICarePlan(v.Plan)
-	writeJSON(w, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial, Plan: &plan})
-}
-
-// interventionOf finds an intervention in a plan.
-func interventionOf(p *carepath.CarePlan, id string) *carepath.Intervention {
-	for i := range p.Problems {
-		for j := range p.Problems[i].Interventions {
-			if p.Problems[i].Interventions[j].ID == id {
-				return &p.Problems[i].Interventions[j]
-			}
-		}
-	}
-	return nil
-}
-
-// goalOf finds a goal in a plan.
-func goalOf(p *carepath.CarePlan, id string) *carepath.Goal {
-	for i := range p.Problems {
-		for j := range p.Problems[i].Goals {
-			if p.Problems[i].Goals[j].ID == id {
-				return &p.Problems[i].Goals[j]
-			}
-		}
-	}
-	return nil
+	web.WriteJSON(w, apiPlanRevision{Revision: v.Revision, At: v.At.UTC(), By: v.By, ByName: v.ByName, Why: v.Why, Substantial: v.Substantial, Plan: &plan})
 }
 
 // goalRevision is the plan's revision a change to a goal was made on. The
@@ -283,19 +260,19 @@ func (s *Server) handleAPIUpdateGoal(w http.ResponseWriter, r *http.Request) {
 		Status        *string    `json:"status"`
 	}
 	if err := decodeBody(w, r, "a goal change", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	plan, err := s.CarePlans.FindGoalPlan(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if plan.Revision, err = goalRevision(in.Revision); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	g := goalOf(plan, r.PathValue("id"))
+	g := plan.Goal(r.PathValue("id"))
 	for _, f := range []struct {
 		from *string
 		to   *string
@@ -310,17 +287,17 @@ func (s *Server) handleAPIUpdateGoal(w http.ResponseWriter, r *http.Request) {
 	}
 	id := g.ID
 	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, carepath.PlanChange{Why: in.Why}); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if plan, err = s.CarePlans.FindGoalPlan(r.Context(), id); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, struct {
+	web.WriteJSON(w, struct {
 		Revision int     `json:"revision"`
 		Goal     apiGoal `json:"goal"`
-	}{plan.Revision, toAPIGoal(*goalOf(plan, id))})
+	}{plan.Revision, toAPIGoal(*plan.Goal(id))})
 }
 
 // handleAPIAddGoal adds a goal to one of the plan's problems as its next
@@ -333,16 +310,16 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 		Why       string `json:"why"`
 	}
 	if err := decodeBody(w, r, "a goal", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	plan, err := s.CarePlans.FindCarePlan(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if plan.Revision, err = goalRevision(in.Revision); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	var pr *carepath.PlanProblem
@@ -352,7 +329,7 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if pr == nil {
-		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "problem_id names none of the plan's problems."))
+		s.WriteProblem(w, r, carepath.Errorf(carepath.EINVALID, "problem_id names none of the plan's problems."))
 		return
 	}
 	if in.Status == "" {
@@ -361,20 +338,20 @@ func (s *Server) handleAPIAddGoal(w http.ResponseWriter, r *http.Request) {
 	pr.Goals = append(pr.Goals, carepath.Goal{Description: in.Description, Measure: in.Measure, TargetOp: in.TargetOp, TargetValues: in.TargetValues,
 		Start: in.Start, Due: in.Due, ReviewBy: in.ReviewBy, Priority: in.Priority, ResponsibleID: in.ResponsibleID, Status: in.Status})
 	if err := s.CarePlans.SaveCarePlan(r.Context(), plan, carepath.PlanChange{Why: in.Why}); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	// Saving gave the new goal its id, in place.
 	id := pr.Goals[len(pr.Goals)-1].ID
 	saved, err := s.CarePlans.FindGoalPlan(r.Context(), id)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, struct {
+	web.WriteJSONStatus(w, http.StatusCreated, struct {
 		Revision int     `json:"revision"`
 		Goal     apiGoal `json:"goal"`
-	}{saved.Revision, toAPIGoal(*goalOf(saved, id))})
+	}{saved.Revision, toAPIGoal(*saved.Goal(id))})
 }
 
 type apiCareTeam struct {
@@ -418,10 +395,10 @@ func toAPICareTeam(t *carepath.CareTeam) apiCareTeam {
 func (s *Server) handleAPICareTeam(w http.ResponseWriter, r *http.Request) {
 	team, err := s.CarePlans.FindCareTeam(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPICareTeam(team))
+	web.WriteJSON(w, toAPICareTeam(team))
 }
 
 // handleAPISaveCareTeam replaces the patient's roster and answers it. The
@@ -433,11 +410,11 @@ func (s *Server) handleAPISaveCareTeam(w http.ResponseWriter, r *http.Request) {
 		Outside *[]apiOutsideMember `json:"outside"`
 	}
 	if err := decodeBody(w, r, "a care team", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if in.Staff == nil || in.Outside == nil {
-		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, `A care team names its "staff" and its "outside" members, each a list ([] for none).`))
+		s.WriteProblem(w, r, carepath.Errorf(carepath.EINVALID, `A care team names its "staff" and its "outside" members, each a list ([] for none).`))
 		return
 	}
 	team := &carepath.CareTeam{}
@@ -449,7 +426,7 @@ func (s *Server) handleAPISaveCareTeam(w http.ResponseWriter, r *http.Request) {
 			Phone: m.Phone, Email: m.Email, Note: m.Note})
 	}
 	if err := s.CarePlans.SaveCareTeam(r.Context(), r.PathValue("id"), team); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	s.handleAPICareTeam(w, r)
@@ -462,11 +439,11 @@ func (s *Server) handleAPISignCarePlan(w http.ResponseWriter, r *http.Request) {
 		Revision int `json:"revision"`
 	}
 	if err := decodeBody(w, r, "a sign-off", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if err := s.CarePlans.SignCarePlan(r.Context(), r.PathValue("id"), in.Revision); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	s.handleAPICarePlan(w, r)

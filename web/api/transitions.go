@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"carepath"
+	"carepath/web"
 )
 
 type apiNote struct {
@@ -119,14 +120,14 @@ func (s *Server) handleAPITransitions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := apiLimit(q.Get("limit"), 100)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	ts, total, err := s.Transitions.FindTransitions(r.Context(), carepath.TransitionFilter{Status: q.Get("status"), CareManagerID: q.Get("care_manager"),
 		PatientID: q.Get("patient"), Limit: limit, Offset: offset})
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -136,17 +137,17 @@ func (s *Server) handleAPITransitions(w http.ResponseWriter, r *http.Request) {
 	for _, t := range ts {
 		out.Transitions = append(out.Transitions, toAPITransition(t))
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // handleAPITransition answers one episode with its clock, scores and tasks.
 func (s *Server) handleAPITransition(w http.ResponseWriter, r *http.Request) {
 	t, err := s.Transitions.FindTransition(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPITransition(t))
+	web.WriteJSON(w, toAPITransition(t))
 }
 
 // handleAPIUpdateTransition records contact, attempts, the visit, the
@@ -180,7 +181,7 @@ func (s *Server) handleAPIUpdateTransition(w http.ResponseWriter, r *http.Reques
 		Close    *string `json:"close"`
 	}
 	if err := decodeBody(w, r, "a transition change", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	toNote := func(n *note) *carepath.TransitionNote {
@@ -200,8 +201,8 @@ func (s *Server) handleAPIUpdateTransition(w http.ResponseWriter, r *http.Reques
 	}
 	t, err := s.Transitions.UpdateTransition(r.Context(), r.PathValue("id"), c)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSON(w, toAPITransition(t))
+	web.WriteJSON(w, toAPITransition(t))
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"carepath"
 	"carepath/billing"
+	"carepath/web"
 )
 
 // handleAPIPrograms lists the programs and their codes, each with its
@@ -35,7 +36,7 @@ func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
 		Programs []program `json:"programs"`
 	}{}
 	for _, p := range billing.Programs {
-		pr := program{Program: p, Name: programLabel(p), Codes: []code{}}
+		pr := program{Program: p, Name: web.ProgramLabel(p), Codes: []code{}}
 		for _, e := range carepath.EnrollablePrograms {
 			pr.Enrollable = pr.Enrollable || e == p
 		}
@@ -46,7 +47,7 @@ func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Programs = append(out.Programs, pr)
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // handleAPIEnroll enrolls a patient: {"program", "practitioner_id",
@@ -58,15 +59,15 @@ func (s *Server) handleAPIEnroll(w http.ResponseWriter, r *http.Request) {
 		Start          string `json:"start"`
 	}
 	if err := decodeBody(w, r, "an enrollment", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	e := &carepath.Enrollment{PatientID: r.PathValue("id"), Program: in.Program, PractitionerID: in.PractitionerID, Start: in.Start}
 	if err := s.Programs.Enroll(r.Context(), e); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "program": e.Program, "practitioner_id": e.PractitionerID,
+	web.WriteJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "program": e.Program, "practitioner_id": e.PractitionerID,
 		"start": e.Start, "eligibility": e.Eligibility})
 }
 
@@ -86,16 +87,16 @@ func (s *Server) handleAPIConsent(w http.ResponseWriter, r *http.Request) {
 		Supersede       bool      `json:"supersede"`
 	}
 	if err := decodeBody(w, r, "a consent", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	c := &carepath.Consent{PatientID: r.PathValue("id"), Program: in.Program, Method: in.Method, Given: in.Given, CostSharing: in.CostSharing,
 		OnePractitioner: in.OnePractitioner, RightToStop: in.RightToStop, Note: in.Note, Supersede: in.Supersede}
 	if err := s.Programs.RecordConsent(r.Context(), c); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": c.ID, "program": c.Program, "given": c.Given.UTC(), "obtained_by": c.ObtainedByName})
+	web.WriteJSONStatus(w, http.StatusCreated, map[string]any{"id": c.ID, "program": c.Program, "given": c.Given.UTC(), "obtained_by": c.ObtainedByName})
 }
 
 // handleAPITimeEntry logs time: {"patient_id", "program", "start",
@@ -113,19 +114,19 @@ func (s *Server) handleAPITimeEntry(w http.ResponseWriter, r *http.Request) {
 		Interactive bool      `json:"interactive"`
 	}
 	if err := decodeBody(w, r, "a time entry", &in); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	if in.Minutes != 0 && in.Seconds != 0 {
-		s.writeProblem(w, r, carepath.Errorf(carepath.EINVALID, "Send the time worked as minutes or as seconds, not both."))
+		s.WriteProblem(w, r, carepath.Errorf(carepath.EINVALID, "Send the time worked as minutes or as seconds, not both."))
 		return
 	}
 	e := &carepath.TimeEntry{PatientID: in.PatientID, Program: in.Program, Start: in.Start, Seconds: in.Seconds + 60*in.Minutes, Activity: in.Activity,
 		Note: in.Note, Interactive: in.Interactive}
 	if err := s.Programs.AddTimeEntry(r.Context(), e); err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
-	writeJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "patient_id": e.PatientID, "program": e.Program, "start": e.Start.UTC(),
+	web.WriteJSONStatus(w, http.StatusCreated, map[string]any{"id": e.ID, "patient_id": e.PatientID, "program": e.Program, "start": e.Start.UTC(),
 		"seconds": e.Seconds, "by": e.UserName, "staff": e.Staff})
 }

@@ -1,11 +1,10 @@
-package web
+// Package api serves Carepath's JSON API under /api/v1.
+package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"reflect"
@@ -14,88 +13,54 @@ import (
 	"unicode/utf8"
 
 	"carepath"
+	"carepath/web"
 )
 
-// The JSON API under /api/v1, for integrations: bearer tokens from
-// "carepath token create", the same services (so the same authorization
-// and audit) as the pages, and errors as application/problem+json (RFC 9457).
-
-// requireToken lets requests with a live bearer token through, with the
-// token's user as the actor.
-func (s *Server) requireToken(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="carepath"`)
-			s.writeProblem(w, r, carepath.Errorf(carepath.EUNAUTHORIZED, "Send an API token: Authorization: Bearer <token>."))
-			return
-		}
-		u, err := s.Tokens.FindAPIToken(r.Context(), strings.TrimSpace(secret))
-		if err != nil {
-			if carepath.ErrorCode(err) == carepath.EUNAUTHORIZED {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="carepath", error="invalid_token"`)
-			}
-			s.writeProblem(w, r, err)
-			return
-		}
-		ctx := carepath.NewContextWithActor(r.Context(), &carepath.Actor{User: u, OrgID: u.OrgID, Source: s.clientIP(r)})
-		next(w, r.WithContext(ctx))
-	}
+// Server is the JSON API under /api/v1, for integrations: bearer tokens
+// from "carepath token create", the same services (so the same
+// authorization and audit) as the pages, and errors as
+// application/problem+json (RFC 9457). It serves on the web server it
+// embeds, whose shared pieces it uses.
+type Server struct {
+	*web.Server
 }
 
-// statusClientClosed is the status logged and counted for a request its
-// client abandoned before the answer (nginx's 499): nothing failed on the
-// server, and nobody reads the answer.
-const statusClientClosed = 499
-
-// errorStatus is the HTTP status of each domain error code; a request
-// abandoned by its client (its context canceled) is statusClientClosed.
-func errorStatus(err error) int {
-	if errors.Is(err, context.Canceled) {
-		return statusClientClosed
-	}
-	switch carepath.ErrorCode(err) {
-	case carepath.ECONFLICT:
-		return http.StatusConflict
-	case carepath.EINVALID:
-		return http.StatusBadRequest
-	case carepath.ENOTFOUND:
-		return http.StatusNotFound
-	case carepath.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case carepath.ENOTIMPLEMENTED:
-		return http.StatusNotImplemented
-	case carepath.ETHROTTLED:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
+// Routes implements web.Surface: the API's routes table.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/patients", s.RequireToken(s.handleAPIPatients))
+	mux.HandleFunc("GET /api/v1/patients/{id}", s.RequireToken(s.handleAPIPatient))
+	mux.HandleFunc("GET /api/v1/patients/{id}/record", s.RequireToken(s.handleAPIExportRecord))
+	mux.HandleFunc("GET /api/v1/patients/{id}/tasks", s.RequireToken(s.handleAPIPatientTasks))
+	mux.HandleFunc("GET /api/v1/worklist", s.RequireToken(s.handleAPIWorklist))
+	mux.HandleFunc("GET /api/v1/instruments", s.RequireToken(s.handleAPIInstruments))
+	mux.HandleFunc("GET /api/v1/patients/{id}/assessments", s.RequireToken(s.handleAPIAssessments))
+	mux.HandleFunc("POST /api/v1/patients/{id}/assessments", s.RequireToken(s.handleAPIRecordAssessment))
+	mux.HandleFunc("POST /api/v1/patients/{id}/encounters", s.RequireToken(s.handleAPIRecordEncounter))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan", s.RequireToken(s.handleAPICarePlan))
+	mux.HandleFunc("PUT /api/v1/patients/{id}/careplan", s.RequireToken(s.handleAPISaveCarePlan))
+	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/sign", s.RequireToken(s.handleAPISignCarePlan))
+	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/templates", s.RequireToken(s.handleAPIApplyTemplates))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions", s.RequireToken(s.handleAPIPlanRevisions))
+	mux.HandleFunc("POST /api/v1/patients/{id}/careplan/goals", s.RequireToken(s.handleAPIAddGoal))
+	mux.HandleFunc("PATCH /api/v1/goals/{id}", s.RequireToken(s.handleAPIUpdateGoal))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careteam", s.RequireToken(s.handleAPICareTeam))
+	mux.HandleFunc("GET /api/v1/patients/{id}/risk", s.RequireToken(s.handleAPIRisk))
+	mux.HandleFunc("PUT /api/v1/patients/{id}/careteam", s.RequireToken(s.handleAPISaveCareTeam))
+	mux.HandleFunc("GET /api/v1/patients/{id}/careplan/revisions/{rev}", s.RequireToken(s.handleAPIPlanRevision))
+	mux.HandleFunc("GET /api/v1/programs", s.RequireToken(s.handleAPIPrograms))
+	mux.HandleFunc("POST /api/v1/patients/{id}/enrollments", s.RequireToken(s.handleAPIEnroll))
+	mux.HandleFunc("POST /api/v1/patients/{id}/consents", s.RequireToken(s.handleAPIConsent))
+	mux.HandleFunc("POST /api/v1/time-entries", s.RequireToken(s.handleAPITimeEntry))
+	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.RequireToken(s.handleAPIEvidence))
+	mux.HandleFunc("GET /api/v1/billing/{month}", s.RequireToken(s.handleAPIBillingReport))
+	mux.HandleFunc("GET /api/v1/billing/{month}/claims", s.RequireToken(s.HandleBillingClaims))
+	mux.HandleFunc("GET /api/v1/transitions", s.RequireToken(s.handleAPITransitions))
+	mux.HandleFunc("GET /api/v1/transitions/{id}", s.RequireToken(s.handleAPITransition))
+	mux.HandleFunc("PATCH /api/v1/transitions/{id}", s.RequireToken(s.handleAPIUpdateTransition))
+	mux.HandleFunc("POST /api/v1/tasks", s.RequireToken(s.handleAPICreateTask))
+	mux.HandleFunc("GET /api/v1/tasks/{id}", s.RequireToken(s.handleAPITask))
+	mux.HandleFunc("PATCH /api/v1/tasks/{id}", s.RequireToken(s.handleAPIUpdateTask))
 }
-
-// writeProblem is the one place domain errors become JSON.
-func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
-	status := errorStatus(err)
-	if status == http.StatusInternalServerError {
-		s.logger(r).Error("request failed", "path", r.URL.Path, "err", err)
-	}
-	problem := map[string]any{
-		"type": "https://carepath.example/problems/" + carepath.ErrorCode(err), "title": http.StatusText(status),
-		"status": status, "detail": carepath.ErrorMessage(err),
-	}
-	// Each input's problem, as the forms show them beside the inputs (an
-	// RFC 9457 extension member).
-	if fields := carepath.ErrorFields(err); len(fields) > 0 {
-		list := make([]map[string]string, len(fields))
-		for i, f := range fields {
-			list[i] = map[string]string{"field": f.Field, "message": f.Message}
-		}
-		problem["errors"] = list
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(problem)
-}
-
-func writeJSON(w http.ResponseWriter, v any) { writeJSONStatus(w, http.StatusOK, v) }
 
 // apiLimit reads a list's ?limit= (1-500), or gives def when there is none.
 func apiLimit(s string, def int) (int, error) {
@@ -172,14 +137,6 @@ func hasNUL(v reflect.Value) bool {
 	return false
 }
 
-func writeJSONStatus(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
-
 // apiPatient is a patient as the API lists them.
 type apiPatient struct {
 	ID         string          `json:"id"`
@@ -217,19 +174,19 @@ func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
 	f := carepath.PatientFilter{Query: q.Get("q"), Limit: 50}
 	limit, err := apiLimit(q.Get("limit"), f.Limit)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	f.Limit = limit
 	if c := q.Get("cursor"); c != "" {
 		if f.After, err = decodePatientCursor(c); err != nil {
-			s.writeProblem(w, r, err)
+			s.WriteProblem(w, r, err)
 			return
 		}
 	}
 	ps, total, err := s.Patients.FindPatients(r.Context(), f)
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	out := struct {
@@ -243,7 +200,7 @@ func (s *Server) handleAPIPatients(w http.ResponseWriter, r *http.Request) {
 	if len(ps) == f.Limit {
 		out.NextCursor = encodePatientCursor(ps[len(ps)-1].Cursor())
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // cursorEncoding writes the API's cursors: opaque, safe in a URL, and
@@ -274,7 +231,7 @@ func decodePatientCursor(c string) (string, error) {
 func (s *Server) handleAPIPatient(w http.ResponseWriter, r *http.Request) {
 	c, err := s.Charts.FindChart(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.writeProblem(w, r, err)
+		s.WriteProblem(w, r, err)
 		return
 	}
 	type coding struct {
@@ -346,10 +303,10 @@ func (s *Server) handleAPIPatient(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Results = append(out.Results, x)
 	}
-	writeJSON(w, out)
+	web.WriteJSON(w, out)
 }
 
 // handleAPIExportRecord answers the patient's record as a FHIR bundle.
 func (s *Server) handleAPIExportRecord(w http.ResponseWriter, r *http.Request) {
-	s.exportRecord(w, r, s.writeProblem)
+	s.ServeRecord(w, r, s.WriteProblem)
 }

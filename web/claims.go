@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"carepath"
+	"carepath/fhir"
+)
+
+// HandleBillingClaims exports a month's lines as FHIR R4 Claims, one JSON
+// resource a line (NDJSON), for a clearinghouse or a payer's tools.
+func (s *Server) HandleBillingClaims(w http.ResponseWriter, r *http.Request) {
+	a := carepath.ActorFromContext(r.Context())
+	v, err := s.ViewerFor(r.Context(), a.User)
+	if err != nil {
+		s.WriteProblem(w, r, err)
+		return
+	}
+	m, err := ReportMonth(r, v.Loc)
+	if err != nil {
+		s.WriteProblem(w, r, err)
+		return
+	}
+	month := m.String()
+	rep, err := s.BillingMonths.FindBillingReport(r.Context(), month)
+	if err != nil {
+		s.WriteProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/fhir+ndjson")
+	w.Header().Set("Content-Disposition", `attachment; filename="carepath-claims-`+month+`.ndjson"`)
+	docs, err := fhir.RenderClaims(rep, m, time.Now())
+	if err != nil {
+		s.WriteProblem(w, r, err)
+		return
+	}
+	for _, doc := range docs {
+		if _, err := w.Write(append(doc, '\n')); err != nil {
+			return
+		}
+	}
+}
