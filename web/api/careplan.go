@@ -143,7 +143,13 @@ func (s *Server) handleAPISaveCarePlan(w http.ResponseWriter, r *http.Request) {
 		s.WriteProblem(w, r, err)
 		return
 	}
-	saved, err := s.CarePlans.FindCarePlan(r.Context(), p.PatientID)
+	s.answerSavedPlan(w, r, p.PatientID)
+}
+
+// answerSavedPlan answers the patient's plan as just saved, read back
+// with its goals' achievement: 201 for a first plan, else 200.
+func (s *Server) answerSavedPlan(w http.ResponseWriter, r *http.Request, patientID string) {
+	saved, err := s.CarePlans.FindCarePlan(r.Context(), patientID)
 	if err != nil {
 		s.WriteProblem(w, r, err)
 		return
@@ -174,20 +180,11 @@ func (s *Server) handleAPIApplyTemplates(w http.ResponseWriter, r *http.Request)
 			Message: "send the plan's revision you read (0 for a patient without a plan)"}))
 		return
 	}
-	saved, err := s.CarePlans.ApplyTemplates(r.Context(), r.PathValue("id"), *in.Revision, in.Templates, in.Why)
-	if err != nil {
+	if _, err := s.CarePlans.ApplyTemplates(r.Context(), r.PathValue("id"), *in.Revision, in.Templates, in.Why); err != nil {
 		s.WriteProblem(w, r, err)
 		return
 	}
-	if saved, err = s.CarePlans.FindCarePlan(r.Context(), saved.PatientID); err != nil {
-		s.WriteProblem(w, r, err)
-		return
-	}
-	status := http.StatusOK
-	if saved.Revision == 1 {
-		status = http.StatusCreated
-	}
-	web.WriteJSONStatus(w, status, toAPICarePlan(saved))
+	s.answerSavedPlan(w, r, r.PathValue("id"))
 }
 
 type apiPlanRevision struct {
