@@ -188,6 +188,21 @@ type EligiblePatient struct {
 	Why     string
 }
 
+// ProgramName is a program's full name ("Chronic care management" for
+// CCM); an unknown one as given.
+func ProgramName(p string) string {
+	if l, ok := programNames[p]; ok {
+		return l
+	}
+	return p
+}
+
+// programNames name the programs in full.
+var programNames = map[string]string{ProgramCCM: "Chronic care management", ProgramPCM: "Principal care management",
+	ProgramBHI: "Behavioral health integration", ProgramCoCM: "Collaborative care (CoCM)",
+	ProgramRPM: "Remote physiologic monitoring", ProgramAPCM: "Advanced primary care management",
+	ProgramTCM: "Transitional care management"}
+
 // ProgramEligibility is what a patient's record says of a program:
 // eligible or not, why in words (the conditions that qualify, or what is
 // missing), and the rule's source.

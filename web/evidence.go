@@ -17,14 +17,15 @@ import (
 type EvidenceLine struct {
 	BillingLineJSON
 	Adjustment bool                `json:"adjustment,omitempty"`
-	Consent    *evidenceConsent    `json:"consent,omitempty"`
-	Consents   []evidenceConsent   `json:"consents,omitempty"`
-	Plan       *evidencePlan       `json:"care_plan,omitempty"`
+	Consent    *EvidenceConsent    `json:"consent,omitempty"`
+	Consents   []EvidenceConsent   `json:"consents,omitempty"`
+	Plan       *EvidencePlan       `json:"care_plan,omitempty"`
 	Time       []EvidenceTime      `json:"time_entries"`
-	Transition *evidenceTransition `json:"transition,omitempty"`
+	Transition *EvidenceTransition `json:"transition,omitempty"`
 }
 
-type evidenceConsent struct {
+// EvidenceConsent is a consent behind a billed line.
+type EvidenceConsent struct {
 	ID              string    `json:"id"`
 	Method          string    `json:"method"`
 	Given           time.Time `json:"given"`
@@ -35,7 +36,8 @@ type evidenceConsent struct {
 	Revoked         time.Time `json:"revoked,omitzero"`
 }
 
-type evidencePlan struct {
+// EvidencePlan is the care-plan revision in force at the month's end.
+type EvidencePlan struct {
 	Revision    int       `json:"revision"`
 	At          time.Time `json:"at"`
 	By          string    `json:"by"`
@@ -57,7 +59,9 @@ type EvidenceTime struct {
 	ConsentID   string    `json:"consent_id,omitempty"` // in force at its start
 }
 
-type evidenceTransition struct {
+// EvidenceTransition is a TCM line's episode, its deadlines and what
+// was documented.
+type EvidenceTransition struct {
 	ID         string    `json:"id"`
 	Discharged time.Time `json:"discharged"`
 	Facility   string    `json:"facility,omitempty"`
@@ -145,10 +149,10 @@ func (s *Server) BuildEvidence(r *http.Request, month, patientID string) (*Evide
 	end := m.End()
 	p := &EvidencePacket{PatientID: patientID, Patient: row.PatientName, Month: month, Closed: closed, Status: row.Status, Lines: []EvidenceLine{},
 		NotBilled: ToNotBilledJSON(row.NotBilled), Counted: row.Counted, Row: row}
-	var plan *evidencePlan
+	var plan *EvidencePlan
 	for _, rv := range revisions { // newest first
 		if rv.At.Before(end) {
-			plan = &evidencePlan{Revision: rv.Revision, At: rv.At, By: rv.ByName, Why: rv.Why, Substantial: rv.Substantial}
+			plan = &EvidencePlan{Revision: rv.Revision, At: rv.At, By: rv.ByName, Why: rv.Why, Substantial: rv.Substantial}
 			break
 		}
 	}
@@ -160,8 +164,8 @@ func (s *Server) BuildEvidence(r *http.Request, month, patientID string) (*Evide
 			if c == nil {
 				return ""
 			}
-			if !slices.ContainsFunc(e.Consents, func(x evidenceConsent) bool { return x.ID == c.ID }) {
-				e.Consents = append(e.Consents, evidenceConsent{ID: c.ID, Method: c.Method, Given: c.Given, ObtainedBy: c.ObtainedByName,
+			if !slices.ContainsFunc(e.Consents, func(x EvidenceConsent) bool { return x.ID == c.ID }) {
+				e.Consents = append(e.Consents, EvidenceConsent{ID: c.ID, Method: c.Method, Given: c.Given, ObtainedBy: c.ObtainedByName,
 					CostSharing: c.CostSharing, OnePractitioner: c.OnePractitioner, RightToStop: c.RightToStop, Revoked: c.Revoked})
 			}
 			return c.ID
@@ -187,7 +191,7 @@ func (s *Server) BuildEvidence(r *http.Request, month, patientID string) (*Evide
 			if err != nil {
 				return err
 			}
-			et := &evidenceTransition{ID: t.ID, Discharged: t.Discharged, Facility: t.Facility, ContactDue: t.ContactDue, Complexity: t.Complexity, Elements: t.Elements}
+			et := &EvidenceTransition{ID: t.ID, Discharged: t.Discharged, Facility: t.Facility, ContactDue: t.ContactDue, Complexity: t.Complexity, Elements: t.Elements}
 			if t.Contact != nil {
 				et.Contact = t.Contact.At
 			}
@@ -213,14 +217,4 @@ func (s *Server) BuildEvidence(r *http.Request, month, patientID string) (*Evide
 		p.NotBilled = append(p.NotBilled, ToNotBilledJSON(row.Adjustment.NotBilled)...)
 	}
 	return p, nil
-}
-
-// handleEvidence shows the evidence packet of a patient's month.
-func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
-	p, err := s.BuildEvidence(r, r.PathValue("month"), r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "evidence.html", "Evidence · "+p.Patient+" · "+p.Month, p)
 }

@@ -1,25 +1,19 @@
-// Package web serves Carepath's staff pages (server-rendered HTML from
-// embedded templates and assets, on the standard library's router) and
-// holds the HTTP pieces every surface shares: the server and its
-// middleware, sessions and API tokens, problems as JSON, the
-// organization's time zone, request logging and metrics. Other surfaces
-// (web/api) register their own routes through Surface.
+// Package web holds the HTTP pieces every surface shares: the server and
+// its middleware (security headers, cross-origin protection, request ids,
+// logging and metrics), API tokens, problems as JSON, the organization's
+// time zone, and the downloads more than one surface offers. The surfaces
+// themselves (web/staff, the staff pages; web/api, the JSON API) register
+// their own routes through Surface, on the standard library's router.
 package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,12 +21,6 @@ import (
 
 	"carepath"
 )
-
-//go:embed templates/*.html
-var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 // Services are what the pages read and write.
 type Services struct {
@@ -67,8 +55,10 @@ type Services struct {
 	Encounters carepath.EncounterService
 }
 
-// Server is the HTTP server. Every page but sign-in and the health check
-// needs a signed-in user, and shows that user's organization.
+// Server is the HTTP server: the health, readiness and metrics endpoints,
+// and each surface's routes (the staff pages, the JSON API), behind the
+// security headers, cross-origin protection and request logging every
+// response gets.
 type Server struct {
 	Services
 	Logger *slog.Logger
@@ -77,37 +67,24 @@ type Server struct {
 	SecureCookies bool
 	// TrustProxy takes the client's address from X-Forwarded-For.
 	TrustProxy bool
-	// Surfaces are the other doors served beside the pages.
+	// Surfaces are the doors served: the staff pages, the JSON API.
 	Surfaces []Surface
 
-	srv          *http.Server
-	ln           net.Listener
-	templates    map[string]*template.Template
-	assets       map[string]asset // content-hashed URL -> asset
-	assetURL     map[string]string
-	orgs         sync.Map // organization id -> *Viewer with Org and Loc
-	conditions   sync.Map // organization id -> cached common conditions
-	careManagers sync.Map // organization id -> cached caseload counts
-	metrics      metrics
-	closing      atomic.Bool
+	// ErrorPage answers an error to a person (the staff pages' error
+	// page); problems as JSON when nil, and always under /api/.
+	ErrorPage func(w http.ResponseWriter, r *http.Request, err error)
+
+	srv     *http.Server
+	ln      net.Listener
+	orgs    sync.Map // organization id -> *Viewer with Org and Loc
+	metrics metrics
+	closing atomic.Bool
 }
 
-type asset struct {
-	data        []byte
-	contentType string
-}
-
-// Open parses templates and assets (failing fast on a broken one), then
-// listens on addr (":0" picks a free port).
+// Open listens on addr (":0" picks a free port) and serves.
 func (s *Server) Open(ctx context.Context, addr string) error {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
-	}
-	if err := s.loadAssets(); err != nil {
-		return err
-	}
-	if err := s.parseTemplates(); err != nil {
-		return err
 	}
 	var err error
 	if s.ln, err = net.Listen("tcp", addr); err != nil {
@@ -148,66 +125,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
-	mux.HandleFunc("GET /static/", s.handleAsset)
-	mux.HandleFunc("GET /signin", s.handleSignInForm)
-	mux.HandleFunc("POST /signin", s.handleSignIn)
-	mux.HandleFunc("POST /signout", s.requireUser(s.handleSignOut))
-	mux.HandleFunc("GET /password", s.requireUser(s.handlePasswordForm))
-	mux.HandleFunc("POST /password", s.requireUser(s.handleChangePassword))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/work", http.StatusSeeOther)
-	})
-	mux.HandleFunc("GET /patients", s.requireUser(s.handlePatientList))
-	mux.HandleFunc("GET /patients/{id}", s.requireUser(s.handleChart))
-	mux.HandleFunc("GET /patients/{id}/record", s.requireUser(s.handleExportRecord))
-	mux.HandleFunc("POST /patients/{id}/tasks", s.requireUser(s.handleAddPatientTask))
-	mux.HandleFunc("GET /patients/{id}/assessments", s.requireUser(s.handleAssessments))
-	mux.HandleFunc("POST /patients/{id}/assessments", s.requireUser(s.handleRecordAssessment))
-	mux.HandleFunc("POST /patients/{id}/concerns/{cid}", s.requireUser(s.handleDecideConcern))
-	mux.HandleFunc("GET /patients/{id}/careplan", s.requireUser(s.handleCarePlan))
-	mux.HandleFunc("POST /patients/{id}/careplan", s.requireUser(s.handleChangeCarePlan))
-	mux.HandleFunc("GET /patients/{id}/careplan/revisions", s.requireUser(s.handlePlanRevisions))
-	mux.HandleFunc("POST /patients/{id}/careteam", s.requireUser(s.handleAddOutsideMember))
-	mux.HandleFunc("POST /patients/{id}/careplan/sign", s.requireUser(s.handleSignCarePlan))
-	mux.HandleFunc("GET /patients/{id}/careplan/copy", s.requireUser(s.handlePatientCopy))
-	mux.HandleFunc("GET /patients/{id}/careplan/copy.pdf", s.requireUser(s.handlePatientCopy))
-	mux.HandleFunc("POST /patients/{id}/careplan/copy", s.requireUser(s.handleCopyGiven))
-	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
-	mux.HandleFunc("GET /patients/{id}/programs", s.requireUser(s.handlePrograms))
-	mux.HandleFunc("GET /programs/eligible", s.requireUser(s.handleEligible))
-	mux.HandleFunc("POST /patients/{id}/programs", s.requireUser(s.handleChangePrograms))
-	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))
-	mux.HandleFunc("GET /transitions/{id}", s.requireUser(s.handleTransition))
-	mux.HandleFunc("POST /transitions/{id}", s.requireUser(s.handleChangeTransition))
-	mux.HandleFunc("GET /billing", s.requireUser(s.handleBilling))
-	mux.HandleFunc("GET /billing/{month}", s.requireUser(s.handleBilling))
-	mux.HandleFunc("POST /billing/{month}", s.requireUser(s.handleChangeBilling))
-	mux.HandleFunc("GET /billing/{month}/patients/{id}", s.requireUser(s.handleEvidence))
-	mux.HandleFunc("GET /billing/{month}/export.csv", s.requireUser(s.handleBillingCSV))
-	mux.HandleFunc("GET /billing/{month}/claims.ndjson", s.requireUser(s.HandleBillingClaims))
-	mux.HandleFunc("GET /audit", s.requireUser(s.handleAudit))
-	mux.HandleFunc("GET /work", s.requireUser(s.handleWork))
-	mux.HandleFunc("GET /work/counts", s.requireUser(s.handleTaskCounts))
-	mux.HandleFunc("GET /tasks/{id}", s.requireUser(s.handleTask))
-	mux.HandleFunc("POST /tasks/{id}", s.requireUser(s.handleChangeTask))
-	mux.HandleFunc("GET /tasks/{id}/episode", s.requireUser(s.handleTaskEpisode))
-	mux.HandleFunc("GET /admin/users", s.requireUser(s.handleUsers))
-	mux.HandleFunc("POST /admin/users", s.requireUser(s.handleAddUser))
-	mux.HandleFunc("POST /admin/users/{id}/reset-password", s.requireUser(s.handleResetPassword))
-	mux.HandleFunc("POST /admin/users/{id}/disable", s.requireUser(s.handleDisableUser))
-	mux.HandleFunc("GET /admin/rules", s.requireUser(s.handleRules))
-	mux.HandleFunc("GET /admin/templates", s.requireUser(s.handleTemplates))
-	mux.HandleFunc("POST /admin/templates", s.requireUser(s.handleAddTemplate))
-	mux.HandleFunc("POST /admin/holidays", s.requireUser(s.handleHoliday))
 	for _, surface := range s.Surfaces {
 		surface.Routes(mux)
 	}
 	return s.observe(securityHeaders(http.NewCrossOriginProtection().Handler(s.refuseNUL(mux))))
 }
 
-// A Surface is one door into Carepath beside the staff pages (the JSON
-// API; a FHIR API, a portal): its own routes on the server's mux, over the
-// same services and the shared pieces the Server exports (tokens,
+// A Surface is one door into Carepath (the staff pages, the JSON API; a
+// FHIR API, a portal to come): its own routes on the server's mux, over
+// the same services and the shared pieces the Server exports (tokens,
 // problems, the organization's time zone, request logging).
 type Surface interface {
 	Routes(mux *http.ServeMux)
@@ -236,11 +162,11 @@ func (s *Server) refuseNUL(next http.Handler) http.Handler {
 			return
 		}
 		err := carepath.Errorf(carepath.EINVALID, "The request holds a NUL character (%%00), which Carepath does not store.")
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || s.ErrorPage == nil {
 			s.WriteProblem(w, r, err)
 			return
 		}
-		s.renderError(w, r, err)
+		s.ErrorPage(w, r, err)
 	})
 }
 
@@ -268,38 +194,4 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(map[string]string{"status": status})
-}
-
-// loadAssets reads the embedded static files and names each by a hash of
-// its content, so that browsers may cache them forever.
-func (s *Server) loadAssets() error {
-	s.assets, s.assetURL = map[string]asset{}, map[string]string{}
-	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := staticFS.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		name := strings.TrimPrefix(p, "static/")
-		ext := path.Ext(name)
-		hashed := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
-		types := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
-		s.assets[hashed] = asset{data: b, contentType: types[ext]}
-		s.assetURL[name] = hashed
-		return nil
-	})
-}
-
-func (s *Server) handleAsset(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.assets[r.URL.Path]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", a.contentType)
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	w.Write(a.data)
 }

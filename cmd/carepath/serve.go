@@ -18,6 +18,7 @@ import (
 	"carepath/synth"
 	"carepath/web"
 	"carepath/web/api"
+	"carepath/web/staff"
 )
 
 const serveSummary = `Usage: carepath serve [--db DSN] [--addr ADDR] [--demo]
@@ -105,7 +106,11 @@ func (m *Main) Run(ctx context.Context) error {
 			Encounters: &jobs.Intake{Encounters: db, Sweeper: m.sweeper, Logger: m.Logger}},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
-	m.Server.Surfaces = []web.Surface{&api.Server{Server: m.Server}}
+	pages, err := staff.New(m.Server)
+	if err != nil {
+		return err
+	}
+	m.Server.Surfaces = []web.Surface{pages, &api.Server{Server: m.Server}}
 	if err := m.Server.Open(ctx, m.Addr); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (s *Server) handleAPIPrograms(w http.ResponseWriter, r *http.Request) {
 		Programs []program `json:"programs"`
 	}{}
 	for _, p := range billing.Programs {
-		pr := program{Program: p, Name: web.ProgramLabel(p), Codes: []code{}}
+		pr := program{Program: p, Name: carepath.ProgramName(p), Codes: []code{}}
 		for _, e := range carepath.EnrollablePrograms {
 			pr.Enrollable = pr.Enrollable || e == p
 		}

@@ -1,11 +1,10 @@
-package web
+package staff
 
 import (
 	"fmt"
 	"html"
 	"html/template"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -318,22 +317,6 @@ func formatValue(v float64) string {
 // handleExportRecord downloads the patient's record as a FHIR bundle.
 func (s *Server) handleExportRecord(w http.ResponseWriter, r *http.Request) {
 	s.ServeRecord(w, r, s.renderError)
-}
-
-// ServeRecord writes the patient's FHIR bundle as a download, or the error
-// through fail.
-func (s *Server) ServeRecord(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
-	id := r.PathValue("id")
-	b, err := s.Charts.ExportPatientRecord(r.Context(), id)
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/fhir+json")
-	// The id comes from the path and names a patient the store found; it
-	// is still quoted safely, as ids are whatever the sources sent.
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "patient-" + id + ".fhir.json"}))
-	w.Write(b)
 }
 
 // handleAddPatientTask adds a task for the patient from the chart: the

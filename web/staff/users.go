@@ -1,10 +1,11 @@
-package web
+package staff
 
 import (
 	"net/http"
 
 	"carepath"
 	"carepath/password"
+	"carepath/web"
 )
 
 // usersData is the administrator's page of staff accounts.
@@ -91,7 +92,7 @@ func (s *Server) usersRefused(w http.ResponseWriter, r *http.Request, d *usersDa
 	switch carepath.ErrorCode(err) {
 	case carepath.EINVALID, carepath.ECONFLICT:
 		d.Problem = carepath.ErrorMessage(err)
-		s.renderUsers(w, r, ErrorStatus(err), d)
+		s.renderUsers(w, r, web.ErrorStatus(err), d)
 	default:
 		s.renderError(w, r, err)
 	}

@@ -1,14 +1,14 @@
-package web
+package staff
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"carepath"
+	"carepath/web"
 )
 
 // sessionCookie holds the session's secret. HttpOnly and SameSite=Lax; Secure
@@ -16,34 +16,11 @@ import (
 // TLS.
 const sessionCookie = "carepath_session"
 
-// Viewer is who is looking, and in which organization's time.
-type Viewer struct {
-	User *carepath.User
-	Org  *carepath.Organization
-	Loc  *time.Location
-}
-
 type viewerKey struct{}
 
-func viewerFrom(ctx context.Context) *Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+func viewerFrom(ctx context.Context) *web.Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*web.Viewer)
 	return v
-}
-
-// ClientIP is the address the request came from. X-Forwarded-For is
-// trusted only when the server is told it sits behind a proxy.
-func (s *Server) ClientIP(r *http.Request) string {
-	if s.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // requireUser lets signed-in users through, with their actor in the
@@ -124,29 +101,10 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "password.html", "Change password", d)
 	case carepath.EINVALID, carepath.EUNAUTHORIZED:
 		d.Problem = carepath.ErrorMessage(err)
-		s.render(w, r, ErrorStatus(err), "password.html", "Change password", d)
+		s.render(w, r, web.ErrorStatus(err), "password.html", "Change password", d)
 	default:
 		s.renderError(w, r, err)
 	}
-}
-
-// ViewerFor finds the user's organization (cached: it changes rarely) and
-// its time zone.
-func (s *Server) ViewerFor(ctx context.Context, u *carepath.User) (*Viewer, error) {
-	if v, ok := s.orgs.Load(u.OrgID); ok {
-		o := v.(*Viewer)
-		return &Viewer{User: u, Org: o.Org, Loc: o.Loc}, nil
-	}
-	org, err := s.Organizations.FindOrganization(ctx, u.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(org.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	s.orgs.Store(u.OrgID, &Viewer{Org: org, Loc: loc})
-	return &Viewer{User: u, Org: org, Loc: loc}, nil
 }
 
 type signInData struct {
@@ -206,7 +164,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if code := carepath.ErrorCode(err); code == carepath.EUNAUTHORIZED || code == carepath.ETHROTTLED {
 		s.RequestLogger(r).Info("sign-in refused", "ip", ip, "why", code)
 		d.Problem = carepath.ErrorMessage(err)
-		s.render(w, r, ErrorStatus(err), "signin.html", "Sign in", d)
+		s.render(w, r, web.ErrorStatus(err), "signin.html", "Sign in", d)
 		return
 	} else if err != nil {
 		s.renderError(w, r, err)

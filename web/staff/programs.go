@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -231,20 +231,6 @@ func timeEntryFromForm(f url.Values, loc *time.Location) (*carepath.TimeEntry, e
 		return nil, err
 	}
 	return e, nil
-}
-
-// programLabels name the programs in full.
-var programLabels = map[string]string{carepath.ProgramCCM: "Chronic care management", carepath.ProgramPCM: "Principal care management",
-	carepath.ProgramBHI: "Behavioral health integration", carepath.ProgramCoCM: "Collaborative care (CoCM)",
-	carepath.ProgramRPM: "Remote physiologic monitoring", carepath.ProgramAPCM: "Advanced primary care management",
-	carepath.ProgramTCM: "Transitional care management"}
-
-// ProgramLabel is a program's full name.
-func ProgramLabel(p string) string {
-	if l, ok := programLabels[p]; ok {
-		return l
-	}
-	return p
 }
 
 // eligibleData is the worklist of patients eligible for a program and not

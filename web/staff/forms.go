@@ -1,14 +1,14 @@
-package web
+package staff
 
 import (
 	"context"
-
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"carepath"
+	"carepath/web"
 )
 
 // No form is a dead end: a form the services refuse comes back, on its
@@ -82,7 +82,7 @@ func (s *Server) refillAt(w http.ResponseWriter, r *http.Request, form string, e
 		return
 	}
 	f := &formState{Form: form, Values: r.PostForm, Fields: map[string]string{}, Message: carepath.ErrorMessage(err),
-		Conflict: code == carepath.ECONFLICT, status: ErrorStatus(err)}
+		Conflict: code == carepath.ECONFLICT, status: web.ErrorStatus(err)}
 	for _, fe := range carepath.ErrorFields(err) {
 		name := strings.TrimPrefix(fe.Field, prefix)
 		if f.Fields[name] != "" {

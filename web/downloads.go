@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 	"time"
 
@@ -40,4 +41,20 @@ func (s *Server) HandleBillingClaims(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// ServeRecord writes the patient's FHIR bundle as a download, or the error
+// through fail.
+func (s *Server) ServeRecord(w http.ResponseWriter, r *http.Request, fail func(http.ResponseWriter, *http.Request, error)) {
+	id := r.PathValue("id")
+	b, err := s.Charts.ExportPatientRecord(r.Context(), id)
+	if err != nil {
+		fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/fhir+json")
+	// The id comes from the path and names a patient the store found; it
+	// is still quoted safely, as ids are whatever the sources sent.
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "patient-" + id + ".fhir.json"}))
+	w.Write(b)
 }

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"context"
@@ -20,14 +20,15 @@ import (
 	"carepath/careplan"
 	"carepath/instrument"
 	"carepath/rules"
+	"carepath/web"
 )
 
 // TestRenderEveryPage renders each page template with representative data,
 // so that a template that only fails at run time (on an error path, say)
 // fails here.
 func TestRenderEveryPage(t *testing.T) {
-	s := &Server{Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
-	v := &Viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
+	s := &Server{Server: &web.Server{Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}}
+	v := &web.Viewer{Org: &carepath.Organization{Name: "Test Org", Demo: true}, Loc: time.UTC,
 		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
 	signedIn := func() *http.Request {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -153,13 +154,13 @@ func TestRenderEveryPage(t *testing.T) {
 			return billingData{Report: rep, MonthLabel: "October 2026", Prev: "2026-09", Next: "2026-11", Ended: true, Counts: map[string]int{"ready": 1},
 				Statuses: billingStatuses, CanSignOff: true, CanClose: true, Saved: "close"}
 		}(),
-		"evidence.html": &EvidencePacket{PatientID: "p1", Patient: "Rivera, Ana", Month: "2026-10", Closed: true, Status: "ready",
-			Lines: []EvidenceLine{{BillingLineJSON: BillingLineJSON{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
-				Consent:    &evidenceConsent{Method: "verbal", Given: time.Now(), ObtainedBy: "Casey", CostSharing: true},
-				Plan:       &evidencePlan{Revision: 3, At: time.Now(), By: "Casey", Why: "Plan established", Substantial: true},
-				Time:       []EvidenceTime{{Start: time.Now(), Seconds: 25 * 60, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
-				Transition: &evidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
-			NotBilled: []NotBilledJSON{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
+		"evidence.html": &web.EvidencePacket{PatientID: "p1", Patient: "Rivera, Ana", Month: "2026-10", Closed: true, Status: "ready",
+			Lines: []web.EvidenceLine{{BillingLineJSON: web.BillingLineJSON{Program: "CCM", Code: "99490", Units: 1, Why: "25 minutes", Source: "CMS"},
+				Consent:    &web.EvidenceConsent{Method: "verbal", Given: time.Now(), ObtainedBy: "Casey", CostSharing: true},
+				Plan:       &web.EvidencePlan{Revision: 3, At: time.Now(), By: "Casey", Why: "Plan established", Substantial: true},
+				Time:       []web.EvidenceTime{{Start: time.Now(), Seconds: 25 * 60, By: "Casey", Staff: "clinical staff", Activity: "care plan", Note: "n", Interactive: true}},
+				Transition: &web.EvidenceTransition{Discharged: time.Now(), ContactDue: time.Now(), Contact: time.Now(), Elements: []string{"contact: ok"}}}},
+			NotBilled: []web.NotBilledJSON{{Program: "CCM", Code: "99439", Minutes: 5, Why: "5 minutes", Kind: "threshold"}}},
 		"eligible.html": eligibleData{Program: "CCM", Programs: carepath.EnrollablePrograms, Total: 120, From: 1, To: 1, NextURL: "/programs/eligible?offset=50",
 			Rows: []carepath.EligiblePatient{{Patient: p, Why: "2 chronic conditions expected to last 12 months: heart failure since 2019"}}},
 		"templates.html": &templatesData{Templates: careplan.Templates, Problem: "The template cannot be saved: a template has a name.",
@@ -347,7 +348,7 @@ func BenchmarkDrawSeries(b *testing.B) {
 // load test closed.
 func TestClientGoneIsNotAServerError(t *testing.T) {
 	var log strings.Builder
-	s := &Server{Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	s := &Server{Server: &web.Server{Logger: slog.New(slog.NewTextHandler(&log, nil))}}
 	if err := s.loadAssets(); err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	for name, fail := range map[string]func(http.ResponseWriter, *http.Request, error){"page": s.renderError, "api": s.WriteProblem} {
 		w := httptest.NewRecorder()
 		fail(w, r, fmt.Errorf("read chart: %w", context.Canceled))
-		if w.Code != StatusClientClosed || strings.Contains(log.String(), "request failed") {
+		if w.Code != web.StatusClientClosed || strings.Contains(log.String(), "request failed") {
 			t.Errorf("%s: status %d, log %q", name, w.Code, log.String())
 		}
 	}
@@ -375,14 +376,14 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 // record: a dozen problems and medications, thirty encounters, two small
 // multiples, a care team, caregivers and coverage.
 func BenchmarkRenderChart(b *testing.B) {
-	s := &Server{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &Server{Server: &web.Server{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}
 	if err := s.loadAssets(); err != nil {
 		b.Fatal(err)
 	}
 	if err := s.parseTemplates(); err != nil {
 		b.Fatal(err)
 	}
-	v := &Viewer{Org: &carepath.Organization{Name: "Test Org"}, Loc: time.UTC,
+	v := &web.Viewer{Org: &carepath.Organization{Name: "Test Org"}, Loc: time.UTC,
 		User: &carepath.User{Email: "cm@example.org", Name: "Casey Morgan", Role: carepath.RoleCareManager}}
 	r := httptest.NewRequest("GET", "/patients/p1", nil)
 	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, v))

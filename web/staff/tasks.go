@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"carepath"
 	"carepath/calendar"
 	"carepath/rules"
+	"carepath/web"
 )
 
 // taskRow is one task as a worklist row or the task page shows it, with
@@ -29,7 +30,7 @@ type taskRow struct {
 	Staff []carepath.CaseloadCount
 }
 
-func (s *Server) taskRow(v *Viewer, t *carepath.Task, next string) taskRow {
+func (s *Server) taskRow(v *web.Viewer, t *carepath.Task, next string) taskRow {
 	return taskRow{Task: t, Now: time.Now().In(v.Loc), Loc: v.Loc, Mine: t.OwnerID == v.User.ID,
 		CanClaim: t.OwnerID == "" && t.Queue == v.User.Role, TaskActions: rules.ActionsFor(t.Kind, t.Priority), Next: next}
 }

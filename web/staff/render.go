@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"carepath"
 	"carepath/careplan"
 	"carepath/rules"
+	"carepath/web"
 )
 
 // pages lists every page template; each is parsed with the layout.
@@ -59,7 +60,7 @@ func (s *Server) parseTemplates() error {
 			}
 			return nil
 		},
-		"programLabel": ProgramLabel,
+		"programLabel": carepath.ProgramName,
 		"ruleName": func(id string) string {
 			for _, r := range rules.BuiltIn {
 				if r.ID == id {
@@ -136,7 +137,7 @@ const maxPooledPage = 1 << 20
 
 // renderError is the one place domain errors become HTML.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
-	status := ErrorStatus(err)
+	status := web.ErrorStatus(err)
 	if status == http.StatusInternalServerError {
 		s.RequestLogger(r).Error("request failed", "path", r.URL.Path, "err", err)
 	}

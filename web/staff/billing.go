@@ -1,7 +1,6 @@
-package web
+package staff
 
 import (
-	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"carepath"
 	"carepath/billing"
 	"carepath/internal/safecsv"
+	"carepath/web"
 )
 
 // billingData is the month's billing report page.
@@ -28,26 +28,11 @@ type billingData struct {
 // billingStatuses in the order the page counts them.
 var billingStatuses = []string{carepath.BillingReady, carepath.BillingNeedsSignOff, carepath.BillingMissingConsent, carepath.BillingBelowThreshold}
 
-// ReportMonth is the month a billing page asks for: ?month=, else the
-// month before the current one (the one to close).
-func ReportMonth(r *http.Request, loc *time.Location) (billing.Month, error) {
-	month := cmp.Or(r.PathValue("month"), r.URL.Query().Get("month"))
-	if month == "" {
-		now := time.Now().In(loc)
-		month = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, loc).Format("2006-01")
-	}
-	m, err := billing.ParseMonth(month, loc)
-	if err != nil {
-		return m, carepath.Errorf(carepath.EINVALID, "The month %q is not YYYY-MM.", month)
-	}
-	return m, nil
-}
-
 // monthReport reads the report of the month a page asks for; it writes
 // the error page and answers nil on failure.
 func (s *Server) monthReport(w http.ResponseWriter, r *http.Request) (*carepath.BillingReport, billing.Month) {
 	v := viewerFrom(r.Context())
-	m, err := ReportMonth(r, v.Loc)
+	m, err := web.ReportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
 		return nil, m
@@ -85,7 +70,7 @@ func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request) {
 // handleChangeBilling signs off the viewer's lines or closes the month.
 func (s *Server) handleChangeBilling(w http.ResponseWriter, r *http.Request) {
 	v := viewerFrom(r.Context())
-	m, err := ReportMonth(r, v.Loc)
+	m, err := web.ReportMonth(r, v.Loc)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
