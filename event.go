@@ -43,6 +43,12 @@ type StayFacts struct {
 	DispositionDisplay string
 }
 
+// StayFacts are an encounter's facts as its events carry them.
+func (e *Encounter) StayFacts() StayFacts {
+	return StayFacts{EncounterID: e.ID, Class: e.Class, Start: ParseEffective(e.PeriodStart), End: ParseEffective(e.PeriodEnd),
+		Facility: e.ServiceProviderName, Disposition: e.DischargeDisposition.Code, DispositionDisplay: e.DischargeDisposition.Display}
+}
+
 // VitalSignFacts are what an out-of-range vital sign's event tells the
 // rules: the observation and each reading the vital-sign rule flagged.
 type VitalSignFacts struct {

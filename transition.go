@@ -208,7 +208,7 @@ type TransitionService interface {
 	// FlagReadmission marks the episodes of the patient discharged within
 	// 30 days before the stay's admission as readmitted by it (the first
 	// such stay only). For the work rules; it returns how many it marked.
-	FlagReadmission(ctx context.Context, stay Encounter) (int, error)
+	FlagReadmission(ctx context.Context, patientID string, stay StayFacts) (int, error)
 	// CloseEndedTransitions closes the open episodes whose period ended
 	// before now, and their open tasks. For the work rules.
 	CloseEndedTransitions(ctx context.Context, now time.Time) (int, error)

@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"carepath"
 	"carepath/calendar"
@@ -97,7 +96,10 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 	case carepath.EventDischarge:
 		return s.discharge(ctx, cal, e, p, careManager)
 	case carepath.EventAdmission:
-		n, err := s.Store.FlagReadmission(ctx, stayOf(e))
+		if e.Stay == nil {
+			return "no task: the event has no stay", false, nil
+		}
+		n, err := s.Store.FlagReadmission(ctx, e.PatientID, *e.Stay)
 		return fmt.Sprintf("%s: %d episode%s readmitted", rules.TransitionProtocol.ID, n, plural(n)), false, err
 	}
 	if p.Deceased {
@@ -111,21 +113,6 @@ func (s *Sweeper) applyRules(ctx context.Context, cal *calendar.Calendar, e care
 		return "", false, err
 	}
 	return rules.VitalSignAlert.ID + ": task " + t.ID, created, nil
-}
-
-// stayOf is the stay an admission or discharge event reports, as the
-// record keeps it.
-func stayOf(e carepath.Event) carepath.Encounter {
-	st := e.Stay
-	if st == nil {
-		return carepath.Encounter{PatientID: e.PatientID}
-	}
-	stay := carepath.Encounter{ID: st.EncounterID, PatientID: e.PatientID, Class: st.Class, PeriodStart: st.Start.UTC().Format(time.RFC3339),
-		ServiceProviderName: st.Facility}
-	if !st.End.IsZero() {
-		stay.PeriodEnd = st.End.UTC().Format(time.RFC3339)
-	}
-	return stay
 }
 
 // discharge scores the stay, flags it as the readmission of an earlier
@@ -145,7 +132,7 @@ func (s *Sweeper) discharge(ctx context.Context, cal *calendar.Calendar, e carep
 	if err != nil {
 		return "", false, err
 	}
-	readmitted, err := s.Store.FlagReadmission(ctx, stayOf(e))
+	readmitted, err := s.Store.FlagReadmission(ctx, e.PatientID, *st)
 	if err != nil {
 		return "", false, err
 	}

@@ -315,7 +315,7 @@ func saveTransition(ctx context.Context, tx *Tx, t *carepath.Transition) error {
 
 // firstStayAfter is the patient's first stay (other than exceptID)
 // admitted after a discharge and within the readmission window, or nil.
-func firstStayAfter(ctx context.Context, db querier, org, patientID, exceptID string, discharged time.Time) (*carepath.Encounter, error) {
+func firstStayAfter(ctx context.Context, db querier, org, patientID, exceptID string, discharged time.Time) (*carepath.StayFacts, error) {
 	rows, err := db.query(ctx, "SELECT "+encounterColumns+` FROM encounter WHERE org_id = ? AND patient_id = ? AND id <> ?
 		AND class IN (?, ?, ?, ?) AND period_start > ? AND period_start <= ? ORDER BY period_start LIMIT 1`,
 		org, patientID, exceptID, carepath.EncounterInpatient, carepath.EncounterAcute, carepath.EncounterNonAcute, carepath.EncounterObservation,
@@ -326,31 +326,31 @@ func firstStayAfter(ctx context.Context, db querier, org, patientID, exceptID st
 	if err != nil || len(stays) == 0 {
 		return nil, err
 	}
-	return &stays[0], nil
+	stay := stays[0].StayFacts()
+	return &stay, nil
 }
 
 // readmissionOf is stay as the readmission of episode t; its days are
 // calendar days in the organization's time zone.
-func readmissionOf(t *carepath.Transition, stay *carepath.Encounter, loc *time.Location) *carepath.Readmission {
-	admitted := parseTime(stay.PeriodStart)
-	return &carepath.Readmission{EncounterID: stay.ID, Class: stay.Class, Facility: stay.ServiceProviderName, Admitted: admitted,
-		Days: calendar.DaysBetween(t.Discharged, admitted, loc)}
+func readmissionOf(t *carepath.Transition, stay *carepath.StayFacts, loc *time.Location) *carepath.Readmission {
+	return &carepath.Readmission{EncounterID: stay.EncounterID, Class: stay.Class, Facility: stay.Facility, Admitted: stay.Start,
+		Days: calendar.DaysBetween(t.Discharged, stay.Start, loc)}
 }
 
 // FlagReadmission implements carepath.TransitionService.
-func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int, error) {
+func (db *DB) FlagReadmission(ctx context.Context, patientID string, stay carepath.StayFacts) (int, error) {
 	a, err := adminIn(ctx)
 	if err != nil {
 		return 0, err
 	}
-	admitted, err := time.Parse(time.RFC3339, stay.PeriodStart)
-	if err != nil || !carepath.IsStay(stay.Class) {
+	admitted := stay.Start
+	if admitted.IsZero() || !carepath.IsStay(stay.Class) {
 		return 0, nil
 	}
 	flagged := 0
 	err = db.RunInTx(ctx, func(tx *Tx) error {
 		episodes, err := transitionsWhere(ctx, tx, a.OrgID, `t.patient_id = ? AND t.encounter_id <> ? AND t.discharged_at < ?
-			AND t.discharged_at >= ? AND t.readmitted_at = ''`, stay.PatientID, stay.ID, formatTime(admitted), formatTime(admitted.Add(-readmissionWindow)))
+			AND t.discharged_at >= ? AND t.readmitted_at = ''`, patientID, stay.EncounterID, formatTime(admitted), formatTime(admitted.Add(-readmissionWindow)))
 		if err != nil {
 			return err
 		}
@@ -371,7 +371,7 @@ func (db *DB) FlagReadmission(ctx context.Context, stay carepath.Encounter) (int
 				return err
 			}
 			audits = append(audits, withActor(carepath.AuditEvent{Action: carepath.AuditTransitionUpdate, PatientID: t.PatientID,
-				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("readmitted: Encounter/%s, %d days after the discharge", stay.ID, t.Readmission.Days)}, a))
+				Object: "Transition/" + t.ID, Detail: fmt.Sprintf("readmitted: Encounter/%s, %d days after the discharge", stay.EncounterID, t.Readmission.Days)}, a))
 			flagged++
 		}
 		if err := bumpRecordVersions(ctx, tx, a.OrgID, patients); err != nil {

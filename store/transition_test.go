@@ -102,8 +102,7 @@ func TestTransitionService(t *testing.T) {
 
 		// A new stay within 30 days flags the episode; the period's end
 		// closes it with its open tasks.
-		n, err := f.db.FlagReadmission(system(f.org), carepath.Encounter{ID: "e2", PatientID: "p1", Class: "IMP",
-			PeriodStart: now.Add(48 * time.Hour).UTC().Format(time.RFC3339)})
+		n, err := f.db.FlagReadmission(system(f.org), "p1", carepath.StayFacts{EncounterID: "e2", Class: "IMP", Start: now.Add(48 * time.Hour)})
 		must(t, err)
 		if ep, _ = f.db.FindTransition(as(f.cm), ep.ID); n != 1 || ep.Readmission == nil || ep.Readmission.EncounterID != "e2" {
 			t.Errorf("readmission: %d, %+v", n, ep.Readmission)

@@ -93,10 +93,9 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
-	start, _ := time.Parse(time.RFC3339, e.PeriodStart)
+	stay := e.StayFacts()
 	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, carepath.StayDischarge), Kind: carepath.EventDischarge, PatientID: e.PatientID, At: end,
-		Stay: &carepath.StayFacts{EncounterID: e.ID, Class: e.Class, Start: start, End: end, Facility: e.ServiceProviderName,
-			Disposition: e.DischargeDisposition.Code, DispositionDisplay: e.DischargeDisposition.Display}}, true
+		Stay: &stay}, true
 }
 
 // admissionEvent is the event of a stay that began recently and has not
@@ -111,8 +110,9 @@ func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if err != nil || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
+	stay := e.StayFacts()
 	return carepath.Event{OrgID: org, Key: carepath.EncounterEventKey(e.ID, carepath.StayAdmission), Kind: carepath.EventAdmission, PatientID: e.PatientID, At: start,
-		Stay: &carepath.StayFacts{EncounterID: e.ID, Class: e.Class, Start: start, Facility: e.ServiceProviderName}}, true
+		Stay: &stay}, true
 }
 
 // vitalSignEvent is the event of a recent vital sign that the vital-sign
