@@ -95,6 +95,6 @@ func scanOrganization(s scanner) (*carepath.Organization, error) {
 	if err := s.Scan(&o.ID, &o.Name, &o.TimeZone, &o.Demo, &created); err != nil {
 		return nil, err
 	}
-	o.Created, _ = time.Parse(time.RFC3339, created)
+	o.Created = parseTime(created)
 	return &o, nil
 }

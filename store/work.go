@@ -57,17 +57,13 @@ func readEventFacts(e *carepath.Event, stored string) error {
 	if err := json.Unmarshal([]byte(stored), &f); err != nil {
 		return fmt.Errorf("event %s: facts: %w", e.Key, err)
 	}
-	instant := func(name string) time.Time {
-		t, _ := time.Parse(time.RFC3339, f[name])
-		return t
-	}
 	switch e.Kind {
 	case carepath.EventDischarge, carepath.EventAdmission:
-		e.Stay = &carepath.StayFacts{EncounterID: f["encounter"], Class: f["class"], Start: instant("start"), End: instant("end"),
+		e.Stay = &carepath.StayFacts{EncounterID: f["encounter"], Class: f["class"], Start: parseTime(f["start"]), End: parseTime(f["end"]),
 			Facility: f["facility"], Disposition: f["disposition"], DispositionDisplay: f["disposition_display"]}
 	case carepath.EventVitalSign:
 		v := &carepath.VitalSignFacts{ObservationID: f["observation"], Code: carepath.Coding{Code: f["code"], Display: f["display"]},
-			Effective: instant("effective")}
+			Effective: parseTime(f["effective"])}
 		for i := 1; f["reading"+strconv.Itoa(i)+"_code"] != ""; i++ {
 			p := "reading" + strconv.Itoa(i)
 			value, _ := strconv.ParseFloat(f[p+"_value"], 64)
