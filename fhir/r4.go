@@ -166,11 +166,6 @@ type r4MedicationStatement struct {
 	Dosage                    []dosage          `json:"dosage"`
 }
 
-type r4Medication struct {
-	ID   string           `json:"id"`
-	Code *codeableConcept `json:"code"`
-}
-
 type r4AllergyIntolerance struct {
 	ID                 string           `json:"id"`
 	ClinicalStatus     *codeableConcept `json:"clinicalStatus"`

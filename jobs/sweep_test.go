@@ -26,14 +26,13 @@ func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type fixture struct {
-	db     *store.DB
-	clock  *clock
-	org    string
-	sys    context.Context
-	cm     *carepath.User
-	sweep  *jobs.Sweeper
-	ny     *time.Location
-	events int
+	db    *store.DB
+	clock *clock
+	org   string
+	sys   context.Context
+	cm    *carepath.User
+	sweep *jobs.Sweeper
+	ny    *time.Location
 }
 
 func must(t *testing.T, err error) {

@@ -314,14 +314,6 @@ func (s *Server) handleSignCarePlan(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/patients/"+url.PathEscape(id)+"/careplan", http.StatusSeeOther)
 }
 
-// careManagerOf is the patient's primary care manager, or the user.
-func careManagerOf(p *carepath.Patient, u *carepath.User) string {
-	if m := carepath.PrimaryCareManager(p.CareTeam); m != nil {
-		return m.UserID
-	}
-	return u.ID
-}
-
 // parseTarget reads a target's values as written: "7", "130/80".
 func parseTarget(s string) ([]float64, error) {
 	var out []float64
