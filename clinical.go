@@ -204,8 +204,8 @@ type Encounter struct {
 	Status               string
 	Class                string // v3 ActCode: IMP, EMER, AMB, OBSENC, HH, VR...
 	Type                 Coding
-	PeriodStart          string
-	PeriodEnd            string
+	PeriodStart          DateTime
+	PeriodEnd            DateTime
 	AdmitSource          Coding
 	DischargeDisposition Coding
 	Reason               Coding
@@ -217,10 +217,10 @@ type Encounter struct {
 var EncounterClasses = map[string]string{"IMP": "inpatient encounter", "ACUTE": "inpatient acute", "NONAC": "inpatient non-acute",
 	"OBSENC": "observation encounter", "EMER": "emergency", "AMB": "ambulatory", "HH": "home health", "VR": "virtual"}
 
-// ValidateReport checks an encounter an outside system reports at now and
-// puts it in the form the record keeps: its instants in UTC (as the
-// import stores every instant), its status from its period when not
-// given. EINVALID names everything missing or wrong.
+// ValidateReport checks an encounter an outside system reports at now (its
+// period's start and any end instants, not days, in the past, the end not
+// before the start) and gives it its status from its period when it has
+// none. EINVALID names everything missing or wrong.
 func (e *Encounter) ValidateReport(now time.Time) error {
 	var problems []string
 	if e.PatientID == "" {
@@ -229,25 +229,19 @@ func (e *Encounter) ValidateReport(now time.Time) error {
 	if _, ok := EncounterClasses[e.Class]; !ok {
 		problems = append(problems, "a class (IMP, OBSENC, EMER, AMB, ACUTE, NONAC, HH or VR)")
 	}
-	start, err := time.Parse(time.RFC3339, e.PeriodStart)
-	if err != nil {
+	// A reported stay's times are instants, not days.
+	start, end := e.PeriodStart, e.PeriodEnd
+	if !start.IsInstant() {
 		problems = append(problems, "a start time (RFC 3339)")
-	} else if err := CheckPastTime("the stay's start", start, now); err != nil {
+	} else if err := CheckPastTime("the stay's start", start.Time(), now); err != nil {
 		return err
 	}
-	if e.PeriodEnd != "" {
-		if end, err := time.Parse(time.RFC3339, e.PeriodEnd); err != nil || end.Before(start) {
+	if !end.IsZero() {
+		if !end.IsInstant() || start.IsInstant() && end.Time().Before(start.Time()) {
 			problems = append(problems, "an end time (RFC 3339) not before the start")
-		} else if err := CheckPastTime("the stay's end", end, now); err != nil {
+		} else if err := CheckPastTime("the stay's end", end.Time(), now); err != nil {
 			return err
-		} else {
-			// Stored in UTC, as the import stores every instant: the
-			// readmission watch and the stay's record compare them as text.
-			e.PeriodEnd = end.UTC().Format(time.RFC3339)
 		}
-	}
-	if err == nil {
-		e.PeriodStart = start.UTC().Format(time.RFC3339)
 	}
 	if strings.ContainsAny(e.ID, "/ ") {
 		problems = append(problems, "an id without slashes or spaces")
@@ -257,7 +251,7 @@ func (e *Encounter) ValidateReport(now time.Time) error {
 	}
 	if e.Status == "" {
 		e.Status = "in-progress"
-		if e.PeriodEnd != "" {
+		if !e.PeriodEnd.IsZero() {
 			e.Status = "finished"
 		}
 	}
@@ -275,7 +269,7 @@ type Observation struct {
 	Status      string
 	Category    string // vital-signs, laboratory, survey, social-history, sdoh...
 	Code        Coding // usually LOINC
-	Effective   string
+	Effective   DateTime
 	ValueNum    *float64
 	Unit        string
 	ValueText   string
@@ -534,16 +528,15 @@ type ObservationPoint struct {
 // Latest is the series' newest point.
 func (s ObservationSeries) Latest() ObservationPoint { return s.Points[len(s.Points)-1] }
 
-// ParseEffective reads when an observation was made, as records keep it:
-// an instant, a date-time without a zone (read as UTC) or a day (its
-// midnight, UTC); the zero time when it is none of these.
+// ParseEffective reads a stored time of a record kept as text (a chart
+// point's, a score's) as ParseDateTime does: an instant, or a day's
+// midnight UTC; the zero time for none, or for a year or a month alone.
 func ParseEffective(s string) time.Time {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", time.DateOnly} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
+	d, err := ParseDateTime(s)
+	if err != nil || !d.HasDay() {
+		return time.Time{}
 	}
-	return time.Time{}
+	return d.Time()
 }
 
 // ChartPrograms is how much of a patient's programs a chart view reads.

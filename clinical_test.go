@@ -76,24 +76,24 @@ func TestTimeEntryValidate(t *testing.T) {
 
 func TestEncounterValidateReport(t *testing.T) {
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
-	e := Encounter{PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00-05:00", PeriodEnd: "2026-03-09T09:30:00-05:00"}
+	e := Encounter{PatientID: "p1", Class: "IMP", PeriodStart: MustParseDateTime("2026-03-07T10:00:00-05:00"), PeriodEnd: MustParseDateTime("2026-03-09T09:30:00-05:00")}
 	if err := e.ValidateReport(now); err != nil {
 		t.Fatal(err)
 	}
-	if e.PeriodStart != "2026-03-07T15:00:00Z" || e.PeriodEnd != "2026-03-09T14:30:00Z" || e.Status != "finished" {
+	if e.PeriodStart.String() != "2026-03-07T15:00:00Z" || e.PeriodEnd.String() != "2026-03-09T14:30:00Z" || e.Status != "finished" {
 		t.Errorf("stored as %s to %s, %s; want UTC and finished", e.PeriodStart, e.PeriodEnd, e.Status)
 	}
-	open := Encounter{PatientID: "p1", Class: "EMER", PeriodStart: "2026-03-10T14:00:00Z"}
+	open := Encounter{PatientID: "p1", Class: "EMER", PeriodStart: MustParseDateTime("2026-03-10T14:00:00Z")}
 	if err := open.ValidateReport(now); err != nil || open.Status != "in-progress" {
 		t.Errorf("an open stay: %v, status %q", err, open.Status)
 	}
 	for name, bad := range map[string]Encounter{
-		"no patient":         {Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z"},
-		"an unknown class":   {PatientID: "p1", Class: "XYZ", PeriodStart: "2026-03-07T10:00:00Z"},
+		"no patient":         {Class: "IMP", PeriodStart: MustParseDateTime("2026-03-07T10:00:00Z")},
+		"an unknown class":   {PatientID: "p1", Class: "XYZ", PeriodStart: MustParseDateTime("2026-03-07T10:00:00Z")},
 		"no start":           {PatientID: "p1", Class: "IMP"},
-		"an end before":      {PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z", PeriodEnd: "2026-03-06T10:00:00Z"},
-		"a start to come":    {PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-12T10:00:00Z"},
-		"an id with a slash": {ID: "a/b", PatientID: "p1", Class: "IMP", PeriodStart: "2026-03-07T10:00:00Z"},
+		"an end before":      {PatientID: "p1", Class: "IMP", PeriodStart: MustParseDateTime("2026-03-07T10:00:00Z"), PeriodEnd: MustParseDateTime("2026-03-06T10:00:00Z")},
+		"a start to come":    {PatientID: "p1", Class: "IMP", PeriodStart: MustParseDateTime("2026-03-12T10:00:00Z")},
+		"an id with a slash": {ID: "a/b", PatientID: "p1", Class: "IMP", PeriodStart: MustParseDateTime("2026-03-07T10:00:00Z")},
 	} {
 		if err := bad.ValidateReport(now); ErrorCode(err) != EINVALID {
 			t.Errorf("%s: %v, want EINVALID", name, err)

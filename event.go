@@ -45,7 +45,7 @@ type StayFacts struct {
 
 // StayFacts are an encounter's facts as its events carry them.
 func (e *Encounter) StayFacts() StayFacts {
-	return StayFacts{EncounterID: e.ID, Class: e.Class, Start: ParseEffective(e.PeriodStart), End: ParseEffective(e.PeriodEnd),
+	return StayFacts{EncounterID: e.ID, Class: e.Class, Start: e.PeriodStart.Time(), End: e.PeriodEnd.Time(),
 		Facility: e.ServiceProviderName, Disposition: e.DischargeDisposition.Code, DispositionDisplay: e.DischargeDisposition.Display}
 }
 

@@ -117,7 +117,7 @@ func TestParseResolvesReferences(t *testing.T) {
 	if !strings.Contains(string(obs.JSON), `"subject":{"reference":"Patient/p1"}`) || strings.Contains(string(obs.JSON), "urn:uuid") {
 		t.Errorf("urn reference not rewritten: %s", obs.JSON)
 	}
-	if got := obs.Record.(*carepath.Observation); got.PatientID != "p1" || got.Effective != "2026-01-02T15:00:00Z" || *got.ValueNum != 72 {
+	if got := obs.Record.(*carepath.Observation); got.PatientID != "p1" || got.Effective.String() != "2026-01-02T15:00:00Z" || *got.ValueNum != 72 {
 		t.Errorf("observation record %+v", got)
 	}
 	cond := byType["Condition"]

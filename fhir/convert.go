@@ -147,6 +147,12 @@ func (c *converter) date(element, v string) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// dateTime is date's value as the domain keeps it.
+func (c *converter) dateTime(element, v string) carepath.DateTime {
+	d, _ := carepath.ParseDateTime(c.date(element, v)) // date's forms all read
+	return d
+}
+
 func firstCoding(cc *codeableConcept) carepath.Coding {
 	if cc == nil {
 		return carepath.Coding{}
@@ -469,7 +475,7 @@ func (c *converter) encounter() (any, error) {
 		en.Type = firstCoding(&r.Type[0])
 	}
 	if r.Period != nil {
-		en.PeriodStart, en.PeriodEnd = c.date("period.start", r.Period.Start), c.date("period.end", r.Period.End)
+		en.PeriodStart, en.PeriodEnd = c.dateTime("period.start", r.Period.Start), c.dateTime("period.end", r.Period.End)
 	}
 	if len(r.ReasonCode) > 0 {
 		en.Reason = firstCoding(&r.ReasonCode[0])
@@ -515,13 +521,13 @@ func (c *converter) observation() (any, error) {
 		Status: r.Status, Category: firstCategory(r.Category), Code: firstCoding(r.Code)}
 	switch {
 	case r.EffectiveDateTime != "":
-		o.Effective = c.date("effectiveDateTime", r.EffectiveDateTime)
+		o.Effective = c.dateTime("effectiveDateTime", r.EffectiveDateTime)
 	case r.EffectivePeriod != nil:
-		o.Effective = c.date("effectivePeriod.start", r.EffectivePeriod.Start)
+		o.Effective = c.dateTime("effectivePeriod.start", r.EffectivePeriod.Start)
 	case r.EffectiveInstant != "":
-		o.Effective = c.date("effectiveInstant", r.EffectiveInstant)
+		o.Effective = c.dateTime("effectiveInstant", r.EffectiveInstant)
 	default:
-		o.Effective = c.date("issued", r.Issued)
+		o.Effective = c.dateTime("issued", r.Issued)
 	}
 	o.ValueNum, o.Unit, o.ValueText, o.ValueCode = c.value(&r.r4ObservationValue)
 	for i := range r.Component {

@@ -44,11 +44,11 @@ func RenderEncounter(e *carepath.Encounter) []byte {
 		"subject": map[string]string{"reference": "Patient/" + e.PatientID},
 	}
 	period := map[string]string{}
-	if e.PeriodStart != "" {
-		period["start"] = e.PeriodStart
+	if !e.PeriodStart.IsZero() {
+		period["start"] = e.PeriodStart.String()
 	}
-	if e.PeriodEnd != "" {
-		period["end"] = e.PeriodEnd
+	if !e.PeriodEnd.IsZero() {
+		period["end"] = e.PeriodEnd.String()
 	}
 	if len(period) > 0 {
 		doc["period"] = period

@@ -136,7 +136,7 @@ func TestRenderAssessment(t *testing.T) {
 	// The total reads back as the score it is.
 	o, ok := readBack(t, totalDoc).(*carepath.Observation)
 	if !ok || o.ID != "as1-total" || o.PatientID != "p1" || o.Code.Code != in.TotalCode || o.ValueNum == nil || *o.ValueNum != 9 ||
-		o.Effective != "2026-05-22T14:00:00Z" || o.Category != in.ObservationCategory() {
+		o.Effective.String() != "2026-05-22T14:00:00Z" || o.Category != in.ObservationCategory() {
 		t.Errorf("total read back as %+v", o)
 	}
 	// A corrected assessment: its response says so, and its total is the
@@ -223,7 +223,7 @@ func TestCollectionBundle(t *testing.T) {
 	var buf bytes.Buffer
 	b := NewCollectionBundle(&buf, time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC))
 	b.Add([]byte(`{"resourceType":"Patient","id":"p1"}`))
-	b.Add(RenderEncounter(&carepath.Encounter{ID: "e1", PatientID: "p1", Status: "finished", Class: "IMP", PeriodStart: "2026-05-20T10:00:00Z"}))
+	b.Add(RenderEncounter(&carepath.Encounter{ID: "e1", PatientID: "p1", Status: "finished", Class: "IMP", PeriodStart: carepath.MustParseDateTime("2026-05-20T10:00:00Z")}))
 	if n := b.Close(); n != 2 {
 		t.Errorf("%d resources", n)
 	}

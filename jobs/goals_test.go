@@ -21,14 +21,14 @@ func TestTreatToTarget(t *testing.T) {
 		bp := func(id string, at time.Time, sys, dia float64) carepath.ImportResource {
 			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
 				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "vital-signs",
-					Code: carepath.Coding{System: "http://loinc.org", Code: rules.LOINCBloodPressure}, Effective: at.UTC().Format(time.RFC3339),
+					Code: carepath.Coding{System: "http://loinc.org", Code: rules.LOINCBloodPressure}, Effective: carepath.InstantOf(at),
 					Components: []carepath.ObservationComponent{{Code: carepath.Coding{Code: rules.LOINCSystolic}, ValueNum: &sys},
 						{Code: carepath.Coding{Code: rules.LOINCDiastolic}, ValueNum: &dia}}}}
 		}
 		weight := func(id string, at time.Time, kg float64) carepath.ImportResource {
 			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
 				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "vital-signs",
-					Code: carepath.Coding{System: "http://loinc.org", Code: "29463-7"}, Effective: at.UTC().Format(time.RFC3339), ValueNum: &kg}}
+					Code: carepath.Coding{System: "http://loinc.org", Code: "29463-7"}, Effective: carepath.InstantOf(at), ValueNum: &kg}}
 		}
 		_, err := f.db.ImportUnits(f.sys, f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
 			bp("b1", now.AddDate(0, -2, 0), 138, 84), bp("b2", now.AddDate(0, 0, -2), 150, 92),

@@ -21,8 +21,8 @@ func TestIntakeProcessesWhatItRecorded(t *testing.T) {
 
 		in := &jobs.Intake{Encounters: f.db, Sweeper: f.sweep}
 		cm := carepath.NewContextWithActor(t.Context(), &carepath.Actor{User: f.cm, OrgID: f.org})
-		stay := &carepath.Encounter{ID: "e-ana", PatientID: "p1", Class: "IMP", PeriodStart: now.Add(-76 * time.Hour).UTC().Format(time.RFC3339),
-			PeriodEnd: now.Add(-time.Hour).UTC().Format(time.RFC3339), DischargeDisposition: carepath.Coding{Code: "home"}}
+		stay := &carepath.Encounter{ID: "e-ana", PatientID: "p1", Class: "IMP", PeriodStart: carepath.InstantOf(now.Add(-76 * time.Hour)),
+			PeriodEnd: carepath.InstantOf(now.Add(-time.Hour)), DischargeDisposition: carepath.Coding{Code: "home"}}
 		must(t, in.RecordEncounter(cm, stay))
 
 		episodes := f.transitions(t, "")

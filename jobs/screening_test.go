@@ -34,7 +34,7 @@ func TestScreenings(t *testing.T) {
 				Record: &carepath.Condition{ID: "d3", PatientID: "p3", ClinicalStatus: "active", Code: carepath.Coding{System: "http://snomed.info/sct", Code: "370143000"}}},
 			{Type: "Observation", ID: "phq", PatientID: "p2", Hash: "hphq", JSON: []byte(`{"resourceType":"Observation","id":"phq"}`),
 				Record: &carepath.Observation{ID: "phq", PatientID: "p2", Status: "final", Category: "survey", Code: carepath.Coding{System: "http://loinc.org", Code: "44261-6"},
-					Effective: phqAt.UTC().Format(time.RFC3339), ValueNum: &v}},
+					Effective: carepath.InstantOf(phqAt), ValueNum: &v}},
 		}}})
 		must(t, err)
 		must(t, f.db.AddCareTeamMembers(f.sys, carepath.CareTeamMember{PatientID: "p2", UserID: f.cm.ID}))

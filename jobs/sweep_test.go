@@ -77,7 +77,7 @@ func newFixture(t *testing.T, e testdb.Engine) *fixture {
 func (f *fixture) discharge(t *testing.T, id, patient string, end time.Time, disposition string) {
 	t.Helper()
 	must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: id, PatientID: patient, Class: "IMP",
-		PeriodStart: end.Add(-4 * 24 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: end.UTC().Format(time.RFC3339),
+		PeriodStart: carepath.InstantOf(end.Add(-4 * 24 * time.Hour)), PeriodEnd: carepath.InstantOf(end),
 		ServiceProviderName: "General Hospital", DischargeDisposition: carepath.Coding{Code: disposition}}))
 }
 
@@ -108,7 +108,7 @@ func TestSweep(t *testing.T) {
 		f.discharge(t, "e1", "p1", friday.Add(-5*time.Hour), "home")                                      // reported twice: one event
 		f.discharge(t, "old", "p2", friday.Add(-40*24*time.Hour), "home")                                 // history, not work
 		must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: "ed", PatientID: "p2", Class: "EMER", // not a stay
-			PeriodStart: friday.Add(-2 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: friday.Add(-time.Hour).UTC().Format(time.RFC3339)}))
+			PeriodStart: carepath.InstantOf(friday.Add(-2 * time.Hour)), PeriodEnd: carepath.InstantOf(friday.Add(-time.Hour))}))
 
 		// Two events (e1, e2), one task; Ana enrolled and her first check-in made.
 		f.run(t, jobs.Report{Events: 2, Tasks: 1, Enrolled: 1, CheckIns: 1, ScreeningsEnrolled: 1}) // p1 is on a caseload: social needs
@@ -300,7 +300,7 @@ func TestVitalSignAlert(t *testing.T) {
 				JSON: []byte(`{"resourceType":"Observation","id":"` + id + `"}`),
 				Record: &carepath.Observation{ID: id, PatientID: patient, Status: "final", Category: "vital-signs",
 					Code:      carepath.Coding{System: "http://loinc.org", Code: rules.LOINCBloodPressure, Display: "Blood pressure panel"},
-					Effective: at.UTC().Format(time.RFC3339), Components: []carepath.ObservationComponent{
+					Effective: carepath.InstantOf(at), Components: []carepath.ObservationComponent{
 						{Code: carepath.Coding{Code: rules.LOINCSystolic}, ValueNum: &sys, Unit: "mm[Hg]"},
 						{Code: carepath.Coding{Code: rules.LOINCDiastolic}, ValueNum: &dia, Unit: "mm[Hg]"}}}}
 		}

@@ -51,7 +51,7 @@ func TestTransitionEpisodes(t *testing.T) {
 		// second feed).
 		f.clock.add(time.Minute)
 		must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: "e1-adt", PatientID: "p1", Class: "IMP",
-			PeriodStart: admitted.Add(time.Hour).UTC().Format(time.RFC3339), PeriodEnd: friday.Add(-5 * time.Hour).UTC().Format(time.RFC3339),
+			PeriodStart: carepath.InstantOf(admitted.Add(time.Hour)), PeriodEnd: carepath.InstantOf(friday.Add(-5 * time.Hour)),
 			DischargeDisposition: carepath.Coding{Code: "home"}}))
 		f.discharge(t, "e2", "p2", friday.Add(-3*time.Hour), "hosp")      // hospice: no episode
 		f.discharge(t, "e3", "p2", friday.Add(-2*time.Hour), "other-hcf") // a transfer: no episode
@@ -182,7 +182,7 @@ func TestTransitionEpisodes(t *testing.T) {
 		// A readmission 9 days after the discharge, still in hospital.
 		f.clock.set(time.Date(2026, 5, 31, 9, 0, 0, 0, f.ny))
 		must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: "e4", PatientID: "p1", Class: "IMP",
-			PeriodStart: time.Date(2026, 5, 31, 3, 0, 0, 0, f.ny).Format(time.RFC3339), ServiceProviderName: "General Hospital"}))
+			PeriodStart: carepath.InstantOf(time.Date(2026, 5, 31, 3, 0, 0, 0, f.ny)), ServiceProviderName: "General Hospital"}))
 		_, err = f.sweep.RunOnce(t.Context())
 		must(t, err)
 		ep, err = f.db.FindTransition(f.sys, ep.ID)
@@ -239,7 +239,7 @@ func TestTransitionReadmissionSameEvening(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
 		f := newFixture(t, e)
 		must(t, f.db.RecordEncounter(f.sys, &carepath.Encounter{ID: "again", PatientID: "p2", Class: "OBSENC",
-			PeriodStart: "2026-05-19T18:00:00-04:00", PeriodEnd: "2026-05-20T12:00:00-04:00", DischargeDisposition: carepath.Coding{Code: "home"}}))
+			PeriodStart: carepath.MustParseDateTime("2026-05-19T18:00:00-04:00"), PeriodEnd: carepath.MustParseDateTime("2026-05-20T12:00:00-04:00"), DischargeDisposition: carepath.Coding{Code: "home"}}))
 		_, err := f.sweep.RunOnce(t.Context())
 		must(t, err)
 		f.discharge(t, "first", "p2", time.Date(2026, 5, 19, 20, 0, 0, 0, time.UTC), "home")

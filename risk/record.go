@@ -104,7 +104,8 @@ func Assess(r Record, loc *time.Location) Assessment {
 	if stayKnown {
 		procedure = No(r.Stay.ID)
 		for _, p := range r.Procedures {
-			t, err := parseTime(p.PerformedStart)
+			performed, _ := carepath.ParseDateTime(p.PerformedStart) // a procedure's time is still text in the record
+			t, err := parseTime(performed)
 			if (err == nil && !t.Before(admitted) && !t.After(discharged)) || p.EncounterID == r.Stay.ID {
 				procedure = Yes(p.ID)
 				break
@@ -129,16 +130,13 @@ func Assess(r Record, loc *time.Location) Assessment {
 	return a
 }
 
-// parseTime reads a FHIR instant or day.
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+// parseTime is a recorded instant or day (a day's midnight, UTC); a year
+// or a month alone, or nothing, is no time the scores can use.
+func parseTime(d carepath.DateTime) (time.Time, error) {
+	if !d.HasDay() {
+		return time.Time{}, fmt.Errorf("not a time: %q", d.String())
 	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return t, fmt.Errorf("not a time: %q", s)
-	}
-	return t, nil
+	return d.Time(), nil
 }
 
 // For is the score as stored for a patient's stay, computed at.

@@ -17,7 +17,7 @@ var newYork, _ = time.LoadLocation("America/New_York")
 func TestAssess(t *testing.T) {
 	v := func(x float64) *float64 { return &x }
 	enc := func(id, class, start, end string) carepath.Encounter {
-		return carepath.Encounter{ID: id, Class: class, PeriodStart: start, PeriodEnd: end}
+		return carepath.Encounter{ID: id, Class: class, PeriodStart: carepath.MustParseDateTime(start), PeriodEnd: carepath.MustParseDateTime(end)}
 	}
 	// 4.8 days by the clock; 5 days as hospitals count them (midnights
 	// in New York, from 16:00 on the 18th to 11:00 on the 23rd).
@@ -31,10 +31,10 @@ func TestAssess(t *testing.T) {
 			enc("stay-old", "IMP", "2025-04-01T10:00:00Z", "2025-04-03T10:00:00Z"), // more than 12 months
 			enc("later", "AMB", "2026-06-01T10:00:00Z", "")},
 		Labs: []carepath.Observation{
-			{ID: "hb-1", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-19T06:00:00Z", ValueNum: v(10.2)},
-			{ID: "hb-2", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-23T06:00:00Z", ValueNum: v(12.4)},
-			{ID: "hb-after", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: "2026-05-30T06:00:00Z", ValueNum: v(9)},
-			{ID: "na-1", Code: carepath.Coding{Code: LOINCSodium}, Effective: "2026-05-22T06:00:00Z", ValueNum: v(133)}},
+			{ID: "hb-1", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: carepath.MustParseDateTime("2026-05-19T06:00:00Z"), ValueNum: v(10.2)},
+			{ID: "hb-2", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: carepath.MustParseDateTime("2026-05-23T06:00:00Z"), ValueNum: v(12.4)},
+			{ID: "hb-after", Code: carepath.Coding{Code: LOINCHemoglobin}, Effective: carepath.MustParseDateTime("2026-05-30T06:00:00Z"), ValueNum: v(9)},
+			{ID: "na-1", Code: carepath.Coding{Code: LOINCSodium}, Effective: carepath.MustParseDateTime("2026-05-22T06:00:00Z"), ValueNum: v(133)}},
 		Procedures: []carepath.Procedure{{ID: "echo", PerformedStart: "2026-05-19T10:00:00Z"}},
 		Conditions: []carepath.Condition{icd("hf", "I50.23"), icd("copd", "J44.1")},
 	}
@@ -86,7 +86,7 @@ func TestAssessLengthOfStay(t *testing.T) {
 		{"across summer time", "2026-03-06T15:00:00Z", "2026-03-09T14:00:00Z", 3, 3, "3 days"},
 		{"13 days 23 hours", "2026-04-01T12:00:00Z", "2026-04-15T11:00:00Z", 14, 7, "14 days"},
 	} {
-		a := Assess(Record{Stay: carepath.Encounter{ID: "s", Class: "IMP", PeriodStart: tt.start, PeriodEnd: tt.end}}, newYork)
+		a := Assess(Record{Stay: carepath.Encounter{ID: "s", Class: "IMP", PeriodStart: carepath.MustParseDateTime(tt.start), PeriodEnd: carepath.MustParseDateTime(tt.end)}}, newYork)
 		l := a.LACE.Components[0]
 		if l.Points != tt.lacePoints || l.Why != tt.why {
 			t.Errorf("%s: LACE L %d (%s), want %d (%s)", tt.name, l.Points, l.Why, tt.lacePoints, tt.why)

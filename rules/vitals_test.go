@@ -59,12 +59,12 @@ func TestOutOfRangeVitals(t *testing.T) {
 func TestPlanVitalSignAlert(t *testing.T) {
 	cal := newYork(t)
 	ny := cal.Location()
-	o := &carepath.Observation{ID: "o1", Effective: time.Date(2026, 5, 22, 9, 0, 0, 0, ny).UTC().Format(time.RFC3339),
+	o := &carepath.Observation{ID: "o1", Effective: carepath.InstantOf(time.Date(2026, 5, 22, 9, 0, 0, 0, ny)),
 		Code: carepath.Coding{Code: LOINCHeartRate, Display: "Heart rate"}}
 	v := 135.0
 	o.ValueNum, o.Unit = &v, "/min"
 	e := carepath.Event{Key: carepath.EventKey{Type: "Observation", ID: "o1", What: "vital"}, PatientID: "p1",
-		VitalSign: VitalSignFacts(o, carepath.ParseEffective(o.Effective), OutOfRangeVitals(o))}
+		VitalSign: VitalSignFacts(o, o.Effective.Time(), OutOfRangeVitals(o))}
 	for _, c := range []struct {
 		name    string
 		now     time.Time
@@ -89,7 +89,7 @@ func TestPlanVitalSignAlert(t *testing.T) {
 			t.Errorf("%s: due %s owner %s priority %s title %q reason %q", c.name, task.Due.In(ny), task.OwnerID, task.Priority, task.Title, task.Origin.Reason)
 		}
 	}
-	none := carepath.Event{PatientID: "p1", VitalSign: VitalSignFacts(o, carepath.ParseEffective(o.Effective), nil)}
+	none := carepath.Event{PatientID: "p1", VitalSign: VitalSignFacts(o, o.Effective.Time(), nil)}
 	if _, ok, why := PlanVitalSignAlert(none, "", cal, time.Date(2026, 5, 22, 16, 0, 0, 0, ny)); ok || why != "no reading out of range" {
 		t.Errorf("facts without a reading: ok %v, %s", ok, why)
 	}

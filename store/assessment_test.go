@@ -299,7 +299,7 @@ func TestFindSourceScores(t *testing.T) {
 		score := func(id, effective string, total float64) carepath.ImportResource {
 			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
 				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "survey",
-					Code: carepath.Coding{System: "http://loinc.org", Code: "44261-6"}, Effective: effective, ValueNum: &total}}
+					Code: carepath.Coding{System: "http://loinc.org", Code: "44261-6"}, Effective: carepath.MustParseDateTime(effective), ValueNum: &total}}
 		}
 		_, err := f.db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{{Source: "test", Resources: []carepath.ImportResource{
 			score("ehr-1", "2026-03-04", 12), score("ehr-2", "2026-05-01T02:00:00Z", 3)}}})

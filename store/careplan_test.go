@@ -16,7 +16,7 @@ func TestCarePlan(t *testing.T) {
 		bp := func(id string, at time.Time, sys, dia float64) carepath.ImportResource {
 			return carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1", Hash: "h" + id, JSON: []byte(`{"resourceType":"Observation"}`),
 				Record: &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: "vital-signs",
-					Code: carepath.Coding{System: "http://loinc.org", Code: "85354-9"}, Effective: at.UTC().Format(time.RFC3339),
+					Code: carepath.Coding{System: "http://loinc.org", Code: "85354-9"}, Effective: carepath.InstantOf(at),
 					Components: []carepath.ObservationComponent{{Code: carepath.Coding{Code: "8480-6"}, ValueNum: &sys}, {Code: carepath.Coding{Code: "8462-4"}, ValueNum: &dia}}}}
 		}
 		htn := carepath.ImportResource{Type: "Condition", ID: "htn", PatientID: "p1", Hash: "hhtn", JSON: []byte(`{"resourceType":"Condition"}`),

@@ -158,7 +158,7 @@ func TestChartSeriesOrder(t *testing.T) {
 		} {
 			v := float64(90 + i)
 			id := "o" + o.code
-			rec := &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: o.category, Effective: "2026-11-20T08:00:00Z",
+			rec := &carepath.Observation{ID: id, PatientID: "p1", Status: "final", Category: o.category, Effective: carepath.MustParseDateTime("2026-11-20T08:00:00Z"),
 				Code: carepath.Coding{System: "http://loinc.org", Code: o.code, Display: o.display}, ValueNum: &v, Unit: "mg/dL"}
 			unit.Resources = append(unit.Resources, carepath.ImportResource{Type: "Observation", ID: id, PatientID: "p1",
 				Hash: id, JSON: []byte(`{"resourceType":"Observation","id":"` + id + `"}`), Record: rec})

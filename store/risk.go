@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"carepath"
 )
@@ -37,9 +36,10 @@ func (db *DB) FindStayRecord(ctx context.Context, patientID, encounterID string)
 		} else if err != nil {
 			return err
 		}
-		from, end := r.Stay.PeriodStart, r.Stay.PeriodEnd
-		if t, err := time.Parse(time.RFC3339, from); err == nil {
-			from = formatTime(t.AddDate(0, -13, 0))
+		// The record compares stored forms as text.
+		from, end := r.Stay.PeriodStart.String(), r.Stay.PeriodEnd.String()
+		if r.Stay.PeriodStart.IsInstant() {
+			from = formatTime(r.Stay.PeriodStart.Time().AddDate(0, -13, 0))
 		}
 		if end == "" {
 			end = formatTime(db.Now())
@@ -52,7 +52,7 @@ func (db *DB) FindStayRecord(ctx context.Context, patientID, encounterID string)
 			return err
 		}
 		rows, err = tx.query(ctx, `SELECT id, code, effective, value_num FROM observation WHERE org_id = ? AND patient_id = ? AND code IN (?, ?)
-			AND effective >= ? AND effective <= ? AND value_num IS NOT NULL`, a.OrgID, patientID, "718-7", "2951-2", r.Stay.PeriodStart, end)
+			AND effective >= ? AND effective <= ? AND value_num IS NOT NULL`, a.OrgID, patientID, "718-7", "2951-2", r.Stay.PeriodStart.String(), end)
 		if r.Labs, err = collect(rows, err, func(scan func(...any) error) (carepath.Observation, error) {
 			o := carepath.Observation{OrgID: a.OrgID, PatientID: patientID}
 			var v float64
@@ -64,7 +64,7 @@ func (db *DB) FindStayRecord(ctx context.Context, patientID, encounterID string)
 		}
 		rows, err = tx.query(ctx, `SELECT id, encounter_id, status, code_system, code, display, performed_start, performed_end FROM procedure_performed
 			WHERE org_id = ? AND patient_id = ? AND (encounter_id = ? OR (performed_start >= ? AND performed_start <= ?))`,
-			a.OrgID, patientID, encounterID, r.Stay.PeriodStart, end)
+			a.OrgID, patientID, encounterID, r.Stay.PeriodStart.String(), end)
 		if r.Procedures, err = collect(rows, err, func(scan func(...any) error) (carepath.Procedure, error) {
 			p := carepath.Procedure{OrgID: a.OrgID, PatientID: patientID}
 			return p, scan(&p.ID, &p.EncounterID, &p.Status, &p.Code.System, &p.Code.Code, &p.Code.Display, &p.PerformedStart, &p.PerformedEnd)

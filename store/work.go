@@ -85,8 +85,8 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 	if !carepath.IsStay(e.Class) {
 		return carepath.Event{}, false
 	}
-	end, err := time.Parse(time.RFC3339, e.PeriodEnd)
-	if err != nil || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
+	end := e.PeriodEnd.Time()
+	if !e.PeriodEnd.IsInstant() || now.Sub(end) > dischargeWindow || end.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
 	stay := e.StayFacts()
@@ -99,11 +99,11 @@ func dischargeEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 // reported with its end makes a discharge event instead, which the
 // readmission watch reads as well.
 func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.Event, bool) {
-	if !carepath.IsStay(e.Class) || e.PeriodEnd != "" {
+	if !carepath.IsStay(e.Class) || !e.PeriodEnd.IsZero() {
 		return carepath.Event{}, false
 	}
-	start, err := time.Parse(time.RFC3339, e.PeriodStart)
-	if err != nil || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
+	start := e.PeriodStart.Time()
+	if !e.PeriodStart.IsInstant() || now.Sub(start) > dischargeWindow || start.After(now.Add(24*time.Hour)) {
 		return carepath.Event{}, false
 	}
 	stay := e.StayFacts()
@@ -115,8 +115,8 @@ func admissionEvent(org string, e *carepath.Encounter, now time.Time) (carepath.
 // rule finds out of range, or ok false. Only those become events: an
 // import brings thousands of readings, nearly all in range or old.
 func vitalSignEvent(org string, o *carepath.Observation, now time.Time) (carepath.Event, bool) {
-	at, err := time.Parse(time.RFC3339, o.Effective)
-	if err != nil || now.Sub(at) > rules.VitalSignWindow || at.After(now.Add(24*time.Hour)) || o.Status == "entered-in-error" {
+	at := o.Effective.Time()
+	if !o.Effective.IsInstant() || now.Sub(at) > rules.VitalSignWindow || at.After(now.Add(24*time.Hour)) || o.Status == "entered-in-error" {
 		return carepath.Event{}, false
 	}
 	readings := rules.OutOfRangeVitals(o)

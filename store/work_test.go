@@ -23,7 +23,7 @@ func TestWorkState(t *testing.T) {
 		stay := func(id string, end time.Time) *carepath.ImportUnit {
 			return &carepath.ImportUnit{Source: "test", Resources: []carepath.ImportResource{{Type: "Encounter", ID: id, PatientID: "p1", Hash: "h" + id + end.String(),
 				JSON: []byte(`{"resourceType":"Encounter"}`), Record: &carepath.Encounter{ID: id, PatientID: "p1", Status: "finished", Class: "IMP",
-					PeriodStart: end.Add(-72 * time.Hour).UTC().Format(time.RFC3339), PeriodEnd: end.UTC().Format(time.RFC3339),
+					PeriodStart: carepath.InstantOf(end.Add(-72 * time.Hour)), PeriodEnd: carepath.InstantOf(end),
 					ServiceProviderName: "General Hospital", DischargeDisposition: carepath.Coding{Code: "home", Display: "Home"}}}}}
 		}
 		_, err := f.db.ImportUnits(system(f.org), f.org, []*carepath.ImportUnit{stay("e1", now.Add(-6*time.Hour)), stay("old", now.AddDate(0, -3, 0))})

@@ -106,7 +106,7 @@ func TestPopulation(t *testing.T) {
 					if rec.DischargeDisposition.Code == "" || rec.AdmitSource.Code == "" {
 						t.Fatalf("inpatient stay without disposition or admit source: %+v", rec)
 					}
-					end, _ := time.Parse(time.RFC3339, rec.PeriodEnd)
+					end := rec.PeriodEnd.Time()
 					if asOf.Sub(end) < 30*24*time.Hour {
 						sawRecent = true
 					}

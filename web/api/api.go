@@ -294,7 +294,7 @@ func (s *Server) handleAPIPatient(w http.ResponseWriter, r *http.Request) {
 		out.Allergies = append(out.Allergies, cd(a.Code))
 	}
 	for _, e := range c.Encounters {
-		out.Encounters = append(out.Encounters, encounter{e.Class, e.PeriodStart, e.PeriodEnd, e.Type.Display, e.DischargeDisposition.Display})
+		out.Encounters = append(out.Encounters, encounter{e.Class, e.PeriodStart.String(), e.PeriodEnd.String(), e.Type.Display, e.DischargeDisposition.Display})
 	}
 	for _, sr := range c.Series {
 		x := series{Code: cd(sr.Code), Unit: sr.Unit}

@@ -243,7 +243,15 @@ func (s *Server) handleAPIRecordEncounter(w http.ResponseWriter, r *http.Request
 		s.WriteProblem(w, r, err)
 		return
 	}
-	e := &carepath.Encounter{ID: in.ID, PatientID: r.PathValue("id"), Class: in.Class, PeriodStart: in.Start, PeriodEnd: in.End,
+	// A start that does not read is no start, which the service names; an
+	// end that does not read must not pass for none.
+	start, _ := carepath.ParseDateTime(in.Start)
+	end, err := carepath.ParseDateTime(in.End)
+	if err != nil {
+		s.WriteProblem(w, r, carepath.Errorf(carepath.EINVALID, "An encounter needs an end time (RFC 3339) not before the start."))
+		return
+	}
+	e := &carepath.Encounter{ID: in.ID, PatientID: r.PathValue("id"), Class: in.Class, PeriodStart: start, PeriodEnd: end,
 		ServiceProviderName: in.Facility, DischargeDisposition: carepath.Coding{Code: in.Disposition}}
 	if err := s.Encounters.RecordEncounter(r.Context(), e); err != nil {
 		s.WriteProblem(w, r, err)

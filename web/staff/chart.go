@@ -117,7 +117,7 @@ func (s *Server) handleChart(w http.ResponseWriter, r *http.Request) {
 	}
 	yearAgo := now.AddDate(-1, 0, 0).UTC().Format("2006-01-02")
 	for _, e := range c.Encounters {
-		if e.PeriodStart < yearAgo {
+		if e.PeriodStart.String() < yearAgo {
 			continue
 		}
 		switch e.Class {
@@ -368,10 +368,10 @@ func encounterRows(loc *time.Location, encounters []carepath.Encounter) template
 		if e.Class == carepath.EncounterInpatient || e.Class == carepath.EncounterEmergency {
 			b.WriteString(` class="stand-out"`)
 		}
-		start := formatDate(loc, e.PeriodStart)
+		start := formatDate(loc, e.PeriodStart.String())
 		b.WriteString("><td>" + esc(start))
-		if e.PeriodEnd != "" {
-			if end := formatDate(loc, e.PeriodEnd); end != start {
+		if !e.PeriodEnd.IsZero() {
+			if end := formatDate(loc, e.PeriodEnd.String()); end != start {
 				b.WriteString(" – " + esc(end))
 			}
 		}

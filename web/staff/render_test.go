@@ -51,7 +51,7 @@ func TestRenderEveryPage(t *testing.T) {
 			num := []carepath.ObservationPoint{{Effective: "2025-01-02T10:00:00Z", Value: 142}, {Effective: "2025-06-02", Value: 128.5}}
 			c := &carepath.Chart{Patient: p,
 				Conditions: []carepath.Condition{{Code: carepath.Coding{Display: "Heart failure"}, ClinicalStatus: "active", Onset: "2020-03-01"}},
-				Encounters: []carepath.Encounter{{Class: "IMP", PeriodStart: "2025-05-01T08:00:00Z", PeriodEnd: "2025-05-04T12:00:00Z", DischargeDisposition: carepath.Coding{Display: "Home"}}},
+				Encounters: []carepath.Encounter{{Class: "IMP", PeriodStart: carepath.MustParseDateTime("2025-05-01T08:00:00Z"), PeriodEnd: carepath.MustParseDateTime("2025-05-04T12:00:00Z"), DischargeDisposition: carepath.Coding{Display: "Home"}}},
 				Series:     []carepath.ObservationSeries{{Code: carepath.Coding{Code: "8480-6", Display: "Systolic"}, Unit: "mm[Hg]", Points: num}},
 				Risk: []carepath.RiskScore{{Name: "LACE", Total: 13, Band: "high", Complete: true, Computed: time.Now(),
 					Components: []carepath.RiskComponent{{Name: "L: length of stay", Points: 4, Why: "5 days"}}},
@@ -398,7 +398,7 @@ func BenchmarkRenderChart(b *testing.B) {
 		c.Medications = append(c.Medications, carepath.Medication{Code: carepath.Coding{Display: fmt.Sprintf("Medicine %d", i)}, Status: "active", Dosage: "1 tablet daily"})
 	}
 	for i := range 30 {
-		c.Encounters = append(c.Encounters, carepath.Encounter{Class: "AMB", PeriodStart: fmt.Sprintf("2025-%02d-02T08:00:00Z", i%12+1),
+		c.Encounters = append(c.Encounters, carepath.Encounter{Class: "AMB", PeriodStart: carepath.MustParseDateTime(fmt.Sprintf("2025-%02d-02T08:00:00Z", i%12+1)),
 			Type: carepath.Coding{Display: "Office visit"}, ServiceProviderName: "Clinic"})
 	}
 	bp, phq := sparkSeries()
