@@ -389,7 +389,7 @@ func (db *DB) VerifyAudit(ctx context.Context, anchors ...carepath.AuditAnchor) 
 func (db *DB) verifyChain(ctx context.Context, org string, anchors []carepath.AuditAnchor) (carepath.AuditVerification, error) {
 	v := carepath.AuditVerification{OrgID: org}
 	// One read transaction: a consistent snapshot while appends go on.
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return v, err
 	}

@@ -572,12 +572,24 @@ type readTx struct {
 // changes instead of one per query (a change makes a reader drop its page
 // cache, and the audit trail changes the database with every page view).
 func (db *DB) inReadTx(ctx context.Context, fn func(r *readTx) error) error {
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	return fn(&readTx{db: db, tx: tx})
+}
+
+// beginRead begins a read-only transaction that sees one snapshot: every
+// SQLite read transaction does (WAL); PostgreSQL's default, read
+// committed, gives each statement its own, so it asks for repeatable
+// read.
+func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.Dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return db.read.BeginTx(ctx, opts)
 }
 
 func (r *readTx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
