@@ -123,35 +123,24 @@ func ref(r *reference, typ string) string {
 	return id
 }
 
-// date checks a FHIR date or dateTime and returns it as stored: partial
-// dates as sent, full date-times in UTC with second precision.
-func (c *converter) date(element, v string) string {
-	if v == "" {
-		return ""
+// dateTime checks a FHIR date or dateTime and returns it as the domain
+// keeps it: a partial date as sent, a time (which FHIR gives with its
+// zone) as an instant in UTC to the second.
+func (c *converter) dateTime(element, v string) carepath.DateTime {
+	d, err := carepath.ParseDateTime(v)
+	if err == nil && len(v) > 10 {
+		_, err = time.Parse(time.RFC3339Nano, v) // FHIR's times carry their zone
 	}
-	if len(v) <= 10 {
-		layout := map[int]string{4: "2006", 7: "2006-01", 10: "2006-01-02"}[len(v)]
-		if layout != "" {
-			if _, err := time.Parse(layout, v); err == nil {
-				return v
-			}
-		}
-		c.fail("%s %q is not a valid FHIR date or dateTime", element, v)
-		return ""
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
 	if err != nil {
 		c.fail("%s %q is not a valid FHIR date or dateTime", element, v)
-		return ""
+		return carepath.DateTime{}
 	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-// dateTime is date's value as the domain keeps it.
-func (c *converter) dateTime(element, v string) carepath.DateTime {
-	d, _ := carepath.ParseDateTime(c.date(element, v)) // date's forms all read
 	return d
 }
+
+// date is dateTime's value in its stored form, for the times records keep
+// as text.
+func (c *converter) date(element, v string) string { return c.dateTime(element, v).String() }
 
 func firstCoding(cc *codeableConcept) carepath.Coding {
 	if cc == nil {
