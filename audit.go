@@ -57,6 +57,7 @@ const (
 	AuditTimeEntry            = "time.add"
 	AuditBillingSignOff       = "billing.sign_off" // a practitioner reviewed their lines of a month
 	AuditBillingClose         = "billing.close"    // a month's lines frozen
+	AuditContactLog           = "contact.log"      // a contact logged in the communication log
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

@@ -238,12 +238,44 @@ func ApplyTransitionChange(t *carepath.Transition, c carepath.TransitionChange, 
 // done, is the interactive contact; another attempt, or a completion with
 // another outcome, an attempt. It returns what it recorded, in words.
 func ContactFromTask(tr *carepath.Transition, t *carepath.Task, note string, a *carepath.Actor, now time.Time) string {
+	reached := t.Outcome == carepath.OutcomeReached || t.Outcome == carepath.OutcomeDone && t.Status == carepath.TaskCompleted
 	n := carepath.TransitionNote{At: now, ByID: a.ActorID(), ByName: a.Label(), Outcome: t.Outcome, Note: strings.TrimSpace(note)}
-	if t.Outcome == carepath.OutcomeReached || t.Outcome == carepath.OutcomeDone && t.Status == carepath.TaskCompleted {
-		n.Outcome = ""
-		tr.Contact = &n
+	recordContact(tr, n, reached)
+	if reached {
 		return "contact, from its task"
 	}
-	tr.Attempts = append(tr.Attempts, n)
 	return "contact attempt, from its task: " + t.Outcome
+}
+
+// EpisodeContact says what a logged contact documents for an open episode
+// tr without its contact yet, and records it: an interactive contact with
+// the patient or a caregiver is the episode's interactive contact (contact
+// true: its task is done); an outbound one with them that did not reach
+// them, an attempt. It returns what it recorded, in words ("" for
+// nothing: a contact with someone else, or an inbound message unanswered).
+func EpisodeContact(tr *carepath.Transition, c *carepath.Contact, a *carepath.Actor) (what string, contact bool) {
+	if c.Party != carepath.ContactPatient && c.Party != carepath.ContactCaregiver {
+		return "", false
+	}
+	n := carepath.TransitionNote{At: c.At, ByID: a.ActorID(), ByName: a.Label(), Outcome: c.Outcome, Note: strings.TrimSpace(c.Note)}
+	switch {
+	case c.Interactive:
+		recordContact(tr, n, true)
+		return "contact, from the communication log (Contact/" + c.ID + ")", true
+	case c.Direction == carepath.ContactDirectionOut && !c.Reached():
+		recordContact(tr, n, false)
+		return "contact attempt, from the communication log: " + c.Outcome + " (Contact/" + c.ID + ")", false
+	}
+	return "", false
+}
+
+// recordContact records n on tr as its interactive contact (reached) or an
+// attempt.
+func recordContact(tr *carepath.Transition, n carepath.TransitionNote, reached bool) {
+	if reached {
+		n.Outcome = ""
+		tr.Contact = &n
+		return
+	}
+	tr.Attempts = append(tr.Attempts, n)
 }

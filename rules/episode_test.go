@@ -150,3 +150,49 @@ func TestContactFromTask(t *testing.T) {
 		}
 	}
 }
+
+// What a logged contact documents for a transition, and how the TCM clock
+// then reads it: an interactive call within 2 business days is the
+// contact; a voicemail is an attempt, and two timely attempts count for
+// the contact; an inbound voicemail, or a call with the cardiologist's
+// office, documents nothing.
+func TestEpisodeContact(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	discharged := time.Date(2026, 5, 19, 15, 0, 0, 0, ny) // a Tuesday
+	cm := &carepath.Actor{User: &carepath.User{ID: "u1", Name: "Casey"}}
+	episode := func() *carepath.Transition {
+		return &carepath.Transition{Status: carepath.TransitionOpen, Discharged: discharged,
+			ContactDue: time.Date(2026, 5, 21, 23, 59, 59, 0, ny), VisitDueHigh: discharged.AddDate(0, 0, 7), VisitDueModerate: discharged.AddDate(0, 0, 14),
+			PeriodEnd: discharged.AddDate(0, 0, 29)}
+	}
+	call := func(party, direction, outcome string, interactive bool, at time.Time) *carepath.Contact {
+		return &carepath.Contact{ID: "c", Party: party, Direction: direction, Outcome: outcome, Interactive: interactive, Channel: carepath.ChannelPhone, At: at}
+	}
+	wed := time.Date(2026, 5, 20, 10, 0, 0, 0, ny)
+	tests := []struct {
+		name     string
+		contacts []*carepath.Contact
+		contact  bool   // the episode's contact is documented
+		attempts int    // attempts documented
+		element  string // a part of the contact element's words
+	}{
+		{"an interactive call", []*carepath.Contact{call(carepath.ContactPatient, carepath.ContactDirectionOut, carepath.OutcomeReached, true, wed)}, true, 0, "contact: Wed 20 May"},
+		{"the daughter, in person", []*carepath.Contact{{ID: "c", Party: carepath.ContactCaregiver, Direction: carepath.ContactDirectionIn, Outcome: carepath.OutcomeReached,
+			Interactive: true, Channel: carepath.ChannelInPerson, At: wed}}, true, 0, "contact: Wed 20 May"},
+		{"a voicemail", []*carepath.Contact{call(carepath.ContactPatient, carepath.ContactDirectionOut, carepath.OutcomeVoicemail, false, wed)}, false, 1, "1 timely attempt"},
+		{"two timely attempts", []*carepath.Contact{call(carepath.ContactPatient, carepath.ContactDirectionOut, carepath.OutcomeVoicemail, false, wed),
+			call(carepath.ContactCaregiver, carepath.ContactDirectionOut, carepath.OutcomeNoAnswer, false, wed.Add(24*time.Hour))}, false, 2, "2 documented attempts within 2 business days"},
+		{"an inbound voicemail", []*carepath.Contact{call(carepath.ContactPatient, carepath.ContactDirectionIn, carepath.OutcomeVoicemail, false, wed)}, false, 0, "none yet"},
+		{"the cardiologist's office", []*carepath.Contact{call(carepath.ContactClinician, carepath.ContactDirectionOut, carepath.OutcomeReached, true, wed)}, false, 0, "none yet"},
+	}
+	for _, tt := range tests {
+		tr := episode()
+		for _, c := range tt.contacts {
+			EpisodeContact(tr, c, cm)
+		}
+		ReadTCMClock(tr, ny)
+		if (tr.Contact != nil) != tt.contact || len(tr.Attempts) != tt.attempts || !strings.Contains(strings.Join(tr.Elements, " | "), tt.element) {
+			t.Errorf("%s: contact %v, %d attempts, elements %q", tt.name, tr.Contact != nil, len(tr.Attempts), tr.Elements)
+		}
+	}
+}

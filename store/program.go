@@ -561,43 +561,51 @@ func (db *DB) AddTimeEntry(ctx context.Context, e *carepath.TimeEntry) error {
 		if _, err := findPatient(ctx, tx, a.OrgID, e.PatientID); err != nil {
 			return err
 		}
-		var role, name, email string
-		err := tx.queryRow(ctx, "SELECT role, name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, e.UserID).Scan(&role, &name, &email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return carepath.Errorf(carepath.EINVALID, "The time must be an active user's of this organization.")
-		} else if err != nil {
-			return err
-		}
-		// The person's lock row first: concurrent entries of one person
-		// queue here (a row lock on PostgreSQL; SQLite has one writer),
-		// so that each sees the others before it checks for overlap.
-		if _, err := tx.Exec(ctx, `INSERT INTO time_lock (org_id, user_id, seq) VALUES (?, ?, 1)
-			ON CONFLICT (org_id, user_id) DO UPDATE SET seq = time_lock.seq + 1`, a.OrgID, e.UserID); err != nil {
-			return err
-		}
-		var otherStart, otherEnd, otherPatient string
-		err = tx.queryRow(ctx, `SELECT start_at, end_at, patient_id FROM time_entry WHERE org_id = ? AND user_id = ? AND start_at < ? AND end_at > ? LIMIT 1`,
-			a.OrgID, e.UserID, formatTime(e.End()), formatTime(e.Start)).Scan(&otherStart, &otherEnd, &otherPatient)
-		if err == nil {
-			// In the organization's time, as the person typed it.
-			from, to := parseTime(otherStart).In(loc), parseTime(otherEnd).In(loc)
-			whose := "another patient"
-			if otherPatient == e.PatientID {
-				whose = "this patient"
-			}
-			return &carepath.Error{Code: carepath.ECONFLICT, Message: fmt.Sprintf("This time overlaps time %s logged for %s from %s to %s: a minute is spent once.",
-				cmp.Or(name, email), whose, from.Format("Mon 2 Jan 15:04"), to.Format("15:04")),
-				Fields: []carepath.FieldError{{Field: "start", Message: fmt.Sprintf("overlaps %s to %s", from.Format("15:04"), to.Format("15:04"))}}}
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		e.OrgID, e.ID, e.Staff, e.UserName, e.Created = a.OrgID, newID(), carepath.StaffKind(carepath.Role(role)), cmp.Or(name, email), tx.Now
-		if _, err := tx.Exec(ctx, `INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, seconds, activity, note,
-			interactive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.UserID, e.Staff,
-			formatTime(e.Start), formatTime(e.End()), e.Seconds, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
-			PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %s of %s by %s", e.Program, carepath.FormatWorked(e.Seconds), e.Activity, e.UserName)}, a)})
+		return insertTimeEntry(ctx, tx, a, loc, e)
 	})
+}
+
+// insertTimeEntry writes a checked time entry of a patient found in tx,
+// with its audit record: the person's (an active user), without overlap
+// with their other time (ECONFLICT, named in the organization's time,
+// loc).
+func insertTimeEntry(ctx context.Context, tx *Tx, a *carepath.Actor, loc *time.Location, e *carepath.TimeEntry) error {
+	var role, name, email string
+	err := tx.queryRow(ctx, "SELECT role, name, email FROM app_user WHERE org_id = ? AND id = ? AND NOT disabled", a.OrgID, e.UserID).Scan(&role, &name, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return carepath.Errorf(carepath.EINVALID, "The time must be an active user's of this organization.")
+	} else if err != nil {
+		return err
+	}
+	// The person's lock row first: concurrent entries of one person
+	// queue here (a row lock on PostgreSQL; SQLite has one writer),
+	// so that each sees the others before it checks for overlap.
+	if _, err := tx.Exec(ctx, `INSERT INTO time_lock (org_id, user_id, seq) VALUES (?, ?, 1)
+		ON CONFLICT (org_id, user_id) DO UPDATE SET seq = time_lock.seq + 1`, a.OrgID, e.UserID); err != nil {
+		return err
+	}
+	var otherStart, otherEnd, otherPatient string
+	err = tx.queryRow(ctx, `SELECT start_at, end_at, patient_id FROM time_entry WHERE org_id = ? AND user_id = ? AND start_at < ? AND end_at > ? LIMIT 1`,
+		a.OrgID, e.UserID, formatTime(e.End()), formatTime(e.Start)).Scan(&otherStart, &otherEnd, &otherPatient)
+	if err == nil {
+		// In the organization's time, as the person typed it.
+		from, to := parseTime(otherStart).In(loc), parseTime(otherEnd).In(loc)
+		whose := "another patient"
+		if otherPatient == e.PatientID {
+			whose = "this patient"
+		}
+		return &carepath.Error{Code: carepath.ECONFLICT, Message: fmt.Sprintf("This time overlaps time %s logged for %s from %s to %s: a minute is spent once.",
+			cmp.Or(name, email), whose, from.Format("Mon 2 Jan 15:04"), to.Format("15:04")),
+			Fields: []carepath.FieldError{{Field: "start", Message: fmt.Sprintf("overlaps %s to %s", from.Format("15:04"), to.Format("15:04"))}}}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	e.OrgID, e.ID, e.Staff, e.UserName, e.Created = a.OrgID, newID(), carepath.StaffKind(carepath.Role(role)), cmp.Or(name, email), tx.Now
+	if _, err := tx.Exec(ctx, `INSERT INTO time_entry (org_id, id, patient_id, program, user_id, staff, start_at, end_at, seconds, activity, note,
+		interactive, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OrgID, e.ID, e.PatientID, e.Program, e.UserID, e.Staff,
+		formatTime(e.Start), formatTime(e.End()), e.Seconds, e.Activity, e.Note, boolInt(e.Interactive), formatTime(tx.Now)); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, []carepath.AuditEvent{withActor(carepath.AuditEvent{Action: carepath.AuditTimeEntry,
+		PatientID: e.PatientID, Object: "TimeEntry/" + e.ID, Detail: fmt.Sprintf("%s: %s of %s by %s", e.Program, carepath.FormatWorked(e.Seconds), e.Activity, e.UserName)}, a)})
 }
