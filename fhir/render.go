@@ -297,3 +297,61 @@ func (b *CollectionBundle) Close() int {
 	b.buf.WriteString("]}")
 	return b.n
 }
+
+// contactMedium is a channel as HL7's ParticipationMode codes it.
+var contactMedium = map[string][2]string{carepath.ChannelPhone: {"PHONE", "telephone"}, carepath.ChannelVideo: {"VIDEOCONF", "videoconferencing"},
+	carepath.ChannelInPerson: {"FACE", "face-to-face"}, carepath.ChannelText: {"SMSWRIT", "SMS written"},
+	carepath.ChannelLetter: {"MAILWRIT", "mail"}, carepath.ChannelEmail: {"EMAILWRIT", "email"}}
+
+// RenderContact renders a contact of the communication log as a FHIR R4
+// Communication: sent at its time by the care manager to whom it was with
+// (or received from them), by its channel; completed when it reached the
+// person or left a message, not-done with the outcome as the reason
+// otherwise; about its task, goal or episode; its note as the payload.
+func RenderContact(c *carepath.Contact) []byte {
+	party := map[string]string{"display": cmp.Or(c.PartyName, c.Party)}
+	switch c.Party {
+	case carepath.ContactPatient:
+		party = map[string]string{"reference": "Patient/" + c.PatientID}
+	case carepath.ContactCaregiver:
+		if c.PartyID != "" {
+			party = map[string]string{"reference": "RelatedPerson/" + c.PartyID}
+		}
+	case carepath.ContactCareTeam:
+		if c.PartyID != "" {
+			party = map[string]string{"reference": "Practitioner/" + c.PartyID}
+		}
+	}
+	staff := map[string]string{"reference": "Practitioner/" + c.ByID}
+	if c.ByName != "" {
+		staff["display"] = c.ByName
+	}
+	sender, recipient := staff, party
+	if c.Direction == carepath.ContactDirectionIn {
+		sender, recipient = party, staff
+	}
+	doc := map[string]any{"resourceType": "Communication", "id": c.ID, "status": "completed",
+		"subject": map[string]string{"reference": "Patient/" + c.PatientID}, "sent": c.At.UTC().Format(time.RFC3339),
+		"sender": sender, "recipient": []map[string]string{recipient}}
+	if m, ok := contactMedium[c.Channel]; ok {
+		doc["medium"] = []conceptOut{{Coding: []codingOut{{System: "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", Code: m[0], Display: m[1]}}}}
+	}
+	if !c.Reached() && c.Outcome != carepath.OutcomeVoicemail {
+		doc["status"] = "not-done"
+		doc["statusReason"] = conceptOut{Text: c.Outcome}
+	}
+	var about []map[string]string
+	for _, r := range [][2]string{{"Task", c.TaskID}, {"Goal", c.GoalID}, {"EpisodeOfCare", c.TransitionID}} {
+		if r[1] != "" {
+			about = append(about, map[string]string{"reference": r[0] + "/" + r[1]})
+		}
+	}
+	if len(about) > 0 {
+		doc["about"] = about
+	}
+	if c.Note != "" {
+		doc["payload"] = []map[string]string{{"contentString": c.Note}}
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}

@@ -232,3 +232,47 @@ func TestCollectionBundle(t *testing.T) {
 		t.Fatalf("the bundle reads back as %v, %v", unit, err)
 	}
 }
+
+func TestRenderContact(t *testing.T) {
+	at := time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC)
+	for _, c := range []carepath.Contact{
+		{ID: "c1", PatientID: "p1", Channel: carepath.ChannelPhone, Direction: carepath.ContactDirectionOut, Party: carepath.ContactPatient, At: at,
+			Outcome: carepath.OutcomeReached, Interactive: true, TaskID: "t1", Note: "spoke with Ana", ByID: "u1", ByName: "Casey"},
+		{ID: "c2", PatientID: "p1", Channel: carepath.ChannelVideo, Direction: carepath.ContactDirectionIn, Party: carepath.ContactClinician,
+			PartyName: "Dr. Patel's office", At: at, Outcome: carepath.OutcomeReached, ByID: "u1"},
+		{ID: "c3", PatientID: "p1", Channel: carepath.ChannelPhone, Direction: carepath.ContactDirectionOut, Party: carepath.ContactCaregiver,
+			PartyID: "rp1", At: at, Outcome: carepath.OutcomeNoAnswer, ByID: "u1"},
+	} {
+		doc := RenderContact(&c)
+		noNulls(t, doc)
+		var got struct {
+			ResourceType, ID, Status, Sent string
+			Subject                        struct{ Reference string }
+			Sender                         struct{ Reference, Display string }
+			Recipient                      []struct{ Reference, Display string }
+			Medium                         []struct{ Coding []struct{ Code string } }
+			StatusReason                   struct{ Text string }
+		}
+		if err := json.Unmarshal(doc, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.ResourceType != "Communication" || got.ID != c.ID || got.Subject.Reference != "Patient/p1" || got.Sent != "2026-05-22T14:00:00Z" ||
+			len(got.Recipient) != 1 || len(got.Medium) != 1 {
+			t.Errorf("%s: %s", c.ID, doc)
+		}
+		switch c.ID {
+		case "c1":
+			if got.Status != "completed" || got.Recipient[0].Reference != "Patient/p1" || got.Sender.Display != "Casey" || got.Medium[0].Coding[0].Code != "PHONE" {
+				t.Errorf("c1: %s", doc)
+			}
+		case "c2":
+			if got.Sender.Display != "Dr. Patel's office" || got.Recipient[0].Reference != "Practitioner/u1" {
+				t.Errorf("an inbound contact: %s", doc)
+			}
+		case "c3":
+			if got.Status != "not-done" || got.StatusReason.Text != carepath.OutcomeNoAnswer || got.Recipient[0].Reference != "RelatedPerson/rp1" {
+				t.Errorf("a missed call: %s", doc)
+			}
+		}
+	}
+}

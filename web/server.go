@@ -49,6 +49,8 @@ type Services struct {
 	// audit chain ("" when nothing is), for a banner on every page of the
 	// people who read the trail.
 	AuditAttention func(orgID string) string
+	// Contacts is the communication log.
+	Contacts carepath.ContactService
 	// Encounters records what outside systems report, and runs the work
 	// rules on what they report before it returns (jobs.Intake), so that a
 	// reported discharge's tasks are there when the call returns.

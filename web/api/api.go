@@ -51,6 +51,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/patients/{id}/enrollments", s.RequireToken(s.handleAPIEnroll))
 	mux.HandleFunc("POST /api/v1/patients/{id}/consents", s.RequireToken(s.handleAPIConsent))
 	mux.HandleFunc("POST /api/v1/time-entries", s.RequireToken(s.handleAPITimeEntry))
+	mux.HandleFunc("GET /api/v1/patients/{id}/contacts", s.RequireToken(s.handleAPIContacts))
+	mux.HandleFunc("POST /api/v1/patients/{id}/contacts", s.RequireToken(s.handleAPILogContact))
 	mux.HandleFunc("GET /api/v1/billing/{month}/patients/{id}", s.RequireToken(s.handleAPIEvidence))
 	mux.HandleFunc("GET /api/v1/billing/{month}", s.RequireToken(s.handleAPIBillingReport))
 	mux.HandleFunc("GET /api/v1/billing/{month}/claims", s.RequireToken(s.HandleBillingClaims))
