@@ -119,3 +119,31 @@ func TestBillingStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestContactValidate(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	ok := Contact{Channel: ChannelPhone, Direction: ContactDirectionOut, Party: ContactPatient, At: now.Add(-20 * time.Minute), Seconds: 12 * 60,
+		Outcome: OutcomeReached, Interactive: true, Program: ProgramCCM}
+	tests := []struct {
+		name   string
+		change func(c *Contact)
+		want   string
+	}{
+		{"a call logged after it", func(c *Contact) {}, ""},
+		{"a call still going on", func(c *Contact) { c.At = now.Add(-2 * time.Minute) }, "at"},
+		{"a voicemail is not interactive", func(c *Contact) { c.Outcome = OutcomeVoicemail }, "interactive"},
+		{"a clinician unnamed", func(c *Contact) { c.Party = ContactClinician }, "party_name"},
+		{"program time without minutes", func(c *Contact) { c.Seconds = 0 }, "minutes"},
+		{"nothing right", func(c *Contact) {
+			c.Channel, c.Direction, c.Party, c.Outcome, c.Interactive, c.Program = "", "", "", "", false, ""
+		},
+			"channel direction party outcome"},
+	}
+	for _, tt := range tests {
+		c := ok
+		tt.change(&c)
+		if got := strings.Join(fields(c.Validate(now, time.UTC)), " "); got != tt.want {
+			t.Errorf("%s: refused %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

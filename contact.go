@@ -104,8 +104,9 @@ func (c *Contact) Validate(now time.Time, loc *time.Location) error {
 	switch {
 	case c.At.IsZero():
 		problems.Add("at", "say when the contact was")
-	case c.At.After(now.Add(5 * time.Minute)):
-		problems.Add("at", "the contact is at %s, in the future: log it once it is made", c.At.In(loc).Format("Mon 2 Jan 15:04"))
+	case c.At.Add(time.Duration(c.Seconds) * time.Second).After(now.Add(5 * time.Minute)):
+		end := c.At.Add(time.Duration(c.Seconds) * time.Second)
+		problems.Add("at", "the contact ends at %s, in the future: log it once it is over (when is when it started)", end.In(loc).Format("Mon 2 Jan 15:04"))
 	default:
 		if p := PastTimeProblem("the contact", c.At, now); p != "" {
 			problems.Add("at", "%s", p)
@@ -143,7 +144,15 @@ type ContactService interface {
 	// only (ENOTFOUND for others, and for another organization's
 	// patient); EINVALID for a bad contact, ECONFLICT for an overlap.
 	LogContact(ctx context.Context, c *Contact) error
-	// FindContacts lists a patient's contacts, newest first, at most
-	// limit; audited as a view of the patient's record.
-	FindContacts(ctx context.Context, patientID string, limit int) ([]Contact, error)
+	// FindContacts returns a patient (with their caregivers' names for
+	// the log's form) and their contacts, newest first, at most limit;
+	// audited as one view of the patient's record.
+	FindContacts(ctx context.Context, patientID string, limit int) (*PatientContacts, error)
+}
+
+// PatientContacts is a patient's communication log.
+type PatientContacts struct {
+	Patient    *Patient
+	Caregivers []RelatedPerson
+	Contacts   []Contact
 }

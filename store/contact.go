@@ -39,6 +39,16 @@ func (db *DB) LogContact(ctx context.Context, c *carepath.Contact) error {
 		if err := checkContactRefs(ctx, tx, a.OrgID, c); err != nil {
 			return err
 		}
+		if c.PartyID != "" && c.PartyName == "" {
+			// The name as the log shows it, kept should the person go.
+			q := "SELECT name FROM related_person WHERE org_id = ? AND id = ?"
+			if c.Party == carepath.ContactCareTeam {
+				q = "SELECT COALESCE(NULLIF(name, ''), email) FROM app_user WHERE org_id = ? AND id = ?"
+			}
+			if err := tx.queryRow(ctx, q, a.OrgID, c.PartyID).Scan(&c.PartyName); err != nil {
+				return err
+			}
+		}
 		c.OrgID, c.ID, c.ByID, c.ByName, c.Created = a.OrgID, newTimeID(tx.Now), a.ActorID(), a.Label(), tx.Now
 		if c.Program != "" {
 			// The contact's minutes as program time, by the same rules as
@@ -138,21 +148,28 @@ func contactOnEpisode(ctx context.Context, tx *Tx, a *carepath.Actor, c *carepat
 }
 
 // FindContacts implements carepath.ContactService.
-func (db *DB) FindContacts(ctx context.Context, patientID string, limit int) ([]carepath.Contact, error) {
+func (db *DB) FindContacts(ctx context.Context, patientID string, limit int) (*carepath.PatientContacts, error) {
 	a, err := readerIn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []carepath.Contact
+	pc := &carepath.PatientContacts{}
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		if _, err := findPatientAndTeam(ctx, r, a.OrgID, patientID); err != nil {
+		if pc.Patient, err = findPatientAndTeam(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		rows, err := r.query(ctx, `SELECT c.id, c.channel, c.direction, c.party, c.party_id, c.party_name, c.at, c.seconds, c.outcome, c.interactive,
+		rows, err := r.query(ctx, "SELECT id, name, relationship_display FROM related_person WHERE org_id = ? AND patient_id = ? AND active ORDER BY name, id", a.OrgID, patientID)
+		if pc.Caregivers, err = collect(rows, err, func(scan func(...any) error) (carepath.RelatedPerson, error) {
+			p := carepath.RelatedPerson{OrgID: a.OrgID, PatientID: patientID, Active: true}
+			return p, scan(&p.ID, &p.Name, &p.Relationship.Display)
+		}); err != nil {
+			return err
+		}
+		rows, err = r.query(ctx, `SELECT c.id, c.channel, c.direction, c.party, c.party_id, c.party_name, c.at, c.seconds, c.outcome, c.interactive,
 			c.task_id, c.goal_id, c.transition_id, c.note, c.program, c.time_entry_id, c.by_id, COALESCE(NULLIF(u.name, ''), u.email, ''), c.created_at
 			FROM contact c LEFT JOIN app_user u ON u.org_id = c.org_id AND u.id = c.by_id
 			WHERE c.org_id = ? AND c.patient_id = ? ORDER BY c.at DESC, c.id DESC LIMIT `+strconv.Itoa(limit), a.OrgID, patientID)
-		out, err = collect(rows, err, func(scan func(...any) error) (carepath.Contact, error) {
+		pc.Contacts, err = collect(rows, err, func(scan func(...any) error) (carepath.Contact, error) {
 			c := carepath.Contact{OrgID: a.OrgID, PatientID: patientID}
 			var at, created string
 			var interactive int
@@ -166,6 +183,6 @@ func (db *DB) FindContacts(ctx context.Context, patientID string, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	return out, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Contacts",
-		Detail: fmt.Sprintf("%d contacts", len(out))})
+	return pc, db.RecordAudit(ctx, carepath.AuditEvent{Action: carepath.AuditPatientView, PatientID: patientID, Object: "Contacts",
+		Detail: fmt.Sprintf("%d contacts", len(pc.Contacts))})
 }

@@ -67,8 +67,8 @@ func TestContactLog(t *testing.T) {
 		again := call(now.Add(-3*time.Hour+time.Minute), carepath.OutcomeReached, true)
 		again.Program = carepath.ProgramCCM
 		wantCode(t, "overlapping time", f.db.LogContact(as(f.cm), again), carepath.ECONFLICT)
-		if list, _ := f.db.FindContacts(as(f.cm), "p1", 10); len(list) != 1 {
-			t.Fatalf("a refused contact was written: %d contacts", len(list))
+		if pc, _ := f.db.FindContacts(as(f.cm), "p1", 10); len(pc.Contacts) != 1 {
+			t.Fatalf("a refused contact was written: %d contacts", len(pc.Contacts))
 		}
 
 		// An interactive call: the episode's contact, its task done.
@@ -86,8 +86,12 @@ func TestContactLog(t *testing.T) {
 			t.Errorf("program time: %+v", progs.Time)
 		}
 
-		list, err := f.db.FindContacts(as(f.nurse), "p1", 10)
+		pc, err := f.db.FindContacts(as(f.nurse), "p1", 10)
 		must(t, err)
+		list := pc.Contacts
+		if pc.Patient.ID != "p1" {
+			t.Errorf("the log's patient: %+v", pc.Patient)
+		}
 		if len(list) != 2 || list[0].ID != reached.ID || list[0].ByName == "" || !list[0].Interactive || list[1].TimeEntryID != voicemail.TimeEntryID ||
 			!strings.Contains(list[1].Note, "after discharge") {
 			t.Errorf("contacts: %+v", list)

@@ -67,7 +67,7 @@ func (s *Server) handleAPIContacts(w http.ResponseWriter, r *http.Request) {
 		s.WriteProblem(w, r, err)
 		return
 	}
-	list, err := s.Contacts.FindContacts(r.Context(), r.PathValue("id"), limit)
+	pc, err := s.Contacts.FindContacts(r.Context(), r.PathValue("id"), limit)
 	if err != nil {
 		s.WriteProblem(w, r, err)
 		return
@@ -75,8 +75,8 @@ func (s *Server) handleAPIContacts(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Contacts []apiContact `json:"contacts"`
 	}{Contacts: []apiContact{}}
-	for i := range list {
-		out.Contacts = append(out.Contacts, toAPIContact(&list[i]))
+	for i := range pc.Contacts {
+		out.Contacts = append(out.Contacts, toAPIContact(&pc.Contacts[i]))
 	}
 	web.WriteJSON(w, out)
 }

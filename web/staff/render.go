@@ -17,7 +17,7 @@ import (
 )
 
 // pages lists every page template; each is parsed with the layout.
-var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html", "careplan.html", "careplan_revisions.html", "careplan_copy.html", "templates.html", "transitions.html", "transition.html", "programs.html", "billing.html", "evidence.html", "eligible.html"}
+var pages = []string{"patients.html", "chart.html", "audit.html", "signin.html", "password.html", "error.html", "users.html", "work.html", "task.html", "rules.html", "assessments.html", "careplan.html", "careplan_revisions.html", "careplan_copy.html", "templates.html", "transitions.html", "transition.html", "programs.html", "billing.html", "evidence.html", "eligible.html", "contacts.html"}
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{

@@ -83,6 +83,8 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /patients/{id}/careplan/copy", s.requireUser(s.handleCopyGiven))
 	mux.HandleFunc("POST /patients/{id}/schedules/{sid}", s.requireUser(s.handleScheduleStatus))
 	mux.HandleFunc("GET /patients/{id}/programs", s.requireUser(s.handlePrograms))
+	mux.HandleFunc("GET /patients/{id}/contacts", s.requireUser(s.handleContacts))
+	mux.HandleFunc("POST /patients/{id}/contacts", s.requireUser(s.handleLogContact))
 	mux.HandleFunc("GET /programs/eligible", s.requireUser(s.handleEligible))
 	mux.HandleFunc("POST /patients/{id}/programs", s.requireUser(s.handleChangePrograms))
 	mux.HandleFunc("GET /transitions", s.requireUser(s.handleTransitions))

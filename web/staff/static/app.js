@@ -185,7 +185,7 @@
     case "u": done = follow('a[rel="up"]'); break;
     case "g": pendingG = true; setTimeout(function () { pendingG = false; }, 1500); done = true; break;
     case "?": done = showKeys(); break;
-    case "c": done = rowAction('button[value="claim"], input[value="claim"] ~ button'); break;
+    case "c": done = rowAction('button[value="claim"], input[value="claim"] ~ button') || follow('a[data-key="c"]'); break;
     case "d": done = rowAction('button[value="complete"]'); break;
     case "l": done = rowAction('button[value="attempt"]'); break;
     case "z":
