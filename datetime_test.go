@@ -37,3 +37,25 @@ func TestDateTime(t *testing.T) {
 		t.Errorf("InstantOf")
 	}
 }
+
+// FuzzParseDateTime: whatever comes in reads as a DateTime whose stored
+// form reads back as itself, or is refused as EINVALID.
+func FuzzParseDateTime(f *testing.F) {
+	for _, s := range []string{"", "2020", "2020-05", "2020-05-17", "2020-05-17T09:30:00-04:00", "2020-05-17T13:30:00.750Z", "2020-05-17T13:30:00",
+		"0001-01-01T00:00:00Z", "2020-13", "20", "2020-05-17 13:30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDateTime(s)
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		back, err := ParseDateTime(d.String())
+		if err != nil || back != d {
+			t.Fatalf("%q reads as %#v, whose form %q reads back as %#v (%v)", s, d, d.String(), back, err)
+		}
+	})
+}

@@ -64,3 +64,29 @@ func FuzzTimeEntryForm(f *testing.F) {
 		}
 	})
 }
+
+// FuzzContactForm: the contact log's form gives a contact with its time,
+// or EINVALID.
+func FuzzContactForm(f *testing.F) {
+	for _, s := range []string{"channel=phone&direction=outbound&party=patient&at=2026-12-07T10:00&minutes=12&outcome=reached+patient",
+		"party=caregiver%3Arp1&at=2026-12-07T10:00", "at=x&minutes=-1", "at=2026-12-07T10:00&minutes=99999999999999999999"} {
+		f.Add(s)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	f.Fuzz(func(t *testing.T, raw string) {
+		form, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		c, err := contactFromForm(form, ny)
+		if err != nil {
+			if carepath.ErrorCode(err) != carepath.EINVALID {
+				t.Fatalf("%q: %v", raw, err)
+			}
+			return
+		}
+		if c.At.IsZero() || c.Seconds < 0 {
+			t.Fatalf("%q: a contact at %v for %d s", raw, c.At, c.Seconds)
+		}
+	})
+}
