@@ -40,4 +40,27 @@ func TestContactsPage(t *testing.T) {
 		!strings.Contains(page, "12 min") {
 		t.Fatalf("logged: %s\n%s", resp.Request.URL, between(page, `id="list-h"`, "</section>"))
 	}
+
+	// From a task on My work: the contact is about it.
+	if _, resp := cm.post(base+"/patients/"+p+"/tasks", url.Values{"title": {"Call about the echo"}, "due": {time.Now().In(loc).Format("2006-01-02")},
+		"who": {"me"}, "priority": {"routine"}}); resp.StatusCode != 200 {
+		t.Fatalf("a task for the care manager: %d", resp.StatusCode)
+	}
+	work, _ := cm.get(base + "/work")
+	href := between(work, `<a class="muted" href="`, `" data-contact>`)
+	if !strings.Contains(href, "/contacts?task=") {
+		t.Fatalf("no way from a task to log a contact:\n%s", between(work, `<tbody`, `</tbody>`))
+	}
+	href = strings.ReplaceAll(href, "&amp;", "&")
+	page, _ = cm.get(base + href)
+	task := between(page, `<input type="hidden" name="task" value="`, `"`)
+	if task == "" {
+		t.Fatalf("the form does not carry the task:\n%s", between(page, `id="contact-form"`, "</form>"))
+	}
+	form.Set("task", task)
+	form.Set("at", at.Add(-time.Hour).In(loc).Format("2006-01-02T15:04"))
+	patient := between(href, "/patients/", "/contacts")
+	if page, resp = cm.post(base+"/patients/"+patient+"/contacts", form); resp.Request.URL.RawQuery != "saved=1" || !strings.Contains(page, `href="/tasks/`+task+`"`) {
+		t.Fatalf("a contact about the task: %s\n%s", resp.Request.URL, between(page, `id="contact-form"`, "</form>"))
+	}
 }

@@ -18,6 +18,7 @@ type contactsData struct {
 	CanWrite                              bool
 	Now                                   string // for datetime-local
 	Saved                                 bool
+	TaskID                                string // the task the contact is about, when logged from one
 }
 
 // handleContacts shows a patient's communication log, newest first, with
@@ -31,7 +32,7 @@ func (s *Server) handleContacts(w http.ResponseWriter, r *http.Request) {
 	}
 	d := contactsData{PatientContacts: pc, Channels: carepath.ContactChannels, Parties: carepath.ContactParties, Outcomes: carepath.ContactOutcomes,
 		Programs: carepath.EnrollablePrograms, CanWrite: v.User.Role.CanWriteClinical(), Now: time.Now().In(v.Loc).Format("2006-01-02T15:04"),
-		Saved: r.URL.Query().Get("saved") != ""}
+		Saved: r.URL.Query().Get("saved") != "", TaskID: r.URL.Query().Get("task")}
 	s.render(w, r, http.StatusOK, "contacts.html", "Contacts · "+pc.Patient.Name(), d)
 }
 
@@ -61,7 +62,7 @@ func (s *Server) handleLogContact(w http.ResponseWriter, r *http.Request) {
 // as "caregiver:<id>" in party.
 func contactFromForm(f url.Values, loc *time.Location) (*carepath.Contact, error) {
 	c := &carepath.Contact{Channel: f.Get("channel"), Direction: f.Get("direction"), Party: f.Get("party"), PartyName: f.Get("party_name"),
-		Outcome: f.Get("outcome"), Interactive: f.Get("interactive") != "", Note: f.Get("note"), Program: f.Get("program")}
+		Outcome: f.Get("outcome"), Interactive: f.Get("interactive") != "", Note: f.Get("note"), Program: f.Get("program"), TaskID: f.Get("task")}
 	if id, ok := strings.CutPrefix(c.Party, "caregiver:"); ok {
 		c.Party, c.PartyID = carepath.ContactCaregiver, id
 	}

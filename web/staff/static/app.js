@@ -188,6 +188,10 @@
     case "c": done = rowAction('button[value="claim"], input[value="claim"] ~ button') || follow('a[data-key="c"]'); break;
     case "d": done = rowAction('button[value="complete"]'); break;
     case "l": done = rowAction('button[value="attempt"]'); break;
+    case "m":
+      var log = focusedRow() && focusedRow().querySelector("a[data-contact]");
+      if (log) { log.click(); done = true; }
+      break;
     case "z":
       var snooze = focusedRow() && focusedRow().querySelector("details.snooze");
       if (snooze) { snooze.open = true; snooze.querySelector("input").focus(); done = true; }
