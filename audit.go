@@ -58,6 +58,8 @@ const (
 	AuditBillingSignOff       = "billing.sign_off" // a practitioner reviewed their lines of a month
 	AuditBillingClose         = "billing.close"    // a month's lines frozen
 	AuditContactLog           = "contact.log"      // a contact logged in the communication log
+	AuditNoteWrite            = "note.write"       // a progress note drafted, signed or amended
+	AuditNoteRead             = "note.read"        // a patient's notes read (withheld sensitive ones counted)
 )
 
 // AuditEvent is one record of the audit trail: who did what, to which

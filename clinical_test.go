@@ -147,3 +147,33 @@ func TestContactValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestNoteValidateAndSensitivity(t *testing.T) {
+	ok := Note{Template: "soap", Sections: []NoteSection{{Heading: "Subjective", Text: " Feeling tired "}, {Heading: "Plan", Text: ""}}}
+	if err := ok.Validate(); err != nil || ok.Sections[0].Text != "Feeling tired" {
+		t.Errorf("a SOAP note: %v, %q", err, ok.Sections[0].Text)
+	}
+	for name, n := range map[string]Note{
+		"an unknown template":       {Template: "poem", Sections: []NoteSection{{Heading: "Note", Text: "x"}}},
+		"nothing written":           {Template: "free", Sections: []NoteSection{{Heading: "Note", Text: "  "}}},
+		"a section of another kind": {Template: "soap", Sections: []NoteSection{{Heading: "Attendees", Text: "x"}}},
+		"an unknown sensitivity":    {Template: "free", Sections: []NoteSection{{Heading: "Note", Text: "x"}}, Sensitive: "private"},
+	} {
+		if err := n.Validate(); ErrorCode(err) != EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, tt := range []struct {
+		role        Role
+		sensitivity string
+		may         bool
+	}{
+		{RoleCareManager, "", true}, {RoleAuditor, "", true},
+		{RoleBehavioralHealth, SensitiveBehavioral, true}, {RoleSupervisor, SensitiveBehavioral, true}, {RoleCareManager, SensitiveBehavioral, false},
+		{RolePhysician, SensitivePart2, true}, {RoleSupervisor, SensitivePart2, false}, {RoleAuditor, SensitivePart2, false}, {RoleNurse, "other", false},
+	} {
+		if got := tt.role.MayReadSensitive(tt.sensitivity); got != tt.may {
+			t.Errorf("%s reads %q: %v, want %v", tt.role, tt.sensitivity, got, tt.may)
+		}
+	}
+}
