@@ -3,6 +3,7 @@ package fhir
 import (
 	"bytes"
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -351,6 +352,52 @@ func RenderContact(c *carepath.Contact) []byte {
 	}
 	if c.Note != "" {
 		doc["payload"] = []map[string]string{{"contentString": c.Note}}
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
+// RenderNote renders a progress note as a FHIR R4 DocumentReference: a
+// LOINC progress note (11506-3), final once signed and preliminary as a
+// draft, its sections and amendments as the attached text, labelled
+// restricted with its kind (PSY behavioral health, ETH substance use)
+// when sensitive. A withheld note is not rendered (nil): what the reader
+// may not read is not written out.
+func RenderNote(n *carepath.Note) []byte {
+	if n.Withheld {
+		return nil
+	}
+	var text strings.Builder
+	for _, s := range n.Sections {
+		if s.Text != "" {
+			text.WriteString(s.Heading + ": " + s.Text + "\n")
+		}
+	}
+	for _, a := range n.Amendments {
+		text.WriteString("Amended " + a.At.UTC().Format(time.RFC3339) + " by " + a.ByName + " (" + a.Why + "): " + a.Text + "\n")
+	}
+	docStatus := "preliminary"
+	if n.Status == carepath.NoteSigned {
+		docStatus = "final"
+	}
+	doc := map[string]any{"resourceType": "DocumentReference", "id": n.ID, "status": "current", "docStatus": docStatus,
+		"type":    conceptOut{Coding: []codingOut{{System: "http://loinc.org", Code: "11506-3", Display: "Progress note"}}, Text: n.Template},
+		"subject": map[string]string{"reference": "Patient/" + n.PatientID}, "date": n.Updated.UTC().Format(time.RFC3339),
+		"author": []map[string]string{{"reference": "Practitioner/" + n.AuthorID, "display": cmp.Or(n.AuthorName, n.AuthorID)}},
+		"content": []map[string]any{{"attachment": map[string]string{"contentType": "text/plain; charset=utf-8",
+			"data": base64.StdEncoding.EncodeToString([]byte(text.String()))}}}}
+	if label, ok := map[string]string{carepath.SensitiveBehavioral: "PSY", carepath.SensitivePart2: "ETH"}[n.Sensitive]; ok {
+		doc["securityLabel"] = []conceptOut{{Coding: []codingOut{{System: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", Code: "R", Display: "restricted"}}},
+			{Coding: []codingOut{{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: label}}}}
+	}
+	var related []map[string]string
+	for _, r := range [][2]string{{"Task", n.TaskID}, {"Goal", n.GoalID}, {"EpisodeOfCare", n.TransitionID}, {"Communication", n.ContactID}} {
+		if r[1] != "" {
+			related = append(related, map[string]string{"reference": r[0] + "/" + r[1]})
+		}
+	}
+	if len(related) > 0 {
+		doc["context"] = map[string]any{"related": related}
 	}
 	b, _ := json.Marshal(doc)
 	return b

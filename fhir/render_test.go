@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -274,5 +275,32 @@ func TestRenderContact(t *testing.T) {
 				t.Errorf("a missed call: %s", doc)
 			}
 		}
+	}
+}
+
+func TestRenderNote(t *testing.T) {
+	at := time.Date(2026, 5, 22, 14, 0, 0, 0, time.UTC)
+	n := &carepath.Note{ID: "n1", PatientID: "p1", Template: "soap", Status: carepath.NoteSigned, AuthorID: "u1", AuthorName: "Bea", Updated: at,
+		Sensitive: carepath.SensitivePart2, TaskID: "t1",
+		Sections:   []carepath.NoteSection{{Heading: "Subjective", Text: "Drinking again."}, {Heading: "Plan", Text: ""}},
+		Amendments: []carepath.NoteAmendment{{At: at, ByName: "Casey", Why: "date", Text: "Since May."}}}
+	doc := RenderNote(n)
+	noNulls(t, doc)
+	var got struct {
+		ResourceType, DocStatus string
+		Content                 []struct{ Attachment struct{ Data string } }
+		SecurityLabel           []struct{ Coding []struct{ Code string } }
+		Context                 struct{ Related []struct{ Reference string } }
+	}
+	if err := json.Unmarshal(doc, &got); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := base64.StdEncoding.DecodeString(got.Content[0].Attachment.Data)
+	if got.ResourceType != "DocumentReference" || got.DocStatus != "final" || string(text) != "Subjective: Drinking again.\nAmended 2026-05-22T14:00:00Z by Casey (date): Since May.\n" ||
+		len(got.SecurityLabel) != 2 || got.SecurityLabel[1].Coding[0].Code != "ETH" || got.Context.Related[0].Reference != "Task/t1" {
+		t.Errorf("note: %s\n%q", doc, text)
+	}
+	if withheld := RenderNote(&carepath.Note{ID: "n2", Withheld: true}); withheld != nil {
+		t.Errorf("a withheld note rendered: %s", withheld)
 	}
 }

@@ -51,6 +51,8 @@ type Services struct {
 	AuditAttention func(orgID string) string
 	// Contacts is the communication log.
 	Contacts carepath.ContactService
+	// Notes are the progress notes.
+	Notes carepath.NoteService
 	// Encounters records what outside systems report, and runs the work
 	// rules on what they report before it returns (jobs.Intake), so that a
 	// reported discharge's tasks are there when the call returns.

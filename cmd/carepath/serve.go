@@ -102,7 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.sweeper = &jobs.Sweeper{Store: db, Logger: m.Logger, EnrollEvery: time.Hour}
 	m.Server = &web.Server{
 		Services: web.Services{Patients: db, Charts: db, Organizations: db, Users: db, Sessions: db, Tokens: db, Audit: db, Tasks: db, WorkState: db, Assessments: db, CarePlans: db, Risk: db, Transitions: db, Programs: db, BillingMonths: db, Schedules: db, Health: db.Ping,
-			ChartCacheStats: db.ChartCacheStats, AuditAttention: db.AuditAttention, Contacts: db,
+			ChartCacheStats: db.ChartCacheStats, AuditAttention: db.AuditAttention, Contacts: db, Notes: db,
 			Encounters: &jobs.Intake{Encounters: db, Sweeper: m.sweeper, Logger: m.Logger}},
 		Logger: m.Logger, SecureCookies: m.SecureCookies, TrustProxy: m.TrustProxy,
 	}
