@@ -299,6 +299,18 @@ func (b *CollectionBundle) Close() int {
 	return b.n
 }
 
+// references are the references to what a resource is about, given as
+// type, id pairs: those with an id.
+func references(typeIDs ...string) []map[string]string {
+	var out []map[string]string
+	for i := 0; i+1 < len(typeIDs); i += 2 {
+		if typeIDs[i+1] != "" {
+			out = append(out, map[string]string{"reference": typeIDs[i] + "/" + typeIDs[i+1]})
+		}
+	}
+	return out
+}
+
 // contactMedium is a channel as HL7's ParticipationMode codes it.
 var contactMedium = map[string][2]string{carepath.ChannelPhone: {"PHONE", "telephone"}, carepath.ChannelVideo: {"VIDEOCONF", "videoconferencing"},
 	carepath.ChannelInPerson: {"FACE", "face-to-face"}, carepath.ChannelText: {"SMSWRIT", "SMS written"},
@@ -341,13 +353,7 @@ func RenderContact(c *carepath.Contact) []byte {
 		doc["status"] = "not-done"
 		doc["statusReason"] = conceptOut{Text: c.Outcome}
 	}
-	var about []map[string]string
-	for _, r := range [][2]string{{"Task", c.TaskID}, {"Goal", c.GoalID}, {"EpisodeOfCare", c.TransitionID}} {
-		if r[1] != "" {
-			about = append(about, map[string]string{"reference": r[0] + "/" + r[1]})
-		}
-	}
-	if len(about) > 0 {
+	if about := references("Task", c.TaskID, "Goal", c.GoalID, "EpisodeOfCare", c.TransitionID); len(about) > 0 {
 		doc["about"] = about
 	}
 	if c.Note != "" {
@@ -390,13 +396,7 @@ func RenderNote(n *carepath.Note) []byte {
 		doc["securityLabel"] = []conceptOut{{Coding: []codingOut{{System: "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", Code: "R", Display: "restricted"}}},
 			{Coding: []codingOut{{System: "http://terminology.hl7.org/CodeSystem/v3-ActCode", Code: label}}}}
 	}
-	var related []map[string]string
-	for _, r := range [][2]string{{"Task", n.TaskID}, {"Goal", n.GoalID}, {"EpisodeOfCare", n.TransitionID}, {"Communication", n.ContactID}} {
-		if r[1] != "" {
-			related = append(related, map[string]string{"reference": r[0] + "/" + r[1]})
-		}
-	}
-	if len(related) > 0 {
+	if related := references("Task", n.TaskID, "Goal", n.GoalID, "EpisodeOfCare", n.TransitionID, "Communication", n.ContactID); len(related) > 0 {
 		doc["context"] = map[string]any{"related": related}
 	}
 	b, _ := json.Marshal(doc)

@@ -106,6 +106,17 @@ const (
 // the latest onset first.
 const conditionOrder = " ORDER BY clinical_status IN ('active', 'recurrence', 'relapse') DESC, onset DESC, display"
 
+// relatedPersonQuery reads a patient's related persons (org, patient), the
+// active ones first, by name.
+const relatedPersonQuery = `SELECT id, name, relationship_code, relationship_display, phone, email, active FROM related_person
+	WHERE org_id = ? AND patient_id = ? ORDER BY active DESC, name`
+
+func scanRelatedPerson(scan func(...any) error, org, patientID string) (carepath.RelatedPerson, error) {
+	r := carepath.RelatedPerson{OrgID: org, PatientID: patientID}
+	err := scan(&r.ID, &r.Name, &r.Relationship.Code, &r.Relationship.Display, &r.Phone, &r.Email, &r.Active)
+	return r, err
+}
+
 func scanCondition(scan func(...any) error, org, patientID string) (carepath.Condition, error) {
 	v := carepath.Condition{OrgID: org, PatientID: patientID}
 	err := scan(&v.ID, &v.EncounterID, &v.Code.System, &v.Code.Code, &v.Code.Display, &v.Category, &v.ClinicalStatus,
@@ -132,10 +143,8 @@ func readChartSections(ctx context.Context, db querier, c *carepath.Chart, org, 
 	}
 	sections := []func() error{
 		func() error {
-			return each(`SELECT id, name, relationship_code, relationship_display, phone, email, active FROM related_person
-				WHERE org_id = ? AND patient_id = ? ORDER BY active DESC, name`, func(scan func(...any) error) error {
-				r := carepath.RelatedPerson{OrgID: org, PatientID: patientID}
-				err := scan(&r.ID, &r.Name, &r.Relationship.Code, &r.Relationship.Display, &r.Phone, &r.Email, &r.Active)
+			return each(relatedPersonQuery, func(scan func(...any) error) error {
+				r, err := scanRelatedPerson(scan, org, patientID)
 				c.Caregivers = append(c.Caregivers, r)
 				return err
 			})

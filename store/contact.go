@@ -33,7 +33,7 @@ func (db *DB) LogContact(ctx context.Context, c *carepath.Contact) error {
 		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		if _, err := findPatient(ctx, tx, a.OrgID, c.PatientID); err != nil {
+		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, c.PatientID); err != nil {
 			return err
 		}
 		if err := checkContactRefs(ctx, tx, a.OrgID, c); err != nil {
@@ -158,12 +158,17 @@ func (db *DB) FindContacts(ctx context.Context, patientID string, limit int) (*c
 		if pc.Patient, err = findPatientAndTeam(ctx, r, a.OrgID, patientID); err != nil {
 			return err
 		}
-		rows, err := r.query(ctx, "SELECT id, name, relationship_display FROM related_person WHERE org_id = ? AND patient_id = ? AND active ORDER BY name, id", a.OrgID, patientID)
-		if pc.Caregivers, err = collect(rows, err, func(scan func(...any) error) (carepath.RelatedPerson, error) {
-			p := carepath.RelatedPerson{OrgID: a.OrgID, PatientID: patientID, Active: true}
-			return p, scan(&p.ID, &p.Name, &p.Relationship.Display)
-		}); err != nil {
+		rows, err := r.query(ctx, relatedPersonQuery, a.OrgID, patientID)
+		people, err := collect(rows, err, func(scan func(...any) error) (carepath.RelatedPerson, error) {
+			return scanRelatedPerson(scan, a.OrgID, patientID)
+		})
+		if err != nil {
 			return err
+		}
+		for _, p := range people {
+			if p.Active { // the ones a contact may be with
+				pc.Caregivers = append(pc.Caregivers, p)
+			}
 		}
 		rows, err = r.query(ctx, `SELECT c.id, c.channel, c.direction, c.party, c.party_id, c.party_name, c.at, c.seconds, c.outcome, c.interactive,
 			c.task_id, c.goal_id, c.transition_id, c.note, c.program, c.time_entry_id, c.by_id, COALESCE(NULLIF(u.name, ''), u.email, ''), c.created_at

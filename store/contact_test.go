@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"carepath"
-	"carepath/calendar"
 	"carepath/internal/testdb"
 	"carepath/rules"
 )
@@ -21,20 +20,9 @@ func TestContactLog(t *testing.T) {
 	testdb.Run(t, func(t *testing.T, e testdb.Engine) {
 		f := newTaskFixture(t, e) // Fri 22 May 2026, 14:00 UTC
 		now := f.clock.now()
-		ny, _ := time.LoadLocation("America/New_York")
-		cal, err := calendar.New(ny, calendar.Weekdays, true, nil)
-		must(t, err)
-		d := rules.Discharge{EncounterID: "e1", PatientID: "p1", Class: "IMP", DispositionCode: "home", Admitted: now.Add(-80 * time.Hour),
-			Discharged: now.Add(-8 * time.Hour), CareManagerID: f.cm.ID}
-		tr, planned, ok, why := rules.PlanTransition(d, nil, cal, now)
-		if !ok {
-			t.Fatal(why)
-		}
-		var tasks []*carepath.Task
-		for _, task := range planned {
-			tasks = append(tasks, &task)
-		}
-		_, err = f.db.OpenTransition(system(f.org), &tr, tasks)
+		tr, tasks := planEpisode(t, f, rules.Discharge{EncounterID: "e1", PatientID: "p1", Class: "IMP", DispositionCode: "home",
+			Admitted: now.Add(-80 * time.Hour), Discharged: now.Add(-8 * time.Hour), CareManagerID: f.cm.ID})
+		_, err := f.db.OpenTransition(system(f.org), &tr, tasks())
 		must(t, err)
 
 		call := func(at time.Time, outcome string, interactive bool) *carepath.Contact {

@@ -102,7 +102,7 @@ func (db *DB) SaveNote(ctx context.Context, n *carepath.Note) error {
 		return err
 	}
 	return db.RunInTx(ctx, func(tx *Tx) error {
-		if _, err := findPatientAndTeam(ctx, tx, a.OrgID, n.PatientID); err != nil {
+		if err := mustExist(ctx, tx, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, n.PatientID); err != nil {
 			return err
 		}
 		if n.ID == "" {
@@ -192,7 +192,7 @@ func (db *DB) FindNotes(ctx context.Context, patientID string) ([]carepath.Note,
 	}
 	var notes []carepath.Note
 	err = db.inReadTx(ctx, func(r *readTx) error {
-		if _, err := findPatientAndTeam(ctx, r, a.OrgID, patientID); err != nil {
+		if err := mustExist(ctx, r, "Patient not found.", "SELECT 1 FROM patient WHERE org_id = ? AND id = ?", a.OrgID, patientID); err != nil {
 			return err
 		}
 		rows, err := r.query(ctx, "SELECT "+noteColumns+noteFrom+` WHERE n.org_id = ? AND n.patient_id = ? AND (n.status = ? OR n.author_id = ?)

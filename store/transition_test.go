@@ -11,6 +11,27 @@ import (
 	"carepath/rules"
 )
 
+// planEpisode plans the episode a discharge opens now (New York's
+// business days), and gives its tasks anew at each call, as OpenTransition
+// takes them.
+func planEpisode(t *testing.T, f *taskFixture, d rules.Discharge) (carepath.Transition, func() []*carepath.Task) {
+	t.Helper()
+	ny, _ := time.LoadLocation("America/New_York")
+	cal, err := calendar.New(ny, calendar.Weekdays, true, nil)
+	must(t, err)
+	plan, planned, ok, why := rules.PlanTransition(d, nil, cal, f.clock.now())
+	if !ok {
+		t.Fatal(why)
+	}
+	return plan, func() []*carepath.Task {
+		var out []*carepath.Task
+		for _, task := range planned {
+			out = append(out, &task)
+		}
+		return out
+	}
+}
+
 // The transition service on its own, without the sweep: an episode opens
 // once per stay with its reconciliation read from the record, changes only
 // from the version read, closes the tasks its elements fulfil, makes a
@@ -33,22 +54,8 @@ func TestTransitionService(t *testing.T) {
 			med("m3", "e1", "310429", "furosemide 20 MG Oral Tablet", "1 tablet each morning", discharged.Add(-time.Hour))}}})
 		must(t, err)
 
-		ny, _ := time.LoadLocation("America/New_York")
-		cal, err := calendar.New(ny, calendar.Weekdays, true, nil)
-		must(t, err)
-		d := rules.Discharge{EncounterID: "e1", PatientID: "p1", Class: "IMP", Facility: "General Hospital", DispositionCode: "home",
-			Admitted: admitted, Discharged: discharged, CareManagerID: f.cm.ID}
-		plan, planned, ok, why := rules.PlanTransition(d, nil, cal, now)
-		if !ok {
-			t.Fatal(why)
-		}
-		tasks := func() []*carepath.Task {
-			var out []*carepath.Task
-			for _, task := range planned {
-				out = append(out, &task)
-			}
-			return out
-		}
+		plan, tasks := planEpisode(t, f, rules.Discharge{EncounterID: "e1", PatientID: "p1", Class: "IMP", Facility: "General Hospital",
+			DispositionCode: "home", Admitted: admitted, Discharged: discharged, CareManagerID: f.cm.ID})
 		tr := plan
 		_, err = f.db.OpenTransition(as(f.cm), &tr, tasks())
 		wantCode(t, "a care manager opens an episode", err, carepath.ENOTFOUND)

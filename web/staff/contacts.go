@@ -3,7 +3,6 @@ package staff
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,12 +71,10 @@ func contactFromForm(f url.Values, loc *time.Location) (*carepath.Contact, error
 	} else {
 		problems.Add("at", "%q is not a date and time", f.Get("at"))
 	}
-	if m := strings.TrimSpace(f.Get("minutes")); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil || n < 0 || n > 24*60 {
-			problems.Add("minutes", "the minutes %q are not a whole number of minutes", m)
-		}
-		c.Seconds = 60 * n
+	if secs, ok := minutesField(f.Get("minutes")); ok {
+		c.Seconds = secs
+	} else {
+		problems.Add("minutes", "the minutes %q are not a whole number of minutes", f.Get("minutes"))
 	}
 	if err := carepath.Invalid("This contact cannot be logged", problems...); err != nil {
 		return nil, err

@@ -222,15 +222,29 @@ func timeEntryFromForm(f url.Values, loc *time.Location) (*carepath.TimeEntry, e
 			problems.Add("minutes", "the timer's seconds %q are not a whole number", secs)
 		}
 		e.Seconds = n
-	} else if n, err := strconv.Atoi(strings.TrimSpace(f.Get("minutes"))); err != nil || n > 24*60 {
+	} else if secs, ok := minutesField(f.Get("minutes")); !ok || secs == 0 && strings.TrimSpace(f.Get("minutes")) == "" {
 		problems.Add("minutes", "the minutes %q are not a whole number of minutes", f.Get("minutes"))
 	} else {
-		e.Seconds = 60 * n
+		e.Seconds = secs
 	}
 	if err := carepath.Invalid("This time cannot be recorded", problems...); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// minutesField reads a form's minutes as seconds: "" is 0; ok is false for
+// what is not a whole number of minutes from 0 to a day.
+func minutesField(s string) (seconds int, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 24*60 {
+		return 0, false
+	}
+	return 60 * n, true
 }
 
 // eligibleData is the worklist of patients eligible for a program and not
